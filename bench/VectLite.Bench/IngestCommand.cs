@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace VectLite.Bench;
+
+/// <summary>
+/// <c>ingest [--dims 128,768] [--repeats 3] [--seconds 3] [--out FILE]</c>: single-record write throughput under each
+/// WAL sync mode, with a batched run for reference, against the target OnFlush >= 5x PerOp.
+/// </summary>
+internal static class IngestCommand
+{
+    /// <summary>The target: OnFlush ingest at least this many times PerOp's.</summary>
+    public const double TargetOnFlushOverPerOp = 5.0;
+
+    /// <summary>Batches between fsyncs in the EveryN configuration.</summary>
+    public const int EveryNInterval = 16;
+
+    /// <summary>Records per call in the batched reference run.</summary>
+    public const int ReferenceBatchSize = 1_000;
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var dims = new Option<int[]>("--dims")
+        {
+            Description = "Vector dimensions, comma-separated.",
+            DefaultValueFactory = _ => [128, 768],
+            CustomParser = ParseDimensions,
+        };
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs per configuration (the median is reported).", DefaultValueFactory = _ => 3 };
+        var seconds = new Option<double>("--seconds") { Description = "Intended length of one timed run, in seconds.", DefaultValueFactory = _ => 3.0 };
+        var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("ingest.md") };
+        repeats.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--repeats must be at least 1."); } });
+        seconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--seconds must be positive."); } });
+
+        var command = new Command("ingest", "Single-record Upsert throughput per WAL sync mode (PerOp, EveryN(16), OnFlush), plus UpsertMany x 1,000 for reference.")
+        {
+            dims, repeats, seconds, output,
+        };
+        command.SetAction(result =>
+        {
+            Run(result.GetRequiredValue(dims), result.GetValue(repeats), result.GetValue(seconds), result.GetRequiredValue(output));
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Run(int[] dimensions, int repeats, double seconds, string output)
+    {
+        MachineInfo machine = MachineInfo.Collect();
+        var runner = new IngestRunner(seconds);
+        var results = new List<IngestResult>();
+        foreach (int dimension in dimensions)
+        {
+            foreach (IngestConfiguration configuration in ConfigurationsFor(dimension))
+            {
+                results.Add(runner.Measure(configuration, repeats));
+            }
+        }
+        IngestReport.Write(machine, results, repeats, seconds, output);
+    }
+
+    /// <summary>The four configurations per dimension; PerOp first, as the baseline of the ratios.</summary>
+    public static IEnumerable<IngestConfiguration> ConfigurationsFor(int dimension) =>
+    [
+        new(dimension, SyncMode.PerOp, 1),
+        new(dimension, SyncMode.EveryN(EveryNInterval), 1),
+        new(dimension, SyncMode.OnFlush, 1),
+        new(dimension, SyncMode.PerOp, ReferenceBatchSize),
+    ];
+
+    private static int[] ParseDimensions(ArgumentResult result)
+    {
+        var list = new List<int>();
+        foreach (Token token in result.Tokens)
+        {
+            foreach (string part in token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int dimension) || dimension < 1 || dimension > VectorSpec.MaxDimension)
+                {
+                    result.AddError($"--dims: '{part}' is not a dimension from 1 to {VectorSpec.MaxDimension}.");
+                    return [];
+                }
+                list.Add(dimension);
+            }
+        }
+        if (list.Count == 0)
+        {
+            result.AddError("--dims: give at least one dimension, e.g. --dims 128,768.");
+        }
+        return [.. list];
+    }
+}

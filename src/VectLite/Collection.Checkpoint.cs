@@ -1,0 +1,83 @@
+using VectLite.Records;
+using VectLite.Storage;
+
+namespace VectLite;
+
+public sealed partial class Collection
+{
+    /// <summary>
+    /// Writes a checkpoint: the live, unexpired records go to new immutable files, the log is emptied, and memory held
+    /// by deleted, replaced and expired rows is reclaimed. Readers keep running throughout; writers wait.
+    /// </summary>
+    /// <remarks>
+    /// Steps, each durable before the next: write the new data files under temporary names and fsync them; rename them
+    /// into place and fsync the directory; replace the checkpoint manifest atomically (the commit point); truncate the
+    /// log; delete the previous generation's files. A crash before the manifest is replaced leaves the old checkpoint
+    /// and the full log; after it, the new checkpoint, whose LSN tells replay to skip what the log still holds.
+    /// </remarks>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the commit point; nothing changed.</exception>
+    public void Compact(CancellationToken cancellationToken = default)
+    {
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("compact");
+            _wal!.Sync();
+
+            CollectionState old = _state;
+            Snapshot snapshot = old.Published;
+            long now = DateTime.UtcNow.Ticks;
+            var expiryAware = new Snapshot(snapshot.Lsn, snapshot.RowCount, anyExpiring: true);
+            var fresh = new CollectionState(old.Schema, old.Indexes.Definitions, _lsn);
+            try
+            {
+                for (int row = 0; row < snapshot.RowCount; row++)
+                {
+                    if ((row & 4095) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                    if (old.IsVisible(row, expiryAware, now))
+                    {
+                        fresh.CopyRowFrom(old, row);
+                    }
+                }
+                fresh.Publish(_lsn);
+
+                long generation = _generation + 1;
+                var (files, renames) = CollectionFiles.Write(Directory, generation, fresh, cancellationToken);
+                foreach ((string temp, string final) in renames)
+                {
+                    DurableFile.Commit(temp, final);
+                }
+                DurableFile.SyncDirectory(Directory);
+                cancellationToken.ThrowIfCancellationRequested();
+
+                var manifest = new CheckpointManifest
+                {
+                    Generation = generation,
+                    Lsn = _lsn,
+                    RecordCount = fresh.RowCount,
+                    CreatedAt = DateTimeOffset.UtcNow,
+                    Schema = old.Schema,
+                    PayloadIndexes = old.Indexes.Definitions.ToArray(),
+                    Files = files,
+                };
+                manifest.WriteAtomic(Directory); // the commit point
+            }
+            catch
+            {
+                fresh.Release();
+                throw;
+            }
+
+            // Committed: from here the new generation is the collection, even if the clean-up below fails.
+            Volatile.Write(ref _state, fresh);
+            Interlocked.Exchange(ref _generation, _generation + 1);
+            Interlocked.Exchange(ref _walBatches, 0);
+            old.Release(); // freed once the last reader that took it lets go
+            _wal.Reset();
+            RemoveOrphans(Directory, CheckpointManifest.Read(Directory));
+        }
+    }
+}

@@ -1,0 +1,297 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VectLite.Records;
+using VectLite.Storage;
+
+namespace VectLite;
+
+public sealed partial class Collection
+{
+    /// <summary>Reads the record with this id in this namespace (null: the default namespace), with its vectors and payload.</summary>
+    /// <returns>The record, or null if there is none (or it was deleted or has expired).</returns>
+    public Record? Get(RecordId id, string? @namespace = null)
+    {
+        IReadOnlyList<Record> found = GetMany([id], @namespace);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>Reads the records with these ids, in the order asked, leaving out ids that have no visible record.</summary>
+    public IReadOnlyList<Record> GetMany(IEnumerable<RecordId> ids, string? @namespace = null, bool includeVectors = true, bool includePayload = true)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        string ns = NormalizeNamespace(@namespace);
+        CollectionState state = AcquireState();
+        try
+        {
+            Snapshot snapshot = state.Published;
+            long now = DateTime.UtcNow.Ticks;
+            int nsId = state.Namespaces.Find(ns);
+            var records = new List<Record>();
+            if (nsId < 0)
+            {
+                return records;
+            }
+            foreach (RecordId id in ids)
+            {
+                int row = state.FindVisibleRow(new RecordKey(nsId, id), snapshot, now);
+                if (row >= 0)
+                {
+                    records.Add(ToRecord(state, row, includeVectors, includePayload));
+                }
+            }
+            return records;
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    /// <summary>Counts visible records, optionally only those matching <paramref name="filter"/> and in one namespace (null: all).</summary>
+    public long Count(Filter? filter = null, string? @namespace = null)
+    {
+        CollectionState state = AcquireState();
+        try
+        {
+            long count = 0;
+            foreach (int _ in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, @namespace, filter, CancellationToken.None))
+            {
+                count++;
+            }
+            return count;
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    /// <summary>
+    /// Lists records a page at a time, ordered by namespace and then id. Pass each page's
+    /// <see cref="ScrollPage.NextCursor"/> to get the next; records written between pages appear if they sort after the cursor.
+    /// </summary>
+    /// <exception cref="ArgumentException">The cursor is not one this method returned.</exception>
+    public ScrollPage Scroll(ScrollOptions? options = null)
+    {
+        options ??= new ScrollOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Limit, 10_000);
+        (string Namespace, RecordId Id)? after = options.Cursor is null ? null : DecodeCursor(options.Cursor);
+
+        CollectionState state = AcquireState();
+        try
+        {
+            // One pass keeping the `Limit + 1` smallest keys after the cursor: O(n log limit), no full sort.
+            var best = new PriorityQueue<int, (string, RecordId)>(options.Limit + 1, ScrollKeyComparer.Descending);
+            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, options.Namespace, options.Filter, CancellationToken.None))
+            {
+                ref readonly RowMeta meta = ref state.Row(row);
+                (string, RecordId) key = (state.Namespaces.NameOf(meta.NamespaceId), meta.Id);
+                if (after is { } a && ScrollKeyComparer.Ascending.Compare(key, a) <= 0)
+                {
+                    continue;
+                }
+                if (best.Count <= options.Limit)
+                {
+                    best.Enqueue(row, key);
+                }
+                else if (best.TryPeek(out _, out var largest) && ScrollKeyComparer.Ascending.Compare(key, largest) < 0)
+                {
+                    best.EnqueueDequeue(row, key);
+                }
+            }
+
+            bool more = best.Count > options.Limit;
+            if (more)
+            {
+                best.Dequeue();
+            }
+            var rows = new int[best.Count];
+            for (int i = rows.Length - 1; i >= 0; i--)
+            {
+                rows[i] = best.Dequeue();
+            }
+            var records = new List<Record>(rows.Length);
+            foreach (int row in rows)
+            {
+                records.Add(ToRecord(state, row, options.IncludeVectors, options.IncludePayload));
+            }
+            string? next = more && records.Count > 0 ? EncodeCursor(records[^1].Namespace ?? "", records[^1].Id) : null;
+            return new ScrollPage(records, next);
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    /// <summary>The collection's counters: records per namespace, rows awaiting a checkpoint, bytes on disk, log state.</summary>
+    public CollectionStats GetStats()
+    {
+        CollectionState state = AcquireState();
+        try
+        {
+            var perNamespace = new long[state.Namespaces.Count];
+            long total = 0;
+            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, null, null, CancellationToken.None))
+            {
+                perNamespace[state.Row(row).NamespaceId]++;
+                total++;
+            }
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (int i = 0; i < perNamespace.Length; i++)
+            {
+                if (perNamespace[i] > 0)
+                {
+                    counts[state.Namespaces.NameOf(i)] = perNamespace[i];
+                }
+            }
+
+            long bytesOnDisk = 0;
+            foreach (string file in System.IO.Directory.EnumerateFiles(Directory))
+            {
+                try
+                {
+                    bytesOnDisk += new FileInfo(file).Length;
+                }
+                catch (FileNotFoundException)
+                {
+                    // removed by a checkpoint while we listed
+                }
+            }
+            long walBytes;
+            try
+            {
+                walBytes = new FileInfo(Path.Combine(Directory, WalFileName)).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                walBytes = 0;
+            }
+
+            Snapshot snapshot = state.Published;
+            return new CollectionStats
+            {
+                Name = Name,
+                RecordCount = total,
+                NamespaceCounts = counts,
+                StoredRows = snapshot.RowCount,
+                DeletedRows = snapshot.RowCount - total,
+                BytesOnDisk = bytesOnDisk,
+                WalBytes = walBytes,
+                WalBatchesSinceCheckpoint = Interlocked.Read(ref _walBatches),
+                Lsn = snapshot.Lsn,
+                CheckpointGeneration = Interlocked.Read(ref _generation),
+                TornTailBytesDropped = _tornBytes,
+                TornTailReason = _tornReason,
+                PayloadIndexes = state.Indexes.Definitions.ToArray(),
+            };
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    /// <summary>
+    /// The visible rows in a namespace (null: all) matching a filter (null: all), in row order. Uses the payload
+    /// indexes to narrow the rows when they can answer the filter, and checks every candidate in full.
+    /// </summary>
+    private static IEnumerable<int> MatchingRows(CollectionState state, Snapshot snapshot, long nowTicks, string? @namespace, Filter? filter, CancellationToken cancellationToken)
+    {
+        int nsId = -1;
+        if (@namespace is not null)
+        {
+            nsId = state.Namespaces.Find(NormalizeNamespace(@namespace));
+            if (nsId < 0)
+            {
+                yield break;
+            }
+        }
+        var test = new VisibleRowFilter(state, snapshot, nowTicks, nsId, filter);
+        if (filter is not null && state.Indexes.TryGetCandidates(filter, snapshot.RowCount, out int[] candidates))
+        {
+            foreach (int row in candidates)
+            {
+                if (test.Accept(row))
+                {
+                    yield return row;
+                }
+            }
+            yield break;
+        }
+        for (int row = 0; row < snapshot.RowCount; row++)
+        {
+            if ((row & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            if (test.Accept(row))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    private static Record ToRecord(CollectionState state, int row, bool includeVectors, bool includePayload)
+    {
+        ref readonly RowMeta meta = ref state.Row(row);
+        var record = new Record(meta.Id)
+        {
+            Namespace = state.Namespaces.NameOf(meta.NamespaceId),
+            ExpiresAt = meta.ExpiresAtTicks == 0 ? null : new DateTimeOffset(meta.ExpiresAtTicks, TimeSpan.Zero),
+            Payload = includePayload ? ToPayloadObject(meta.Payload) : null,
+        };
+        if (includeVectors)
+        {
+            for (int i = 0; i < state.Arenas.Length; i++)
+            {
+                record.Vectors[state.Schema.Vectors[i].Name] = state.Arenas[i].Get(row).ToArray();
+            }
+            if (state.Arenas.Length == 1)
+            {
+                record.Vector = record.Vectors[state.Schema.Vectors[0].Name];
+            }
+        }
+        return record;
+    }
+
+    /// <summary>A new mutable object for the caller; the stored element stays untouched.</summary>
+    private static JsonObject? ToPayloadObject(JsonElement payload) =>
+        payload.ValueKind == JsonValueKind.Object ? JsonObject.Create(payload)!.DeepClone().AsObject() : null;
+
+    private static string EncodeCursor(string @namespace, RecordId id)
+    {
+        var buffer = new BinaryBuffer(64);
+        StoredRecord.WriteKey(buffer, id, @namespace);
+        return Base64Url.EncodeToString(buffer.WrittenSpan);
+    }
+
+    private static (string, RecordId) DecodeCursor(string cursor)
+    {
+        try
+        {
+            var reader = new BinaryCursor(Base64Url.DecodeFromChars(cursor));
+            var (id, ns) = StoredRecord.ReadKey(ref reader);
+            return (ns, id);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidRecordException)
+        {
+            throw new ArgumentException($"'{cursor}' is not a scroll cursor returned by Scroll.", nameof(cursor), ex);
+        }
+    }
+
+    /// <summary>Orders scroll keys by namespace (ordinal), then id.</summary>
+    private sealed class ScrollKeyComparer(int sign) : IComparer<(string Namespace, RecordId Id)>
+    {
+        public static readonly ScrollKeyComparer Ascending = new(1);
+        public static readonly ScrollKeyComparer Descending = new(-1);
+
+        public int Compare((string Namespace, RecordId Id) x, (string Namespace, RecordId Id) y)
+        {
+            int c = string.CompareOrdinal(x.Namespace, y.Namespace);
+            return sign * (c != 0 ? c : x.Id.CompareTo(y.Id));
+        }
+    }
+}

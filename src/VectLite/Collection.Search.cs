@@ -1,0 +1,145 @@
+using System.Buffers;
+using VectLite.Records;
+using VectLite.Search;
+using VectLite.Vectors;
+
+namespace VectLite;
+
+public sealed partial class Collection
+{
+    /// <summary>The largest <see cref="SearchOptions.TopK"/> plus <see cref="SearchOptions.Offset"/>.</summary>
+    public const int MaxSearchResults = 10_000;
+
+    /// <summary>
+    /// Finds the records nearest to <paramref name="query"/> by exact search, best first. Scores are higher-is-better
+    /// for every metric (see <see cref="Metric"/>). When a filter is given and payload indexes can answer it, only the
+    /// candidate rows they return are scored; otherwise every visible row is.
+    /// </summary>
+    /// <exception cref="DimensionMismatchException">The query's length differs from the vector's dimension.</exception>
+    /// <exception cref="InvalidVectorException">The query holds NaN or infinity, or is all zeros under cosine.</exception>
+    /// <exception cref="SchemaException">The collection has no vectors, or several and <see cref="SearchOptions.VectorName"/> is not set or unknown.</exception>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null)
+    {
+        options ??= new SearchOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.TopK + (long)options.Offset, MaxSearchResults, nameof(options));
+
+        CollectionState state = AcquireState();
+        float[] buffer = ArrayPool<float>.Shared.Rent(query.Length);
+        try
+        {
+            int ordinal = ResolveVector(state.Schema, options.VectorName);
+            VectorSpec spec = state.Schema.Vectors[ordinal];
+            Span<float> q = buffer.AsSpan(0, query.Length);
+            query.CopyTo(q);
+            ValidateVector(spec, q);
+
+            Snapshot snapshot = state.Published;
+            int nsId = -1;
+            if (options.Namespace is not null)
+            {
+                nsId = state.Namespaces.Find(NormalizeNamespace(options.Namespace));
+                if (nsId < 0)
+                {
+                    return [];
+                }
+            }
+
+            var heap = new TopKHeap(options.TopK + options.Offset);
+            var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, nsId, options.Filter);
+            int[]? candidates = null;
+            if (options.Filter is not null && state.Indexes.TryGetCandidates(options.Filter, snapshot.RowCount, out int[] rows))
+            {
+                candidates = rows;
+            }
+            VectorArena arena = state.Arenas[ordinal];
+            switch (spec.Metric)
+            {
+                case Metric.Cosine:
+                case Metric.Dot:
+                    Scan<DotScorer>(arena, q, snapshot.RowCount, candidates, ref rowFilter, heap);
+                    break;
+                case Metric.L2:
+                    Scan<L2Scorer>(arena, q, snapshot.RowCount, candidates, ref rowFilter, heap);
+                    break;
+                case Metric.L1:
+                    Scan<L1Scorer>(arena, q, snapshot.RowCount, candidates, ref rowFilter, heap);
+                    break;
+            }
+
+            return BuildHits(state, spec.Metric, heap, options);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+            state.Release();
+        }
+    }
+
+    private static void Scan<TScorer>(VectorArena arena, ReadOnlySpan<float> query, int rowCount, int[]? candidates, ref VisibleRowFilter filter, TopKHeap heap)
+        where TScorer : struct, IVectorScorer
+    {
+        if (candidates is null)
+        {
+            ExactScanner.ScanAll<TScorer, VisibleRowFilter>(arena, query, rowCount, ref filter, heap);
+        }
+        else
+        {
+            ExactScanner.ScanRows<TScorer, VisibleRowFilter>(arena, query, candidates, ref filter, heap);
+        }
+    }
+
+    private static List<SearchHit> BuildHits(CollectionState state, Metric metric, TopKHeap heap, SearchOptions options)
+    {
+        var ranked = new (float Score, int Row)[heap.Count];
+        heap.DrainDescending(ranked);
+        var hits = new List<SearchHit>(Math.Max(0, ranked.Length - options.Offset));
+        for (int i = options.Offset; i < ranked.Length; i++)
+        {
+            float score = metric switch
+            {
+                Metric.L2 => L2Scorer.ToUserScore(ranked[i].Score),
+                Metric.L1 => L1Scorer.ToUserScore(ranked[i].Score),
+                _ => DotScorer.ToUserScore(ranked[i].Score),
+            };
+            if (options.ScoreThreshold is { } threshold && score < threshold)
+            {
+                break; // ranked best first: everything after scores lower still
+            }
+            int row = ranked[i].Row;
+            ref readonly RowMeta meta = ref state.Row(row);
+            Dictionary<string, float[]>? vectors = null;
+            if (options.IncludeVectors)
+            {
+                vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+                for (int v = 0; v < state.Arenas.Length; v++)
+                {
+                    vectors[state.Schema.Vectors[v].Name] = state.Arenas[v].Get(row).ToArray();
+                }
+            }
+            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
+                options.IncludePayload ? ToPayloadObject(meta.Payload) : null, vectors,
+                meta.ExpiresAtTicks == 0 ? null : new DateTimeOffset(meta.ExpiresAtTicks, TimeSpan.Zero)));
+        }
+        return hits;
+    }
+
+    private int ResolveVector(CollectionSchema schema, string? vectorName)
+    {
+        if (schema.Vectors.Count == 0)
+        {
+            throw new SchemaException($"Collection '{Name}' stores no vectors (metadata only); it cannot be searched by vector. Use Scroll or Count with a filter.");
+        }
+        if (vectorName is null)
+        {
+            if (schema.Vectors.Count == 1)
+            {
+                return 0;
+            }
+            throw new SchemaException($"Collection '{Name}' has {schema.Vectors.Count} named vectors ({schema}); set SearchOptions.VectorName.");
+        }
+        int ordinal = schema.FindVector(vectorName);
+        return ordinal >= 0 ? ordinal : throw new SchemaException($"Collection '{Name}' has no vector named '{vectorName}' (it has: {schema}).");
+    }
+}

@@ -1,0 +1,378 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VectLite.Filtering;
+using VectLite.Records;
+using VectLite.Storage;
+using VectLite.Vectors;
+
+namespace VectLite;
+
+public sealed partial class Collection
+{
+    /// <summary>The longest namespace name, in characters.</summary>
+    public const int MaxNamespaceLength = 256;
+
+    /// <summary>Inserts the record, or replaces the record with the same id in the same namespace.</summary>
+    /// <exception cref="DimensionMismatchException">A vector has the wrong number of components.</exception>
+    /// <exception cref="InvalidVectorException">A vector holds NaN or infinity, or is all zeros under cosine.</exception>
+    /// <exception cref="InvalidRecordException">A vector is missing or unknown, the payload cannot be stored, or the expiry is invalid.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    public void Upsert(Record record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        UpsertMany([record]);
+    }
+
+    /// <summary>
+    /// Inserts or replaces the records as one atomic batch: after a crash all of them are there or none. Within the
+    /// batch, the last record with a given id (and namespace) wins. Every record is validated before anything is written.
+    /// </summary>
+    /// <returns>The number of records written.</returns>
+    /// <exception cref="DimensionMismatchException">A vector has the wrong number of components.</exception>
+    /// <exception cref="InvalidVectorException">A vector holds NaN or infinity, or is all zeros under cosine.</exception>
+    /// <exception cref="InvalidRecordException">A vector is missing or unknown, the payload cannot be stored, or the expiry is invalid.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    public int UpsertMany(IEnumerable<Record> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        CollectionSchema schema = Volatile.Read(ref _state).Schema;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var operations = new List<WalOperation>(records.TryGetNonEnumeratedCount(out int n) ? n : 16);
+        foreach (Record record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+            operations.Add(WalOperation.Upsert(Prepare(schema, record, now)));
+        }
+        if (operations.Count == 0)
+        {
+            return 0;
+        }
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("upsert records");
+            Commit(operations);
+        }
+        return operations.Count;
+    }
+
+    /// <summary>Deletes the record with this id in this namespace (null: the default namespace).</summary>
+    /// <returns>True if a visible record was deleted.</returns>
+    public bool Delete(RecordId id, string? @namespace = null) => DeleteMany([id], @namespace) == 1;
+
+    /// <summary>Deletes the records with these ids in one atomic batch.</summary>
+    /// <returns>How many visible records were deleted.</returns>
+    public int DeleteMany(IEnumerable<RecordId> ids, string? @namespace = null)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        string ns = NormalizeNamespace(@namespace);
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("delete records");
+            CollectionState state = _state;
+            int nsId = state.Namespaces.Find(ns);
+            long now = DateTime.UtcNow.Ticks;
+            var operations = new List<WalOperation>();
+            var seen = new HashSet<RecordId>();
+            int visible = 0;
+            foreach (RecordId id in ids)
+            {
+                if (nsId < 0 || !seen.Add(id))
+                {
+                    continue;
+                }
+                var key = new RecordKey(nsId, id);
+                if (state.FindLiveRow(key) >= 0)
+                {
+                    operations.Add(WalOperation.Delete(id, ns));
+                    if (state.FindVisibleRow(key, state.Published, now) >= 0)
+                    {
+                        visible++;
+                    }
+                }
+            }
+            if (operations.Count > 0)
+            {
+                Commit(operations);
+            }
+            return visible;
+        }
+    }
+
+    /// <summary>Deletes, in one atomic batch, every visible record matching <paramref name="filter"/> (in one namespace, or all when null).</summary>
+    /// <returns>How many records were deleted.</returns>
+    public int DeleteByFilter(Filter filter, string? @namespace = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("delete records");
+            CollectionState state = _state;
+            var operations = new List<WalOperation>();
+            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, @namespace, filter, cancellationToken))
+            {
+                ref readonly RowMeta meta = ref state.Row(row);
+                operations.Add(WalOperation.Delete(meta.Id, state.Namespaces.NameOf(meta.NamespaceId)));
+            }
+            if (operations.Count > 0)
+            {
+                Commit(operations);
+            }
+            return operations.Count;
+        }
+    }
+
+    /// <summary>
+    /// Applies a JSON merge patch (RFC 7386) to the record's payload: keys in <paramref name="patch"/> replace those in
+    /// the payload, nested objects merge, and a key set to null is removed.
+    /// </summary>
+    /// <returns>False if no visible record has this id.</returns>
+    public bool UpdatePayload(RecordId id, JsonObject patch, string? @namespace = null)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        string ns = NormalizeNamespace(@namespace);
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("update a payload");
+            CollectionState state = _state;
+            int row = FindRowForUpdate(state, id, ns);
+            if (row < 0)
+            {
+                return false;
+            }
+            JsonElement current = state.Row(row).Payload;
+            JsonObject merged = current.ValueKind == JsonValueKind.Object ? JsonObject.Create(current)!.DeepClone().AsObject() : [];
+            JsonMergePatch.Apply(merged, patch);
+            Commit([WalOperation.SetPayload(id, ns, SerializePayload(merged))]);
+            return true;
+        }
+    }
+
+    /// <summary>Makes the record expire <paramref name="timeToLive"/> from now.</summary>
+    /// <returns>False if no visible record has this id.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The time is not positive.</exception>
+    public bool SetTimeToLive(RecordId id, TimeSpan timeToLive, string? @namespace = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
+        return SetExpiry(id, DateTimeOffset.UtcNow + timeToLive, @namespace);
+    }
+
+    /// <summary>Sets when the record expires; null clears the expiry.</summary>
+    /// <returns>False if no visible record has this id.</returns>
+    public bool SetExpiry(RecordId id, DateTimeOffset? expiresAt, string? @namespace = null)
+    {
+        string ns = NormalizeNamespace(@namespace);
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("set an expiry");
+            CollectionState state = _state;
+            if (FindRowForUpdate(state, id, ns) < 0)
+            {
+                return false;
+            }
+            Commit([WalOperation.SetExpiry(id, ns, expiresAt is null ? 0 : Math.Max(1, expiresAt.Value.UtcTicks))]);
+            return true;
+        }
+    }
+
+    /// <summary>Removes the record's expiry.</summary>
+    /// <returns>False if no visible record has this id.</returns>
+    public bool ClearExpiry(RecordId id, string? @namespace = null) => SetExpiry(id, null, @namespace);
+
+    /// <summary>
+    /// Defines a payload index on a field (a dot path such as <c>meta.author</c>), fills it from the existing records,
+    /// and keeps it current on every write. Filters use it instead of scanning payloads. Idempotent for the same kind.
+    /// </summary>
+    /// <exception cref="SchemaException">The field already has an index of another kind.</exception>
+    public void CreatePayloadIndex(string field, PayloadIndexKind kind)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("create a payload index");
+            foreach ((string existing, PayloadIndexKind existingKind) in _state.Indexes.Definitions)
+            {
+                if (string.Equals(existing, field, StringComparison.Ordinal))
+                {
+                    if (existingKind == kind)
+                    {
+                        return;
+                    }
+                    throw new SchemaException($"Field '{field}' already has a {existingKind} index; drop it before creating a {kind} index.");
+                }
+            }
+            new PayloadIndexSet().Define(field, kind); // validates the path before it is logged
+            Commit([WalOperation.CreatePayloadIndex(field, kind)]);
+        }
+    }
+
+    /// <summary>Removes the payload index on <paramref name="field"/>.</summary>
+    /// <returns>False if the field had no index.</returns>
+    public bool DropPayloadIndex(string field)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("drop a payload index");
+            foreach ((string existing, _) in _state.Indexes.Definitions)
+            {
+                if (string.Equals(existing, field, StringComparison.Ordinal))
+                {
+                    Commit([WalOperation.DropPayloadIndex(field)]);
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Forces everything written so far to stable storage, whatever the sync mode.</summary>
+    public void Flush()
+    {
+        ThrowIfUnusable();
+        SyncWal();
+    }
+
+    /// <summary>Logs a validated batch, applies it and publishes it. The writer lock is held.</summary>
+    private void Commit(List<WalOperation> operations)
+    {
+        long lsn = _lsn + 1;
+        WalBatchCodec.Encode(operations, _batchBuffer);
+        _wal!.Append(lsn, _batchBuffer.WrittenSpan, _database.SyncMode);
+        CollectionState state = _state;
+        foreach (WalOperation op in operations)
+        {
+            state.Apply(op, lsn);
+        }
+        state.Publish(lsn);
+        _lsn = lsn;
+        _walBatches++;
+    }
+
+    /// <summary>The row an update applies to: live and not expired (an expired record is gone as far as callers can tell).</summary>
+    private static int FindRowForUpdate(CollectionState state, RecordId id, string ns)
+    {
+        int nsId = state.Namespaces.Find(ns);
+        return nsId < 0 ? -1 : state.FindVisibleRow(new RecordKey(nsId, id), state.Published, DateTime.UtcNow.Ticks);
+    }
+
+    /// <summary>Validates a record against the schema and turns it into what the log stores.</summary>
+    private static StoredRecord Prepare(CollectionSchema schema, Record record, DateTimeOffset now)
+    {
+        string ns = NormalizeNamespace(record.Namespace);
+
+        long expires = 0;
+        if (record.TimeToLive is { } ttl)
+        {
+            if (record.ExpiresAt is not null)
+            {
+                throw new InvalidRecordException($"Record {record.Id} sets both ExpiresAt and TimeToLive; set one.");
+            }
+            if (ttl <= TimeSpan.Zero)
+            {
+                throw new InvalidRecordException($"Record {record.Id} has a TimeToLive of {ttl}; it must be positive.");
+            }
+            expires = (now + ttl).UtcTicks;
+        }
+        else if (record.ExpiresAt is { } at)
+        {
+            expires = Math.Max(1, at.UtcTicks);
+        }
+
+        var vectors = new float[schema.Vectors.Count][];
+        if (record.Vector is not null)
+        {
+            if (schema.Vectors.Count != 1)
+            {
+                throw new InvalidRecordException(schema.Vectors.Count == 0
+                    ? $"Record {record.Id} has a vector, but the collection stores no vectors (metadata only)."
+                    : $"Record {record.Id} sets Vector, but the collection has {schema.Vectors.Count} named vectors ({string.Join(", ", schema.Vectors.Select(v => v.Name))}); set them by name in Vectors.");
+            }
+            if (record.Vectors.Count > 0)
+            {
+                throw new InvalidRecordException($"Record {record.Id} sets both Vector and Vectors; use one.");
+            }
+            vectors[0] = PrepareVector(schema.Vectors[0], record.Vector.Value.Span);
+        }
+        else
+        {
+            foreach (string name in record.Vectors.Keys)
+            {
+                if (schema.FindVector(name) < 0)
+                {
+                    throw new InvalidRecordException($"Record {record.Id} has a vector named '{name}', which the schema does not declare (it has: {schema}).");
+                }
+            }
+            for (int i = 0; i < vectors.Length; i++)
+            {
+                VectorSpec spec = schema.Vectors[i];
+                if (!record.Vectors.TryGetValue(spec.Name, out ReadOnlyMemory<float> vector))
+                {
+                    throw new InvalidRecordException($"Record {record.Id} lacks vector '{spec.Name}'; every record must carry every named vector of the schema.");
+                }
+                vectors[i] = PrepareVector(spec, vector.Span);
+            }
+        }
+
+        return new StoredRecord(record.Id, ns, expires, record.Payload is null ? null : SerializePayload(record.Payload), vectors);
+    }
+
+    /// <summary>Checks dimension and finiteness, and normalises for cosine; returns a copy the caller may keep.</summary>
+    internal static float[] PrepareVector(VectorSpec spec, ReadOnlySpan<float> vector)
+    {
+        float[] copy = vector.ToArray();
+        ValidateVector(spec, copy);
+        return copy;
+    }
+
+    /// <summary>Validates <paramref name="vector"/> in place for <paramref name="spec"/>, normalising it for cosine.</summary>
+    internal static void ValidateVector(VectorSpec spec, Span<float> vector)
+    {
+        if (vector.Length != spec.Dimension)
+        {
+            throw new DimensionMismatchException(spec.Name, spec.Dimension, vector.Length);
+        }
+        if (!VectorKernels.AllFinite(vector))
+        {
+            int at = 0;
+            while (at < vector.Length && float.IsFinite(vector[at]))
+            {
+                at++;
+            }
+            throw new InvalidVectorException(spec.Name, $"has a non-finite component ({vector[at]}) at index {at}");
+        }
+        if (spec.Metric == Metric.Cosine && !VectorKernels.TryNormalize(vector))
+        {
+            throw new InvalidVectorException(spec.Name, "is all zeros, which has no direction under the cosine metric");
+        }
+    }
+
+    private static byte[] SerializePayload(JsonObject payload)
+    {
+        try
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                payload.WriteTo(writer);
+            }
+            return stream.ToArray();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException)
+        {
+            throw new InvalidRecordException($"The payload cannot be stored as JSON: {ex.Message}");
+        }
+    }
+
+    internal static string NormalizeNamespace(string? @namespace)
+    {
+        if (string.IsNullOrEmpty(@namespace))
+        {
+            return "";
+        }
+        if (@namespace.Length > MaxNamespaceLength)
+        {
+            throw new InvalidNameException("namespace", @namespace[..32] + "...", $"it has {@namespace.Length} characters, more than the limit of {MaxNamespaceLength}");
+        }
+        return @namespace;
+    }
+}

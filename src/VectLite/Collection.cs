@@ -1,0 +1,248 @@
+using VectLite.Records;
+using VectLite.Storage;
+
+namespace VectLite;
+
+/// <summary>
+/// A named set of records sharing one schema: the handle through which an application writes, reads and searches.
+/// Obtained from <see cref="Database.CreateCollection"/> or <see cref="Database.GetCollection"/>; cheap to keep.
+/// </summary>
+/// <remarks>
+/// Thread safety: all members are safe to call from many threads. Writes are serialised by a writer lock; reads
+/// (get, count, scroll, search) never wait for a writer and each sees one consistent state: the one published by the
+/// last write batch completed before the read began.
+/// </remarks>
+public sealed partial class Collection
+{
+    private const string WalFileName = "wal.vlwal";
+
+    private readonly Database _database;
+    private readonly Lock _writeLock = new();
+    private readonly BinaryBuffer _batchBuffer = new(64 * 1024);
+    private readonly WalWriter? _wal;
+    private CollectionState _state;
+    private long _lsn;
+    private long _generation;
+    private long _walBatches;
+    private readonly long _tornBytes;
+    private readonly string? _tornReason;
+    private volatile bool _closed;
+    private volatile bool _dropped;
+
+    private Collection(Database database, string name, string directory, CollectionState state, WalWriter? wal,
+        long lsn, long generation, long walBatches, long tornBytes, string? tornReason)
+    {
+        _database = database;
+        Name = name;
+        Directory = directory;
+        _state = state;
+        _wal = wal;
+        _lsn = lsn;
+        _generation = generation;
+        _walBatches = walBatches;
+        _tornBytes = tornBytes;
+        _tornReason = tornReason;
+    }
+
+    /// <summary>The collection's name.</summary>
+    public string Name { get; }
+
+    /// <summary>A copy of the collection's schema.</summary>
+    public CollectionSchema Schema => Volatile.Read(ref _state).Schema.Clone();
+
+    /// <summary>The database this collection belongs to.</summary>
+    public Database Database => _database;
+
+    internal string Directory { get; }
+
+    private bool IsReadOnly => _wal is null;
+
+    /// <summary>Creates the collection's directory contents (empty checkpoint, empty log) inside <paramref name="directory"/>.</summary>
+    internal static void Initialize(string directory, CollectionSchema schema)
+    {
+        var empty = new CollectionState(schema, [], 0);
+        try
+        {
+            var (files, renames) = CollectionFiles.Write(directory, 0, empty, CancellationToken.None);
+            foreach ((string temp, string final) in renames)
+            {
+                DurableFile.Commit(temp, final);
+            }
+            WalWriter.CreateEmpty(Path.Combine(directory, WalFileName));
+            new CheckpointManifest
+            {
+                Generation = 0,
+                Lsn = 0,
+                RecordCount = 0,
+                CreatedAt = DateTimeOffset.UtcNow,
+                Schema = schema,
+                PayloadIndexes = [],
+                Files = files,
+            }.WriteAtomic(directory);
+        }
+        finally
+        {
+            empty.Release();
+        }
+    }
+
+    /// <summary>Loads the checkpoint, replays the log, and (for a writer) opens the log for appending.</summary>
+    internal static Collection Open(Database database, string name, string directory, bool readOnly)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return OpenOnce(database, name, directory, readOnly);
+            }
+            catch (CorruptFileException) when (readOnly && attempt < 3 && ManifestChangedSince(directory, attempt))
+            {
+                // A writer in another process checkpointed while we read and removed the files we were reading.
+                // The new checkpoint is complete: read again.
+            }
+        }
+    }
+
+    private static bool ManifestChangedSince(string directory, int attempt)
+    {
+        Thread.Sleep(10 * (attempt + 1));
+        return File.Exists(Path.Combine(directory, CheckpointManifest.FileName));
+    }
+
+    private static Collection OpenOnce(Database database, string name, string directory, bool readOnly)
+    {
+        CheckpointManifest manifest = CheckpointManifest.Read(directory);
+        var state = new CollectionState(manifest.Schema, manifest.PayloadIndexes, manifest.Lsn);
+        try
+        {
+            CollectionFiles.Load(directory, manifest, state);
+            state.Publish(manifest.Lsn);
+
+            string walPath = Path.Combine(directory, WalFileName);
+            if (!File.Exists(walPath))
+            {
+                throw new CorruptFileException(walPath, -1, "the collection's write-ahead log is missing");
+            }
+            long replayed = 0;
+            WalReadResult result = WalReader.Read(walPath, manifest.Lsn, (lsn, batch) =>
+            {
+                List<WalOperation> operations;
+                try
+                {
+                    operations = WalBatchCodec.Decode(batch);
+                }
+                catch (FormatException ex)
+                {
+                    // The frame's checksum matched, so this is not a torn write: refuse rather than guess.
+                    throw new CorruptFileException(walPath, -1, $"batch {lsn} passed its checksum but does not decode: {ex.Message}", ex);
+                }
+                foreach (WalOperation op in operations)
+                {
+                    state.Apply(op, lsn);
+                }
+                state.Publish(lsn);
+                replayed++;
+            });
+
+            if (readOnly && CheckpointManifest.Read(directory).Generation != manifest.Generation)
+            {
+                throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1, "a checkpoint replaced the files while they were read");
+            }
+
+            WalWriter? wal = null;
+            if (!readOnly)
+            {
+                wal = WalWriter.OpenForAppend(walPath, result.ValidLength);
+                RemoveOrphans(directory, manifest);
+            }
+            return new Collection(database, name, directory, state, wal, result.LastLsn, manifest.Generation, replayed, result.TornBytes, result.TornReason);
+        }
+        catch
+        {
+            state.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Deletes temporary files and data files of other generations, left by a crash during a checkpoint.</summary>
+    private static void RemoveOrphans(string directory, CheckpointManifest manifest)
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal) { CheckpointManifest.FileName, WalFileName };
+        foreach (CheckpointFile file in manifest.Files)
+        {
+            keep.Add(file.Name);
+        }
+        foreach (string path in System.IO.Directory.EnumerateFiles(directory))
+        {
+            string fileName = Path.GetFileName(path);
+            if (!keep.Contains(fileName) && (fileName.EndsWith(DurableFile.TempSuffix, StringComparison.Ordinal) || fileName.StartsWith('g')))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>Takes the current state for a read; the caller must <see cref="CollectionState.Release"/> it.</summary>
+    private CollectionState AcquireState()
+    {
+        while (true)
+        {
+            ThrowIfUnusable(); // inside the loop: a close that freed the last state must end the wait
+            CollectionState state = Volatile.Read(ref _state);
+            if (state.TryAcquire())
+            {
+                return state;
+            }
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_dropped)
+        {
+            throw new CollectionNotFoundException(Name);
+        }
+        ObjectDisposedException.ThrowIf(_closed, this);
+    }
+
+    /// <summary>Called with the writer lock held, before any write.</summary>
+    private void ThrowIfNotWritable(string operation)
+    {
+        ThrowIfUnusable();
+        if (IsReadOnly)
+        {
+            throw new ReadOnlyDatabaseException(operation);
+        }
+    }
+
+    /// <summary>Syncs the log (used by <see cref="Database.Flush"/> and by a switch to a stricter sync mode).</summary>
+    internal void SyncWal()
+    {
+        lock (_writeLock)
+        {
+            if (!_closed)
+            {
+                _wal?.Sync();
+            }
+        }
+    }
+
+    /// <summary>Syncs and closes the log and frees memory once readers are done. Called by the database.</summary>
+    internal void Close(bool dropped)
+    {
+        lock (_writeLock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            _dropped = dropped;
+            _closed = true;
+            _wal?.Dispose();
+            _state.Release();
+        }
+    }
+
+    /// <summary>"name (schema)".</summary>
+    public override string ToString() => $"{Name} ({Volatile.Read(ref _state).Schema})";
+}

@@ -1,0 +1,82 @@
+namespace VectLite;
+
+/// <summary>
+/// What a collection stores: its named dense vectors, each with a dimension and metric. A schema with no vectors
+/// makes a metadata-only collection (records with ids and payloads, filterable, not searchable by vector).
+/// </summary>
+/// <example>
+/// <code>
+/// var schema = new CollectionSchema().AddVector("text", 384, Metric.Cosine).AddVector("image", 512, Metric.Dot);
+/// var single = CollectionSchema.SingleVector(768);          // one vector named "default", cosine
+/// </code>
+/// </example>
+public sealed class CollectionSchema
+{
+    /// <summary>The name <see cref="SingleVector"/> gives its vector, and the one a record's unnamed vector maps to.</summary>
+    public const string DefaultVectorName = "default";
+
+    /// <summary>The most named vectors one collection may have.</summary>
+    public const int MaxVectors = 64;
+
+    private readonly List<VectorSpec> _vectors = [];
+
+    /// <summary>The named vectors, in declaration order (the order is part of the stored format).</summary>
+    public IReadOnlyList<VectorSpec> Vectors => _vectors;
+
+    /// <summary>A schema with one vector named <paramref name="name"/>.</summary>
+    public static CollectionSchema SingleVector(int dimension, Metric metric = Metric.Cosine, string name = DefaultVectorName) =>
+        new CollectionSchema().AddVector(name, dimension, metric);
+
+    /// <summary>A schema with no vectors: a metadata-only collection.</summary>
+    public static CollectionSchema MetadataOnly() => new();
+
+    /// <summary>Adds a named vector and returns this schema.</summary>
+    /// <exception cref="InvalidNameException">The name breaks the naming rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The dimension is outside 1 to <see cref="VectorSpec.MaxDimension"/>.</exception>
+    /// <exception cref="SchemaException">The name is taken, or the schema already has <see cref="MaxVectors"/> vectors.</exception>
+    public CollectionSchema AddVector(string name, int dimension, Metric metric = Metric.Cosine)
+    {
+        Names.Validate("vector", name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dimension, VectorSpec.MaxDimension);
+        if (!Enum.IsDefined(metric))
+        {
+            throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric.");
+        }
+        if (FindVector(name) >= 0)
+        {
+            throw new SchemaException($"The schema already has a vector named '{name}'.");
+        }
+        if (_vectors.Count == MaxVectors)
+        {
+            throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
+        }
+        _vectors.Add(new VectorSpec(name, dimension, metric));
+        return this;
+    }
+
+    /// <summary>The ordinal of the named vector, or -1.</summary>
+    internal int FindVector(string name)
+    {
+        for (int i = 0; i < _vectors.Count; i++)
+        {
+            if (string.Equals(_vectors[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>A copy, so a caller changing its schema object later cannot change an open collection.</summary>
+    internal CollectionSchema Clone()
+    {
+        var copy = new CollectionSchema();
+        copy._vectors.AddRange(_vectors);
+        return copy;
+    }
+
+    /// <summary>"text: 384-d Cosine, image: 512-d Dot", or "no vectors".</summary>
+    public override string ToString() =>
+        _vectors.Count == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}"));
+}

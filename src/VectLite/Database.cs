@@ -1,0 +1,415 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using VectLite.Storage;
+
+namespace VectLite;
+
+/// <summary>
+/// An open VectLite database: a directory holding collections. Open it, use it from any number of threads, dispose it.
+/// </summary>
+/// <example>
+/// <code>
+/// using var db = Database.Open("my.vectlite");
+/// var docs = db.GetOrCreateCollection("docs", CollectionSchema.SingleVector(384));
+/// docs.Upsert(new Record(1, embedding, new JsonObject { ["lang"] = "en" }));
+/// var hits = docs.Search(query, new SearchOptions { TopK = 5, Filter = Filter.Eq("lang", "en") });
+/// </code>
+/// </example>
+/// <remarks>
+/// One process at a time may open a database for writing (the lock file <c>vectlite.lock</c> enforces it); any
+/// number may open it read-only alongside. Layout: <c>vectlite.db</c> (manifest), <c>vectlite.lock</c>, and
+/// <c>collections/NAME/</c> per collection; docs/file-format.md describes every file.
+/// </remarks>
+public sealed class Database : IDisposable
+{
+    private const string ManifestFileName = "vectlite.db";
+    private const string CollectionsFolder = "collections";
+    private const string TempPrefix = ".tmp-";
+    private const string DroppedPrefix = ".dropped-";
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);
+    private readonly LockFile? _writerLock;
+    private readonly string _collectionsPath;
+    private SyncMode _syncMode;
+    private bool _disposed;
+
+    private Database(string path, bool readOnly, SyncMode syncMode, LockFile? writerLock)
+    {
+        Path = path;
+        IsReadOnly = readOnly;
+        _syncMode = syncMode;
+        _writerLock = writerLock;
+        _collectionsPath = System.IO.Path.Combine(path, CollectionsFolder);
+    }
+
+    /// <summary>The database directory (full path).</summary>
+    public string Path { get; }
+
+    /// <summary>True when opened with <see cref="DatabaseOptions.ReadOnly"/>.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>
+    /// When the write-ahead log is fsynced. Setting a stricter mode than the current one syncs every collection's log
+    /// at once, so nothing acknowledged under the looser mode stays exposed.
+    /// </summary>
+    public SyncMode SyncMode
+    {
+        get => _syncMode;
+        set
+        {
+            bool stricter;
+            lock (_lock)
+            {
+                stricter = value.MaxUnsyncedBatches < _syncMode.MaxUnsyncedBatches;
+                _syncMode = value;
+            }
+            if (stricter)
+            {
+                Flush();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the database in <paramref name="path"/>, creating it if the directory does not exist or is empty
+    /// (unless read-only).
+    /// </summary>
+    /// <exception cref="DatabaseLockedException">Another process has the database open for writing.</exception>
+    /// <exception cref="CorruptFileException">The manifest is damaged, or the directory holds other files and no manifest.</exception>
+    /// <exception cref="DirectoryNotFoundException">Read-only open of a directory that does not exist.</exception>
+    public static Database Open(string path, DatabaseOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new DatabaseOptions();
+        string full = System.IO.Path.GetFullPath(path);
+        string manifestPath = System.IO.Path.Combine(full, ManifestFileName);
+
+        if (options.ReadOnly)
+        {
+            if (!System.IO.Directory.Exists(full))
+            {
+                throw new DirectoryNotFoundException($"No database at '{full}': the directory does not exist.");
+            }
+            ReadManifest(manifestPath);
+            return new Database(full, readOnly: true, options.SyncMode, writerLock: null);
+        }
+
+        System.IO.Directory.CreateDirectory(full);
+        LockFile writerLock = LockFile.Acquire(full, options.LockTimeout);
+        try
+        {
+            if (File.Exists(manifestPath))
+            {
+                ReadManifest(manifestPath);
+            }
+            else
+            {
+                bool empty = !System.IO.Directory.EnumerateFileSystemEntries(full).Any(e => System.IO.Path.GetFileName(e) != LockFile.FileName);
+                if (!empty)
+                {
+                    throw new CorruptFileException(manifestPath, -1, "the directory is not empty and has no VectLite manifest, so it is not a VectLite database (refusing to write into it)");
+                }
+                System.IO.Directory.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
+                DurableFile.SyncDirectory(full);
+                WriteManifest(manifestPath);
+            }
+            System.IO.Directory.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
+            var db = new Database(full, readOnly: false, options.SyncMode, writerLock);
+            db.RemoveLeftovers();
+            return db;
+        }
+        catch
+        {
+            writerLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates a collection.</summary>
+    /// <exception cref="InvalidNameException">The name breaks the naming rules (1-64 of letters, digits, '_', '-', '.').</exception>
+    /// <exception cref="CollectionExistsException">A collection with that name exists.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    public Collection CreateCollection(string name, CollectionSchema schema)
+    {
+        Names.Validate("collection", name);
+        ArgumentNullException.ThrowIfNull(schema);
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            if (IsReadOnly)
+            {
+                throw new ReadOnlyDatabaseException($"create collection '{name}'");
+            }
+            string final = CollectionPath(name);
+            if (System.IO.Directory.Exists(final) || FindCaseInsensitive(name) is not null)
+            {
+                throw new CollectionExistsException(FindCaseInsensitive(name) ?? name);
+            }
+
+            // Build the collection in a temporary directory and rename it into place: it appears whole or not at all.
+            string temp = System.IO.Path.Combine(_collectionsPath, $"{TempPrefix}{name}-{Guid.NewGuid():N}");
+            System.IO.Directory.CreateDirectory(temp);
+            try
+            {
+                Collection.Initialize(temp, schema.Clone());
+                DurableFile.SyncDirectory(temp);
+                System.IO.Directory.Move(temp, final);
+                DurableFile.SyncDirectory(_collectionsPath);
+            }
+            catch
+            {
+                TryDeleteDirectory(temp);
+                throw;
+            }
+            Collection collection = Collection.Open(this, name, final, readOnly: false);
+            _open[name] = collection;
+            return collection;
+        }
+    }
+
+    /// <summary>Returns the collection, creating it with <paramref name="schema"/> if it does not exist.</summary>
+    /// <exception cref="SchemaException">It exists with a different schema.</exception>
+    public Collection GetOrCreateCollection(string name, CollectionSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        lock (_lock)
+        {
+            if (TryGetCollection(name, out Collection? existing))
+            {
+                if (!existing.Schema.Vectors.SequenceEqual(schema.Vectors))
+                {
+                    throw new SchemaException($"Collection '{name}' exists with schema ({existing.Schema}), not ({schema}).");
+                }
+                return existing;
+            }
+            return CreateCollection(name, schema);
+        }
+    }
+
+    /// <summary>Returns the collection with this name.</summary>
+    /// <exception cref="CollectionNotFoundException">There is none.</exception>
+    public Collection GetCollection(string name) =>
+        TryGetCollection(name, out Collection? collection) ? collection : throw new CollectionNotFoundException(name);
+
+    /// <summary>Looks up a collection by name; false if there is none (or the name is not a valid collection name).</summary>
+    /// <exception cref="CorruptFileException">The collection exists but its files are damaged.</exception>
+    public bool TryGetCollection(string name, [NotNullWhen(true)] out Collection? collection)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            if (_open.TryGetValue(name, out collection))
+            {
+                return true;
+            }
+            try
+            {
+                Names.Validate("collection", name);
+            }
+            catch (InvalidNameException)
+            {
+                return false;
+            }
+            string path = CollectionPath(name);
+            if (!System.IO.Directory.Exists(path))
+            {
+                return false;
+            }
+            collection = Collection.Open(this, name, path, IsReadOnly);
+            _open[name] = collection;
+            return true;
+        }
+    }
+
+    /// <summary>Whether a collection with this name exists.</summary>
+    public bool CollectionExists(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            return _open.ContainsKey(name) || ListCollectionsCore().Contains(name, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The names of all collections, sorted ordinally.</summary>
+    public IReadOnlyList<string> ListCollections()
+    {
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            return ListCollectionsCore();
+        }
+    }
+
+    /// <summary>
+    /// Deletes a collection and all its files. Handles to it throw <see cref="CollectionNotFoundException"/> afterwards.
+    /// </summary>
+    /// <returns>False if there was no such collection.</returns>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    public bool DropCollection(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            if (IsReadOnly)
+            {
+                throw new ReadOnlyDatabaseException($"drop collection '{name}'");
+            }
+            if (!ListCollectionsCore().Contains(name, StringComparer.Ordinal))
+            {
+                return false;
+            }
+            if (_open.Remove(name, out Collection? collection))
+            {
+                collection.Close(dropped: true);
+            }
+            // Rename first (atomic), then delete: a crash mid-delete leaves a ".dropped-" folder that the next open removes.
+            string doomed = System.IO.Path.Combine(_collectionsPath, $"{DroppedPrefix}{name}-{Guid.NewGuid():N}");
+            System.IO.Directory.Move(CollectionPath(name), doomed);
+            DurableFile.SyncDirectory(_collectionsPath);
+            TryDeleteDirectory(doomed);
+            return true;
+        }
+    }
+
+    /// <summary>fsyncs every open collection's log, whatever the sync mode.</summary>
+    public void Flush()
+    {
+        foreach (Collection collection in OpenCollections())
+        {
+            collection.SyncWal();
+        }
+    }
+
+    /// <summary>Checkpoints every collection (see <see cref="Collection.Compact"/>).</summary>
+    public void Compact(CancellationToken cancellationToken = default)
+    {
+        foreach (string name in ListCollections())
+        {
+            GetCollection(name).Compact(cancellationToken);
+        }
+    }
+
+    /// <summary>Syncs and closes every collection and releases the writer lock. Handles become unusable.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                foreach (Collection collection in _open.Values)
+                {
+                    collection.Close(dropped: false);
+                }
+                _open.Clear();
+            }
+            finally
+            {
+                _writerLock?.Dispose();
+            }
+        }
+    }
+
+    private Collection[] OpenCollections()
+    {
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            return [.. _open.Values];
+        }
+    }
+
+    private string CollectionPath(string name) => System.IO.Path.Combine(_collectionsPath, name);
+
+    private List<string> ListCollectionsCore()
+    {
+        var names = new List<string>();
+        if (System.IO.Directory.Exists(_collectionsPath))
+        {
+            foreach (string dir in System.IO.Directory.EnumerateDirectories(_collectionsPath))
+            {
+                string name = System.IO.Path.GetFileName(dir);
+                if (!name.StartsWith('.'))
+                {
+                    names.Add(name);
+                }
+            }
+        }
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    /// <summary>Names differing only in case would share a directory on Windows and macOS: treat them as the same.</summary>
+    private string? FindCaseInsensitive(string name) =>
+        ListCollectionsCore().FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+
+    private void RemoveLeftovers()
+    {
+        foreach (string dir in System.IO.Directory.EnumerateDirectories(_collectionsPath))
+        {
+            string name = System.IO.Path.GetFileName(dir);
+            if (name.StartsWith(TempPrefix, StringComparison.Ordinal) || name.StartsWith(DroppedPrefix, StringComparison.Ordinal))
+            {
+                TryDeleteDirectory(dir);
+            }
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            System.IO.Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // removed at the next writer open
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // removed at the next writer open
+        }
+    }
+
+    private static void WriteManifest(string path)
+    {
+        using var body = new MemoryStream();
+        using (var json = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("format", "vectlite");
+            json.WriteNumber("formatVersion", FileMagic.CurrentVersion);
+            json.WriteString("createdAt", DateTimeOffset.UtcNow);
+            json.WriteEndObject();
+        }
+        DurableFile.WriteAtomic(path, ManifestEnvelope.Wrap(FileMagic.DatabaseManifest, body.ToArray()));
+    }
+
+    private static void ReadManifest(string path)
+    {
+        ReadOnlyMemory<byte> body = ManifestEnvelope.Unwrap(path, FileMagic.DatabaseManifest, "database manifest");
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.GetProperty("format").GetString() != "vectlite")
+            {
+                throw new CorruptFileException(path, 16, "the manifest does not name the vectlite format");
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new CorruptFileException(path, 16, $"the manifest body is not valid: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace VectLite;
+
+/// <summary>How <see cref="Database.Open"/> opens a database.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>
+    /// Open without the writer lock: any number of read-only opens may run beside one writer. A read-only database
+    /// sees the state as of its open (checkpoint plus log) and rejects every write with <see cref="ReadOnlyDatabaseException"/>.
+    /// </summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>When the write-ahead log is fsynced; <see cref="SyncMode.PerOp"/> by default. Changeable later through <see cref="Database.SyncMode"/>.</summary>
+    public SyncMode SyncMode { get; init; } = SyncMode.PerOp;
+
+    /// <summary>How long a writer open waits for another process to release the lock before <see cref="DatabaseLockedException"/>; zero (the default) fails at once.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
+}

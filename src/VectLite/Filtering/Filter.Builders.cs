@@ -1,0 +1,165 @@
+using VectLite.Filtering;
+
+namespace VectLite;
+
+public abstract partial class Filter
+{
+    /// <summary>Matches records where some value at <paramref name="path"/> equals <paramref name="value"/> (JSON <c>{"path": {"$eq": value}}</c>).</summary>
+    /// <param name="path">A dot path such as <c>meta.author.name</c>.</param>
+    /// <param name="value">The operand; <see cref="FilterValue.Null"/> also matches a missing field.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or has an empty segment; <paramref name="value"/> is NaN or infinite.</exception>
+    public static Filter Eq(string path, FilterValue value) => Single(path, FilterOperator.Eq, value);
+
+    /// <summary>Matches records where no value at <paramref name="path"/> equals <paramref name="value"/>, including records without the field (<c>$ne</c>).</summary>
+    /// <param name="path">A dot path such as <c>meta.author.name</c>.</param>
+    /// <param name="value">The operand.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or has an empty segment; <paramref name="value"/> is NaN or infinite.</exception>
+    public static Filter Ne(string path, FilterValue value) => Single(path, FilterOperator.Ne, value);
+
+    /// <summary>Matches records where some value at <paramref name="path"/> is greater than <paramref name="value"/> (<c>$gt</c>).</summary>
+    /// <param name="path">A dot path such as <c>price</c>.</param>
+    /// <param name="value">A number (compared numerically) or a string (compared ordinally).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is not a finite number or a string.</exception>
+    public static Filter Gt(string path, FilterValue value) => Range(path, FilterOperator.Gt, value);
+
+    /// <summary>Matches records where some value at <paramref name="path"/> is greater than or equal to <paramref name="value"/> (<c>$gte</c>).</summary>
+    /// <param name="path">A dot path such as <c>price</c>.</param>
+    /// <param name="value">A number (compared numerically) or a string (compared ordinally).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is not a finite number or a string.</exception>
+    public static Filter Gte(string path, FilterValue value) => Range(path, FilterOperator.Gte, value);
+
+    /// <summary>Matches records where some value at <paramref name="path"/> is less than <paramref name="value"/> (<c>$lt</c>).</summary>
+    /// <param name="path">A dot path such as <c>price</c>.</param>
+    /// <param name="value">A number (compared numerically) or a string (compared ordinally).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is not a finite number or a string.</exception>
+    public static Filter Lt(string path, FilterValue value) => Range(path, FilterOperator.Lt, value);
+
+    /// <summary>Matches records where some value at <paramref name="path"/> is less than or equal to <paramref name="value"/> (<c>$lte</c>).</summary>
+    /// <param name="path">A dot path such as <c>price</c>.</param>
+    /// <param name="value">A number (compared numerically) or a string (compared ordinally).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is not a finite number or a string.</exception>
+    public static Filter Lte(string path, FilterValue value) => Range(path, FilterOperator.Lte, value);
+
+    /// <summary>Matches records where some value at <paramref name="path"/> equals one of <paramref name="values"/> (<c>$in</c>). An empty list matches nothing.</summary>
+    /// <param name="path">A dot path such as <c>color</c>.</param>
+    /// <param name="values">The accepted values; a <see cref="FilterValue.Null"/> among them also accepts a missing field.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; a value is NaN or infinite.</exception>
+    public static Filter In(string path, params FilterValue[] values) => Many(path, FilterOperator.In, values);
+
+    /// <summary>Matches records where no value at <paramref name="path"/> equals any of <paramref name="values"/> (<c>$nin</c>), including records without the field.</summary>
+    /// <param name="path">A dot path such as <c>color</c>.</param>
+    /// <param name="values">The rejected values.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; a value is NaN or infinite.</exception>
+    public static Filter Nin(string path, params FilterValue[] values) => Many(path, FilterOperator.Nin, values);
+
+    /// <summary>
+    /// Matches records where some value at <paramref name="path"/> is an array holding an element equal to
+    /// <paramref name="value"/>, or a string holding the string <paramref name="value"/> as an ordinal substring (<c>$contains</c>).
+    /// </summary>
+    /// <param name="path">A dot path such as <c>tags</c>.</param>
+    /// <param name="value">The element or substring to look for.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is NaN or infinite.</exception>
+    public static Filter Contains(string path, FilterValue value) => Single(path, FilterOperator.Contains, value);
+
+    /// <summary>Matches records where at least one value resolves at <paramref name="path"/> (JSON <c>null</c> counts), or, with <paramref name="exists"/> false, where none does (<c>$exists</c>).</summary>
+    /// <param name="path">A dot path such as <c>meta.author</c>.</param>
+    /// <param name="exists">True to require the field, false to require its absence.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or has an empty segment.</exception>
+    public static Filter Exists(string path, bool exists = true) =>
+        new FieldCondition(PayloadPath.Create(path, nameof(path)), FilterOperator.Exists, [exists]);
+
+    /// <summary>Matches records that match every one of <paramref name="filters"/> (<c>$and</c>). Nested ANDs are kept as given.</summary>
+    /// <param name="filters">At least one filter.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="filters"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="filters"/> is empty or holds a null.</exception>
+    public static Filter And(params Filter[] filters) => new AndFilter(CheckChildren(filters, nameof(filters)));
+
+    /// <summary>Matches records that match at least one of <paramref name="filters"/> (<c>$or</c>). Nested ORs are kept as given.</summary>
+    /// <param name="filters">At least one filter.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="filters"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="filters"/> is empty or holds a null.</exception>
+    public static Filter Or(params Filter[] filters) => new OrFilter(CheckChildren(filters, nameof(filters)));
+
+    /// <summary>Matches records that do not match <paramref name="filter"/> (<c>$not</c>).</summary>
+    /// <param name="filter">The filter to negate.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
+    public static Filter Not(Filter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return new NotFilter(filter);
+    }
+
+    private static FieldCondition Single(string path, FilterOperator op, FilterValue value)
+    {
+        PayloadPath parsed = PayloadPath.Create(path, nameof(path));
+        CheckOperand(value, nameof(value));
+        return new FieldCondition(parsed, op, [value]);
+    }
+
+    private static FieldCondition Range(string path, FilterOperator op, FilterValue value)
+    {
+        PayloadPath parsed = PayloadPath.Create(path, nameof(path));
+        if (value.Kind is not (FilterValueKind.Number or FilterValueKind.String))
+        {
+            throw new ArgumentException($"{op.Name()} needs a number or a string operand, not {value.Kind}.", nameof(value));
+        }
+
+        CheckOperand(value, nameof(value));
+        return new FieldCondition(parsed, op, [value]);
+    }
+
+    private static FieldCondition Many(string path, FilterOperator op, FilterValue[] values)
+    {
+        PayloadPath parsed = PayloadPath.Create(path, nameof(path));
+        ArgumentNullException.ThrowIfNull(values);
+        for (int i = 0; i < values.Length; i++)
+        {
+            CheckOperand(values[i], $"{nameof(values)}[{i}]");
+        }
+
+        // Copy: the caller keeps the params array and may change it; filters are immutable.
+        return new FieldCondition(parsed, op, (FilterValue[])values.Clone());
+    }
+
+    private static void CheckOperand(FilterValue value, string paramName)
+    {
+        if (value.Kind == FilterValueKind.Number && !double.IsFinite(value.NumberValue))
+        {
+            throw new ArgumentException($"A filter operand must be a finite number; got {value.NumberValue}.", paramName);
+        }
+
+        if (value.Kind == FilterValueKind.String && !Utf8Strings.TryEncode(value.StringValue, out _))
+        {
+            throw new ArgumentException("A filter operand string contains an unpaired surrogate.", paramName);
+        }
+    }
+
+    private static Filter[] CheckChildren(Filter[] filters, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(filters, paramName);
+        if (filters.Length == 0)
+        {
+            throw new ArgumentException("At least one filter is required.", paramName);
+        }
+
+        for (int i = 0; i < filters.Length; i++)
+        {
+            if (filters[i] is null)
+            {
+                throw new ArgumentException($"{paramName}[{i}] is null.", paramName);
+            }
+        }
+
+        return (Filter[])filters.Clone();
+    }
+}

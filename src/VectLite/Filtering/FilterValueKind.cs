@@ -1,0 +1,17 @@
+namespace VectLite;
+
+/// <summary>The JSON type of a <see cref="FilterValue"/>.</summary>
+public enum FilterValueKind
+{
+    /// <summary>JSON <c>null</c>. This is the kind of <c>default(FilterValue)</c>.</summary>
+    Null = 0,
+
+    /// <summary>A string. Strings compare ordinally, by Unicode code point.</summary>
+    String = 1,
+
+    /// <summary>A finite number.</summary>
+    Number = 2,
+
+    /// <summary><c>true</c> or <c>false</c>.</summary>
+    Boolean = 3,
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace VectLite.Filtering;
+
+/// <summary>
+/// Indexes the strings of one field: string value to <see cref="PostingList"/>.
+/// The dictionary is a <see cref="ConcurrentDictionary{TKey, TValue}"/> so readers look up and enumerate it, without
+/// locks, while the writer inserts new keys.
+/// </summary>
+internal sealed class KeywordIndex : FieldIndex
+{
+    private readonly ConcurrentDictionary<string, PostingList> _postings = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an empty index on <paramref name="path"/>.</summary>
+    public KeywordIndex(PayloadPath path, bool isComplete)
+        : base(path, isComplete)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override PayloadIndexKind Kind => PayloadIndexKind.Keyword;
+
+    /// <inheritdoc/>
+    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into)
+    {
+        if (!IsEqualityLike(condition.Operator) || !AllOperandsAre(condition, FilterValueKind.String))
+        {
+            return false;
+        }
+
+        if (condition.Operator == FilterOperator.Contains)
+        {
+            // A string value matches when it contains the operand; an array matches when an element equals it, and
+            // that element is indexed under a key which (being equal) contains it too. So every key containing
+            // the operand, and only those, can hold a matching row.
+            string needle = condition.Values[0].StringValue;
+            foreach (KeyValuePair<string, PostingList> entry in _postings)
+            {
+                if (entry.Key.Contains(needle, StringComparison.Ordinal))
+                {
+                    entry.Value.CopyBelow(rowLimit, into);
+                }
+            }
+
+            return true;
+        }
+
+        foreach (FilterValue value in condition.Values)
+        {
+            if (_postings.TryGetValue(value.StringValue, out PostingList? list))
+            {
+                list.CopyBelow(rowLimit, into);
+            }
+        }
+
+        return true;
+    }
+
+    internal override void AddValue(int row, JsonElement value)
+    {
+        // Unreadable strings (unpaired surrogate escapes) match no condition, so leaving them out loses nothing.
+        if (value.ValueKind == JsonValueKind.String && JsonValueComparer.TryGetString(value, out string? text))
+        {
+            _postings.GetOrAdd(text, static _ => new PostingList()).Add(row);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.ObjectModel;
+using System.Text.Json;
+
+namespace VectLite.Filtering;
+
+/// <summary>
+/// The payload indexes of one collection, and the planner step that turns a filter into a candidate row set.
+/// </summary>
+/// <remarks>
+/// <para><b>Threads.</b> One writer thread calls <see cref="Define"/>, <see cref="Remove"/> and <see cref="Add"/>;
+/// any number of readers call <see cref="TryGetCandidates"/> and <see cref="Definitions"/> at the same time.
+/// Readers never block and never see a torn structure:</para>
+/// <list type="bullet">
+/// <item>The set of field indexes is an immutable <see cref="Snapshot"/>, replaced as a whole (copy on write) by
+/// <see cref="Define"/> and <see cref="Remove"/>; a query reads the reference once.</item>
+/// <item>Each field index is append-only and publishes with volatile writes (see <see cref="PostingList"/> and
+/// <see cref="NumericRangeIndex"/>).</item>
+/// <item>A reader passes a <c>rowLimit</c>: the engine publishes a row only after <see cref="Add"/> returns for it,
+/// so every row below the limit is fully indexed; rows at or above it may be half indexed and are ignored.</item>
+/// </list>
+/// <para><b>Rows.</b> Rows are added once each, in increasing order, and never removed: the engine appends a new
+/// row for an update, tombstones the old one, checks liveness itself, and rebuilds the set at checkpoint.
+/// An index defined after rows were added lacks those rows, so it is not consulted until the engine rebuilds the
+/// set (it should do so at once when an index is created on a non-empty collection).</para>
+/// </remarks>
+internal sealed class PayloadIndexSet
+{
+    private Snapshot _snapshot = Snapshot.Empty;
+    private int _lastRow = -1;
+
+    /// <summary>The defined indexes, in definition order.</summary>
+    public IReadOnlyList<(string Field, PayloadIndexKind Kind)> Definitions => Volatile.Read(ref _snapshot).Definitions;
+
+    /// <summary>
+    /// Defines an index of <paramref name="kind"/> on <paramref name="fieldPath"/>. Defining the same field with the
+    /// same kind again does nothing. Writer thread only.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="fieldPath"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined value.</exception>
+    /// <exception cref="SchemaException">The path is invalid, or the field already has an index of another kind.</exception>
+    public void Define(string fieldPath, PayloadIndexKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(fieldPath);
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown payload index kind.");
+        }
+
+        if (!PayloadPath.TryCreate(fieldPath, out PayloadPath? path, out string? error))
+        {
+            throw new SchemaException($"Cannot index field '{fieldPath}': {error}.");
+        }
+
+        Snapshot current = _snapshot;
+        if (current.ByField.TryGetValue(fieldPath, out FieldIndex? existing))
+        {
+            if (existing.Kind == kind)
+            {
+                return;
+            }
+
+            throw new SchemaException(
+                $"Field '{fieldPath}' already has a {existing.Kind} index; remove it before defining a {kind} index.");
+        }
+
+        bool isComplete = _lastRow < 0;
+        FieldIndex index = kind switch
+        {
+            PayloadIndexKind.Keyword => new KeywordIndex(path, isComplete),
+            PayloadIndexKind.Numeric => new NumericRangeIndex(path, isComplete),
+            _ => new BoolIndex(path, isComplete),
+        };
+
+        Volatile.Write(ref _snapshot, new Snapshot([.. current.Indexes, index]));
+    }
+
+    /// <summary>Removes the index on <paramref name="fieldPath"/>; false when there is none. Writer thread only.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="fieldPath"/> is null.</exception>
+    public bool Remove(string fieldPath)
+    {
+        ArgumentNullException.ThrowIfNull(fieldPath);
+        Snapshot current = _snapshot;
+        if (!current.ByField.TryGetValue(fieldPath, out FieldIndex? removed))
+        {
+            return false;
+        }
+
+        FieldIndex[] remaining = Array.FindAll(current.Indexes, index => !ReferenceEquals(index, removed));
+        Volatile.Write(ref _snapshot, new Snapshot(remaining));
+        return true;
+    }
+
+    /// <summary>
+    /// Indexes row <paramref name="row"/>'s payload under every defined field. <paramref name="payload"/> is the
+    /// payload object, or <c>default(JsonElement)</c> for a record without one. Writer thread only; the element is
+    /// not retained.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is negative or not above the last row added.</exception>
+    public void Add(int row, JsonElement payload)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        if (row <= _lastRow)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"Rows must be added in increasing order; the last row added was {_lastRow}.");
+        }
+
+        foreach (FieldIndex index in _snapshot.Indexes)
+        {
+            index.Add(row, payload);
+        }
+
+        _lastRow = row;
+    }
+
+    /// <summary>
+    /// Uses the indexes to narrow <paramref name="filter"/> to candidate rows. On true, <paramref name="rows"/> is
+    /// ascending, duplicate-free, below <paramref name="rowLimit"/>, and holds every row below the limit that matches
+    /// (it may hold more: the caller re-checks each with <see cref="Filter"/> evaluation and liveness). On false the
+    /// indexes cannot narrow the filter, <paramref name="rows"/> is empty, and the caller must scan.
+    /// Safe to call from any thread while the writer adds.
+    /// </summary>
+    /// <remarks>
+    /// A condition is answerable when its field has a complete index and the operator and operand types fit the
+    /// index kind (see <see cref="PayloadIndexKind"/>). An AND is answerable when any child is (the answerable
+    /// children's sets are intersected); an OR only when every child is (union). NOT, <c>$ne</c>, <c>$nin</c>,
+    /// <c>$exists</c> and anything involving <c>null</c> are not answerable.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowLimit"/> is negative.</exception>
+    public bool TryGetCandidates(Filter filter, int rowLimit, out int[] rows)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowLimit);
+        Snapshot snapshot = Volatile.Read(ref _snapshot);
+        int[]? result = snapshot.Indexes.Length == 0 ? null : Collect(snapshot, filter, rowLimit);
+        rows = result ?? [];
+        return result is not null;
+    }
+
+    /// <summary>The candidate set of <paramref name="filter"/>, or null when the indexes cannot narrow it.</summary>
+    private static int[]? Collect(Snapshot snapshot, Filter filter, int rowLimit)
+    {
+        switch (filter)
+        {
+            case FieldCondition condition:
+                if (!snapshot.ByField.TryGetValue(condition.Path.Text, out FieldIndex? index) || !index.IsComplete)
+                {
+                    return null;
+                }
+
+                var buffer = new RowBuffer();
+                return index.TryCollect(condition, rowLimit, buffer) ? buffer.ToSortedUniqueArray() : null;
+
+            case AndFilter and:
+                int[]? intersection = null;
+                foreach (Filter child in and.Children)
+                {
+                    int[]? rows = Collect(snapshot, child, rowLimit);
+                    if (rows is null)
+                    {
+                        continue; // the caller's re-check enforces this child
+                    }
+
+                    intersection = intersection is null ? rows : SortedRowSets.Intersect(intersection, rows);
+                    if (intersection.Length == 0)
+                    {
+                        break;
+                    }
+                }
+
+                return intersection;
+
+            case OrFilter or:
+                int[] union = [];
+                foreach (Filter child in or.Children)
+                {
+                    int[]? rows = Collect(snapshot, child, rowLimit);
+                    if (rows is null)
+                    {
+                        return null; // one unanswerable branch may match any row
+                    }
+
+                    union = SortedRowSets.Union(union, rows);
+                }
+
+                return union;
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>An immutable view of the defined indexes; replaced as a whole when definitions change.</summary>
+    private sealed class Snapshot
+    {
+        public static readonly Snapshot Empty = new([]);
+
+        public Snapshot(FieldIndex[] indexes)
+        {
+            Indexes = indexes;
+            ByField = new Dictionary<string, FieldIndex>(indexes.Length, StringComparer.Ordinal);
+            var definitions = new (string Field, PayloadIndexKind Kind)[indexes.Length];
+            for (int i = 0; i < indexes.Length; i++)
+            {
+                ByField.Add(indexes[i].Path.Text, indexes[i]);
+                definitions[i] = (indexes[i].Path.Text, indexes[i].Kind);
+            }
+
+            Definitions = new ReadOnlyCollection<(string Field, PayloadIndexKind Kind)>(definitions);
+        }
+
+        public FieldIndex[] Indexes { get; }
+
+        /// <summary>Field path to index; never written after construction, so concurrent reads are safe.</summary>
+        public Dictionary<string, FieldIndex> ByField { get; }
+
+        public IReadOnlyList<(string Field, PayloadIndexKind Kind)> Definitions { get; }
+    }
+}

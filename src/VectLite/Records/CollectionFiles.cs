@@ -1,0 +1,169 @@
+using VectLite.Storage;
+using VectLite.Vectors;
+
+namespace VectLite.Records;
+
+/// <summary>
+/// Writes a collection state to a checkpoint generation's data files, and loads one back. The state is the compacted
+/// one (every row live), so row i of the records file is row i of every vectors file.
+/// </summary>
+/// <remarks>
+/// Records file ("VLRECS01", header count = records): per record a u32 body length, the body's CRC32C, and the body
+/// (id, namespace, expiry, payload; see <see cref="StoredRecord.WriteKeyAndPayload"/>). Vectors file ("VLVECS01",
+/// header field = dimension, count = rows): rows of float32, dense, no padding. Both are covered by a whole-file CRC32C
+/// in the checkpoint manifest.
+/// </remarks>
+internal static class CollectionFiles
+{
+    /// <summary>Writes the generation's files under temporary names, fsynced; returns their manifest entries and the temp/final paths to rename.</summary>
+    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames) Write(string directory, long generation, CollectionState state, CancellationToken cancellationToken)
+    {
+        var files = new List<CheckpointFile>();
+        var renames = new List<(string, string)>();
+        int rows = state.RowCount;
+        try
+        {
+            using (var writer = new CheckpointFileWriter(directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows))
+            {
+                var buffer = new BinaryBuffer(4096);
+                Span<byte> frame = stackalloc byte[8];
+                for (int row = 0; row < rows; row++)
+                {
+                    if ((row & 4095) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                    ref readonly RowMeta meta = ref state.Row(row);
+                    buffer.Clear();
+                    byte[]? payload = meta.Payload.ValueKind == System.Text.Json.JsonValueKind.Undefined
+                        ? null
+                        : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(meta.Payload).ToArray();
+                    new StoredRecord(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), meta.ExpiresAtTicks, payload, []).WriteKeyAndPayload(buffer);
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame, buffer.Length);
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Checksum.Compute(buffer.WrittenSpan));
+                    writer.Write(frame);
+                    writer.Write(buffer.WrittenSpan);
+                }
+                files.Add(writer.Complete());
+                renames.Add((writer.TempPath, writer.FinalPath));
+            }
+
+            for (int v = 0; v < state.Arenas.Length; v++)
+            {
+                VectorArena arena = state.Arenas[v];
+                using var writer = new CheckpointFileWriter(directory, CheckpointManifest.VectorsFileName(generation, v), FileMagic.Vectors, (uint)arena.Dimension, rows);
+                for (int row = 0; row < rows; row++)
+                {
+                    if ((row & 4095) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                    writer.WriteFloats(arena.Get(row));
+                }
+                files.Add(writer.Complete());
+                renames.Add((writer.TempPath, writer.FinalPath));
+            }
+        }
+        catch
+        {
+            foreach ((string temp, _) in renames)
+            {
+                TryDelete(temp);
+            }
+            TryDelete(Path.Combine(directory, CheckpointManifest.RecordsFileName(generation) + DurableFile.TempSuffix));
+            for (int v = 0; v < state.Arenas.Length; v++)
+            {
+                TryDelete(Path.Combine(directory, CheckpointManifest.VectorsFileName(generation, v) + DurableFile.TempSuffix));
+            }
+            throw;
+        }
+        return (files, renames);
+    }
+
+    /// <summary>Loads the manifest's data files into an empty state.</summary>
+    /// <exception cref="CorruptFileException">A file is missing, damaged, or disagrees with the manifest or the schema.</exception>
+    public static void Load(string directory, CheckpointManifest manifest, CollectionState state)
+    {
+        int vectorCount = manifest.Schema.Vectors.Count;
+        if (manifest.Files.Count != 1 + vectorCount)
+        {
+            throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1,
+                $"it lists {manifest.Files.Count} data files; a schema with {vectorCount} vectors needs {1 + vectorCount}");
+        }
+
+        long count;
+        using (var reader = new CheckpointFileReader(directory, manifest.Files[0], FileMagic.Records))
+        {
+            count = reader.Count;
+            if (count != manifest.RecordCount || count < 0 || count > int.MaxValue)
+            {
+                throw new CorruptFileException(reader.Path, 16, $"record count {count} disagrees with the manifest's {manifest.RecordCount}");
+            }
+            Span<byte> frame = stackalloc byte[8];
+            byte[] body = new byte[4096];
+            for (long i = 0; i < count; i++)
+            {
+                long offset = reader.Position;
+                reader.Read(frame);
+                int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(frame);
+                uint crc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
+                if (length < 0 || length > reader.Remaining)
+                {
+                    throw new CorruptFileException(reader.Path, offset, $"record {i} claims {length} bytes");
+                }
+                if (body.Length < length)
+                {
+                    body = new byte[Math.Max(length, body.Length * 2)];
+                }
+                Span<byte> span = body.AsSpan(0, length);
+                reader.Read(span);
+                if (Checksum.Compute(span) != crc)
+                {
+                    throw new CorruptFileException(reader.Path, offset, $"record {i} checksum mismatch");
+                }
+                try
+                {
+                    var cursor = new BinaryCursor(span);
+                    var (id, ns, expires, payload) = StoredRecord.ReadKeyAndPayload(ref cursor);
+                    state.AppendLoadedRow(id, ns, expires, payload);
+                }
+                catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or VectLiteException)
+                {
+                    throw new CorruptFileException(reader.Path, offset, $"record {i} does not decode: {ex.Message}", ex);
+                }
+            }
+            reader.Verify();
+        }
+
+        for (int v = 0; v < vectorCount; v++)
+        {
+            using var reader = new CheckpointFileReader(directory, manifest.Files[1 + v], FileMagic.Vectors);
+            VectorArena arena = state.Arenas[v];
+            if (reader.Field1 != arena.Dimension || reader.Count != count)
+            {
+                throw new CorruptFileException(reader.Path, 12,
+                    $"it holds {reader.Count} vectors of dimension {reader.Field1}; the checkpoint needs {count} of dimension {arena.Dimension}");
+            }
+            float[] row = new float[arena.Dimension];
+            Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan());
+            for (int i = 0; i < count; i++)
+            {
+                reader.Read(bytes);
+                arena.Write(i, row);
+            }
+            reader.Verify();
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // best effort: a leftover temporary file is deleted at the next writer open
+        }
+    }
+}

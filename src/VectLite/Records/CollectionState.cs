@@ -1,0 +1,327 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using VectLite.Filtering;
+using VectLite.Storage;
+using VectLite.Vectors;
+
+namespace VectLite.Records;
+
+/// <summary>
+/// The in-memory contents of one collection: per-row metadata, vector arenas, deletion marks, the key map and the
+/// payload indexes. One writer applies logged operations; many readers read through a <see cref="Snapshot"/>.
+/// </summary>
+/// <remarks>
+/// How it works:
+/// <list type="number">
+/// <item>Rows are append-only. An upsert, payload update or expiry change appends a new row and marks the key's
+/// previous row deleted at the batch's LSN; a delete only marks. A row's data never changes after it is published.</item>
+/// <item>A reader with snapshot (lsn, rowCount) sees row r iff r &lt; rowCount and DeletedAt[r] &gt; lsn (and it has not
+/// expired). The writer's marks for a batch carry that batch's LSN, so a reader on an older snapshot keeps seeing the
+/// rows the batch replaced until the new snapshot is published: every read sees one consistent state.</item>
+/// <item>The key map points at a key's newest row; a reader whose snapshot predates it walks
+/// <see cref="RowMeta.PreviousRow"/> back to the row it may see.</item>
+/// <item>A checkpoint builds a fresh state from the live rows (renumbered, no tombstones) and swaps it in; the old one
+/// is freed when its last reader releases it (reference counted, since the arenas hold native memory).</item>
+/// </list>
+/// </remarks>
+internal sealed class CollectionState
+{
+    /// <summary>The deletion mark of a live row.</summary>
+    public const long Live = long.MaxValue;
+
+    private readonly ChunkedList<RowMeta> _rows = new();
+    private readonly ChunkedList<long> _deletedAt = new();
+    private PayloadIndexSet _indexes;
+    private Snapshot _published;
+    private int _refCount = 1;
+    private int _rowCount;
+    private bool _anyExpiring;
+
+    public CollectionState(CollectionSchema schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> indexDefinitions, long lsn)
+    {
+        Schema = schema;
+        Arenas = new VectorArena[schema.Vectors.Count];
+        for (int i = 0; i < Arenas.Length; i++)
+        {
+            Arenas[i] = new VectorArena(schema.Vectors[i].Dimension);
+        }
+        _indexes = new PayloadIndexSet();
+        foreach ((string field, PayloadIndexKind kind) in indexDefinitions)
+        {
+            _indexes.Define(field, kind);
+        }
+        _published = new Snapshot(lsn, 0, false);
+    }
+
+    public CollectionSchema Schema { get; }
+
+    /// <summary>One arena per named vector, by schema ordinal.</summary>
+    public VectorArena[] Arenas { get; }
+
+    public ConcurrentDictionary<RecordKey, int> Keys { get; } = new();
+
+    public NamespaceTable Namespaces { get; } = new();
+
+    public PayloadIndexSet Indexes => Volatile.Read(ref _indexes);
+
+    public Snapshot Published => Volatile.Read(ref _published);
+
+    /// <summary>Rows written so far, published or not (writer side).</summary>
+    public int RowCount => _rowCount;
+
+    /// <summary>Rows not marked deleted (writer side; expired rows still count until a checkpoint removes them).</summary>
+    public int LiveRows { get; private set; }
+
+    // ---- reader side ----
+
+    public ref readonly RowMeta Row(int row) => ref _rows[row];
+
+    public long DeletedAt(int row) => Volatile.Read(ref _deletedAt[row]);
+
+    /// <summary>Whether <paramref name="row"/> (below the snapshot's row count) is visible in <paramref name="snapshot"/> at time <paramref name="nowTicks"/>.</summary>
+    public bool IsVisible(int row, Snapshot snapshot, long nowTicks)
+    {
+        if (Volatile.Read(ref _deletedAt[row]) <= snapshot.Lsn)
+        {
+            return false;
+        }
+        if (!snapshot.AnyExpiring)
+        {
+            return true;
+        }
+        long expires = _rows[row].ExpiresAtTicks;
+        return expires == 0 || expires > nowTicks;
+    }
+
+    /// <summary>The row holding <paramref name="key"/> in <paramref name="snapshot"/>, or -1 if the key is absent, deleted or expired there.</summary>
+    public int FindVisibleRow(RecordKey key, Snapshot snapshot, long nowTicks)
+    {
+        if (!Keys.TryGetValue(key, out int row))
+        {
+            return -1;
+        }
+        while (row >= snapshot.RowCount)
+        {
+            row = _rows[row].PreviousRow;
+            if (row < 0)
+            {
+                return -1;
+            }
+        }
+        return IsVisible(row, snapshot, nowTicks) ? row : -1;
+    }
+
+    /// <summary>Takes a reference for a reader; false if the state was already retired and freed (take the new one).</summary>
+    public bool TryAcquire()
+    {
+        int count = Volatile.Read(ref _refCount);
+        while (count > 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _refCount, count + 1, count);
+            if (seen == count)
+            {
+                return true;
+            }
+            count = seen;
+        }
+        return false;
+    }
+
+    /// <summary>Drops a reference; the last one frees the arenas' native memory.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _refCount) == 0)
+        {
+            foreach (VectorArena arena in Arenas)
+            {
+                arena.Dispose();
+            }
+        }
+    }
+
+    // ---- writer side ----
+
+    /// <summary>The row currently holding <paramref name="key"/> and not deleted (expired rows count: expiry is a read-time rule), or -1.</summary>
+    public int FindLiveRow(RecordKey key) =>
+        Keys.TryGetValue(key, out int row) && _deletedAt[row] == Live ? row : -1;
+
+    /// <summary>Applies one logged operation as part of batch <paramref name="lsn"/>. Operations were validated before they were logged.</summary>
+    public void Apply(WalOperation op, long lsn)
+    {
+        switch (op.Type)
+        {
+            case WalOperationType.Upsert:
+            {
+                StoredRecord record = op.Record!;
+                var key = new RecordKey(Namespaces.Intern(record.Namespace), record.Id);
+                int previous = Keys.TryGetValue(key, out int p) ? p : -1;
+                int row = AppendRow(key, previous, record.ExpiresAtTicks, ParsePayload(record.PayloadUtf8), record.Vectors, -1);
+                Replace(key, previous, row, lsn);
+                break;
+            }
+            case WalOperationType.Delete:
+            {
+                int row = FindLiveRow(new RecordKey(Namespaces.Intern(op.Namespace), op.Id));
+                if (row >= 0)
+                {
+                    MarkDeleted(row, lsn);
+                }
+                break;
+            }
+            case WalOperationType.SetPayload:
+            case WalOperationType.SetExpiry:
+            {
+                var key = new RecordKey(Namespaces.Intern(op.Namespace), op.Id);
+                int previous = FindLiveRow(key);
+                if (previous < 0)
+                {
+                    break; // the writer logs these only for live keys; nothing to do if replay disagrees
+                }
+                ref readonly RowMeta old = ref _rows[previous];
+                bool isPayload = op.Type == WalOperationType.SetPayload;
+                int row = AppendRow(key, previous,
+                    isPayload ? old.ExpiresAtTicks : op.ExpiresAtTicks,
+                    isPayload ? ParsePayload(op.Payload) : old.Payload,
+                    vectors: null, copyVectorsFrom: previous);
+                Replace(key, previous, row, lsn);
+                break;
+            }
+            case WalOperationType.CreatePayloadIndex:
+            case WalOperationType.DropPayloadIndex:
+                RebuildIndexes(op);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown WAL operation {op.Type}.");
+        }
+    }
+
+    /// <summary>Makes everything applied so far visible to readers as batch <paramref name="lsn"/>.</summary>
+    public void Publish(long lsn) => Volatile.Write(ref _published, new Snapshot(lsn, _rowCount, _anyExpiring));
+
+    /// <summary>Copies a live row of another state into this one (used by checkpoints to build the compacted state).</summary>
+    public void CopyRowFrom(CollectionState source, int sourceRow)
+    {
+        ref readonly RowMeta meta = ref source._rows[sourceRow];
+        var key = new RecordKey(Namespaces.Intern(source.Namespaces.NameOf(meta.NamespaceId)), meta.Id);
+        int row = _rowCount;
+        EnsureCapacity(row + 1);
+        for (int i = 0; i < Arenas.Length; i++)
+        {
+            Arenas[i].Write(row, source.Arenas[i].Get(sourceRow));
+        }
+        FinishRow(row, key, -1, meta.ExpiresAtTicks, meta.Payload);
+        Keys[key] = row;
+    }
+
+    /// <summary>Adds a row read from a checkpoint file: vectors are filled in by the loader with <see cref="VectorArena.Write"/>.</summary>
+    public void AppendLoadedRow(RecordId id, string @namespace, long expiresAtTicks, byte[]? payload)
+    {
+        var key = new RecordKey(Namespaces.Intern(@namespace), id);
+        int row = _rowCount;
+        EnsureCapacity(row + 1);
+        FinishRow(row, key, -1, expiresAtTicks, ParsePayload(payload));
+        Keys[key] = row;
+    }
+
+    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom)
+    {
+        int row = _rowCount;
+        EnsureCapacity(row + 1);
+        for (int i = 0; i < Arenas.Length; i++)
+        {
+            if (vectors is not null)
+            {
+                Arenas[i].Write(row, vectors[i]);
+            }
+            else
+            {
+                Arenas[i].Write(row, Arenas[i].Get(copyVectorsFrom));
+            }
+        }
+        FinishRow(row, key, previous, expiresAtTicks, payload);
+        return row;
+    }
+
+    private void FinishRow(int row, RecordKey key, int previous, long expiresAtTicks, JsonElement payload)
+    {
+        _rows[row] = new RowMeta
+        {
+            Id = key.Id,
+            NamespaceId = key.NamespaceId,
+            PreviousRow = previous,
+            ExpiresAtTicks = expiresAtTicks,
+            Payload = payload,
+        };
+        _deletedAt[row] = Live;
+        _indexes.Add(row, payload);
+        _anyExpiring |= expiresAtTicks != 0;
+        _rowCount = row + 1;
+        LiveRows++;
+    }
+
+    private void Replace(RecordKey key, int previous, int row, long lsn)
+    {
+        if (previous >= 0 && _deletedAt[previous] == Live)
+        {
+            MarkDeleted(previous, lsn);
+        }
+        Keys[key] = row; // after the row is complete: a reader that finds it can read all of it
+    }
+
+    private void MarkDeleted(int row, long lsn)
+    {
+        Volatile.Write(ref _deletedAt[row], lsn);
+        LiveRows--;
+    }
+
+    private void EnsureCapacity(int rows)
+    {
+        if (rows <= _rows.Capacity)
+        {
+            return;
+        }
+        int target = Math.Max(rows, _rows.Capacity * 2);
+        _rows.EnsureCapacity(target);
+        _deletedAt.EnsureCapacity(target);
+        foreach (VectorArena arena in Arenas)
+        {
+            arena.EnsureCapacity(target);
+        }
+    }
+
+    /// <summary>
+    /// A new index set replaces the old one whole, so a reader never sees an index that is still being filled. Every
+    /// row goes in, deleted ones too: a reader on an older snapshot may still see those, and candidates are a superset.
+    /// </summary>
+    private void RebuildIndexes(WalOperation op)
+    {
+        var rebuilt = new PayloadIndexSet();
+        foreach ((string field, PayloadIndexKind kind) in _indexes.Definitions)
+        {
+            if (op.Type == WalOperationType.DropPayloadIndex && string.Equals(field, op.Field, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            rebuilt.Define(field, kind);
+        }
+        if (op.Type == WalOperationType.CreatePayloadIndex)
+        {
+            rebuilt.Define(op.Field!, op.IndexKind);
+        }
+        for (int row = 0; row < _rowCount; row++)
+        {
+            rebuilt.Add(row, _rows[row].Payload);
+        }
+        Volatile.Write(ref _indexes, rebuilt);
+    }
+
+    internal static JsonElement ParsePayload(byte[]? utf8)
+    {
+        if (utf8 is null)
+        {
+            return default;
+        }
+        var reader = new Utf8JsonReader(utf8);
+        return JsonElement.ParseValue(ref reader); // owns its memory: safe to keep for the row's life
+    }
+}

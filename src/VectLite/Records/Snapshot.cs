@@ -1,0 +1,17 @@
+namespace VectLite.Records;
+
+/// <summary>
+/// What a reader may see: rows below <see cref="RowCount"/>, minus those deleted at or before <see cref="Lsn"/>.
+/// Published by the writer as one immutable object after each batch; a read takes it once and works on it.
+/// </summary>
+internal sealed class Snapshot(long lsn, int rowCount, bool anyExpiring)
+{
+    /// <summary>The LSN of the last batch applied.</summary>
+    public long Lsn { get; } = lsn;
+
+    /// <summary>Rows [0, RowCount) exist for this snapshot.</summary>
+    public int RowCount { get; } = rowCount;
+
+    /// <summary>False when no visible row has an expiry, so reads skip the clock check.</summary>
+    public bool AnyExpiring { get; } = anyExpiring;
+}

@@ -1,0 +1,24 @@
+using VectLite.Search;
+
+namespace VectLite.Records;
+
+/// <summary>
+/// The row test every read applies: visible in the snapshot (not deleted, not expired), in the requested namespace,
+/// and matching the payload filter. A struct so the scan kernels call it without a virtual dispatch.
+/// </summary>
+internal struct VisibleRowFilter(CollectionState state, Snapshot snapshot, long nowTicks, int namespaceId, Filter? filter) : IRowFilter
+{
+    public readonly bool Accept(int row)
+    {
+        if (!state.IsVisible(row, snapshot, nowTicks))
+        {
+            return false;
+        }
+        if (namespaceId < 0 && filter is null)
+        {
+            return true;
+        }
+        ref readonly RowMeta meta = ref state.Row(row);
+        return (namespaceId < 0 || meta.NamespaceId == namespaceId) && (filter is null || filter.Matches(meta.Payload));
+    }
+}

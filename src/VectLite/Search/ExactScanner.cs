@@ -1,0 +1,128 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using VectLite.Vectors;
+
+namespace VectLite.Search;
+
+/// <summary>
+/// Exact (brute-force) k-nearest-neighbour search over a <see cref="VectorArena"/>: the plan when a
+/// filter leaves few rows, the ground truth for recall tests, and the fallback for small collections.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Both scans are generic over the metric and the filter, both structs, so each combination compiles to
+/// its own loop with the filter and the kernel dispatch inlined: per row, a filter call, the distance
+/// kernel and one compare against the heap threshold held in a register. The heap is touched only
+/// when a row can enter it.
+/// </para>
+/// <para>
+/// Scores follow <see cref="IVectorScorer"/>: higher is better; turn results into user scores with
+/// <see cref="IVectorScorer.ToUserScore"/>. Ties are broken by the smaller row id.
+/// </para>
+/// <para>
+/// Thread safety: a scan only reads the arena, so any number may run beside the single writer, provided
+/// the rows they cover have been published. Each scan needs its own heap and filter.
+/// </para>
+/// </remarks>
+internal static class ExactScanner
+{
+    /// <summary>
+    /// Offers every row in <c>[0, rowCount)</c> that <paramref name="filter"/> accepts to
+    /// <paramref name="heap"/>, scored with <typeparamref name="TScorer"/>. Rows are visited in ascending
+    /// order, chunk by chunk; <see cref="IRowFilter.Accept"/> is called once per row, before its distance.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="arena"/> or <paramref name="heap"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="query"/> does not have the arena's dimension.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is negative or above the arena's capacity.</exception>
+    internal static void ScanAll<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, int rowCount, ref TFilter filter, TopKHeap heap)
+        where TScorer : struct, IVectorScorer
+        where TFilter : struct, IRowFilter
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        ArgumentNullException.ThrowIfNull(heap);
+        if (query.Length != arena.Dimension)
+        {
+            ThrowQueryLength(query.Length, arena.Dimension);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rowCount, arena.Capacity);
+
+        int dimension = arena.Dimension;
+        nuint stride = (nuint)arena.Stride;
+        int rowsPerChunk = arena.RowsPerChunk;
+        int chunkCount = (int)(((long)rowCount + rowsPerChunk - 1) / rowsPerChunk);
+        float threshold = heap.Threshold;
+
+        for (int chunk = 0; chunk < chunkCount; chunk++)
+        {
+            int first = chunk * rowsPerChunk;
+            int end = first + Math.Min(rowsPerChunk, rowCount - first);
+
+            // Walk the chunk by bumping a reference one stride per row: no directory lookup or bounds
+            // check per row. The chunk holds rowsPerChunk full rows, so every row reached is inside it.
+            // Rows are read in address order, which the hardware prefetcher follows; software prefetch
+            // of rows ahead was measured (1 to 8 rows) and gained nothing, so there is none.
+            ref float vector = ref MemoryMarshal.GetReference(arena.GetChunk(chunk));
+            for (int row = first; row < end; row++)
+            {
+                if (filter.Accept(row))
+                {
+                    float score = TScorer.Score(query, MemoryMarshal.CreateReadOnlySpan(ref vector, dimension));
+
+                    // NaN fails this compare and never reaches the heap.
+                    if (score >= threshold)
+                    {
+                        heap.Push(score, row);
+                        threshold = heap.Threshold;
+                    }
+                }
+
+                vector = ref Unsafe.Add(ref vector, stride);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Offers each row of <paramref name="rows"/> that <paramref name="filter"/> accepts to
+    /// <paramref name="heap"/>, scored with <typeparamref name="TScorer"/>: the scan over a candidate set
+    /// from a payload index. Rows may come in any order; the result does not depend on it. Each row should
+    /// appear once (a row listed twice is offered twice). <see cref="IRowFilter.Accept"/> is called once
+    /// per listed row, before its distance.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="arena"/> or <paramref name="heap"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="query"/> does not have the arena's dimension.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A listed row is negative or not below the arena's capacity.</exception>
+    internal static void ScanRows<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, ReadOnlySpan<int> rows, ref TFilter filter, TopKHeap heap)
+        where TScorer : struct, IVectorScorer
+        where TFilter : struct, IRowFilter
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        ArgumentNullException.ThrowIfNull(heap);
+        if (query.Length != arena.Dimension)
+        {
+            ThrowQueryLength(query.Length, arena.Dimension);
+        }
+
+        float threshold = heap.Threshold;
+        foreach (int row in rows)
+        {
+            if (!filter.Accept(row))
+            {
+                continue;
+            }
+
+            float score = TScorer.Score(query, arena.Get(row));
+            if (score >= threshold)
+            {
+                heap.Push(score, row);
+                threshold = heap.Threshold;
+            }
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowQueryLength(int actual, int dimension) =>
+        throw new ArgumentException($"The query has {actual} components; the vectors have dimension {dimension}.", "query");
+}

@@ -1,0 +1,29 @@
+namespace VectLite;
+
+/// <summary>Options for <see cref="Collection.Search"/>.</summary>
+public sealed class SearchOptions
+{
+    /// <summary>How many hits to return (after <see cref="Offset"/>), 1 to 10,000. Default 10.</summary>
+    public int TopK { get; init; } = 10;
+
+    /// <summary>Hits to skip before the first returned, for paging. Default 0.</summary>
+    public int Offset { get; init; }
+
+    /// <summary>The named vector to search; may be null when the collection has exactly one.</summary>
+    public string? VectorName { get; init; }
+
+    /// <summary>Search only this namespace ("" is the default namespace); null searches all namespaces.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>Only records whose payload matches this filter; null for all.</summary>
+    public Filter? Filter { get; init; }
+
+    /// <summary>Return each hit's payload. Default true.</summary>
+    public bool IncludePayload { get; init; } = true;
+
+    /// <summary>Return each hit's vectors. Default false.</summary>
+    public bool IncludeVectors { get; init; }
+
+    /// <summary>Drop hits scoring below this (scores are higher-is-better for every metric; see <see cref="Metric"/>).</summary>
+    public float? ScoreThreshold { get; init; }
+}

@@ -1,0 +1,95 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace VectLite.Storage;
+
+/// <summary>
+/// Reads one checkpoint data file front to back, verifying its header, its length against the manifest and, at
+/// <see cref="Verify"/>, the CRC32C of its whole content. Any mismatch is a <see cref="CorruptFileException"/> naming the file.
+/// </summary>
+internal sealed class CheckpointFileReader : IDisposable
+{
+    private readonly FileStream _stream;
+    private readonly Crc32 _crc = Checksum.CreateRunning();
+    private readonly CheckpointFile _expected;
+    private long _position;
+
+    public CheckpointFileReader(string directory, CheckpointFile expected, ulong magic)
+    {
+        _expected = expected;
+        Path = System.IO.Path.Combine(directory, expected.Name);
+        try
+        {
+            _stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 20);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new CorruptFileException(Path, -1, "the file the checkpoint manifest lists is missing", ex);
+        }
+        if (_stream.Length != expected.Length)
+        {
+            _stream.Dispose();
+            throw new CorruptFileException(Path, -1, $"it is {_stream.Length} bytes, the checkpoint manifest says {expected.Length}");
+        }
+
+        Span<byte> header = stackalloc byte[CheckpointFileWriter.HeaderSize];
+        Read(header);
+        if (BinaryPrimitives.ReadUInt64LittleEndian(header) != magic)
+        {
+            _stream.Dispose();
+            throw new CorruptFileException(Path, 0, "bad magic number");
+        }
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[28..]) != Checksum.Compute(header[..28]))
+        {
+            _stream.Dispose();
+            throw new CorruptFileException(Path, 28, "header checksum mismatch");
+        }
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (version != FileMagic.CurrentVersion)
+        {
+            _stream.Dispose();
+            throw new CorruptFileException(Path, 8, $"unsupported format version {version}");
+        }
+        Field1 = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
+        Count = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
+    }
+
+    public string Path { get; }
+
+    /// <summary>The format-specific u32 at bytes [12..16).</summary>
+    public uint Field1 { get; }
+
+    /// <summary>The record or row count from the header.</summary>
+    public long Count { get; }
+
+    public long Position => _position;
+
+    public long Remaining => _expected.Length - _position;
+
+    /// <summary>Reads exactly <paramref name="buffer"/>.Length bytes.</summary>
+    public void Read(Span<byte> buffer)
+    {
+        if (buffer.Length > Remaining)
+        {
+            throw new CorruptFileException(Path, _position, $"needed {buffer.Length} bytes, only {Remaining} remain");
+        }
+        _stream.ReadExactly(buffer);
+        _crc.Append(buffer);
+        _position += buffer.Length;
+    }
+
+    /// <summary>Checks that everything was consumed and the whole-file checksum matches the manifest.</summary>
+    public void Verify()
+    {
+        if (Remaining != 0)
+        {
+            throw new CorruptFileException(Path, _position, $"{Remaining} unexpected bytes after the last entry");
+        }
+        if (_crc.GetCurrentHashAsUInt32() != _expected.Crc)
+        {
+            throw new CorruptFileException(Path, -1, "checksum mismatch: the content differs from what the checkpoint wrote");
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+
+namespace VectLite.Storage;
+
+/// <summary>One data file a checkpoint consists of, with the length and CRC32C its whole content must have.</summary>
+internal sealed record CheckpointFile(string Name, long Length, uint Crc);
+
+/// <summary>
+/// The commit point of a collection: which generation of data files is current, the LSN they include, the schema and
+/// the payload index definitions. Replacing this one small file atomically is what makes a checkpoint take effect.
+/// </summary>
+/// <remarks>
+/// Framed by <see cref="ManifestEnvelope"/> with magic "VLCKPNT1"; the body is JSON, readable in a hex dump and a
+/// few hundred bytes long.
+/// </remarks>
+internal sealed class CheckpointManifest
+{
+    public const string FileName = "checkpoint.vlck";
+
+    public required long Generation { get; init; }
+
+    /// <summary>The LSN of the last batch the data files include; replay starts after it.</summary>
+    public required long Lsn { get; init; }
+
+    public required long RecordCount { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required CollectionSchema Schema { get; init; }
+
+    public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
+
+    /// <summary>The records file first, then one vectors file per named vector in schema order.</summary>
+    public required IReadOnlyList<CheckpointFile> Files { get; init; }
+
+    public static string RecordsFileName(long generation) => $"g{generation}.records.vlrec";
+
+    public static string VectorsFileName(long generation, int ordinal) => $"g{generation}.vec{ordinal}.vlvec";
+
+    public void WriteAtomic(string directory) => DurableFile.WriteAtomic(Path.Combine(directory, FileName), Serialize());
+
+    public byte[] Serialize()
+    {
+        using var body = new MemoryStream();
+        using (var json = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("generation", Generation);
+            json.WriteNumber("lsn", Lsn);
+            json.WriteNumber("recordCount", RecordCount);
+            json.WriteString("createdAt", CreatedAt);
+            json.WriteStartArray("vectors");
+            foreach (VectorSpec v in Schema.Vectors)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", v.Name);
+                json.WriteNumber("dimension", v.Dimension);
+                json.WriteString("metric", v.Metric.ToString());
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("payloadIndexes");
+            foreach ((string field, PayloadIndexKind kind) in PayloadIndexes)
+            {
+                json.WriteStartObject();
+                json.WriteString("field", field);
+                json.WriteString("kind", kind.ToString());
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("files");
+            foreach (CheckpointFile f in Files)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", f.Name);
+                json.WriteNumber("length", f.Length);
+                json.WriteNumber("crc32c", f.Crc);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return ManifestEnvelope.Wrap(FileMagic.Checkpoint, body.ToArray());
+    }
+
+    /// <exception cref="CorruptFileException">The manifest is missing, damaged or of an unknown version.</exception>
+    public static CheckpointManifest Read(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        ReadOnlyMemory<byte> body = ManifestEnvelope.Unwrap(path, FileMagic.Checkpoint, "checkpoint manifest");
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            JsonElement root = doc.RootElement;
+            var schema = new CollectionSchema();
+            foreach (JsonElement v in root.GetProperty("vectors").EnumerateArray())
+            {
+                schema.AddVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(),
+                    Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
+            }
+            var indexes = new List<(string, PayloadIndexKind)>();
+            foreach (JsonElement i in root.GetProperty("payloadIndexes").EnumerateArray())
+            {
+                indexes.Add((i.GetProperty("field").GetString()!, Enum.Parse<PayloadIndexKind>(i.GetProperty("kind").GetString()!)));
+            }
+            var files = new List<CheckpointFile>();
+            foreach (JsonElement f in root.GetProperty("files").EnumerateArray())
+            {
+                files.Add(new CheckpointFile(f.GetProperty("name").GetString()!, f.GetProperty("length").GetInt64(), f.GetProperty("crc32c").GetUInt32()));
+            }
+            return new CheckpointManifest
+            {
+                Generation = root.GetProperty("generation").GetInt64(),
+                Lsn = root.GetProperty("lsn").GetInt64(),
+                RecordCount = root.GetProperty("recordCount").GetInt64(),
+                CreatedAt = root.GetProperty("createdAt").GetDateTimeOffset(),
+                Schema = schema,
+                PayloadIndexes = indexes,
+                Files = files,
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or VectLiteException)
+        {
+            throw new CorruptFileException(path, 16, $"the manifest body is not valid: {ex.Message}", ex);
+        }
+    }
+}

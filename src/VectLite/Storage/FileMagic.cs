@@ -1,0 +1,26 @@
+namespace VectLite.Storage;
+
+/// <summary>
+/// The magic numbers and format versions at the start of every VectLite file. The magic is eight ASCII bytes read
+/// as a little-endian <see cref="ulong"/>, so a hex dump shows the name. docs/file-format.md describes each layout.
+/// </summary>
+internal static class FileMagic
+{
+    /// <summary>"VLDBMAN1": the database manifest, vectlite.db.</summary>
+    public const ulong DatabaseManifest = 0x314E414D42444C56;
+
+    /// <summary>"VLWALOG1": a collection's write-ahead log.</summary>
+    public const ulong WriteAheadLog = 0x31474F4C41574C56;
+
+    /// <summary>"VLCKPNT1": a collection's checkpoint manifest.</summary>
+    public const ulong Checkpoint = 0x31544E504B434C56;
+
+    /// <summary>"VLRECS01": a checkpoint's records file (ids, namespaces, expiry, payloads).</summary>
+    public const ulong Records = 0x3130534345524C56;
+
+    /// <summary>"VLVECS01": a checkpoint's vectors file for one named vector.</summary>
+    public const ulong Vectors = 0x3130534345564C56;
+
+    /// <summary>The format version every file is written with; readers reject versions they do not know.</summary>
+    public const uint CurrentVersion = 1;
+}

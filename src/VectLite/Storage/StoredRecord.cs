@@ -1,0 +1,85 @@
+namespace VectLite.Storage;
+
+/// <summary>
+/// A record as the storage layer writes it: key, expiry, payload bytes and vectors by schema ordinal.
+/// Vectors are already validated (and normalised for cosine) by the time one of these is built.
+/// </summary>
+internal sealed class StoredRecord
+{
+    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, byte[]? payloadUtf8, float[][] vectors)
+    {
+        Id = id;
+        Namespace = @namespace;
+        ExpiresAtTicks = expiresAtTicks;
+        PayloadUtf8 = payloadUtf8;
+        Vectors = vectors;
+    }
+
+    public RecordId Id { get; }
+
+    /// <summary>The namespace; "" is the default namespace.</summary>
+    public string Namespace { get; }
+
+    /// <summary>UTC ticks after which the record is invisible, or 0 for no expiry.</summary>
+    public long ExpiresAtTicks { get; }
+
+    /// <summary>The payload as UTF-8 JSON (always an object), or null for none.</summary>
+    public byte[]? PayloadUtf8 { get; }
+
+    /// <summary>One vector per named vector of the schema, by ordinal. Empty for a metadata-only collection.</summary>
+    public float[][] Vectors { get; }
+
+    /// <summary>Writes id, namespace, expiry and payload (not vectors): the part shared by the WAL and the records file.</summary>
+    public void WriteKeyAndPayload(BinaryBuffer buffer)
+    {
+        WriteKey(buffer, Id, Namespace);
+        buffer.WriteInt64(ExpiresAtTicks);
+        if (PayloadUtf8 is null)
+        {
+            buffer.WriteInt32(-1);
+        }
+        else
+        {
+            buffer.WriteInt32(PayloadUtf8.Length);
+            buffer.WriteBytes(PayloadUtf8);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteKeyAndPayload"/> wrote.</summary>
+    public static (RecordId Id, string Namespace, long ExpiresAtTicks, byte[]? Payload) ReadKeyAndPayload(ref BinaryCursor cursor)
+    {
+        (RecordId id, string ns) = ReadKey(ref cursor);
+        long expires = cursor.ReadInt64();
+        int payloadLength = cursor.ReadInt32();
+        byte[]? payload = payloadLength < 0 ? null : cursor.ReadBytes(payloadLength).ToArray();
+        return (id, ns, expires, payload);
+    }
+
+    /// <summary>An id (kind byte, then u64 or short string) followed by the namespace.</summary>
+    public static void WriteKey(BinaryBuffer buffer, RecordId id, string @namespace)
+    {
+        if (id.IsString)
+        {
+            buffer.WriteByte(1);
+            buffer.WriteShortString(id.AsString);
+        }
+        else
+        {
+            buffer.WriteByte(0);
+            buffer.WriteUInt64(id.AsNumber);
+        }
+        buffer.WriteShortString(@namespace);
+    }
+
+    public static (RecordId Id, string Namespace) ReadKey(ref BinaryCursor cursor)
+    {
+        byte kind = cursor.ReadByte();
+        RecordId id = kind switch
+        {
+            0 => new RecordId(cursor.ReadUInt64()),
+            1 => new RecordId(cursor.ReadShortString()),
+            _ => throw new FormatException($"unknown id kind {kind}"),
+        };
+        return (id, cursor.ReadShortString());
+    }
+}

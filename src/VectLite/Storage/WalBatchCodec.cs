@@ -1,0 +1,127 @@
+namespace VectLite.Storage;
+
+/// <summary>
+/// Encodes and decodes the body of one WAL frame: a u32 operation count, then each operation as a type byte and its
+/// fields (see docs/file-format.md). A batch is the unit of atomicity: replay applies all of it or, torn, none.
+/// </summary>
+internal static class WalBatchCodec
+{
+    public static void Encode(IReadOnlyList<WalOperation> operations, BinaryBuffer buffer)
+    {
+        buffer.Clear();
+        buffer.WriteInt32(operations.Count);
+        foreach (WalOperation op in operations)
+        {
+            buffer.WriteByte((byte)op.Type);
+            switch (op.Type)
+            {
+                case WalOperationType.Upsert:
+                    StoredRecord record = op.Record!;
+                    record.WriteKeyAndPayload(buffer);
+                    buffer.WriteUInt16((ushort)record.Vectors.Length);
+                    foreach (float[] vector in record.Vectors)
+                    {
+                        buffer.WriteInt32(vector.Length);
+                        buffer.WriteFloats(vector);
+                    }
+                    break;
+                case WalOperationType.Delete:
+                    StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
+                    break;
+                case WalOperationType.SetPayload:
+                    StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
+                    buffer.WriteInt32(op.Payload?.Length ?? -1);
+                    if (op.Payload is not null)
+                    {
+                        buffer.WriteBytes(op.Payload);
+                    }
+                    break;
+                case WalOperationType.SetExpiry:
+                    StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
+                    buffer.WriteInt64(op.ExpiresAtTicks);
+                    break;
+                case WalOperationType.CreatePayloadIndex:
+                    buffer.WriteShortString(op.Field!);
+                    buffer.WriteByte((byte)op.IndexKind);
+                    break;
+                case WalOperationType.DropPayloadIndex:
+                    buffer.WriteShortString(op.Field!);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown WAL operation type {op.Type}.");
+            }
+        }
+    }
+
+    /// <exception cref="FormatException">The bytes do not decode (the caller reports the file and frame).</exception>
+    public static List<WalOperation> Decode(ReadOnlySpan<byte> batch)
+    {
+        var cursor = new BinaryCursor(batch);
+        int count = cursor.ReadInt32();
+        if (count < 0 || count > batch.Length)
+        {
+            throw new FormatException($"operation count {count} is impossible for a {batch.Length}-byte batch");
+        }
+        var operations = new List<WalOperation>(count);
+        for (int i = 0; i < count; i++)
+        {
+            var type = (WalOperationType)cursor.ReadByte();
+            switch (type)
+            {
+                case WalOperationType.Upsert:
+                {
+                    var (id, ns, expires, payload) = StoredRecord.ReadKeyAndPayload(ref cursor);
+                    int vectorCount = cursor.ReadUInt16();
+                    var vectors = new float[vectorCount][];
+                    for (int v = 0; v < vectorCount; v++)
+                    {
+                        vectors[v] = cursor.ReadFloats(cursor.ReadInt32());
+                    }
+                    operations.Add(WalOperation.Upsert(new StoredRecord(id, ns, expires, payload, vectors)));
+                    break;
+                }
+                case WalOperationType.Delete:
+                {
+                    var (id, ns) = StoredRecord.ReadKey(ref cursor);
+                    operations.Add(WalOperation.Delete(id, ns));
+                    break;
+                }
+                case WalOperationType.SetPayload:
+                {
+                    var (id, ns) = StoredRecord.ReadKey(ref cursor);
+                    int length = cursor.ReadInt32();
+                    byte[]? payload = length < 0 ? null : cursor.ReadBytes(length).ToArray();
+                    operations.Add(WalOperation.SetPayload(id, ns, payload));
+                    break;
+                }
+                case WalOperationType.SetExpiry:
+                {
+                    var (id, ns) = StoredRecord.ReadKey(ref cursor);
+                    operations.Add(WalOperation.SetExpiry(id, ns, cursor.ReadInt64()));
+                    break;
+                }
+                case WalOperationType.CreatePayloadIndex:
+                {
+                    string field = cursor.ReadShortString();
+                    byte kind = cursor.ReadByte();
+                    if (!Enum.IsDefined((PayloadIndexKind)kind))
+                    {
+                        throw new FormatException($"unknown payload index kind {kind}");
+                    }
+                    operations.Add(WalOperation.CreatePayloadIndex(field, (PayloadIndexKind)kind));
+                    break;
+                }
+                case WalOperationType.DropPayloadIndex:
+                    operations.Add(WalOperation.DropPayloadIndex(cursor.ReadShortString()));
+                    break;
+                default:
+                    throw new FormatException($"unknown operation type {(byte)type} at offset {cursor.Position - 1}");
+            }
+        }
+        if (cursor.Remaining != 0)
+        {
+            throw new FormatException($"{cursor.Remaining} bytes left over after {count} operations");
+        }
+        return operations;
+    }
+}

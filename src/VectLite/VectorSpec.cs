@@ -1,0 +1,11 @@
+namespace VectLite;
+
+/// <summary>One named dense vector of a collection's schema.</summary>
+/// <param name="Name">The vector's name: 1 to 64 characters of letters, digits, '_', '-' or '.', starting with a letter or digit.</param>
+/// <param name="Dimension">The number of components, 1 to <see cref="MaxDimension"/>.</param>
+/// <param name="Metric">How vectors are compared; see <see cref="VectLite.Metric"/> for score direction.</param>
+public sealed record VectorSpec(string Name, int Dimension, Metric Metric)
+{
+    /// <summary>The largest supported dimension.</summary>
+    public const int MaxDimension = 65536;
+}

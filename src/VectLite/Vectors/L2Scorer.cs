@@ -1,0 +1,22 @@
+using System.Runtime.CompilerServices;
+
+namespace VectLite.Vectors;
+
+/// <summary>
+/// Euclidean scoring: the score is minus the squared Euclidean distance, so higher (closer to zero) is
+/// better and no square root is taken per row.
+/// </summary>
+internal readonly struct L2Scorer : IVectorScorer
+{
+    /// <summary>Returns <c>-L2Squared(query, vector)</c>; higher is better, 0 is an exact match.</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Score(ReadOnlySpan<float> query, ReadOnlySpan<float> vector) => -VectorKernels.L2Squared(query, vector);
+
+    /// <summary>
+    /// Returns minus the Euclidean distance, <c>-sqrt(-score)</c>: still higher is better, and its
+    /// magnitude is the distance a user expects.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ToUserScore(float score) => -MathF.Sqrt(-score);
+}

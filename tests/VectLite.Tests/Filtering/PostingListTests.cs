@@ -1,0 +1,54 @@
+using VectLite.Filtering;
+
+namespace VectLite.Tests.Filtering;
+
+public sealed class PostingListTests
+{
+    [Fact]
+    public void Rows_survive_chunk_and_directory_growth()
+    {
+        var list = new PostingList();
+        var expected = new List<int>();
+        for (int row = 0; row < 50_000; row += 3)
+        {
+            list.Add(row);
+            list.Add(row); // same row twice: stored once
+            expected.Add(row);
+        }
+
+        Assert.Equal(expected.Count, list.Count);
+        var buffer = new RowBuffer();
+        list.CopyBelow(int.MaxValue, buffer);
+        Assert.Equal(expected, buffer.ToSortedUniqueArray());
+
+        buffer = new RowBuffer();
+        list.CopyBelow(30_000, buffer);
+        Assert.Equal(expected.Where(row => row < 30_000), buffer.ToSortedUniqueArray());
+    }
+
+    [Fact]
+    public void Row_buffer_sorts_and_removes_duplicates()
+    {
+        var buffer = new RowBuffer();
+        foreach (int row in new[] { 5, 1, 5, 3, 1, 40, 2 })
+        {
+            buffer.Add(row);
+        }
+
+        Assert.Equal(new[] { 1, 2, 3, 5, 40 }, buffer.ToSortedUniqueArray());
+        Assert.Empty(new RowBuffer().ToSortedUniqueArray());
+    }
+
+    [Fact]
+    public void Sorted_set_operations_match_linq()
+    {
+        var random = new Random(11);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int[] left = [.. Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(0, 60)).Distinct().Order()];
+            int[] right = [.. Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(0, 60)).Distinct().Order()];
+            Assert.Equal(left.Intersect(right).Order(), SortedRowSets.Intersect(left, right));
+            Assert.Equal(left.Union(right).Order(), SortedRowSets.Union(left, right));
+        }
+    }
+}
