@@ -22,13 +22,19 @@ internal sealed record MachineInfo(int Cores, string CpuModel, long MemoryBytes,
         ReadKeyValue("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
         ParseKilobytes(ReadKeyValue("/proc/meminfo", "MemTotal")),
         RuntimeInformation.FrameworkDescription,
-        $"{ReadKeyValue("/etc/os-release", "PRETTY_NAME", '=')?.Trim('"') ?? RuntimeInformation.OSDescription} (kernel {Environment.OSVersion.Version})",
+        $"{ReadKeyValue("/etc/os-release", "PRETTY_NAME", '=')?.Trim('"') ?? RuntimeInformation.OSDescription} (kernel {KernelRelease()})",
         DescribeBuild(),
         DescribeFileSystem(Path.GetTempPath()));
 
     /// <summary>True when this assembly was compiled without optimisation (a Debug build): its numbers mean little.</summary>
     public static bool IsDebugBuild =>
         typeof(MachineInfo).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled ?? false;
+
+    private static string KernelRelease()
+    {
+        const string release = "/proc/sys/kernel/osrelease";
+        return File.Exists(release) ? File.ReadAllText(release).Trim() : Environment.OSVersion.Version.ToString();
+    }
 
     private static string DescribeBuild()
     {

@@ -80,7 +80,12 @@ public sealed partial class Collection
     private static void Scan<TScorer>(VectorArena arena, ReadOnlySpan<float> query, int rowCount, int[]? candidates, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
     {
-        if (candidates is null)
+        if (candidates is null && filter.AcceptsAll)
+        {
+            var all = default(AcceptAllRows); // nothing deleted or expiring, no filter: no per-row test at all
+            ExactScanner.ScanAll<TScorer, AcceptAllRows>(arena, query, rowCount, ref all, heap);
+        }
+        else if (candidates is null)
         {
             ExactScanner.ScanAll<TScorer, VisibleRowFilter>(arena, query, rowCount, ref filter, heap);
         }

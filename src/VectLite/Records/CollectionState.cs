@@ -81,7 +81,7 @@ internal sealed class CollectionState
     /// <summary>Whether <paramref name="row"/> (below the snapshot's row count) is visible in <paramref name="snapshot"/> at time <paramref name="nowTicks"/>.</summary>
     public bool IsVisible(int row, Snapshot snapshot, long nowTicks)
     {
-        if (Volatile.Read(ref _deletedAt[row]) <= snapshot.Lsn)
+        if (snapshot.AnyDeleted && Volatile.Read(ref _deletedAt[row]) <= snapshot.Lsn)
         {
             return false;
         }
@@ -196,7 +196,7 @@ internal sealed class CollectionState
     }
 
     /// <summary>Makes everything applied so far visible to readers as batch <paramref name="lsn"/>.</summary>
-    public void Publish(long lsn) => Volatile.Write(ref _published, new Snapshot(lsn, _rowCount, _anyExpiring));
+    public void Publish(long lsn) => Volatile.Write(ref _published, new Snapshot(lsn, _rowCount, _anyExpiring, LiveRows != _rowCount));
 
     /// <summary>Copies a live row of another state into this one (used by checkpoints to build the compacted state).</summary>
     public void CopyRowFrom(CollectionState source, int sourceRow)

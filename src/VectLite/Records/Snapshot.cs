@@ -4,7 +4,7 @@ namespace VectLite.Records;
 /// What a reader may see: rows below <see cref="RowCount"/>, minus those deleted at or before <see cref="Lsn"/>.
 /// Published by the writer as one immutable object after each batch; a read takes it once and works on it.
 /// </summary>
-internal sealed class Snapshot(long lsn, int rowCount, bool anyExpiring)
+internal sealed class Snapshot(long lsn, int rowCount, bool anyExpiring, bool anyDeleted = true)
 {
     /// <summary>The LSN of the last batch applied.</summary>
     public long Lsn { get; } = lsn;
@@ -14,4 +14,8 @@ internal sealed class Snapshot(long lsn, int rowCount, bool anyExpiring)
 
     /// <summary>False when no visible row has an expiry, so reads skip the clock check.</summary>
     public bool AnyExpiring { get; } = anyExpiring;
+
+    /// <summary>False when no row below <see cref="RowCount"/> was deleted at or before <see cref="Lsn"/>: every row is
+    /// visible (expiry aside), so a full scan needs no per-row test.</summary>
+    public bool AnyDeleted { get; } = anyDeleted;
 }

@@ -8,6 +8,9 @@ namespace VectLite.Records;
 /// </summary>
 internal struct VisibleRowFilter(CollectionState state, Snapshot snapshot, long nowTicks, int namespaceId, Filter? filter) : IRowFilter
 {
+    /// <summary>True when every row below the snapshot's row count passes: nothing to test per row.</summary>
+    public readonly bool AcceptsAll => namespaceId < 0 && filter is null && !snapshot.AnyDeleted && !snapshot.AnyExpiring;
+
     public readonly bool Accept(int row)
     {
         if (!state.IsVisible(row, snapshot, nowTicks))
