@@ -13,7 +13,8 @@ internal static class ExactScanReport
         report.Paragraph(
             $"Data: `{dataDirectory}` ({Format.Count(ingest.Records)} base vectors x {ingest.Dimension}, ground truth from gt.ivecs). " +
             $"VectLite: one collection (Metric.L2) loaded with `UpsertMany` batches of {Format.Count(ExactScanTarget.IngestBatchSize)} " +
-            "under SyncMode.OnFlush, then `Search(query, new SearchOptions { TopK = 10, IncludePayload = false })` for the first " +
+            "under SyncMode.OnFlush with no HNSW graph (MinIndexedVectors = int.MaxValue), then " +
+            "`Search(query, new SearchOptions { TopK = 10, IncludePayload = false, Exact = true })` for the first " +
             $"{Format.Count(first.Ours.Queries)} queries, one thread, after {ExactScanCommand.WarmupQueries} untimed warm-up queries each round. " +
             $"Peer: `hnswlib_peer.sh DIR --flat` ({first.Peer.Peer}, C++ -O3 -march=native, a fresh process each round, " +
             $"timing its first {Format.Count(first.Peer.Queries)} queries, one thread). Rounds alternate peer then VectLite to even out machine noise.");
@@ -62,7 +63,7 @@ internal static class ExactScanReport
         bool pass = ratio >= ExactScanCommand.TargetRatio;
         report.Bullets(
         [
-            $"VectLite / peer (median queries/s) = {Format.Ratio(ratio)} (target >= {Format.Ratio(ExactScanCommand.TargetRatio)}): **{Format.Verdict(pass)}**",
+            $"VectLite / peer (median queries/s) = {Format.Ratio(ratio)} (target >= {ExactScanCommand.TargetRatio:0.000}, i.e. within 1.2x): **{Format.Verdict(pass)}**",
         ]);
         if (first.Ours.Queries != first.Peer.Queries)
         {

@@ -14,7 +14,11 @@ internal sealed class ExactScanTarget : IDisposable
     /// <summary>Neighbours per query (recall@10).</summary>
     public const int K = 10;
 
-    private static readonly SearchOptions Options = new() { TopK = K, IncludePayload = false };
+    /// <summary>The brief's search, with <c>Exact</c> so it stays a scan once the collection has an HNSW index.</summary>
+    private static readonly SearchOptions Options = new() { TopK = K, IncludePayload = false, Exact = true };
+
+    /// <summary>No HNSW graph: this benchmark is about the scan, and building a graph would only slow the load.</summary>
+    private static readonly HnswOptions NoIndex = new() { MinIndexedVectors = int.MaxValue };
 
     private readonly TempDirectory _folder;
     private readonly Database _database;
@@ -82,7 +86,7 @@ internal sealed class ExactScanTarget : IDisposable
             throw new InvalidDataException($"base.fvecs has dimension {vectors.Dimension}, query.fvecs {queryDimension}.");
         }
 
-        Collection collection = database.CreateCollection("base", CollectionSchema.SingleVector(vectors.Dimension, Metric.L2));
+        Collection collection = database.CreateCollection("base", CollectionSchema.SingleVector(vectors.Dimension, Metric.L2).WithHnsw(NoIndex));
         var batch = new List<Record>(IngestBatchSize);
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < vectors.Count; i++)

@@ -3,10 +3,22 @@ using System.Text.Json;
 namespace VectLite.Bench;
 
 /// <summary>The C++ peer (<c>hnswlib_peer.sh</c>, built with -O3 -march=native) and the data-set script beside it.</summary>
-internal sealed class HnswlibPeer(string peersDirectory)
+internal sealed class HnswlibPeer
 {
+    /// <summary>Checks that <paramref name="peersDirectory"/> holds the peer scripts.</summary>
+    /// <exception cref="FileNotFoundException">It does not.</exception>
+    public HnswlibPeer(string peersDirectory)
+    {
+        string script = Path.Combine(peersDirectory, "hnswlib_peer.sh");
+        if (!File.Exists(script))
+        {
+            throw new FileNotFoundException($"No peer at {script}: pass --peers DIR or set VECTLITE_PEERS_DIR to the folder holding hnswlib_peer.sh.", script);
+        }
+        PeersDirectory = peersDirectory;
+    }
+
     /// <summary>The folder holding <c>hnswlib_peer.sh</c> and <c>fashion_mnist.sh</c>.</summary>
-    public string PeersDirectory { get; } = peersDirectory;
+    public string PeersDirectory { get; }
 
     /// <summary>Runs <c>fashion_mnist.sh</c> (preparing the data on first use, about 30 s) and returns the folder it prints.</summary>
     public string PrepareFashionMnist()

@@ -5,7 +5,7 @@ using System.Globalization;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>ingest [--dims 128,768] [--repeats 3] [--seconds 3] [--out FILE]</c>: single-record write throughput under each
+/// <c>ingest [--dims 128,768] [--repeats 3] [--seconds 3] [--without-index] [--out FILE]</c>: single-record write throughput under each
 /// WAL sync mode, with a batched run for reference, against the target OnFlush >= 5x PerOp.
 /// </summary>
 internal static class IngestCommand
@@ -30,26 +30,27 @@ internal static class IngestCommand
         };
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per configuration (the median is reported).", DefaultValueFactory = _ => 3 };
         var seconds = new Option<double>("--seconds") { Description = "Intended length of one timed run, in seconds.", DefaultValueFactory = _ => 3.0 };
+        var withoutIndex = new Option<bool>("--without-index") { Description = "Never build an HNSW graph (MinIndexedVectors = int.MaxValue): time the log and storage path alone." };
         var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("ingest.md") };
         repeats.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--repeats must be at least 1."); } });
         seconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--seconds must be positive."); } });
 
         var command = new Command("ingest", "Single-record Upsert throughput per WAL sync mode (PerOp, EveryN(16), OnFlush), plus UpsertMany x 1,000 for reference.")
         {
-            dims, repeats, seconds, output,
+            dims, repeats, seconds, withoutIndex, output,
         };
         command.SetAction(result =>
         {
-            Run(result.GetRequiredValue(dims), result.GetValue(repeats), result.GetValue(seconds), result.GetRequiredValue(output));
+            var runner = new IngestRunner(result.GetValue(seconds), result.GetValue(withoutIndex));
+            Run(result.GetRequiredValue(dims), result.GetValue(repeats), runner, result.GetRequiredValue(output));
             return 0;
         });
         return command;
     }
 
-    private static void Run(int[] dimensions, int repeats, double seconds, string output)
+    private static void Run(int[] dimensions, int repeats, IngestRunner runner, string output)
     {
         MachineInfo machine = MachineInfo.Collect();
-        var runner = new IngestRunner(seconds);
         var results = new List<IngestResult>();
         foreach (int dimension in dimensions)
         {
@@ -58,7 +59,7 @@ internal static class IngestCommand
                 results.Add(runner.Measure(configuration, repeats));
             }
         }
-        IngestReport.Write(machine, results, repeats, seconds, output);
+        IngestReport.Write(machine, results, repeats, runner, output);
     }
 
     /// <summary>The four configurations per dimension; PerOp first, as the baseline of the ratios.</summary>

@@ -4,7 +4,7 @@ namespace VectLite.Bench;
 internal static class IngestReport
 {
     /// <summary>Writes the report to <paramref name="output"/> and prints it.</summary>
-    public static void Write(MachineInfo machine, IReadOnlyList<IngestResult> results, int repeats, double seconds, string output)
+    public static void Write(MachineInfo machine, IReadOnlyList<IngestResult> results, int repeats, IngestRunner runner, string output)
     {
         var report = new MarkdownReport("VectLite ingest throughput by WAL sync mode", machine);
         report.Paragraph(
@@ -13,9 +13,12 @@ internal static class IngestReport
             "with a ~30-byte JSON payload, ending with `Database.Flush()` inside the timing so every mode finishes " +
             "durable. The reference row writes `UpsertMany` batches of " + Format.Count(IngestCommand.ReferenceBatchSize) +
             " under PerOp. Record counts are calibrated by discarded pilot runs so a run lasts about " +
-            $"{Format.Number(seconds)} s (at most {Format.Bytes(IngestRunner.MaxVectorBytesPerRun)} of vectors); each " +
+            $"{Format.Number(runner.TargetSeconds)} s (at most {Format.Bytes(IngestRunner.MaxVectorBytesPerRun)} of vectors); each " +
             $"configuration runs {repeats} time(s) and the median is reported. MB/s counts vector data only " +
-            "(dimension x 4 bytes per record, MB = 10^6 bytes).");
+            "(dimension x 4 bytes per record, MB = 10^6 bytes). HNSW index: " +
+            (runner.WithoutIndex
+                ? "none (`--without-index`: MinIndexedVectors = int.MaxValue), so this times the log and storage path alone."
+                : "the schema's default (built past MinIndexedVectors and kept current on every write, inside the timing)."));
 
         report.Heading("Results");
         report.Table(

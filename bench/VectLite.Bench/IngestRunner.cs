@@ -18,7 +18,7 @@ namespace VectLite.Bench;
 /// <item>A run never writes more than <see cref="MaxVectorBytesPerRun"/> of vectors, to bound memory and disk.</item>
 /// </list>
 /// </remarks>
-internal sealed class IngestRunner(double targetSeconds)
+internal sealed class IngestRunner(double targetSeconds, bool withoutIndex)
 {
     /// <summary>Records in the first pilot run.</summary>
     public const int PilotRecords = 500;
@@ -26,8 +26,11 @@ internal sealed class IngestRunner(double targetSeconds)
     /// <summary>A pilot this long is long enough to extrapolate from.</summary>
     public const double PilotSeconds = 0.25;
 
-    /// <summary>The cap on vector data per run (256 MiB).</summary>
-    public const long MaxVectorBytesPerRun = 256L << 20;
+    /// <summary>The cap on vector data per run (1 GiB: about 3 s of OnFlush at 768-d on the reference VM).</summary>
+    public const long MaxVectorBytesPerRun = 1L << 30;
+
+    /// <summary>The cap on records per run.</summary>
+    public const int MaxRecordsPerRun = 2_000_000;
 
     /// <summary>Distinct random vectors per dimension, reused cyclically (ids stay unique).</summary>
     private const int PoolSize = 1024;
@@ -36,6 +39,13 @@ internal sealed class IngestRunner(double targetSeconds)
 
     /// <summary>The intended length of one timed run, in seconds.</summary>
     public double TargetSeconds { get; } = targetSeconds;
+
+    /// <summary>
+    /// True to create collections that never build an HNSW graph (<see cref="HnswOptions.MinIndexedVectors"/> =
+    /// <see cref="int.MaxValue"/>), timing the log and storage path alone; false for the default schema, whose graph
+    /// is kept current on every write.
+    /// </summary>
+    public bool WithoutIndex { get; } = withoutIndex;
 
     /// <summary>Calibrates the record count, then runs the configuration <paramref name="repeats"/> times.</summary>
     public IngestResult Measure(IngestConfiguration configuration, int repeats)
@@ -55,7 +65,7 @@ internal sealed class IngestRunner(double targetSeconds)
 
     private int Calibrate(IngestConfiguration configuration, float[] pool)
     {
-        int cap = RoundToBatch((int)Math.Min(1_000_000, MaxVectorBytesPerRun / configuration.VectorBytesPerRecord), configuration.BatchSize);
+        int cap = RoundToBatch((int)Math.Min(MaxRecordsPerRun, MaxVectorBytesPerRun / configuration.VectorBytesPerRecord), configuration.BatchSize);
         int count = Math.Min(cap, RoundToBatch(PilotRecords, configuration.BatchSize));
         while (true)
         {
@@ -72,7 +82,7 @@ internal sealed class IngestRunner(double targetSeconds)
         }
     }
 
-    private static IngestSample RunOnce(IngestConfiguration configuration, float[] pool, int count)
+    private IngestSample RunOnce(IngestConfiguration configuration, float[] pool, int count)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -80,7 +90,12 @@ internal sealed class IngestRunner(double targetSeconds)
 
         using TempDirectory folder = TempDirectory.Create("ingest");
         using Database db = Database.Open(folder.Path, new DatabaseOptions { SyncMode = configuration.SyncMode });
-        Collection collection = db.CreateCollection(CollectionName, CollectionSchema.SingleVector(configuration.Dimension, Metric.Cosine));
+        CollectionSchema schema = CollectionSchema.SingleVector(configuration.Dimension, Metric.Cosine);
+        if (WithoutIndex)
+        {
+            schema.WithHnsw(new HnswOptions { MinIndexedVectors = int.MaxValue });
+        }
+        Collection collection = db.CreateCollection(CollectionName, schema);
 
         var watch = Stopwatch.StartNew();
         if (configuration.BatchSize == 1)

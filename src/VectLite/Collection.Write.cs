@@ -287,7 +287,7 @@ public sealed partial class Collection
                     ? $"Record {record.Id} has a vector, but the collection stores no vectors (metadata only)."
                     : $"Record {record.Id} sets Vector, but the collection has {schema.Vectors.Count} named vectors ({string.Join(", ", schema.Vectors.Select(v => v.Name))}); set them by name in Vectors.");
             }
-            if (record.Vectors.Count > 0)
+            if (record.HasNamedVectors)
             {
                 throw new InvalidRecordException($"Record {record.Id} sets both Vector and Vectors; use one.");
             }
@@ -295,7 +295,7 @@ public sealed partial class Collection
         }
         else
         {
-            foreach (string name in record.Vectors.Keys)
+            foreach (string name in record.HasNamedVectors ? record.Vectors.Keys : Enumerable.Empty<string>())
             {
                 if (schema.FindVector(name) < 0)
                 {
@@ -305,7 +305,7 @@ public sealed partial class Collection
             for (int i = 0; i < vectors.Length; i++)
             {
                 VectorSpec spec = schema.Vectors[i];
-                if (!record.Vectors.TryGetValue(spec.Name, out ReadOnlyMemory<float> vector))
+                if (!record.HasNamedVectors || !record.Vectors.TryGetValue(spec.Name, out ReadOnlyMemory<float> vector))
                 {
                     throw new InvalidRecordException($"Record {record.Id} lacks vector '{spec.Name}'; every record must carry every named vector of the schema.");
                 }

@@ -149,6 +149,11 @@ public sealed partial class Collection
                 throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1, "a checkpoint replaced the files while they were read");
             }
 
+            if (result.TornBytes > 0)
+            {
+                Log.TornTailDropped(database.Logger, name, result.TornBytes, result.TornReason!);
+            }
+
             WalWriter? wal = null;
             if (!readOnly)
             {

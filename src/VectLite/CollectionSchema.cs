@@ -23,6 +23,19 @@ public sealed class CollectionSchema
     /// <summary>The named vectors, in declaration order (the order is part of the stored format).</summary>
     public IReadOnlyList<VectorSpec> Vectors => _vectors;
 
+    /// <summary>How the HNSW index of each named vector is built and searched; <see cref="HnswOptions.Default"/> unless set.</summary>
+    public HnswOptions Hnsw { get; private set; } = HnswOptions.Default;
+
+    /// <summary>Sets the HNSW options (a preset such as <see cref="HnswOptions.HighRecall"/>, or your own) and returns this schema.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public CollectionSchema WithHnsw(HnswOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Hnsw = options;
+        return this;
+    }
+
     /// <summary>A schema with one vector named <paramref name="name"/>.</summary>
     public static CollectionSchema SingleVector(int dimension, Metric metric = Metric.Cosine, string name = DefaultVectorName) =>
         new CollectionSchema().AddVector(name, dimension, metric);
@@ -71,7 +84,7 @@ public sealed class CollectionSchema
     /// <summary>A copy, so a caller changing its schema object later cannot change an open collection.</summary>
     internal CollectionSchema Clone()
     {
-        var copy = new CollectionSchema();
+        var copy = new CollectionSchema { Hnsw = Hnsw };
         copy._vectors.AddRange(_vectors);
         return copy;
     }

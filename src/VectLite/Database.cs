@@ -34,8 +34,9 @@ public sealed class Database : IDisposable
     private SyncMode _syncMode;
     private bool _disposed;
 
-    private Database(string path, bool readOnly, SyncMode syncMode, LockFile? writerLock)
+    private Database(string path, bool readOnly, SyncMode syncMode, LockFile? writerLock, Microsoft.Extensions.Logging.ILogger logger)
     {
+        Logger = logger;
         Path = path;
         IsReadOnly = readOnly;
         _syncMode = syncMode;
@@ -45,6 +46,8 @@ public sealed class Database : IDisposable
 
     /// <summary>The database directory (full path).</summary>
     public string Path { get; }
+
+    internal Microsoft.Extensions.Logging.ILogger Logger { get; }
 
     /// <summary>True when opened with <see cref="DatabaseOptions.ReadOnly"/>.</summary>
     public bool IsReadOnly { get; }
@@ -92,7 +95,7 @@ public sealed class Database : IDisposable
                 throw new DirectoryNotFoundException($"No database at '{full}': the directory does not exist.");
             }
             ReadManifest(manifestPath);
-            return new Database(full, readOnly: true, options.SyncMode, writerLock: null);
+            return new Database(full, readOnly: true, options.SyncMode, writerLock: null, options.Logger);
         }
 
         System.IO.Directory.CreateDirectory(full);
@@ -115,7 +118,7 @@ public sealed class Database : IDisposable
                 WriteManifest(manifestPath);
             }
             System.IO.Directory.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
-            var db = new Database(full, readOnly: false, options.SyncMode, writerLock);
+            var db = new Database(full, readOnly: false, options.SyncMode, writerLock, options.Logger);
             db.RemoveLeftovers();
             return db;
         }
@@ -177,7 +180,7 @@ public sealed class Database : IDisposable
         {
             if (TryGetCollection(name, out Collection? existing))
             {
-                if (!existing.Schema.Vectors.SequenceEqual(schema.Vectors))
+                if (!existing.Schema.Vectors.SequenceEqual(schema.Vectors) || existing.Schema.Hnsw != schema.Hnsw)
                 {
                     throw new SchemaException($"Collection '{name}' exists with schema ({existing.Schema}), not ({schema}).");
                 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace VectLite;
 
 /// <summary>How <see cref="Database.Open"/> opens a database.</summary>
@@ -14,4 +17,10 @@ public sealed class DatabaseOptions
 
     /// <summary>How long a writer open waits for another process to release the lock before <see cref="DatabaseLockedException"/>; zero (the default) fails at once.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Where VectLite reports what it does on its own: torn log tails dropped at open, indexes found stale or damaged
+    /// and rebuilt, checkpoints. Nothing is logged per operation. Default: no logging.
+    /// </summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }

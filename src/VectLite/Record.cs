@@ -38,7 +38,12 @@ public sealed class Record
     public ReadOnlyMemory<float>? Vector { get; set; }
 
     /// <summary>Vectors by name. On write, every named vector of the schema must be present (here or via <see cref="Vector"/>).</summary>
-    public Dictionary<string, ReadOnlyMemory<float>> Vectors { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ReadOnlyMemory<float>> Vectors => _vectors ??= new(StringComparer.Ordinal);
+
+    /// <summary>True when <see cref="Vectors"/> holds at least one entry (without creating the dictionary).</summary>
+    internal bool HasNamedVectors => _vectors is { Count: > 0 };
+
+    private Dictionary<string, ReadOnlyMemory<float>>? _vectors;
 
     /// <summary>The JSON payload: any object (strings, numbers, bools, nulls, arrays, nested objects), or null for none.</summary>
     public JsonObject? Payload { get; set; }

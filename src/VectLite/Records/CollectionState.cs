@@ -274,18 +274,22 @@ internal sealed class CollectionState
         LiveRows--;
     }
 
+    /// <summary>Grows every per-row store to hold <paramref name="rows"/> rows. Each grows in its own chunk size
+    /// (the arenas' chunks hold fewer rows for large dimensions), so each is checked on its own.</summary>
     private void EnsureCapacity(int rows)
     {
-        if (rows <= _rows.Capacity)
+        if (rows > _rows.Capacity)
         {
-            return;
+            int target = Math.Max(rows, _rows.Capacity * 2);
+            _rows.EnsureCapacity(target);
+            _deletedAt.EnsureCapacity(target);
         }
-        int target = Math.Max(rows, _rows.Capacity * 2);
-        _rows.EnsureCapacity(target);
-        _deletedAt.EnsureCapacity(target);
         foreach (VectorArena arena in Arenas)
         {
-            arena.EnsureCapacity(target);
+            if (rows > arena.Capacity)
+            {
+                arena.EnsureCapacity(Math.Max(rows, arena.Capacity * 2));
+            }
         }
     }
 

@@ -59,6 +59,16 @@ internal sealed class CheckpointManifest
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            HnswOptions h = Schema.Hnsw;
+            json.WriteStartObject("hnsw");
+            json.WriteNumber("m", h.M);
+            json.WriteNumber("efConstruction", h.EfConstruction);
+            json.WriteNumber("efSearch", h.EfSearch);
+            json.WriteNumber("minIndexedVectors", h.MinIndexedVectors);
+            json.WriteNumber("parallelInsertThreshold", h.ParallelInsertThreshold);
+            json.WriteNumber("maxInsertThreads", h.MaxInsertThreads);
+            json.WriteNumber("tombstoneRebuildPercent", h.TombstoneRebuildPercent);
+            json.WriteEndObject();
             json.WriteStartArray("payloadIndexes");
             foreach ((string field, PayloadIndexKind kind) in PayloadIndexes)
             {
@@ -98,6 +108,19 @@ internal sealed class CheckpointManifest
             {
                 schema.AddVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(),
                     Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
+            }
+            if (root.TryGetProperty("hnsw", out JsonElement h))
+            {
+                schema.WithHnsw(new HnswOptions
+                {
+                    M = h.GetProperty("m").GetInt32(),
+                    EfConstruction = h.GetProperty("efConstruction").GetInt32(),
+                    EfSearch = h.GetProperty("efSearch").GetInt32(),
+                    MinIndexedVectors = h.GetProperty("minIndexedVectors").GetInt32(),
+                    ParallelInsertThreshold = h.GetProperty("parallelInsertThreshold").GetInt32(),
+                    MaxInsertThreads = h.GetProperty("maxInsertThreads").GetInt32(),
+                    TombstoneRebuildPercent = h.GetProperty("tombstoneRebuildPercent").GetInt32(),
+                });
             }
             var indexes = new List<(string, PayloadIndexKind)>();
             foreach (JsonElement i in root.GetProperty("payloadIndexes").EnumerateArray())

@@ -232,6 +232,14 @@ internal sealed class VectorArena : IDisposable
     }
 
     /// <summary>
+    /// Returns the row addresses of every row below <see cref="Capacity"/> as of now, for a hot loop that
+    /// looks up many rows at random (an index search): the chunk directory is read once, and each lookup
+    /// is a shift, a mask and a multiply with no bounds check. Any thread. Rows made writable later are
+    /// not covered; take a new snapshot for them.
+    /// </summary>
+    internal RowAddresses GetRowAddresses() => new(Volatile.Read(ref _chunks), _chunkShift, _rowMask, _stride);
+
+    /// <summary>
     /// Frees every chunk. Safe to call more than once. The caller guarantees no reader still uses a span
     /// from this arena; afterwards every accessor throws <see cref="ObjectDisposedException"/>.
     /// </summary>
@@ -289,6 +297,42 @@ internal sealed class VectorArena : IDisposable
     [DoesNotReturn]
     private void ThrowDimensionMismatch(int actual) =>
         throw new ArgumentException($"The vector has {actual} components; this arena stores vectors of dimension {_dimension}.", "vector");
+
+    /// <summary>
+    /// A snapshot of an arena's chunk directory that turns a row id into the address of its first float
+    /// without a bounds check: for index searches, which look up rows whose range they have already checked.
+    /// </summary>
+    /// <remarks>
+    /// The caller guarantees every row it passes is below <see cref="RowCapacity"/>; a larger row reads
+    /// outside the directory. The addresses stay valid until the arena is disposed, like any span from it.
+    /// </remarks>
+    internal readonly unsafe struct RowAddresses
+    {
+        private readonly nint[] _chunks;
+        private readonly int _chunkShift;
+        private readonly int _rowMask;
+        private readonly nint _stride;
+
+        internal RowAddresses(nint[] chunks, int chunkShift, int rowMask, int stride)
+        {
+            _chunks = chunks;
+            _chunkShift = chunkShift;
+            _rowMask = rowMask;
+            _stride = stride;
+        }
+
+        /// <summary>The number of rows this snapshot covers: rows below it have an address.</summary>
+        internal long RowCapacity => (long)_chunks.Length << _chunkShift;
+
+        /// <summary>Returns the address of row <paramref name="row"/>'s first float; <paramref name="row"/> must be in [0, <see cref="RowCapacity"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal float* Address(int row)
+        {
+            Debug.Assert((uint)row < (ulong)RowCapacity, "The caller checks rows against the snapshot's capacity.");
+            nint chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunks), row >> _chunkShift);
+            return (float*)chunk + ((row & _rowMask) * _stride);
+        }
+    }
 
     [DoesNotReturn]
     private static void ThrowBadRowsPerChunk(int rowsPerChunk, int stride) =>

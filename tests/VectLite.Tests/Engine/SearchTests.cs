@@ -118,4 +118,31 @@ public sealed class SearchTests : IDisposable
         Assert.Equal(1, c.Count(Filter.Eq("color", "purple")));
         Assert.Equal(before[0].Count, c.Count(Filter.Eq("color", "green")));
     }
+
+    [Theory]
+    [InlineData(784, Metric.L2)]
+    [InlineData(1536, Metric.Cosine)]
+    public void Large_dimensions_grow_past_the_first_arena_chunk(int dimension, Metric metric)
+    {
+        // Regression: the arenas hold fewer rows per chunk than the row list (8 MiB / stride), and used to be grown
+        // only when the row list was, so a 784-d collection failed at row 2,048.
+        Collection c = _db.CreateCollection("big" + dimension, CollectionSchema.SingleVector(dimension, metric));
+        var random = new Random(dimension);
+        var vectors = new List<float[]>();
+        for (int batch = 0; batch < 5; batch++)
+        {
+            var records = new List<Record>();
+            for (int i = 0; i < 1000; i++)
+            {
+                float[] v = TestData.RandomVector(random, dimension);
+                vectors.Add(v);
+                records.Add(new Record(vectors.Count - 1, v));
+            }
+            c.UpsertMany(records);
+        }
+        Assert.Equal(5000, c.Count());
+        Assert.Equal(4321UL, c.Search(vectors[4321], new SearchOptions { TopK = 1, Exact = true })[0].Id.AsNumber);
+        c.Compact();
+        Assert.Equal(2048UL, c.Search(vectors[2048], new SearchOptions { TopK = 1, Exact = true })[0].Id.AsNumber);
+    }
 }

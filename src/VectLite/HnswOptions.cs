@@ -1,0 +1,80 @@
+namespace VectLite;
+
+/// <summary>
+/// How a collection's HNSW indexes are built and searched. Part of the <see cref="CollectionSchema"/>, persisted with
+/// the collection. Start from a preset: <see cref="Default"/>, <see cref="HighRecall"/> or <see cref="Fast"/>.
+/// </summary>
+/// <remarks>
+/// Below <see cref="MinIndexedVectors"/> live vectors a collection answers every search by exact scan; past it the
+/// index is built once and then kept current on every write, with no action from the caller. docs/tuning.md explains
+/// each knob and its cost.
+/// </remarks>
+public sealed record HnswOptions
+{
+    /// <summary>M 16, ef_construction 200, ef_search automatic (the larger of 40 and 2 x (top-k + offset)).</summary>
+    public static HnswOptions Default { get; } = new();
+
+    /// <summary>M 16, ef_construction 400, ef_search 200: slower build and search, recall close to 1.</summary>
+    public static HnswOptions HighRecall { get; } = new() { EfConstruction = 400, EfSearch = 200 };
+
+    /// <summary>M 16, ef_construction 100, ef_search 40: faster build and search, lower recall.</summary>
+    public static HnswOptions Fast { get; } = new() { EfConstruction = 100, EfSearch = 40 };
+
+    /// <summary>Links per node on the upper layers, 2 to 100 (level 0 gets 2M). More: better recall, more memory, slower build. Default 16.</summary>
+    public int M { get; init; } = 16;
+
+    /// <summary>Candidate list size while inserting, at least M. More: better graph, slower build. Default 200.</summary>
+    public int EfConstruction { get; init; } = 200;
+
+    /// <summary>Candidate list size while searching; 0 picks it per query from top-k. <see cref="SearchOptions.Ef"/> overrides it per query. Default 0.</summary>
+    public int EfSearch { get; init; }
+
+    /// <summary>Below this many stored vectors, searches scan exactly and no index is built. Default 128.</summary>
+    public int MinIndexedVectors { get; init; } = 128;
+
+    /// <summary>A batch of at least this many records is inserted into the graph by all cores in parallel. Default 1,000.</summary>
+    public int ParallelInsertThreshold { get; init; } = 1_000;
+
+    /// <summary>Threads for parallel inserts; 0 means all cores. Default 0.</summary>
+    public int MaxInsertThreads { get; init; }
+
+    /// <summary>
+    /// At a checkpoint, a graph whose share of dead nodes (deleted or replaced records) has reached this percentage is
+    /// rebuilt from the live vectors; below it the graph is kept and its dead nodes stay as navigation-only tombstones.
+    /// 1 to 100; 100 disables rebuilds. Default 30.
+    /// </summary>
+    public int TombstoneRebuildPercent { get; init; } = 30;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (M is < 2 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(M), M, "HNSW M must be between 2 and 100.");
+        }
+        if (EfConstruction < M || EfConstruction > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EfConstruction), EfConstruction, $"HNSW ef_construction must be between M ({M}) and 10,000.");
+        }
+        if (EfSearch is < 0 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EfSearch), EfSearch, "HNSW ef_search must be between 0 (automatic) and 10,000.");
+        }
+        if (MinIndexedVectors < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinIndexedVectors), MinIndexedVectors, "MinIndexedVectors must not be negative.");
+        }
+        if (ParallelInsertThreshold < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ParallelInsertThreshold), ParallelInsertThreshold, "ParallelInsertThreshold must be at least 1.");
+        }
+        if (MaxInsertThreads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxInsertThreads), MaxInsertThreads, "MaxInsertThreads must be 0 (all cores) or more.");
+        }
+        if (TombstoneRebuildPercent is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TombstoneRebuildPercent), TombstoneRebuildPercent, "TombstoneRebuildPercent must be between 1 and 100.");
+        }
+    }
+}
