@@ -47,8 +47,8 @@ internal sealed class MarkdownReport
         }
     }
 
-    /// <summary>Adds a second-level heading.</summary>
-    public void Heading(string text) => _text.Append("## ").AppendLine(text).AppendLine();
+    /// <summary>Adds a heading: second level by default, third for a subsection.</summary>
+    public void Heading(string text, int level = 2) => _text.Append('#', level).Append(' ').AppendLine(text).AppendLine();
 
     /// <summary>Adds a paragraph.</summary>
     public void Paragraph(string text) => _text.AppendLine(text).AppendLine();

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using VectLite.Bench;
 
-var root = new RootCommand("VectLite benchmarks: whole-system ingest and exact-scan throughput, with the peer in the same run.")
+var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan and HNSW throughput, with the peer in the same run.")
 {
     IngestCommand.Create(),
     ExactScanCommand.Create(),
+    HnswCommand.Create(),
 };
 return root.Parse(args).Invoke();

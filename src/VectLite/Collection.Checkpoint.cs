@@ -28,24 +28,49 @@ public sealed partial class Collection
             Snapshot snapshot = old.Published;
             long now = DateTime.UtcNow.Ticks;
             var expiryAware = new Snapshot(snapshot.Lsn, snapshot.RowCount, anyExpiring: true);
-            var fresh = new CollectionState(old.Schema, old.Indexes.Definitions, _lsn);
+            long started = Environment.TickCount64;
+            var fresh = new CollectionState(old.Schema, old.Indexes.Definitions, _lsn) { IndexingEnabled = false };
+            bool graphsRemapped = false;
+            int rebuilt = 0, remapped = 0;
             try
             {
+                var oldToNew = new int[snapshot.RowCount];
                 for (int row = 0; row < snapshot.RowCount; row++)
                 {
                     if ((row & 4095) == 0)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                     }
-                    if (old.IsVisible(row, expiryAware, now))
+                    oldToNew[row] = old.IsVisible(row, expiryAware, now) ? fresh.CopyRowFrom(old, row) : -1;
+                }
+
+                // Keep each graph (renumbered, with the gone rows as dead nodes) unless too much of it is dead:
+                // then let the fresh state rebuild it from the live vectors.
+                int rebuildPercent = old.Schema.Hnsw.TombstoneRebuildPercent;
+                for (int o = 0; o < old.Arenas.Length; o++)
+                {
+                    if (old.Graph(o) is not { } graph)
                     {
-                        fresh.CopyRowFrom(old, row);
+                        continue;
+                    }
+                    var renumbered = graph.Remap(oldToNew, fresh.Arenas[o]);
+                    graphsRemapped = true;
+                    if (rebuildPercent < 100 && renumbered.DeadCount * 100L >= rebuildPercent * (long)Math.Max(1, renumbered.Count))
+                    {
+                        rebuilt++;
+                    }
+                    else
+                    {
+                        fresh.SetGraph(o, renumbered, fresh.RowCount, "remapped");
+                        remapped++;
                     }
                 }
-                fresh.Publish(_lsn);
+                fresh.IndexingEnabled = true;
+                fresh.Publish(_lsn); // builds the graphs not kept
 
                 long generation = _generation + 1;
-                var (files, renames) = CollectionFiles.Write(Directory, generation, fresh, cancellationToken);
+                var (files, renames) = CollectionFiles.Write(Directory, generation, fresh,
+                    CheckpointManifest.ComputeGraphStamp(generation, _lsn, fresh.RowCount), cancellationToken);
                 foreach ((string temp, string final) in renames)
                 {
                     DurableFile.Commit(temp, final);
@@ -68,6 +93,10 @@ public sealed partial class Collection
             catch
             {
                 fresh.Release();
+                if (graphsRemapped)
+                {
+                    old.DropGraphs(); // a remapped graph takes no more inserts: rebuild on the next write
+                }
                 throw;
             }
 
@@ -78,6 +107,7 @@ public sealed partial class Collection
             old.Release(); // freed once the last reader that took it lets go
             _wal.Reset();
             RemoveOrphans(Directory, CheckpointManifest.Read(Directory));
+            Log.Checkpointed(_database.Logger, Name, _generation, fresh.RowCount, rebuilt, remapped, Environment.TickCount64 - started);
         }
     }
 }

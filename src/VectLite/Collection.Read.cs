@@ -186,12 +186,31 @@ public sealed partial class Collection
                 TornTailBytesDropped = _tornBytes,
                 TornTailReason = _tornReason,
                 PayloadIndexes = state.Indexes.Definitions.ToArray(),
+                VectorIndexes = [.. state.Schema.Vectors.Select((v, o) => state.Graph(o) is { } g
+                    ? new VectorIndexStats(v.Name, true, g.Count, g.DeadCount + CountTombstones(state, g, snapshot), g.MemoryBytes, state.GraphOrigin(o))
+                    : new VectorIndexStats(v.Name, false, 0, 0, 0, "none"))],
             };
         }
         finally
         {
             state.Release();
         }
+    }
+
+    /// <summary>Live graph nodes whose rows have since been deleted or replaced (they stay until a checkpoint).</summary>
+    private static int CountTombstones(CollectionState state, Indexing.HnswGraph graph, Snapshot snapshot)
+    {
+        int tombstones = 0;
+        int count = graph.Count;
+        for (int node = 0; node < count; node++)
+        {
+            int row = graph.GetRow(node);
+            if (row >= 0 && row < snapshot.RowCount && state.DeletedAt(row) <= snapshot.Lsn)
+            {
+                tombstones++;
+            }
+        }
+        return tombstones;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using VectLite.Indexing;
 using VectLite.Records;
 using VectLite.Search;
 using VectLite.Vectors;
@@ -11,9 +12,11 @@ public sealed partial class Collection
     public const int MaxSearchResults = 10_000;
 
     /// <summary>
-    /// Finds the records nearest to <paramref name="query"/> by exact search, best first. Scores are higher-is-better
-    /// for every metric (see <see cref="Metric"/>). When a filter is given and payload indexes can answer it, only the
-    /// candidate rows they return are scored; otherwise every visible row is.
+    /// Finds the records nearest to <paramref name="query"/>, best first. Scores are higher-is-better for every metric
+    /// (see <see cref="Metric"/>). Small collections, and filters or namespaces that leave few rows, are answered by an
+    /// exact scan (of the payload indexes' candidate rows when they can answer the filter); otherwise the HNSW graph is
+    /// searched, skipping deleted and non-matching records while still walking through them. <see cref="SearchOptions.Exact"/>
+    /// forces the scan; <see cref="SearchOptions.Ef"/> trades speed for recall.
     /// </summary>
     /// <exception cref="DimensionMismatchException">The query's length differs from the vector's dimension.</exception>
     /// <exception cref="InvalidVectorException">The query holds NaN or infinity, or is all zeros under cosine.</exception>
@@ -46,25 +49,35 @@ public sealed partial class Collection
                 }
             }
 
-            var heap = new TopKHeap(options.TopK + options.Offset);
+            int wanted = options.TopK + options.Offset;
+            var heap = new TopKHeap(wanted);
             var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, nsId, options.Filter);
             int[]? candidates = null;
             if (options.Filter is not null && state.Indexes.TryGetCandidates(options.Filter, snapshot.RowCount, out int[] rows))
             {
                 candidates = rows;
             }
+
             VectorArena arena = state.Arenas[ordinal];
+            HnswGraph? graph = options.Exact ? null : state.Graph(ordinal);
+            int ef = 0;
+            bool useGraph = false;
+            if (graph is not null && SearchPlanner.PreferGraph(state, snapshot, ref rowFilter, candidates, wanted, out double passRate))
+            {
+                useGraph = true;
+                ef = SearchPlanner.ChooseEf(options.Ef ?? state.Schema.Hnsw.EfSearch, wanted, passRate);
+            }
             switch (spec.Metric)
             {
                 case Metric.Cosine:
                 case Metric.Dot:
-                    Scan<DotScorer>(arena, q, snapshot.RowCount, candidates, ref rowFilter, heap);
+                    Run<DotScorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
                     break;
                 case Metric.L2:
-                    Scan<L2Scorer>(arena, q, snapshot.RowCount, candidates, ref rowFilter, heap);
+                    Run<L2Scorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
                     break;
                 case Metric.L1:
-                    Scan<L1Scorer>(arena, q, snapshot.RowCount, candidates, ref rowFilter, heap);
+                    Run<L1Scorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
                     break;
             }
 
@@ -77,10 +90,14 @@ public sealed partial class Collection
         }
     }
 
-    private static void Scan<TScorer>(VectorArena arena, ReadOnlySpan<float> query, int rowCount, int[]? candidates, ref VisibleRowFilter filter, TopKHeap heap)
+    private static void Run<TScorer>(VectorArena arena, HnswGraph? graph, bool useGraph, int ef, ReadOnlySpan<float> query, int rowCount, int[]? candidates, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
     {
-        if (candidates is null && filter.AcceptsAll)
+        if (useGraph)
+        {
+            graph!.Search(query, heap.K, ef, ref filter, heap);
+        }
+        else if (candidates is null && filter.AcceptsAll)
         {
             var all = default(AcceptAllRows); // nothing deleted or expiring, no filter: no per-row test at all
             ExactScanner.ScanAll<TScorer, AcceptAllRows>(arena, query, rowCount, ref all, heap);

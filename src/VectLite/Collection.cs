@@ -63,7 +63,7 @@ public sealed partial class Collection
         var empty = new CollectionState(schema, [], 0);
         try
         {
-            var (files, renames) = CollectionFiles.Write(directory, 0, empty, CancellationToken.None);
+            var (files, renames) = CollectionFiles.Write(directory, 0, empty, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
             foreach ((string temp, string final) in renames)
             {
                 DurableFile.Commit(temp, final);
@@ -91,31 +91,40 @@ public sealed partial class Collection
     {
         for (int attempt = 0; ; attempt++)
         {
+            long generation = readOnly ? TryReadGeneration(directory) : -1;
             try
             {
                 return OpenOnce(database, name, directory, readOnly);
             }
-            catch (CorruptFileException) when (readOnly && attempt < 3 && ManifestChangedSince(directory, attempt))
+            catch (CorruptFileException) when (readOnly && attempt < 3 && TryReadGeneration(directory) != generation)
             {
-                // A writer in another process checkpointed while we read and removed the files we were reading.
-                // The new checkpoint is complete: read again.
+                // A writer in another process checkpointed while we read, and removed the files we were reading.
+                // Its new checkpoint is complete: read again.
             }
         }
     }
 
-    private static bool ManifestChangedSince(string directory, int attempt)
+    private static long TryReadGeneration(string directory)
     {
-        Thread.Sleep(10 * (attempt + 1));
-        return File.Exists(Path.Combine(directory, CheckpointManifest.FileName));
+        try
+        {
+            return CheckpointManifest.Read(directory).Generation;
+        }
+        catch (CorruptFileException)
+        {
+            return -1;
+        }
     }
 
     private static Collection OpenOnce(Database database, string name, string directory, bool readOnly)
     {
         CheckpointManifest manifest = CheckpointManifest.Read(directory);
-        var state = new CollectionState(manifest.Schema, manifest.PayloadIndexes, manifest.Lsn);
+        // Indexing waits until the log is replayed: then the graphs are extended (or built) once, in parallel.
+        var state = new CollectionState(manifest.Schema, manifest.PayloadIndexes, manifest.Lsn) { IndexingEnabled = false };
         try
         {
             CollectionFiles.Load(directory, manifest, state);
+            CollectionFiles.LoadGraphs(directory, manifest, state, database.Logger, name);
             state.Publish(manifest.Lsn);
 
             string walPath = Path.Combine(directory, WalFileName);
@@ -143,6 +152,9 @@ public sealed partial class Collection
                 state.Publish(lsn);
                 replayed++;
             });
+
+            state.IndexingEnabled = true;
+            state.Publish(result.LastLsn);
 
             if (readOnly && CheckpointManifest.Read(directory).Generation != manifest.Generation)
             {

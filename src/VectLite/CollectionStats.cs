@@ -39,6 +39,9 @@ public sealed record CollectionStats
     /// <summary>Why a torn tail was dropped, or null.</summary>
     public string? TornTailReason { get; init; }
 
+    /// <summary>The HNSW index of each named vector, in schema order.</summary>
+    public required IReadOnlyList<VectorIndexStats> VectorIndexes { get; init; }
+
     /// <summary>The payload indexes defined.</summary>
     public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
 }

@@ -20,6 +20,9 @@ public sealed record HnswOptions
     /// <summary>M 16, ef_construction 100, ef_search 40: faster build and search, lower recall.</summary>
     public static HnswOptions Fast { get; } = new() { EfConstruction = 100, EfSearch = 40 };
 
+    /// <summary>Never build an index: every search is an exact (flat) scan. For small collections, or when exactness matters more than speed.</summary>
+    public static HnswOptions Disabled { get; } = new() { MinIndexedVectors = int.MaxValue };
+
     /// <summary>Links per node on the upper layers, 2 to 100 (level 0 gets 2M). More: better recall, more memory, slower build. Default 16.</summary>
     public int M { get; init; } = 16;
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using VectLite.Indexing;
 using VectLite.Storage;
 using VectLite.Vectors;
 
@@ -16,7 +18,7 @@ namespace VectLite.Records;
 internal static class CollectionFiles
 {
     /// <summary>Writes the generation's files under temporary names, fsynced; returns their manifest entries and the temp/final paths to rename.</summary>
-    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames) Write(string directory, long generation, CollectionState state, CancellationToken cancellationToken)
+    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames) Write(string directory, long generation, CollectionState state, ulong graphStamp, CancellationToken cancellationToken)
     {
         var files = new List<CheckpointFile>();
         var renames = new List<(string, string)>();
@@ -63,6 +65,25 @@ internal static class CollectionFiles
                 files.Add(writer.Complete());
                 renames.Add((writer.TempPath, writer.FinalPath));
             }
+
+            for (int v = 0; v < state.Arenas.Length; v++)
+            {
+                if (state.Graph(v) is not { } graph)
+                {
+                    continue;
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                string name = CheckpointManifest.GraphFileName(generation, v);
+                string temp = Path.Combine(directory, name + DurableFile.TempSuffix);
+                using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
+                {
+                    var checksummed = new ChecksummingStream(file);
+                    graph.Save(checksummed, graphStamp);
+                    file.Flush(flushToDisk: true);
+                    files.Add(new CheckpointFile(name, checksummed.Length, checksummed.Crc));
+                }
+                renames.Add((temp, Path.Combine(directory, name)));
+            }
         }
         catch
         {
@@ -74,6 +95,7 @@ internal static class CollectionFiles
             for (int v = 0; v < state.Arenas.Length; v++)
             {
                 TryDelete(Path.Combine(directory, CheckpointManifest.VectorsFileName(generation, v) + DurableFile.TempSuffix));
+                TryDelete(Path.Combine(directory, CheckpointManifest.GraphFileName(generation, v) + DurableFile.TempSuffix));
             }
             throw;
         }
@@ -85,10 +107,10 @@ internal static class CollectionFiles
     public static void Load(string directory, CheckpointManifest manifest, CollectionState state)
     {
         int vectorCount = manifest.Schema.Vectors.Count;
-        if (manifest.Files.Count != 1 + vectorCount)
+        if (manifest.Files.Count < 1 + vectorCount || manifest.Files.Count > 1 + 2 * vectorCount)
         {
             throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1,
-                $"it lists {manifest.Files.Count} data files; a schema with {vectorCount} vectors needs {1 + vectorCount}");
+                $"it lists {manifest.Files.Count} data files; a schema with {vectorCount} vectors needs {1 + vectorCount} to {1 + 2 * vectorCount}");
         }
 
         long count;
@@ -153,6 +175,43 @@ internal static class CollectionFiles
             }
             reader.Verify();
         }
+    }
+
+    /// <summary>
+    /// Loads the checkpoint's HNSW graphs into a state whose rows are loaded. A graph that is listed but missing,
+    /// damaged, stamped for other data or built with other parameters is not used: it is logged, and the state
+    /// rebuilds it from the vectors when indexing resumes. Returns how many graphs were loaded.
+    /// </summary>
+    public static int LoadGraphs(string directory, CheckpointManifest manifest, CollectionState state, ILogger logger, string collectionName)
+    {
+        int loaded = 0;
+        int rows = state.RowCount;
+        for (int v = 0; v < state.Arenas.Length; v++)
+        {
+            string name = CheckpointManifest.GraphFileName(manifest.Generation, v);
+            CheckpointFile? entry = manifest.Files.FirstOrDefault(f => f.Name == name);
+            if (entry is null)
+            {
+                continue; // the collection was below the indexing threshold at the checkpoint
+            }
+            string path = Path.Combine(directory, name);
+            try
+            {
+                VectorSpec spec = manifest.Schema.Vectors[v];
+                HnswGraph graph = HnswGraph.Load(path, state.Arenas[v], spec.Metric, state.HnswParameters, manifest.GraphStamp);
+                if (graph.Count - graph.DeadCount != rows)
+                {
+                    throw new CorruptFileException(path, -1, $"it indexes {graph.Count - graph.DeadCount} live rows, the checkpoint has {rows}");
+                }
+                state.SetGraph(v, graph, rows, "loaded");
+                loaded++;
+            }
+            catch (Exception ex) when (ex is CorruptFileException or IOException)
+            {
+                Log.GraphRebuilt(logger, collectionName, manifest.Schema.Vectors[v].Name, ex.Message);
+            }
+        }
+        return loaded;
     }
 
     private static void TryDelete(string path)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using VectLite.Filtering;
+using VectLite.Indexing;
 using VectLite.Storage;
 using VectLite.Vectors;
 
@@ -30,11 +31,15 @@ internal sealed class CollectionState
     public const long Live = long.MaxValue;
 
     private readonly ChunkedList<RowMeta> _rows = new();
+    private readonly HnswGraph?[] _graphs;
+    private readonly string[] _graphOrigins;
+    private readonly HnswParameters _hnswParameters;
     private readonly ChunkedList<long> _deletedAt = new();
     private PayloadIndexSet _indexes;
     private Snapshot _published;
     private int _refCount = 1;
     private int _rowCount;
+    private int _indexedUpTo;
     private bool _anyExpiring;
 
     public CollectionState(CollectionSchema schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> indexDefinitions, long lsn)
@@ -51,7 +56,29 @@ internal sealed class CollectionState
             _indexes.Define(field, kind);
         }
         _published = new Snapshot(lsn, 0, false);
+        _graphs = new HnswGraph?[Arenas.Length];
+        _graphOrigins = new string[Arenas.Length];
+        Array.Fill(_graphOrigins, "none");
+        HnswOptions h = schema.Hnsw;
+        _hnswParameters = new HnswParameters(h.M, h.EfConstruction, h.EfSearch);
     }
+
+    /// <summary>
+    /// Whether <see cref="Publish"/> brings the HNSW graphs up to date. Off while a checkpoint is loaded and the log
+    /// replayed, and during a bulk load, so the graphs are built or extended once, in parallel, at the end
+    /// (<see cref="IndexPendingRows"/>).
+    /// </summary>
+    public bool IndexingEnabled { get; set; } = true;
+
+    /// <summary>The HNSW graph of a named vector, or null while the collection is below
+    /// <see cref="HnswOptions.MinIndexedVectors"/> (searches then scan).</summary>
+    public HnswGraph? Graph(int ordinal) => Volatile.Read(ref _graphs[ordinal]);
+
+    /// <summary>How the graph of a named vector came to be: none, built, loaded or remapped.</summary>
+    public string GraphOrigin(int ordinal) => Volatile.Read(ref _graphOrigins[ordinal]);
+
+    /// <summary>The HNSW parameters the graphs are built with.</summary>
+    public HnswParameters HnswParameters => _hnswParameters;
 
     public CollectionSchema Schema { get; }
 
@@ -196,10 +223,97 @@ internal sealed class CollectionState
     }
 
     /// <summary>Makes everything applied so far visible to readers as batch <paramref name="lsn"/>.</summary>
-    public void Publish(long lsn) => Volatile.Write(ref _published, new Snapshot(lsn, _rowCount, _anyExpiring, LiveRows != _rowCount));
+    public void Publish(long lsn)
+    {
+        if (IndexingEnabled)
+        {
+            IndexPendingRows();
+        }
+        Volatile.Write(ref _published, new Snapshot(lsn, _rowCount, _anyExpiring, LiveRows != _rowCount));
+    }
+
+    /// <summary>
+    /// Brings every graph up to date with the rows written since the last call: inserts the new live rows (in
+    /// parallel for a large batch), or, once the collection reaches <see cref="HnswOptions.MinIndexedVectors"/>,
+    /// builds a graph that does not exist yet from all live rows. Writer only, before the rows are published.
+    /// </summary>
+    public void IndexPendingRows()
+    {
+        if (Arenas.Length == 0)
+        {
+            return;
+        }
+        HnswOptions options = Schema.Hnsw;
+        int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;
+        for (int o = 0; o < Arenas.Length; o++)
+        {
+            HnswGraph? graph = _graphs[o];
+            int from = _indexedUpTo;
+            if (graph is not null && from == _rowCount)
+            {
+                continue;
+            }
+            if (graph is null)
+            {
+                if (LiveRows < options.MinIndexedVectors)
+                {
+                    continue;
+                }
+                graph = new HnswGraph(Arenas[o], Schema.Vectors[o].Metric, _hnswParameters);
+                from = 0;
+                Volatile.Write(ref _graphOrigins[o], "built");
+            }
+            int[] rows = LiveRowsBetween(from, _rowCount);
+            if (rows.Length >= options.ParallelInsertThreshold)
+            {
+                graph.AddMany(rows, threads);
+            }
+            else
+            {
+                foreach (int row in rows)
+                {
+                    graph.Add(row);
+                }
+            }
+            Volatile.Write(ref _graphs[o], graph); // a new graph becomes visible complete
+        }
+        _indexedUpTo = _rowCount;
+    }
+
+    /// <summary>Installs a graph loaded from a checkpoint or remapped from the previous state; its nodes cover rows below <paramref name="indexedRows"/>.</summary>
+    public void SetGraph(int ordinal, HnswGraph graph, int indexedRows, string origin)
+    {
+        Volatile.Write(ref _graphOrigins[ordinal], origin);
+        Volatile.Write(ref _graphs[ordinal], graph);
+        _indexedUpTo = indexedRows;
+    }
+
+    /// <summary>Forgets every graph: the next <see cref="IndexPendingRows"/> rebuilds them from the live rows.</summary>
+    public void DropGraphs()
+    {
+        for (int o = 0; o < _graphs.Length; o++)
+        {
+            Volatile.Write(ref _graphs[o], null);
+            Volatile.Write(ref _graphOrigins[o], "none");
+        }
+        _indexedUpTo = 0;
+    }
+
+    private int[] LiveRowsBetween(int from, int to)
+    {
+        var rows = new List<int>(to - from);
+        for (int row = from; row < to; row++)
+        {
+            if (_deletedAt[row] == Live)
+            {
+                rows.Add(row);
+            }
+        }
+        return [.. rows];
+    }
 
     /// <summary>Copies a live row of another state into this one (used by checkpoints to build the compacted state).</summary>
-    public void CopyRowFrom(CollectionState source, int sourceRow)
+    public int CopyRowFrom(CollectionState source, int sourceRow)
     {
         ref readonly RowMeta meta = ref source._rows[sourceRow];
         var key = new RecordKey(Namespaces.Intern(source.Namespaces.NameOf(meta.NamespaceId)), meta.Id);
@@ -211,6 +325,7 @@ internal sealed class CollectionState
         }
         FinishRow(row, key, -1, meta.ExpiresAtTicks, meta.Payload);
         Keys[key] = row;
+        return row;
     }
 
     /// <summary>Adds a row read from a checkpoint file: vectors are filled in by the loader with <see cref="VectorArena.Write"/>.</summary>

@@ -8,12 +8,16 @@ namespace VectLite.Records;
 /// </summary>
 internal struct VisibleRowFilter(CollectionState state, Snapshot snapshot, long nowTicks, int namespaceId, Filter? filter) : IRowFilter
 {
+    /// <summary>True when a namespace or payload filter applies (not only deletion and expiry).</summary>
+    public readonly bool HasConditions => namespaceId >= 0 || filter is not null;
+
     /// <summary>True when every row below the snapshot's row count passes: nothing to test per row.</summary>
     public readonly bool AcceptsAll => namespaceId < 0 && filter is null && !snapshot.AnyDeleted && !snapshot.AnyExpiring;
 
     public readonly bool Accept(int row)
     {
-        if (!state.IsVisible(row, snapshot, nowTicks))
+        // Graph searches can meet nodes whose rows a later batch wrote: outside this snapshot.
+        if ((uint)row >= (uint)snapshot.RowCount || !state.IsVisible(row, snapshot, nowTicks))
         {
             return false;
         }

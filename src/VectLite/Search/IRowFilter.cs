@@ -7,8 +7,10 @@ namespace VectLite.Search;
 /// <remarks>
 /// Implementations are structs passed as a generic argument (<c>where TFilter : struct, IRowFilter</c>)
 /// and by reference, so the JIT specialises and inlines <see cref="Accept"/> and a filter may keep state
-/// (counters, a cursor) across calls. Searches call <see cref="Accept"/> before computing a row's
-/// distance, at most once per row, so a rejected row costs no distance computation.
+/// (counters, a cursor) across calls. Exact scans call <see cref="Accept"/> before computing a row's
+/// distance, at most once per row, so a rejected row costs no distance computation. A graph search calls
+/// it at most once per row too, but after the distance, and only for rows good enough to be results:
+/// it walks through rejected rows to reach accepted ones, so it needs their distances anyway.
 /// </remarks>
 internal interface IRowFilter
 {

@@ -30,12 +30,24 @@ internal sealed class CheckpointManifest
 
     public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
 
-    /// <summary>The records file first, then one vectors file per named vector in schema order.</summary>
+    /// <summary>The records file first, then one vectors file per named vector in schema order, then the HNSW graph
+    /// files (<see cref="GraphFileName"/>) of the vectors that had one.</summary>
     public required IReadOnlyList<CheckpointFile> Files { get; init; }
 
     public static string RecordsFileName(long generation) => $"g{generation}.records.vlrec";
 
     public static string VectorsFileName(long generation, int ordinal) => $"g{generation}.vec{ordinal}.vlvec";
+
+    public static string GraphFileName(long generation, int ordinal) => $"g{generation}.hnsw{ordinal}.vlhnsw";
+
+    /// <summary>
+    /// The value stamped into this checkpoint's graph files: a graph carrying another stamp was saved for other data
+    /// (an older generation, or a file copied in from elsewhere) and must not be used.
+    /// </summary>
+    public ulong GraphStamp => ComputeGraphStamp(Generation, Lsn, RecordCount);
+
+    public static ulong ComputeGraphStamp(long generation, long lsn, long recordCount) =>
+        ((ulong)generation * 0x9E3779B97F4A7C15UL) ^ ((ulong)lsn * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)recordCount;
 
     public void WriteAtomic(string directory) => DurableFile.WriteAtomic(Path.Combine(directory, FileName), Serialize());
 

@@ -3,12 +3,21 @@ using System.Runtime.CompilerServices;
 namespace VectLite.Vectors;
 
 /// <summary>Manhattan scoring: the score is minus the L1 distance, so higher (closer to zero) is better.</summary>
-internal readonly struct L1Scorer : IVectorScorer
+internal readonly struct L1Scorer : IBoundedScorer
 {
     /// <summary>Returns <c>-L1(query, vector)</c>; higher is better, 0 is an exact match.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Score(ReadOnlySpan<float> query, ReadOnlySpan<float> vector) => -VectorKernels.L1(query, vector);
+
+    /// <summary>
+    /// Returns <see cref="Score"/> exactly when it is above <paramref name="floor"/>, otherwise a value at
+    /// most <paramref name="floor"/>, stopping the distance early once it reaches <c>-floor</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScoreAbove(ReadOnlySpan<float> query, ReadOnlySpan<float> vector, float floor) =>
+        -VectorKernels.L1Within(query, vector, -floor);
 
     /// <summary>Returns <paramref name="score"/> unchanged: the user score is minus the L1 distance.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -6,12 +6,21 @@ namespace VectLite.Vectors;
 /// Euclidean scoring: the score is minus the squared Euclidean distance, so higher (closer to zero) is
 /// better and no square root is taken per row.
 /// </summary>
-internal readonly struct L2Scorer : IVectorScorer
+internal readonly struct L2Scorer : IBoundedScorer
 {
     /// <summary>Returns <c>-L2Squared(query, vector)</c>; higher is better, 0 is an exact match.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Score(ReadOnlySpan<float> query, ReadOnlySpan<float> vector) => -VectorKernels.L2Squared(query, vector);
+
+    /// <summary>
+    /// Returns <see cref="Score"/> exactly when it is above <paramref name="floor"/>, otherwise a value at
+    /// most <paramref name="floor"/>, stopping the distance early once it reaches <c>-floor</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScoreAbove(ReadOnlySpan<float> query, ReadOnlySpan<float> vector, float floor) =>
+        -VectorKernels.L2SquaredWithin(query, vector, -floor);
 
     /// <summary>
     /// Returns minus the Euclidean distance, <c>-sqrt(-score)</c>: still higher is better, and its

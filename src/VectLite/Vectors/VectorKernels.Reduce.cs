@@ -34,12 +34,59 @@ internal static partial class VectorKernels
     }
 
     /// <summary>
+    /// The number of elements between two checks of a limited reduction: 128 floats, 8 cache lines, so a
+    /// check (a horizontal sum) costs little next to the loads it may save.
+    /// </summary>
+    internal const int LimitInterval = 128;
+
+    /// <summary>
+    /// Like <see cref="Reduce{TOp}"/>, but may stop early once the partial sum reaches <paramref name="limit"/>
+    /// (see <see cref="Reduce512{TOp, TLimit}"/>). Only valid for reductions whose every step adds a
+    /// non-negative amount (L2, L1), so the partial sum never exceeds the full one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ReduceWithin<TOp>(ref float x, ref float y, nuint length, float limit)
+        where TOp : struct, IPairReduction
+    {
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
+        {
+            return Reduce512<TOp, CheckLimit>(ref x, ref y, length, limit);
+        }
+
+        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
+        {
+            return Reduce256<TOp, CheckLimit>(ref x, ref y, length, limit);
+        }
+
+        if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<float>.Count)
+        {
+            return Reduce128<TOp, CheckLimit>(ref x, ref y, length, limit);
+        }
+
+        // Below one Vector128 (or without SIMD) there is too little to save.
+        return ReduceScalar<TOp>(ref x, ref y, length);
+    }
+
+    /// <summary>
     /// The Vector512 body of a pairwise reduction over <paramref name="length"/> elements. Internal so
     /// the tests can hold every width equal to the scalar twin whatever width this machine prefers.
     /// </summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector512&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Reduce512<TOp>(ref float x, ref float y, nuint length)
+        where TOp : struct, IPairReduction =>
+        Reduce512<TOp, NoLimit>(ref x, ref y, length, float.PositiveInfinity);
+
+    /// <summary>
+    /// The Vector512 body of a pairwise reduction that, when <typeparamref name="TLimit"/> enables it, stops
+    /// and returns its partial sum as soon as that sum, taken every <see cref="LimitInterval"/> elements, is
+    /// at least <paramref name="limit"/>. With the check off (or never triggered) the result is bit for bit
+    /// the plain reduction's: it is the same loop.
+    /// </summary>
+    /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector512&lt;float&gt;.Count</c>.</remarks>
+    internal static float Reduce512<TOp, TLimit>(ref float x, ref float y, nuint length, float limit)
         where TOp : struct, IPairReduction
+        where TLimit : struct, IReductionLimit
     {
         Debug.Assert(length >= (nuint)Vector512<float>.Count, "Reduce512 needs at least one full vector; the dispatcher should have picked a narrower width.");
         nuint n = (nuint)Vector512<float>.Count;
@@ -61,6 +108,14 @@ internal static partial class VectorKernels
                 acc2 = TOp.Invoke(acc2, Vector512.LoadUnsafe(ref x, i + 2 * n), Vector512.LoadUnsafe(ref y, i + 2 * n));
                 acc3 = TOp.Invoke(acc3, Vector512.LoadUnsafe(ref x, i + 3 * n), Vector512.LoadUnsafe(ref y, i + 3 * n));
                 i += 4 * n;
+                if (TLimit.Enabled && (i & (LimitInterval - 1)) == 0)
+                {
+                    float partial = Vector512.Sum((acc0 + acc1) + (acc2 + acc3));
+                    if (partial >= limit)
+                    {
+                        return partial;
+                    }
+                }
             }
             while (i <= last);
         }
@@ -96,8 +151,16 @@ internal static partial class VectorKernels
 
     /// <summary>The Vector256 body of a pairwise reduction; see <see cref="Reduce512{TOp}"/>.</summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector256&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Reduce256<TOp>(ref float x, ref float y, nuint length)
+        where TOp : struct, IPairReduction =>
+        Reduce256<TOp, NoLimit>(ref x, ref y, length, float.PositiveInfinity);
+
+    /// <summary>The Vector256 body of a pairwise reduction with an optional limit; see <see cref="Reduce512{TOp, TLimit}"/>.</summary>
+    /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector256&lt;float&gt;.Count</c>.</remarks>
+    internal static float Reduce256<TOp, TLimit>(ref float x, ref float y, nuint length, float limit)
         where TOp : struct, IPairReduction
+        where TLimit : struct, IReductionLimit
     {
         Debug.Assert(length >= (nuint)Vector256<float>.Count, "Reduce256 needs at least one full vector; the dispatcher should have picked a narrower width.");
         nuint n = (nuint)Vector256<float>.Count;
@@ -118,6 +181,14 @@ internal static partial class VectorKernels
                 acc2 = TOp.Invoke(acc2, Vector256.LoadUnsafe(ref x, i + 2 * n), Vector256.LoadUnsafe(ref y, i + 2 * n));
                 acc3 = TOp.Invoke(acc3, Vector256.LoadUnsafe(ref x, i + 3 * n), Vector256.LoadUnsafe(ref y, i + 3 * n));
                 i += 4 * n;
+                if (TLimit.Enabled && (i & (LimitInterval - 1)) == 0)
+                {
+                    float partial = Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
+                    if (partial >= limit)
+                    {
+                        return partial;
+                    }
+                }
             }
             while (i <= last);
         }
@@ -150,8 +221,16 @@ internal static partial class VectorKernels
 
     /// <summary>The Vector128 body of a pairwise reduction; see <see cref="Reduce512{TOp}"/>.</summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector128&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Reduce128<TOp>(ref float x, ref float y, nuint length)
+        where TOp : struct, IPairReduction =>
+        Reduce128<TOp, NoLimit>(ref x, ref y, length, float.PositiveInfinity);
+
+    /// <summary>The Vector128 body of a pairwise reduction with an optional limit; see <see cref="Reduce512{TOp, TLimit}"/>.</summary>
+    /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector128&lt;float&gt;.Count</c>.</remarks>
+    internal static float Reduce128<TOp, TLimit>(ref float x, ref float y, nuint length, float limit)
         where TOp : struct, IPairReduction
+        where TLimit : struct, IReductionLimit
     {
         Debug.Assert(length >= (nuint)Vector128<float>.Count, "Reduce128 needs at least one full vector; the dispatcher should have picked the scalar path.");
         nuint n = (nuint)Vector128<float>.Count;
@@ -172,6 +251,14 @@ internal static partial class VectorKernels
                 acc2 = TOp.Invoke(acc2, Vector128.LoadUnsafe(ref x, i + 2 * n), Vector128.LoadUnsafe(ref y, i + 2 * n));
                 acc3 = TOp.Invoke(acc3, Vector128.LoadUnsafe(ref x, i + 3 * n), Vector128.LoadUnsafe(ref y, i + 3 * n));
                 i += 4 * n;
+                if (TLimit.Enabled && (i & (LimitInterval - 1)) == 0)
+                {
+                    float partial = Vector128.Sum((acc0 + acc1) + (acc2 + acc3));
+                    if (partial >= limit)
+                    {
+                        return partial;
+                    }
+                }
             }
             while (i <= last);
         }
@@ -232,6 +319,30 @@ internal static partial class VectorKernels
 
         /// <summary>One Vector512 step.</summary>
         static abstract Vector512<float> Invoke(Vector512<float> acc, Vector512<float> x, Vector512<float> y);
+    }
+
+    /// <summary>
+    /// Whether a reduction checks a limit. A struct type argument, so the JIT compiles the check in or out
+    /// and the unlimited reductions pay nothing for it.
+    /// </summary>
+    internal interface IReductionLimit
+    {
+        /// <summary>True when the reduction checks its limit.</summary>
+        static abstract bool Enabled { get; }
+    }
+
+    /// <summary>The reduction runs to the end.</summary>
+    internal readonly struct NoLimit : IReductionLimit
+    {
+        /// <inheritdoc/>
+        public static bool Enabled => false;
+    }
+
+    /// <summary>The reduction stops once its partial sum reaches the limit.</summary>
+    internal readonly struct CheckLimit : IReductionLimit
+    {
+        /// <inheritdoc/>
+        public static bool Enabled => true;
     }
 
     /// <summary><c>acc + x * y</c>, fused where the hardware has FMA.</summary>

@@ -65,6 +65,45 @@ internal static partial class VectorKernels
         return Reduce<L1Op>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), (nuint)a.Length);
     }
 
+    /// <summary>
+    /// Returns <see cref="L2Squared"/> of <paramref name="a"/> and <paramref name="b"/> when it is below
+    /// <paramref name="limit"/>, bit for bit; otherwise some value at least <paramref name="limit"/>, possibly
+    /// a partial sum taken before the end of the vectors: an index that only needs distances below a bound
+    /// stops reading a vector that cannot make it.
+    /// </summary>
+    /// <remarks>
+    /// Sound because every term is non-negative and float addition is monotone, so a partial sum never
+    /// exceeds the full one. A NaN component makes the result NaN, as in <see cref="L2Squared"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float L2SquaredWithin(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float limit)
+    {
+        if (a.Length != b.Length)
+        {
+            ThrowLengthMismatch(a.Length, b.Length);
+        }
+
+        return ReduceWithin<L2SquaredOp>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), (nuint)a.Length, limit);
+    }
+
+    /// <summary>
+    /// Returns <see cref="L1"/> of <paramref name="a"/> and <paramref name="b"/> when it is below
+    /// <paramref name="limit"/>, bit for bit; otherwise some value at least <paramref name="limit"/>
+    /// (see <see cref="L2SquaredWithin"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float L1Within(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float limit)
+    {
+        if (a.Length != b.Length)
+        {
+            ThrowLengthMismatch(a.Length, b.Length);
+        }
+
+        return ReduceWithin<L1Op>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), (nuint)a.Length, limit);
+    }
+
     /// <summary>Returns the sum of the squares of the components of <paramref name="a"/> (the squared L2 norm).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float SumOfSquares(ReadOnlySpan<float> a)

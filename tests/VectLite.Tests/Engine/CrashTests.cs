@@ -24,6 +24,7 @@ public sealed class CrashTests : IDisposable
         for (int iteration = 1; iteration <= iterations; iteration++)
         {
             using Process worker = WorkerProcess.Start("write", _temp.Path, iteration.ToString(CultureInfo.InvariantCulture));
+            using var firstAck = new ManualResetEventSlim();
             var reader = Task.Run(() =>
             {
                 string? line;
@@ -42,10 +43,12 @@ public sealed class CrashTests : IDisposable
                             deleted.Add(value);
                         }
                     }
+                    firstAck.Set();
                 }
             });
-            // Let it get going (start-up takes ~100 ms), then kill it at a random point.
-            Thread.Sleep(150 + random.Next(400));
+            // Wait until it is writing (start-up time varies with machine load), then kill it at a random point.
+            Assert.True(firstAck.Wait(TimeSpan.FromSeconds(60)), "the worker never acknowledged a write: " + worker.StandardError.ReadToEnd());
+            Thread.Sleep(random.Next(400));
             worker.Kill();
             worker.WaitForExit();
             await reader;

@@ -158,4 +158,28 @@ public sealed class DatabaseTests : IDisposable
         db.Flush();
         Assert.Equal(9, docs.Count());
     }
+
+    [Fact]
+    public async Task Read_only_opens_succeed_while_a_writer_keeps_checkpointing()
+    {
+        using Database writer = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
+        Collection docs = writer.CreateCollection("docs", CollectionSchema.SingleVector(8, Metric.L2).WithHnsw(HnswOptions.Disabled));
+        docs.UpsertMany(TestData.Records(500, 8));
+        using var stop = new CancellationTokenSource();
+        Task churn = Task.Run(() =>
+        {
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                docs.UpsertMany(TestData.Records(500, 8, seed: i)); // same ids: the count stays 500
+                docs.Compact();
+            }
+        });
+        for (int i = 0; i < 30; i++)
+        {
+            using Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true });
+            Assert.Equal(500, reader.GetCollection("docs").Count());
+        }
+        stop.Cancel();
+        await churn;
+    }
 }

@@ -1,0 +1,27 @@
+namespace VectLite.Bench;
+
+/// <summary>What one <c>hnsw</c> run measures: the graph parameters, the ef sweep, the queries, the build-thread variants.</summary>
+/// <param name="M">HNSW M for both sides (links per node on the upper layers; level 0 gets 2M).</param>
+/// <param name="EfConstruction">ef_construction for both sides.</param>
+/// <param name="Efs">The search ef values, in the order given.</param>
+/// <param name="Queries">Queries timed per ef (the first ones of query.fvecs), the same for both sides.</param>
+/// <param name="Threads">Build-thread counts; each is a separate build on both sides.</param>
+/// <param name="Metrics">The metric variants, in order.</param>
+/// <param name="Rounds">Alternating peer/VectLite rounds per variant (medians are reported).</param>
+internal sealed record HnswSettings(int M, int EfConstruction, IReadOnlyList<int> Efs, int Queries, IReadOnlyList<int> Threads, IReadOnlyList<HnswMetricVariant> Metrics, int Rounds)
+{
+    /// <summary>Neighbours per query: recall@10.</summary>
+    public const int K = 10;
+
+    /// <summary>Untimed VectLite queries before each ef's timed run (cycling through the query set).</summary>
+    public const int WarmupQueries = 200;
+
+    /// <summary>
+    /// VectLite's <see cref="HnswOptions.ParallelInsertThreshold"/>: far below the one batch of the whole base set, so
+    /// that batch goes to the graph as one parallel bulk insert.
+    /// </summary>
+    public const int ParallelInsertThreshold = 1_000;
+
+    /// <summary>The recall levels at which the two sides' queries/s are compared.</summary>
+    public static IReadOnlyList<double> TargetRecalls { get; } = [0.95, 0.99];
+}

@@ -1,0 +1,474 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using VectLite.Search;
+using VectLite.Vectors;
+
+namespace VectLite.Indexing;
+
+// Inserts: Add, AddMany, and the linking steps behind them (hnswlib's addPoint and
+// mutuallyConnectNewElement).
+internal sealed partial class HnswGraph
+{
+    /// <summary>
+    /// <see cref="AddMany"/> inserts this many nodes one by one before it goes parallel: in a tiny graph
+    /// every thread would fight over the same few nodes' locks, and the top of the graph is better formed
+    /// when it is built in order.
+    /// </summary>
+    internal const int SerialPrefix = 64;
+
+    /// <summary>
+    /// Inserts row <paramref name="row"/> (whose vector is already in the arena) as a new node and returns
+    /// the node id. Safe to call from many threads at once and beside searches.
+    /// </summary>
+    /// <remarks>Adding the same row twice creates two nodes, so the row may come back twice from a search; the engine adds each row once.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is negative or not below the arena's capacity.</exception>
+    /// <exception cref="InvalidOperationException">The graph has been superseded by <see cref="Remap"/>, or holds <see cref="int.MaxValue"/> nodes.</exception>
+    internal int Add(int row)
+    {
+        ThrowIfSuperseded();
+        ValidateRow(row, _arena.Capacity);
+        return AddCore(row);
+    }
+
+    /// <summary>
+    /// Inserts every row of <paramref name="rows"/> (vectors already in the arena) on up to
+    /// <paramref name="maxDegreeOfParallelism"/> threads (0: one per core), the calling thread and
+    /// dedicated helper threads. The first <see cref="SerialPrefix"/> nodes of a graph are inserted in
+    /// order; the rest in parallel, in an order that depends on thread timing. All rows are checked before
+    /// any is inserted. Safe beside searches and other inserts.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row is negative or not below the arena's capacity, or <paramref name="maxDegreeOfParallelism"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The graph has been superseded by <see cref="Remap"/>.</exception>
+    /// <exception cref="AggregateException">An insert failed on a helper thread (only on an internal error or out of memory).</exception>
+    internal void AddMany(ReadOnlySpan<int> rows, int maxDegreeOfParallelism)
+    {
+        ThrowIfSuperseded();
+        ArgumentOutOfRangeException.ThrowIfNegative(maxDegreeOfParallelism);
+        int capacity = _arena.Capacity;
+        foreach (int row in rows)
+        {
+            ValidateRow(row, capacity);
+        }
+
+        int serial = Math.Min(rows.Length, Math.Max(0, SerialPrefix - Count));
+        for (int i = 0; i < serial; i++)
+        {
+            AddCore(rows[i]);
+        }
+
+        ReadOnlySpan<int> rest = rows[serial..];
+        int threads = Math.Min(maxDegreeOfParallelism == 0 ? Environment.ProcessorCount : maxDegreeOfParallelism, rest.Length);
+        if (threads <= 1)
+        {
+            foreach (int row in rest)
+            {
+                AddCore(row);
+            }
+
+            return;
+        }
+
+        // Each worker takes the next row from a shared cursor: inserts vary in cost, so fixed ranges
+        // would leave a thread idle at the end. The calling thread is one worker; the others get
+        // dedicated threads rather than pool threads, because a busy pool (the engine's callers, a test
+        // runner) starts a queued worker only after its injection delay, and the batch then runs almost
+        // serially. A thread costs about 0.1 ms to start, nothing next to a batch worth parallelising.
+        int[] work = rest.ToArray();
+        var cursor = new StrongBox<int>(-1);
+        void Work()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref cursor.Value)) < work.Length)
+            {
+                try
+                {
+                    AddCore(work[i]);
+                }
+                catch
+                {
+                    // Stop the other workers at their next row.
+                    Volatile.Write(ref cursor.Value, work.Length);
+                    throw;
+                }
+            }
+        }
+
+        var helpers = new Task[threads - 1];
+        for (int t = 0; t < helpers.Length; t++)
+        {
+            helpers[t] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        try
+        {
+            Work();
+        }
+        finally
+        {
+            // Never return while a helper may still be inserting; its exception, if any, surfaces here.
+            Task.WaitAll(helpers);
+        }
+    }
+
+    private static void ValidateRow(int row, int capacity)
+    {
+        if ((uint)row >= (uint)capacity)
+        {
+            ThrowRowOutOfRange(row, capacity);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowRowOutOfRange(int row, int capacity) =>
+        throw new ArgumentOutOfRangeException(nameof(row), row, $"Row {row} is outside the arena's {capacity} rows.");
+
+    private void ThrowIfSuperseded()
+    {
+        if (Volatile.Read(ref _superseded) != 0)
+        {
+            throw new InvalidOperationException("This HNSW graph was superseded by Remap; insert into the graph Remap returned.");
+        }
+    }
+
+    private int AddCore(int row)
+    {
+        int level = LevelFor(_parameters.Seed, row, _levelMultiplier);
+
+        // hnswlib's pattern: the growth lock hands out the id and is released at once, unless the new
+        // node raises the maximum level; then it is held until the node is linked and becomes the entry
+        // point, so two level-raising inserts never race (this happens about log_M(n) times in a build).
+        _growLock.Enter();
+        bool holding = true;
+        try
+        {
+            ThrowIfSuperseded();
+            int node = _count;
+            if (node == int.MaxValue)
+            {
+                throw new InvalidOperationException("The HNSW graph holds the maximum number of nodes.");
+            }
+
+            _links.EnsureNodeCapacity(node + 1);
+            EnsureRowCapacity(node + 1);
+            _rows[node >> HnswLinkStore.NodeChunkShift][node & HnswLinkStore.NodeChunkMask] = row;
+            _links.InitializeNode(node, level);
+            long entry = _entry;
+
+            // Publish the node: from here searches may reach it once something links to it.
+            Volatile.Write(ref _count, node + 1);
+
+            if (entry == NoEntry)
+            {
+                Volatile.Write(ref _entry, PackEntry(node, level));
+                return node;
+            }
+
+            int maxLevel = (int)(entry >> 32);
+            if (level <= maxLevel)
+            {
+                _growLock.Exit();
+                holding = false;
+            }
+
+            switch (_metric)
+            {
+                case Metric.L2:
+                    Insert<L2Scorer>(node, row, level, entry);
+                    break;
+                case Metric.L1:
+                    Insert<L1Scorer>(node, row, level, entry);
+                    break;
+                default:
+                    Insert<DotScorer>(node, row, level, entry);
+                    break;
+            }
+
+            if (holding)
+            {
+                Volatile.Write(ref _entry, PackEntry(node, level));
+            }
+
+            return node;
+        }
+        finally
+        {
+            if (holding)
+            {
+                _growLock.Exit();
+            }
+        }
+    }
+
+    private void EnsureRowCapacity(int nodes)
+    {
+        int needed = (int)(((long)nodes + HnswLinkStore.NodeChunkMask) >> HnswLinkStore.NodeChunkShift);
+        int[][] current = _rows;
+        if (needed <= current.Length)
+        {
+            return;
+        }
+
+        var grown = new int[needed][];
+        Array.Copy(current, grown, current.Length);
+        for (int i = current.Length; i < needed; i++)
+        {
+            grown[i] = new int[HnswLinkStore.NodesPerChunk];
+        }
+
+        Volatile.Write(ref _rows, grown);
+    }
+
+    /// <summary>Links a published node: greedy descent to its level, then a search and a link step per level.</summary>
+    private void Insert<TScorer>(int node, int row, int level, long entry)
+        where TScorer : struct, IBoundedScorer
+    {
+        HnswSearchContext context = _contexts.Rent();
+        try
+        {
+            GraphView view = GetView();
+            ReadOnlySpan<float> vector = view.VectorSpan(row);
+            int current = (int)entry;
+            int maxLevel = (int)(entry >> 32);
+            float currentScore = ScoreNode<TScorer>(view, vector, current);
+
+            (current, currentScore) = Descend<TScorer>(view, vector, current, currentScore, maxLevel, level);
+
+            var accept = default(AcceptAllRows);
+            for (int l = Math.Min(level, maxLevel); l >= 0; l--)
+            {
+                SearchLayer<TScorer, AcceptAllRows>(context, view, vector, current, currentScore, l, _parameters.EfConstruction, node, ref accept);
+                if (context.Results.Count > 0)
+                {
+                    (current, currentScore) = Connect<TScorer>(context, view, node, l);
+                }
+            }
+        }
+        finally
+        {
+            _contexts.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// Picks the new node's neighbours on <paramref name="level"/> from the search results in the
+    /// context, links the node to them and them back to it; returns the closest, where the next level's
+    /// search starts.
+    /// </summary>
+    private (int Node, float Score) Connect<TScorer>(HnswSearchContext context, in GraphView view, int node, int level)
+        where TScorer : struct, IBoundedScorer
+    {
+        int found = context.Results.Count;
+        context.EnsureScratch(found);
+        Span<ScoredNode> sorted = context.Sorted.AsSpan(0, found);
+        context.Results.DrainBestFirst(sorted);
+
+        int m = _parameters.M;
+        int chosen = SelectNeighbors<TScorer>(view, sorted, m, context.Selected, context.SelectedAddresses);
+
+        // Copy the choice off the context's scratch, which the next level's search reuses.
+        Span<ScoredNode> selected = chosen <= 128 ? stackalloc ScoredNode[chosen] : new ScoredNode[chosen];
+        context.Selected.AsSpan(0, chosen).CopyTo(selected);
+
+        int maxLinks = level == 0 ? _parameters.MaxLinks0 : m;
+        MergeLinks<TScorer>(node, level, selected, maxLinks);
+        for (int i = 0; i < selected.Length; i++)
+        {
+            ScoredNode neighbor = selected[i];
+
+            // The scores are symmetric: the neighbour scores the new node as the new node scores it.
+            MergeLinks<TScorer>(neighbor.Node, level, [new ScoredNode(neighbor.Score, node)], maxLinks);
+        }
+
+        return (selected[0].Node, selected[0].Score);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="additions"/> (scored against <paramref name="target"/>) to
+    /// <paramref name="target"/>'s list on <paramref name="level"/> under the target's lock; when the list
+    /// would exceed <paramref name="maxLinks"/>, re-selects the whole list with the heuristic.
+    /// </summary>
+    private void MergeLinks<TScorer>(int target, int level, ReadOnlySpan<ScoredNode> additions, int maxLinks)
+        where TScorer : struct, IBoundedScorer
+    {
+        HnswLinkStore.LinkView links = _links.GetView();
+        ref int header = ref links.Level0(target);
+        int count0 = HnswLinkStore.Lock(ref header);
+        try
+        {
+            ref int list = ref level == 0 ? ref header : ref links.Upper(target, level);
+            int count = level == 0 ? count0 : list;
+            bool overflow = false;
+            foreach (ScoredNode addition in additions)
+            {
+                if (Contains(ref list, count, addition.Node))
+                {
+                    continue;
+                }
+
+                if (count < maxLinks)
+                {
+                    Unsafe.Add(ref list, ++count) = addition.Node;
+                }
+                else
+                {
+                    overflow = true;
+                }
+            }
+
+            if (overflow)
+            {
+                count = Reselect<TScorer>(target, ref list, count, additions, maxLinks);
+            }
+
+            if (level == 0)
+            {
+                count0 = count;
+            }
+            else
+            {
+                // A release: the ids are visible before the count that covers them.
+                Volatile.Write(ref list, count);
+            }
+        }
+        finally
+        {
+            HnswLinkStore.Unlock(ref header, count0);
+        }
+    }
+
+    private static bool Contains(ref int list, int count, int node)
+    {
+        for (int i = 1; i <= count; i++)
+        {
+            if (Unsafe.Add(ref list, i) == node)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Rewrites a full list: scores its live members against <paramref name="target"/>, adds the
+    /// additions not already in it, keeps at most <paramref name="maxLinks"/> with the heuristic and returns
+    /// the new count. Runs under the target's lock. Dead members (no vector) are dropped.
+    /// </summary>
+    private int Reselect<TScorer>(int target, ref int list, int count, ReadOnlySpan<ScoredNode> additions, int maxLinks)
+        where TScorer : struct, IBoundedScorer
+    {
+        // A fresh view: members may have been linked by inserts newer than this insert's own view, and
+        // taking the lock made their publication visible.
+        GraphView view = GetView();
+        ReadOnlySpan<float> targetVector = view.VectorSpan(view.Row(target));
+
+        Span<ScoredNode> candidates = stackalloc ScoredNode[count + additions.Length];
+        int n = 0;
+        for (int i = 1; i <= count; i++)
+        {
+            int member = Unsafe.Add(ref list, i);
+            if ((uint)member >= (uint)view.Limit)
+            {
+                Debug.Fail("A linked node is always below the published count.");
+                continue;
+            }
+
+            int row = view.Row(member);
+            if (row >= 0)
+            {
+                candidates[n++] = new ScoredNode(TScorer.Score(targetVector, view.VectorSpan(row)), member);
+            }
+        }
+
+        foreach (ScoredNode addition in additions)
+        {
+            if (!Contains(ref list, count, addition.Node))
+            {
+                candidates[n++] = addition;
+            }
+        }
+
+        candidates = candidates[..n];
+        SortBestFirst(candidates);
+
+        Span<ScoredNode> chosen = stackalloc ScoredNode[maxLinks];
+        Span<nint> addresses = stackalloc nint[maxLinks];
+        int kept = SelectNeighbors<TScorer>(view, candidates, maxLinks, chosen, addresses);
+        for (int i = 0; i < kept; i++)
+        {
+            Unsafe.Add(ref list, i + 1) = chosen[i].Node;
+        }
+
+        return kept;
+    }
+
+    /// <summary>Sorts a short span best first (insertion sort: lists hold at most 2M + M entries).</summary>
+    private static void SortBestFirst(Span<ScoredNode> items)
+    {
+        for (int i = 1; i < items.Length; i++)
+        {
+            ScoredNode item = items[i];
+            int j = i - 1;
+            while (j >= 0 && items[j].Score < item.Score)
+            {
+                items[j + 1] = items[j];
+                j--;
+            }
+
+            items[j + 1] = item;
+        }
+    }
+
+    /// <summary>
+    /// hnswlib's getNeighborsByHeuristic2: walks <paramref name="candidates"/> (live nodes, best first) and
+    /// keeps a candidate only if it scores better against the base node than against every candidate
+    /// kept so far, up to <paramref name="max"/>. Fewer than <paramref name="max"/> candidates are all kept.
+    /// Returns the number kept in <paramref name="chosen"/>.
+    /// </summary>
+    /// <remarks>
+    /// The rule prefers links in different directions over several links into one cluster, which is what
+    /// keeps the graph navigable on clustered data.
+    /// </remarks>
+    private static unsafe int SelectNeighbors<TScorer>(in GraphView view, ReadOnlySpan<ScoredNode> candidates, int max, Span<ScoredNode> chosen, Span<nint> addresses)
+        where TScorer : struct, IBoundedScorer
+    {
+        if (candidates.Length < max)
+        {
+            candidates.CopyTo(chosen);
+            return candidates.Length;
+        }
+
+        int dimension = view.Dimension;
+        int kept = 0;
+        foreach (ScoredNode candidate in candidates)
+        {
+            if (kept >= max)
+            {
+                break;
+            }
+
+            float* vector = view.Vector(view.Row(candidate.Node));
+            var candidateSpan = new ReadOnlySpan<float>(vector, dimension);
+            bool good = true;
+            for (int i = 0; i < kept; i++)
+            {
+                // Closer to a kept neighbour than to the base node: that neighbour already covers it.
+                if (TScorer.Score(new ReadOnlySpan<float>((void*)addresses[i], dimension), candidateSpan) > candidate.Score)
+                {
+                    good = false;
+                    break;
+                }
+            }
+
+            if (good)
+            {
+                chosen[kept] = candidate;
+                addresses[kept] = (nint)vector;
+                kept++;
+            }
+        }
+
+        return kept;
+    }
+}

@@ -1,0 +1,12 @@
+namespace VectLite;
+
+/// <summary>The state of one named vector's HNSW index.</summary>
+/// <param name="VectorName">The named vector.</param>
+/// <param name="Indexed">False while the collection is below <see cref="HnswOptions.MinIndexedVectors"/>: searches scan.</param>
+/// <param name="Nodes">Graph nodes, live and dead.</param>
+/// <param name="DeadNodes">Nodes whose records were deleted or replaced: kept for navigation, never returned, dropped
+/// when a checkpoint rebuilds the graph (see <see cref="HnswOptions.TombstoneRebuildPercent"/>).</param>
+/// <param name="MemoryBytes">Memory held by the graph (links, levels, node map), excluding the vectors.</param>
+/// <param name="Origin">How the graph came to be: "built" (from the vectors), "loaded" (from a checkpoint file, no
+/// rebuild), "remapped" (carried over a checkpoint), or "none".</param>
+public sealed record VectorIndexStats(string VectorName, bool Indexed, int Nodes, int DeadNodes, long MemoryBytes, string Origin);
