@@ -219,7 +219,18 @@ internal sealed partial class HnswGraph
         Volatile.Write(ref _rows, grown);
     }
 
-    /// <summary>Links a published node: greedy descent to its level, then a search and a link step per level.</summary>
+    /// <summary>
+    /// Links a published node: greedy descent to its level, a search and a neighbour choice per level from
+    /// the top down, then the links from the bottom up.
+    /// </summary>
+    /// <remarks>
+    /// The links go in bottom-up so that a node becomes reachable on a level (through a neighbour's reverse
+    /// link) only once its lists on every level below are in place. Linked top-down, as hnswlib does, a
+    /// node of level 1 or more is reachable on its upper levels while its level-0 search still runs; a
+    /// concurrent query descending onto it would start level 0 from an empty list and, with the new row
+    /// not yet visible to it, find nothing. The searches still run top-down, since each level's choice
+    /// seeds the next level's search.
+    /// </remarks>
     private void Insert<TScorer>(int node, int row, int level, long entry)
         where TScorer : struct, IBoundedScorer
     {
@@ -234,14 +245,25 @@ internal sealed partial class HnswGraph
 
             (current, currentScore) = Descend<TScorer>(view, vector, current, currentScore, maxLevel, level);
 
+            int m = _parameters.M;
+            int top = Math.Min(level, maxLevel);
+            Span<ScoredNode> chosen = context.LevelChoices(top + 1, m);
+            Span<int> chosenCounts = stackalloc int[top + 1];
             var accept = default(AcceptAllRows);
-            for (int l = Math.Min(level, maxLevel); l >= 0; l--)
+            for (int l = top; l >= 0; l--)
             {
                 SearchLayer<TScorer, AcceptAllRows>(context, view, vector, current, currentScore, l, _parameters.EfConstruction, node, ref accept);
-                if (context.Results.Count > 0)
+                chosenCounts[l] = Choose<TScorer>(context, view, chosen.Slice(l * m, m));
+                if (chosenCounts[l] > 0)
                 {
-                    (current, currentScore) = Connect<TScorer>(context, view, node, l);
+                    // The closest choice seeds the next level's search.
+                    (current, currentScore) = (chosen[l * m].Node, chosen[l * m].Score);
                 }
+            }
+
+            for (int l = 0; l <= top; l++)
+            {
+                Link<TScorer>(node, l, chosen.Slice(l * m, chosenCounts[l]));
             }
         }
         finally
@@ -251,36 +273,39 @@ internal sealed partial class HnswGraph
     }
 
     /// <summary>
-    /// Picks the new node's neighbours on <paramref name="level"/> from the search results in the
-    /// context, links the node to them and them back to it; returns the closest, where the next level's
-    /// search starts.
+    /// Picks up to M neighbours with the heuristic from the search results in the context (which it
+    /// empties) into <paramref name="destination"/>, best first; returns how many.
     /// </summary>
-    private (int Node, float Score) Connect<TScorer>(HnswSearchContext context, in GraphView view, int node, int level)
+    private int Choose<TScorer>(HnswSearchContext context, in GraphView view, Span<ScoredNode> destination)
         where TScorer : struct, IBoundedScorer
     {
         int found = context.Results.Count;
+        if (found == 0)
+        {
+            return 0;
+        }
+
         context.EnsureScratch(found);
         Span<ScoredNode> sorted = context.Sorted.AsSpan(0, found);
         context.Results.DrainBestFirst(sorted);
+        int chosen = SelectNeighbors<TScorer>(view, sorted, _parameters.M, context.Selected, context.SelectedAddresses);
+        context.Selected.AsSpan(0, chosen).CopyTo(destination);
+        return chosen;
+    }
 
-        int m = _parameters.M;
-        int chosen = SelectNeighbors<TScorer>(view, sorted, m, context.Selected, context.SelectedAddresses);
+    /// <summary>Links the new node to its chosen neighbours on <paramref name="level"/> and each of them back to it.</summary>
+    private void Link<TScorer>(int node, int level, ReadOnlySpan<ScoredNode> selected)
+        where TScorer : struct, IBoundedScorer
+    {
+        int maxLinks = level == 0 ? _parameters.MaxLinks0 : _parameters.M;
 
-        // Copy the choice off the context's scratch, which the next level's search reuses.
-        Span<ScoredNode> selected = chosen <= 128 ? stackalloc ScoredNode[chosen] : new ScoredNode[chosen];
-        context.Selected.AsSpan(0, chosen).CopyTo(selected);
-
-        int maxLinks = level == 0 ? _parameters.MaxLinks0 : m;
+        // Its own list first: once a reverse link makes the node reachable, its list must be there.
         MergeLinks<TScorer>(node, level, selected, maxLinks);
-        for (int i = 0; i < selected.Length; i++)
+        foreach (ScoredNode neighbor in selected)
         {
-            ScoredNode neighbor = selected[i];
-
             // The scores are symmetric: the neighbour scores the new node as the new node scores it.
             MergeLinks<TScorer>(neighbor.Node, level, [new ScoredNode(neighbor.Score, node)], maxLinks);
         }
-
-        return (selected[0].Node, selected[0].Score);
     }
 
     /// <summary>

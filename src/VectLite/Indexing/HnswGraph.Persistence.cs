@@ -17,6 +17,7 @@ internal sealed partial class HnswGraph
     /// <param name="path">The file to write.</param>
     /// <param name="stamp">An opaque value <see cref="Load(string, VectorArena, Metric, HnswParameters, ulong)"/> must be given back: the engine's checkpoint identity, so a stale graph is detected.</param>
     /// <exception cref="IOException">The file could not be written.</exception>
+    /// <exception cref="InvalidOperationException">The graph was superseded by <see cref="Remap"/>.</exception>
     internal void Save(string path, ulong stamp)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -30,11 +31,19 @@ internal sealed partial class HnswGraph
     /// may run during the call (the engine's writer lock); searches may.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The graph was superseded by <see cref="Remap"/>: its successor may already have linked nodes this
+    /// graph does not have into the shared lists; save the successor.
+    /// </exception>
     /// <exception cref="PlatformNotSupportedException">The machine is big-endian.</exception>
     internal void Save(Stream stream, ulong stamp)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ThrowIfBigEndian();
+        if (IsSuperseded)
+        {
+            throw new InvalidOperationException("This HNSW graph was superseded by Remap; save the graph Remap returned.");
+        }
 
         int count;
         long entry;

@@ -32,10 +32,11 @@ namespace VectLite.Indexing;
 /// expanded with the score of the node that led to them and are never results.
 /// </description></item>
 /// <item><description>
-/// An insert searches the same way with ef_construction on every level of the new node, picks M neighbours
-/// with hnswlib's heuristic (a candidate is kept only if it is closer to the new node than to every
-/// neighbour already kept, which spreads links across directions), links to them, and adds the reverse
-/// link to each; a neighbour whose list is full re-selects its list with the same heuristic.
+/// An insert searches the same way with ef_construction on every level of the new node, top down, and on
+/// each picks M neighbours with hnswlib's heuristic (a candidate is kept only if it is closer to the new
+/// node than to every neighbour already kept, which spreads links across directions). Then, bottom up, it
+/// links to them and adds the reverse link to each; a neighbour whose list is full re-selects its list
+/// with the same heuristic. Bottom up, so a node is reachable on a level only once its lower lists exist.
 /// </description></item>
 /// <item><description>
 /// Inserts run in parallel with each other and with searches. A short growth lock hands out node ids,

@@ -151,8 +151,8 @@ internal sealed class HnswLinkStore
     }
 
     /// <summary>
-    /// Takes the lock in a node's level-0 <paramref name="header"/> and returns its level-0 neighbour count. The lock is a
-    /// spin lock: it is held for one list update at a time, never while waiting for another lock.
+    /// Takes the lock in a node's level-0 <paramref name="header"/> and returns its level-0 neighbour count.
+    /// A spin lock: it is held for one list update at a time, never while waiting for another lock.
     /// </summary>
     internal static int Lock(ref int header)
     {
@@ -186,7 +186,10 @@ internal sealed class HnswLinkStore
     internal (int[][] Links0, byte[][] Levels, int[][] UpperOffsets, int[][] UpperPool) Chunks =>
         (Volatile.Read(ref _links0), Volatile.Read(ref _levels), Volatile.Read(ref _upperOffsets), Volatile.Read(ref _upperPool));
 
-    /// <summary>Returns where a node with upper levels 1..<paramref name="level"/> should have its blocks, in a loaded pool of <paramref name="used"/> ints.</summary>
+    /// <summary>
+    /// Returns whether the upper blocks of a node of <paramref name="level"/> starting at
+    /// <paramref name="offset"/> lie inside a pool of <paramref name="used"/> ints without straddling a chunk.
+    /// </summary>
     internal static bool UpperBlocksFit(int offset, int level, int upperBlockInts, int used) =>
         offset >= 0 && (long)offset + ((long)level * upperBlockInts) <= used
         && (offset & PoolChunkMask) + (level * upperBlockInts) <= PoolChunkInts;

@@ -19,6 +19,7 @@ internal sealed class HnswSearchContext
 {
     private ushort[] _visited = [];
     private ushort _epoch;
+    private ScoredNode[] _levelChoices = [];
 
     /// <summary>The candidate heap (best unexpanded node on top).</summary>
     internal CandidateHeap Candidates { get; } = new();
@@ -34,6 +35,21 @@ internal sealed class HnswSearchContext
 
     /// <summary>Scratch for neighbour selection: the vector address of each chosen neighbour.</summary>
     internal nint[] SelectedAddresses { get; private set; } = new nint[256];
+
+    /// <summary>
+    /// Returns scratch for an insert's neighbour choices: <paramref name="levels"/> slices of
+    /// <paramref name="m"/> nodes, level <c>l</c>'s at <c>l * m</c>.
+    /// </summary>
+    internal Span<ScoredNode> LevelChoices(int levels, int m)
+    {
+        int size = levels * m;
+        if (_levelChoices.Length < size)
+        {
+            _levelChoices = new ScoredNode[Math.Max(size, 4 * m)];
+        }
+
+        return _levelChoices.AsSpan(0, size);
+    }
 
     /// <summary>
     /// Starts a new visited set covering nodes below <paramref name="nodeLimit"/> and returns its epoch

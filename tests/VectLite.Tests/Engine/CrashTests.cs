@@ -46,11 +46,17 @@ public sealed class CrashTests : IDisposable
                     firstAck.Set();
                 }
             });
-            // Wait until it is writing (start-up time varies with machine load), then kill it at a random point.
-            Assert.True(firstAck.Wait(TimeSpan.FromSeconds(60)), "the worker never acknowledged a write: " + worker.StandardError.ReadToEnd());
-            Thread.Sleep(random.Next(400));
-            worker.Kill();
-            worker.WaitForExit();
+            try
+            {
+                // Wait until it is writing (start-up time varies with machine load), then kill it at a random point.
+                Assert.True(firstAck.Wait(TimeSpan.FromSeconds(60)), "the worker never acknowledged a write");
+                Thread.Sleep(random.Next(400));
+            }
+            finally
+            {
+                worker.Kill(); // SIGKILL, and never leave a worker behind, whatever happened above
+                worker.WaitForExit();
+            }
             await reader;
             Assert.True(worker.ExitCode != 0 || acked.Count > 0, "worker exited on its own: " + worker.StandardError.ReadToEnd());
 

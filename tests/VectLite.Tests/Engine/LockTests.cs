@@ -17,25 +17,35 @@ public sealed class LockTests : IDisposable
         }
 
         using Process holder = WorkerProcess.Start("hold", _temp.Path);
-        Assert.Equal("locked", holder.StandardOutput.ReadLine());
-
-        var ex = Assert.Throws<DatabaseLockedException>(() => _temp.Open());
-        Assert.Contains("vectlite.lock", ex.Message);
-        var stopwatch = Stopwatch.StartNew();
-        Assert.Throws<DatabaseLockedException>(() => _temp.Open(new DatabaseOptions { LockTimeout = TimeSpan.FromMilliseconds(300) }));
-        Assert.True(stopwatch.ElapsedMilliseconds >= 250, "the open should have waited for the timeout");
-
-        using (Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true }))
+        try
         {
-            Assert.NotNull(reader.GetCollection("docs").Get(1));
-        }
+            Assert.Equal("locked", holder.StandardOutput.ReadLine());
 
-        // Once the holder exits, a writer waiting with a timeout gets in.
-        var waiting = Task.Run(() => _temp.Open(new DatabaseOptions { LockTimeout = TimeSpan.FromSeconds(20) }));
-        holder.StandardInput.Close();
-        using Database writer = await waiting;
-        Assert.NotNull(writer.GetCollection("docs").Get(1));
-        holder.WaitForExit();
+            var ex = Assert.Throws<DatabaseLockedException>(() => _temp.Open());
+            Assert.Contains("vectlite.lock", ex.Message);
+            var stopwatch = Stopwatch.StartNew();
+            Assert.Throws<DatabaseLockedException>(() => _temp.Open(new DatabaseOptions { LockTimeout = TimeSpan.FromMilliseconds(300) }));
+            Assert.True(stopwatch.ElapsedMilliseconds >= 250, "the open should have waited for the timeout");
+
+            using (Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true }))
+            {
+                Assert.NotNull(reader.GetCollection("docs").Get(1));
+            }
+
+            // Once the holder exits, a writer waiting with a timeout gets in.
+            var waiting = Task.Run(() => _temp.Open(new DatabaseOptions { LockTimeout = TimeSpan.FromSeconds(20) }));
+            holder.StandardInput.Close();
+            using Database writer = await waiting;
+            Assert.NotNull(writer.GetCollection("docs").Get(1));
+            holder.WaitForExit();
+        }
+        finally
+        {
+            if (!holder.HasExited)
+            {
+                holder.Kill();
+            }
+        }
     }
 
     [Fact]
