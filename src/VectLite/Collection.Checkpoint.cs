@@ -32,6 +32,7 @@ public sealed partial class Collection
             var fresh = new CollectionState(old.Schema, old.Indexes.Definitions, _lsn) { IndexingEnabled = false };
             bool graphsRemapped = false;
             int rebuilt = 0, remapped = 0;
+            CheckpointManifest manifest;
             try
             {
                 var oldToNew = new int[snapshot.RowCount];
@@ -78,7 +79,7 @@ public sealed partial class Collection
                 DurableFile.SyncDirectory(Directory);
                 cancellationToken.ThrowIfCancellationRequested();
 
-                var manifest = new CheckpointManifest
+                manifest = new CheckpointManifest
                 {
                     Generation = generation,
                     Lsn = _lsn,
@@ -102,11 +103,11 @@ public sealed partial class Collection
 
             // Committed: from here the new generation is the collection, even if the clean-up below fails.
             Volatile.Write(ref _state, fresh);
-            Interlocked.Exchange(ref _generation, _generation + 1);
+            Interlocked.Exchange(ref _generation, manifest.Generation);
             Interlocked.Exchange(ref _walBatches, 0);
             old.Release(); // freed once the last reader that took it lets go
             _wal.Reset();
-            RemoveOrphans(Directory, CheckpointManifest.Read(Directory));
+            RemoveOrphans(Directory, manifest);
             Log.Checkpointed(_database.Logger, Name, _generation, fresh.RowCount, rebuilt, remapped, Environment.TickCount64 - started);
         }
     }

@@ -145,9 +145,10 @@ public sealed class Database : IDisposable
                 throw new ReadOnlyDatabaseException($"create collection '{name}'");
             }
             string final = CollectionPath(name);
-            if (System.IO.Directory.Exists(final) || FindCaseInsensitive(name) is not null)
+            string? clash = FindCaseInsensitive(name);
+            if (clash is not null || System.IO.Directory.Exists(final))
             {
-                throw new CollectionExistsException(FindCaseInsensitive(name) ?? name);
+                throw new CollectionExistsException(clash ?? name);
             }
 
             // Build the collection in a temporary directory and rename it into place: it appears whole or not at all.

@@ -38,7 +38,7 @@ namespace VectLite.Indexing;
 internal static class HnswFileFormat
 {
     /// <summary>"VLHNSW01" read as a little-endian ulong, so a hex dump shows the name.</summary>
-    internal const ulong Magic = 0x3130_5753_4E48_4C56;
+    internal const ulong Magic = Storage.FileMagic.HnswGraph;
 
     /// <summary>The format version written; readers reject any other.</summary>
     internal const uint Version = 1;

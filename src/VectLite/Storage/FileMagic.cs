@@ -21,6 +21,9 @@ internal static class FileMagic
     /// <summary>"VLVECS01": a checkpoint's vectors file for one named vector.</summary>
     public const ulong Vectors = 0x3130534345564C56;
 
+    /// <summary>"VLHNSW01": a checkpoint's HNSW graph file for one named vector (layout in Indexing/HnswFileFormat.cs).</summary>
+    public const ulong HnswGraph = 0x3130_5753_4E48_4C56;
+
     /// <summary>The format version every file is written with; readers reject versions they do not know.</summary>
     public const uint CurrentVersion = 1;
 }
