@@ -25,4 +25,13 @@ public enum VectLiteErrorCode
     ReadOnly = 10,
     /// <summary>A schema or index definition is invalid or conflicts with an existing one.</summary>
     InvalidSchema = 11,
+    /// <summary>The disk (or the quota) is full: the write was refused and nothing was half-written; retry once space is freed.</summary>
+    StorageFull = 12,
+    /// <summary>The operating system failed a read, write, fsync or rename (an I/O error other than a full disk).</summary>
+    StorageFailure = 13,
+    /// <summary>
+    /// A write reached the log but could not be applied in memory, so this handle no longer matches the log and refuses
+    /// further writes; reopening the database replays the log and gives the all-or-nothing result.
+    /// </summary>
+    Faulted = 14,
 }
