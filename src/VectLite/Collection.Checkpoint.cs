@@ -70,13 +70,14 @@ public sealed partial class Collection
                 fresh.Publish(_lsn); // builds the graphs not kept
 
                 long generation = _generation + 1;
-                var (files, renames) = CollectionFiles.Write(Directory, generation, fresh,
+                IStorageDevice storage = _database.Storage;
+                var (files, renames) = CollectionFiles.Write(storage, Directory, generation, fresh,
                     CheckpointManifest.ComputeGraphStamp(generation, _lsn, fresh.RowCount), cancellationToken);
                 foreach ((string temp, string final) in renames)
                 {
-                    DurableFile.Commit(temp, final);
+                    DurableFile.Commit(storage, temp, final);
                 }
-                DurableFile.SyncDirectory(Directory);
+                storage.SyncDirectory(Directory);
                 cancellationToken.ThrowIfCancellationRequested();
 
                 manifest = new CheckpointManifest
@@ -89,7 +90,7 @@ public sealed partial class Collection
                     PayloadIndexes = old.Indexes.Definitions.ToArray(),
                     Files = files,
                 };
-                manifest.WriteAtomic(Directory); // the commit point
+                manifest.WriteAtomic(storage, Directory); // the commit point
             }
             catch
             {
@@ -107,7 +108,7 @@ public sealed partial class Collection
             Interlocked.Exchange(ref _walBatches, 0);
             old.Release(); // freed once the last reader that took it lets go
             _wal.Reset();
-            RemoveOrphans(Directory, manifest);
+            RemoveOrphans(_database.Storage, Directory, manifest);
             Log.Checkpointed(_database.Logger, Name, _generation, fresh.RowCount, rebuilt, remapped, Environment.TickCount64 - started);
         }
     }

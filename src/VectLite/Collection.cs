@@ -59,17 +59,17 @@ public sealed partial class Collection
     private bool IsReadOnly => _wal is null;
 
     /// <summary>Creates the collection's directory contents (empty checkpoint, empty log) inside <paramref name="directory"/>.</summary>
-    internal static void Initialize(string directory, CollectionSchema schema)
+    internal static void Initialize(IStorageDevice storage, string directory, CollectionSchema schema)
     {
         var empty = new CollectionState(schema, [], 0);
         try
         {
-            var (files, renames) = CollectionFiles.Write(directory, 0, empty, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
+            var (files, renames) = CollectionFiles.Write(storage, directory, 0, empty, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
             foreach ((string temp, string final) in renames)
             {
-                DurableFile.Commit(temp, final);
+                DurableFile.Commit(storage, temp, final);
             }
-            WalWriter.CreateEmpty(Path.Combine(directory, WalFileName));
+            WalWriter.CreateEmpty(storage, Path.Combine(directory, WalFileName));
             new CheckpointManifest
             {
                 Generation = 0,
@@ -79,7 +79,7 @@ public sealed partial class Collection
                 Schema = schema,
                 PayloadIndexes = [],
                 Files = files,
-            }.WriteAtomic(directory);
+            }.WriteAtomic(storage, directory);
         }
         finally
         {
@@ -210,8 +210,8 @@ public sealed partial class Collection
             WalWriter? wal = null;
             if (!readOnly)
             {
-                wal = WalWriter.OpenForAppend(walPath, result.ValidLength);
-                RemoveOrphans(directory, manifest);
+                wal = WalWriter.OpenForAppend(database.Storage, walPath, result.ValidLength);
+                RemoveOrphans(database.Storage, directory, manifest);
             }
             return new Collection(database, name, directory, state, wal, result.LastLsn, manifest.Generation, replayed, result.TornBytes, result.TornReason);
         }
@@ -223,7 +223,7 @@ public sealed partial class Collection
     }
 
     /// <summary>Deletes temporary files and data files of other generations, left by a crash during a checkpoint.</summary>
-    private static void RemoveOrphans(string directory, CheckpointManifest manifest)
+    private static void RemoveOrphans(IStorageDevice storage, string directory, CheckpointManifest manifest)
     {
         var keep = new HashSet<string>(StringComparer.Ordinal) { CheckpointManifest.FileName, WalFileName };
         foreach (CheckpointFile file in manifest.Files)
@@ -235,7 +235,7 @@ public sealed partial class Collection
             string fileName = Path.GetFileName(path);
             if (!keep.Contains(fileName) && (fileName.EndsWith(DurableFile.TempSuffix, StringComparison.Ordinal) || fileName.StartsWith('g')))
             {
-                File.Delete(path);
+                storage.Delete(path);
             }
         }
     }

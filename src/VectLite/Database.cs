@@ -34,9 +34,10 @@ public sealed class Database : IDisposable
     private SyncMode _syncMode;
     private bool _disposed;
 
-    private Database(string path, bool readOnly, SyncMode syncMode, LockFile? writerLock, Microsoft.Extensions.Logging.ILogger logger)
+    private Database(string path, bool readOnly, SyncMode syncMode, LockFile? writerLock, Microsoft.Extensions.Logging.ILogger logger, IStorageDevice storage)
     {
         Logger = logger;
+        Storage = storage;
         Path = path;
         IsReadOnly = readOnly;
         _syncMode = syncMode;
@@ -48,6 +49,9 @@ public sealed class Database : IDisposable
     public string Path { get; }
 
     internal Microsoft.Extensions.Logging.ILogger Logger { get; }
+
+    /// <summary>The device every file write goes through (<see cref="DatabaseOptions.Storage"/>).</summary>
+    internal IStorageDevice Storage { get; }
 
     /// <summary>True when opened with <see cref="DatabaseOptions.ReadOnly"/>.</summary>
     public bool IsReadOnly { get; }
@@ -95,10 +99,11 @@ public sealed class Database : IDisposable
                 throw new DirectoryNotFoundException($"No database at '{full}': the directory does not exist.");
             }
             ReadManifest(manifestPath);
-            return new Database(full, readOnly: true, options.SyncMode, writerLock: null, options.Logger);
+            return new Database(full, readOnly: true, options.SyncMode, writerLock: null, options.Logger, options.Storage);
         }
 
-        System.IO.Directory.CreateDirectory(full);
+        IStorageDevice storage = options.Storage;
+        storage.CreateDirectory(full);
         LockFile writerLock = LockFile.Acquire(full, options.LockTimeout);
         try
         {
@@ -108,17 +113,17 @@ public sealed class Database : IDisposable
             }
             else
             {
-                bool empty = !System.IO.Directory.EnumerateFileSystemEntries(full).Any(e => System.IO.Path.GetFileName(e) != LockFile.FileName);
+                bool empty = !System.IO.Directory.EnumerateFileSystemEntries(full).Any(e => !IsLeftOfCreation(e));
                 if (!empty)
                 {
                     throw new CorruptFileException(manifestPath, -1, "the directory is not empty and has no VectLite manifest, so it is not a VectLite database (refusing to write into it)");
                 }
-                System.IO.Directory.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
-                DurableFile.SyncDirectory(full);
-                WriteManifest(manifestPath);
+                storage.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
+                storage.SyncDirectory(full);
+                WriteManifest(storage, manifestPath);
             }
-            System.IO.Directory.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
-            var db = new Database(full, readOnly: false, options.SyncMode, writerLock, options.Logger);
+            storage.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
+            var db = new Database(full, readOnly: false, options.SyncMode, writerLock, options.Logger, storage);
             db.RemoveLeftovers();
             return db;
         }
@@ -191,13 +196,13 @@ public sealed class Database : IDisposable
 
             // Build the collection in a temporary directory and rename it into place: it appears whole or not at all.
             string temp = System.IO.Path.Combine(_collectionsPath, $"{TempPrefix}{name}-{Guid.NewGuid():N}");
-            System.IO.Directory.CreateDirectory(temp);
+            Storage.CreateDirectory(temp);
             try
             {
-                Collection.Initialize(temp, schema.Clone());
-                DurableFile.SyncDirectory(temp);
-                System.IO.Directory.Move(temp, final);
-                DurableFile.SyncDirectory(_collectionsPath);
+                Collection.Initialize(Storage, temp, schema.Clone());
+                Storage.SyncDirectory(temp);
+                Storage.MoveDirectory(temp, final);
+                Storage.SyncDirectory(_collectionsPath);
             }
             catch
             {
@@ -311,8 +316,8 @@ public sealed class Database : IDisposable
             }
             // Rename first (atomic), then delete: a crash mid-delete leaves a ".dropped-" folder that the next open removes.
             string doomed = System.IO.Path.Combine(_collectionsPath, $"{DroppedPrefix}{name}-{Guid.NewGuid():N}");
-            System.IO.Directory.Move(CollectionPath(name), doomed);
-            DurableFile.SyncDirectory(_collectionsPath);
+            Storage.MoveDirectory(CollectionPath(name), doomed);
+            Storage.SyncDirectory(_collectionsPath);
             TryDeleteDirectory(doomed);
             return true;
         }
@@ -406,25 +411,34 @@ public sealed class Database : IDisposable
         }
     }
 
+    /// <summary>
+    /// What a creation that failed or crashed before its manifest was in place leaves behind (the lock file, the empty
+    /// collections folder, the manifest's temporary file): the directory still counts as empty, so the next open
+    /// finishes the creation instead of refusing a directory it made itself.
+    /// </summary>
+    private static bool IsLeftOfCreation(string entry)
+    {
+        string name = System.IO.Path.GetFileName(entry);
+        return name == LockFile.FileName
+            || name == ManifestFileName + DurableFile.TempSuffix
+            || (name == CollectionsFolder && System.IO.Directory.Exists(entry) && !System.IO.Directory.EnumerateFileSystemEntries(entry).Any());
+    }
+
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    private static void TryDeleteDirectory(string path)
+    private void TryDeleteDirectory(string path)
     {
         try
         {
-            System.IO.Directory.Delete(path, recursive: true);
+            Storage.DeleteDirectory(path);
         }
-        catch (IOException)
-        {
-            // removed at the next writer open
-        }
-        catch (UnauthorizedAccessException)
+        catch (StorageException)
         {
             // removed at the next writer open
         }
     }
 
-    private static void WriteManifest(string path)
+    private static void WriteManifest(IStorageDevice storage, string path)
     {
         using var body = new MemoryStream();
         using (var json = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true }))
@@ -435,7 +449,7 @@ public sealed class Database : IDisposable
             json.WriteString("createdAt", DateTimeOffset.UtcNow);
             json.WriteEndObject();
         }
-        DurableFile.WriteAtomic(path, ManifestEnvelope.Wrap(FileMagic.DatabaseManifest, body.ToArray()));
+        DurableFile.WriteAtomic(storage, path, ManifestEnvelope.Wrap(FileMagic.DatabaseManifest, body.ToArray()));
     }
 
     private static void ReadManifest(string path)

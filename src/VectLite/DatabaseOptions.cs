@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VectLite.Storage;
 
 namespace VectLite;
 
@@ -23,4 +24,10 @@ public sealed class DatabaseOptions
     /// and rebuilt, checkpoints. Nothing is logged per operation. Default: no logging.
     /// </summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>
+    /// The device every file write goes through. Tests substitute one that counts fsyncs, injects faults or simulates
+    /// power loss; production always uses the file system.
+    /// </summary>
+    internal IStorageDevice Storage { get; init; } = FileSystemStorage.Instance;
 }

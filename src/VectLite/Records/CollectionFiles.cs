@@ -18,14 +18,15 @@ namespace VectLite.Records;
 internal static class CollectionFiles
 {
     /// <summary>Writes the generation's files under temporary names, fsynced; returns their manifest entries and the temp/final paths to rename.</summary>
-    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames) Write(string directory, long generation, CollectionState state, ulong graphStamp, CancellationToken cancellationToken)
+    /// <exception cref="StorageException">A file could not be written; the temporary files are removed if possible.</exception>
+    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames) Write(IStorageDevice storage, string directory, long generation, CollectionState state, ulong graphStamp, CancellationToken cancellationToken)
     {
         var files = new List<CheckpointFile>();
         var renames = new List<(string, string)>();
         int rows = state.RowCount;
         try
         {
-            using (var writer = new CheckpointFileWriter(directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows))
+            using (var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows))
             {
                 var buffer = new BinaryBuffer(4096);
                 Span<byte> frame = stackalloc byte[8];
@@ -53,7 +54,7 @@ internal static class CollectionFiles
             for (int v = 0; v < state.Arenas.Length; v++)
             {
                 VectorArena arena = state.Arenas[v];
-                using var writer = new CheckpointFileWriter(directory, CheckpointManifest.VectorsFileName(generation, v), FileMagic.Vectors, (uint)arena.Dimension, rows);
+                using var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.VectorsFileName(generation, v), FileMagic.Vectors, (uint)arena.Dimension, rows);
                 for (int row = 0; row < rows; row++)
                 {
                     if ((row & 4095) == 0)
@@ -75,11 +76,11 @@ internal static class CollectionFiles
                 cancellationToken.ThrowIfCancellationRequested();
                 string name = CheckpointManifest.GraphFileName(generation, v);
                 string temp = Path.Combine(directory, name + DurableFile.TempSuffix);
-                using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
+                using (var file = new StorageWriteStream(storage.Create(temp), bufferSize: 1 << 20))
                 {
                     var checksummed = new ChecksummingStream(file);
                     graph.Save(checksummed, graphStamp);
-                    file.Flush(flushToDisk: true);
+                    file.Sync();
                     files.Add(new CheckpointFile(name, checksummed.Length, checksummed.Crc));
                 }
                 renames.Add((temp, Path.Combine(directory, name)));
@@ -89,13 +90,13 @@ internal static class CollectionFiles
         {
             foreach ((string temp, _) in renames)
             {
-                TryDelete(temp);
+                DurableFile.TryDelete(storage, temp);
             }
-            TryDelete(Path.Combine(directory, CheckpointManifest.RecordsFileName(generation) + DurableFile.TempSuffix));
+            DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.RecordsFileName(generation) + DurableFile.TempSuffix));
             for (int v = 0; v < state.Arenas.Length; v++)
             {
-                TryDelete(Path.Combine(directory, CheckpointManifest.VectorsFileName(generation, v) + DurableFile.TempSuffix));
-                TryDelete(Path.Combine(directory, CheckpointManifest.GraphFileName(generation, v) + DurableFile.TempSuffix));
+                DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.VectorsFileName(generation, v) + DurableFile.TempSuffix));
+                DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.GraphFileName(generation, v) + DurableFile.TempSuffix));
             }
             throw;
         }
@@ -227,17 +228,5 @@ internal static class CollectionFiles
             }
         }
         return loaded;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // best effort: a leftover temporary file is deleted at the next writer open
-        }
     }
 }

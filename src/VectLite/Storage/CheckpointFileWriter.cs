@@ -12,23 +12,25 @@ internal sealed class CheckpointFileWriter : IDisposable
 {
     public const int HeaderSize = 32;
 
-    private readonly FileStream _stream;
+    private readonly StorageWriteStream _stream;
     private readonly Crc32 _crc = Checksum.CreateRunning();
     private readonly string _name;
     private long _length;
 
     /// <summary>Starts the file <paramref name="name"/> (written as name + ".tmp") with the standard 32-byte header.</summary>
+    /// <param name="storage">The device the file is written through.</param>
     /// <param name="directory">The collection directory.</param>
     /// <param name="name">The file's final name.</param>
     /// <param name="magic">The format's magic number.</param>
     /// <param name="field1">Format-specific u32 at bytes [12..16) (vectors: the dimension).</param>
     /// <param name="count">Format-specific u64 at bytes [16..24) (the number of records or rows).</param>
-    public CheckpointFileWriter(string directory, string name, ulong magic, uint field1, long count)
+    /// <exception cref="StorageException">The file could not be created or written.</exception>
+    public CheckpointFileWriter(IStorageDevice storage, string directory, string name, ulong magic, uint field1, long count)
     {
         _name = name;
         TempPath = Path.Combine(directory, name + DurableFile.TempSuffix);
         FinalPath = Path.Combine(directory, name);
-        _stream = new FileStream(TempPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
+        _stream = new StorageWriteStream(storage.Create(TempPath), bufferSize: 1 << 20);
 
         Span<byte> header = stackalloc byte[HeaderSize];
         header.Clear();
@@ -56,7 +58,7 @@ internal sealed class CheckpointFileWriter : IDisposable
     /// <summary>Flushes and fsyncs the file; returns its entry for the manifest.</summary>
     public CheckpointFile Complete()
     {
-        _stream.Flush(flushToDisk: true);
+        _stream.Sync();
         _stream.Dispose();
         return new CheckpointFile(_name, _length, _crc.GetCurrentHashAsUInt32());
     }

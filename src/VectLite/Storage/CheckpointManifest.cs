@@ -49,7 +49,7 @@ internal sealed class CheckpointManifest
     public static ulong ComputeGraphStamp(long generation, long lsn, long recordCount) =>
         ((ulong)generation * 0x9E3779B97F4A7C15UL) ^ ((ulong)lsn * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)recordCount;
 
-    public void WriteAtomic(string directory) => DurableFile.WriteAtomic(Path.Combine(directory, FileName), Serialize());
+    public void WriteAtomic(IStorageDevice storage, string directory) => DurableFile.WriteAtomic(storage, Path.Combine(directory, FileName), Serialize());
 
     public byte[] Serialize()
     {

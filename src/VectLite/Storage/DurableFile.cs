@@ -1,76 +1,49 @@
-using System.Runtime.InteropServices;
-
 namespace VectLite.Storage;
 
 /// <summary>
 /// The file-system steps durability rests on: write a file under a temporary name, fsync it, rename it into place,
 /// fsync the directory so the rename itself survives a power cut.
 /// </summary>
-internal static partial class DurableFile
+internal static class DurableFile
 {
     /// <summary>The suffix of files being written; any left behind by a crash are deleted at the next writer open.</summary>
     public const string TempSuffix = ".tmp";
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically: readers see the old file or the new one, never a mix.</summary>
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> content)
+    /// <exception cref="StorageException">A step failed; the old file is untouched and the temporary file is removed if possible.</exception>
+    public static void WriteAtomic(IStorageDevice storage, string path, ReadOnlySpan<byte> content)
     {
         string temp = path + TempSuffix;
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        try
         {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            using (IStorageFile file = storage.Create(temp))
+            {
+                file.Write(content, 0);
+                file.Sync();
+            }
+            storage.Move(temp, path);
         }
-        File.Move(temp, path, overwrite: true);
-        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        catch (StorageException)
+        {
+            TryDelete(storage, temp);
+            throw;
+        }
+        storage.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>Renames a fully written and synced temporary file into place (the caller syncs the directory once for a group).</summary>
-    public static void Commit(string tempPath, string finalPath) => File.Move(tempPath, finalPath, overwrite: true);
+    public static void Commit(IStorageDevice storage, string tempPath, string finalPath) => storage.Move(tempPath, finalPath);
 
-    /// <summary>
-    /// Makes the directory's entries (creations, renames, deletions) durable. On Linux and macOS this is an fsync of the
-    /// directory; Windows has no such call and NTFS journals metadata, so it is a no-op there.
-    /// </summary>
-    public static void SyncDirectory(string directory)
+    /// <summary>Deletes a file if it can; a leftover temporary file is removed at the next writer open.</summary>
+    public static void TryDelete(IStorageDevice storage, string path)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        int fd = Open(directory, OpenReadOnly | (OperatingSystem.IsLinux() ? OpenDirectoryLinux : 0));
-        if (fd < 0)
-        {
-            throw new IOException($"Cannot open directory '{directory}' to sync it (errno {Marshal.GetLastPInvokeError()}).");
-        }
         try
         {
-            if (FSync(fd) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                // EINVAL: the file system does not support syncing directories (some FUSE and network mounts).
-                if (errno != EInval)
-                {
-                    throw new IOException($"fsync of directory '{directory}' failed (errno {errno}).");
-                }
-            }
+            storage.Delete(path);
         }
-        finally
+        catch (StorageException)
         {
-            _ = Close(fd);
+            // best effort: the caller is already failing with the error that matters
         }
     }
-
-    private const int OpenReadOnly = 0;
-    private const int OpenDirectoryLinux = 0x10000; // O_DIRECTORY on Linux x86-64 and arm64
-    private const int EInval = 22;
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int FSync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

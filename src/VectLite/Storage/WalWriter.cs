@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using Microsoft.Win32.SafeHandles;
 
 namespace VectLite.Storage;
 
@@ -10,45 +8,49 @@ namespace VectLite.Storage;
 /// </summary>
 /// <remarks>
 /// Each batch is one <c>pwrite</c> of its whole frame, so the operating system holds either all of it or a torn prefix
-/// that the reader's checksum rejects. Not thread-safe: the collection's writer lock serialises callers.
+/// that the reader's checksum rejects. An append that fails (write or fsync) is cut back off the file before the error
+/// reaches the caller, so the log never holds an unacknowledged frame the next batch would have to follow; if even the
+/// cut fails, the writer refuses every further append until the database is reopened (which drops a torn tail).
+/// Not thread-safe: the collection's writer lock serialises callers.
 /// </remarks>
 internal sealed class WalWriter : IDisposable
 {
-    private readonly SafeFileHandle _handle;
-    private readonly string _path;
+    private readonly IStorageFile _file;
     private long _length;
     private long _unsyncedBatches;
+    private bool _cutBackFailed;
+    private bool _disposed;
     private byte[] _frame = new byte[4096];
 
-    private WalWriter(string path, SafeFileHandle handle, long length)
+    private WalWriter(IStorageFile file, long length)
     {
-        _path = path;
-        _handle = handle;
+        _file = file;
         _length = length;
     }
 
     /// <summary>Creates an empty log (header only) at <paramref name="path"/>, atomically.</summary>
-    public static void CreateEmpty(string path) => DurableFile.WriteAtomic(path, BuildFileHeader());
+    public static void CreateEmpty(IStorageDevice storage, string path) => DurableFile.WriteAtomic(storage, path, BuildFileHeader());
 
     /// <summary>
     /// Opens an existing log for appending after <paramref name="validLength"/> bytes, cutting off anything past it
     /// (a torn tail found by <see cref="WalReader"/>), and syncs the cut so it is not replayed after another crash.
     /// </summary>
-    public static WalWriter OpenForAppend(string path, long validLength)
+    /// <exception cref="StorageException">The log could not be opened, cut or synced.</exception>
+    public static WalWriter OpenForAppend(IStorageDevice storage, string path, long validLength)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        IStorageFile file = storage.OpenForWrite(path);
         try
         {
-            if (RandomAccess.GetLength(handle) != validLength)
+            if (file.Length != validLength)
             {
-                RandomAccess.SetLength(handle, validLength);
-                RandomAccess.FlushToDisk(handle);
+                file.SetLength(validLength);
+                file.Sync();
             }
-            return new WalWriter(path, handle, validLength);
+            return new WalWriter(file, validLength);
         }
         catch
         {
-            handle.Dispose();
+            file.Dispose();
             throw;
         }
     }
@@ -57,14 +59,24 @@ internal sealed class WalWriter : IDisposable
     public long Length => _length;
 
     /// <summary>The path of the log file.</summary>
-    public string FilePath => _path;
+    public string FilePath => _file.Path;
 
     /// <summary>True when batches have been written that are not yet fsynced.</summary>
     public bool HasUnsyncedBatches => _unsyncedBatches > 0;
 
     /// <summary>Appends one batch as a frame and syncs it if <paramref name="mode"/> says so. Returns after the OS has the bytes.</summary>
+    /// <exception cref="InvalidRecordException">The batch is larger than the log's frame limit; nothing was written.</exception>
+    /// <exception cref="StorageException">
+    /// The write or the fsync failed; the frame was cut back off the log (or, if that failed too, this writer refuses
+    /// further appends until the database is reopened).
+    /// </exception>
     public void Append(long lsn, ReadOnlySpan<byte> batch, SyncMode mode)
     {
+        if (_cutBackFailed)
+        {
+            throw new StorageException(VectLiteErrorCode.StorageFailure, _file.Path, "append to the log",
+                new IOException("an earlier append failed and could not be cut back off the log; reopen the database to resume writing"));
+        }
         if (batch.Length > WalFormat.MaxBatchBytes)
         {
             throw new InvalidRecordException($"A single write batch of {batch.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
@@ -81,12 +93,39 @@ internal sealed class WalWriter : IDisposable
         batch.CopyTo(frame[WalFormat.FrameHeaderSize..]);
         BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], FrameChecksum(frame[..4], frame[8..16], batch));
 
-        RandomAccess.Write(_handle, frame, _length);
-        _length += frameLength;
-        _unsyncedBatches++;
-        if (_unsyncedBatches > mode.MaxUnsyncedBatches)
+        long unsynced = _unsyncedBatches + 1;
+        try
         {
-            Sync();
+            _file.Write(frame, _length);
+            if (unsynced > mode.MaxUnsyncedBatches)
+            {
+                _file.Sync();
+                unsynced = 0;
+            }
+        }
+        catch (StorageException)
+        {
+            CutBack();
+            throw;
+        }
+        _length += frameLength;
+        _unsyncedBatches = unsynced;
+    }
+
+    /// <summary>
+    /// Removes whatever a failed append left past the last good frame. Not fsynced here: the next successful sync
+    /// carries the new length, and until then a power cut can at worst bring back the whole unacknowledged frame,
+    /// which the next batch (same LSN, same offset) overwrites.
+    /// </summary>
+    private void CutBack()
+    {
+        try
+        {
+            _file.SetLength(_length);
+        }
+        catch (StorageException)
+        {
+            _cutBackFailed = true;
         }
     }
 
@@ -97,33 +136,36 @@ internal sealed class WalWriter : IDisposable
         {
             return;
         }
-        RandomAccess.FlushToDisk(_handle);
+        _file.Sync();
         _unsyncedBatches = 0;
     }
 
     /// <summary>Cuts the log back to its header after a checkpoint has made its contents redundant, and syncs the cut.</summary>
+    /// <remarks>After the cut the log is clean again, so a writer that could not cut back a failed append resumes.</remarks>
     public void Reset()
     {
-        RandomAccess.SetLength(_handle, WalFormat.FileHeaderSize);
-        RandomAccess.FlushToDisk(_handle);
+        _file.SetLength(WalFormat.FileHeaderSize);
         _length = WalFormat.FileHeaderSize;
         _unsyncedBatches = 0;
+        _cutBackFailed = false;
+        _file.Sync();
     }
 
     /// <summary>Syncs and closes the log.</summary>
     public void Dispose()
     {
-        if (_handle.IsClosed)
+        if (_disposed)
         {
             return;
         }
+        _disposed = true;
         try
         {
             Sync();
         }
         finally
         {
-            _handle.Dispose();
+            _file.Dispose();
         }
     }
 
