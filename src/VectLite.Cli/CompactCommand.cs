@@ -14,7 +14,7 @@ internal static class CompactCommand
         var command = new Command("compact", "Checkpoint collections: write live records to new files, empty the log, reclaim deleted and expired rows.") { path, collection };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            using Database db = Database.Open(result.GetRequiredValue(path));
+            using Database db = Database.Open(DatabasePath.RequireExisting(result.GetRequiredValue(path)));
             string? only = result.GetValue(collection);
             foreach (string name in only is null ? db.ListCollections() : [only])
             {

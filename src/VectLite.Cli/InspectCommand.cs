@@ -13,7 +13,7 @@ internal static class InspectCommand
         var command = new Command("inspect", "Show a database's collections, record counts, indexes, files and log state (opens read-only).") { path };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            using Database db = Database.Open(result.GetRequiredValue(path), new DatabaseOptions { ReadOnly = true });
+            using Database db = Database.Open(DatabasePath.RequireExisting(result.GetRequiredValue(path)), new DatabaseOptions { ReadOnly = true });
             AnsiConsole.MarkupLineInterpolated($"Database [bold]{db.Path}[/]");
             var table = new Table().AddColumns("collection", "schema", "records", "namespaces", "payload indexes", "stored rows", "on disk", "log", "torn tail");
             foreach (string name in db.ListCollections())
