@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Spectre.Console;
 
 namespace VectLite.Cli;
 
@@ -23,7 +22,7 @@ internal static class CompactCommand
                 var watch = Stopwatch.StartNew();
                 c.Compact();
                 CollectionStats after = c.GetStats();
-                AnsiConsole.MarkupLineInterpolated(
+                Console.Out.WriteLine(
                     $"{name}: {after.RecordCount:N0} records, {before.StoredRows - after.StoredRows:N0} dead rows reclaimed, {Format.Bytes(before.BytesOnDisk)} -> {Format.Bytes(after.BytesOnDisk)} in {watch.Elapsed.TotalMilliseconds:N0} ms");
             }
             return 0;
