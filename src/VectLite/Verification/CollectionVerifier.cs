@@ -79,7 +79,8 @@ internal static class CollectionVerifier
             checks.Add(logCheck);
             int logBatches = LogVerifier.Check(logCheck.Path, manifest, logCheck);
 
-            if (manifest is not null && checks.Exists(c => c.HasDamage) && GenerationChanged(directory, manifest))
+            // A checkpoint that empties the log while it is read makes its frames look torn or out of sequence.
+            if (manifest is not null && (checks.Exists(c => c.HasDamage) || logCheck.HasFindings) && GenerationChanged(directory, manifest))
             {
                 return null;
             }

@@ -12,6 +12,8 @@ internal sealed class FileCheck(string path, VerifiedFileKind kind)
     /// <summary>The file's length, or -1 while it is unknown (missing, or not opened).</summary>
     public long Length { get; set; } = -1;
 
+    public bool HasFindings => _findings.Count > 0;
+
     public bool HasDamage => _findings.Exists(f => f.Severity == VerifySeverity.Damage);
 
     public void Damage(long offset, string description) => _findings.Add(new VerifyFinding(VerifySeverity.Damage, Path, offset, description));

@@ -133,7 +133,7 @@ public sealed class VerifyTests : IDisposable
     }
 
     [Fact]
-    public async Task Verify_beside_a_writer_that_keeps_checkpointing_never_reports_damage()
+    public async Task Verify_beside_a_writer_that_keeps_checkpointing_never_reports_damage_or_a_torn_log()
     {
         CreateDocs();
         using Database db = _temp.Open();
@@ -154,7 +154,7 @@ public sealed class VerifyTests : IDisposable
         {
             // Count the verifications a checkpoint committed during: those are the ones that raced a writer.
             int overlapped = 0;
-            for (int attempt = 0; overlapped < 20; attempt++)
+            for (int attempt = 0; overlapped < 100; attempt++)
             {
                 Assert.True(attempt < 20_000, $"only {overlapped} of {attempt} verifications overlapped a checkpoint");
                 Assert.False(writer.IsCompleted, writer.Exception?.ToString());
@@ -162,6 +162,8 @@ public sealed class VerifyTests : IDisposable
                 VerifyReport report = Database.Verify(_temp.Path);
                 int after = Volatile.Read(ref checkpoints);
                 Assert.True(report.IsIntact, string.Join('\n', report.Findings));
+                // Leftovers of the running checkpoint are fair warnings; a log emptied under the reader is not a torn tail.
+                Assert.All(report.Findings, f => Assert.Equal(VerifiedFileKind.Other, report.Collections.Single().Files.Single(x => x.Findings.Contains(f)).Kind));
                 if (after > before)
                 {
                     overlapped++;
