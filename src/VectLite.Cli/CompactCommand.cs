@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Spectre.Console;
 
 namespace VectLite.Cli;
 
@@ -14,7 +13,7 @@ internal static class CompactCommand
         var command = new Command("compact", "Checkpoint collections: write live records to new files, empty the log, reclaim deleted and expired rows.") { path, collection };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            using Database db = Database.Open(result.GetRequiredValue(path));
+            using Database db = Database.Open(DatabasePath.RequireExisting(result.GetRequiredValue(path)));
             string? only = result.GetValue(collection);
             foreach (string name in only is null ? db.ListCollections() : [only])
             {
@@ -23,7 +22,7 @@ internal static class CompactCommand
                 var watch = Stopwatch.StartNew();
                 c.Compact();
                 CollectionStats after = c.GetStats();
-                AnsiConsole.MarkupLineInterpolated(
+                Console.Out.WriteLine(
                     $"{name}: {after.RecordCount:N0} records, {before.StoredRows - after.StoredRows:N0} dead rows reclaimed, {Format.Bytes(before.BytesOnDisk)} -> {Format.Bytes(after.BytesOnDisk)} in {watch.Elapsed.TotalMilliseconds:N0} ms");
             }
             return 0;

@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
 
 namespace VectLite.Cli;
 
 /// <summary><c>vectlite inspect DB</c>: collections, schemas, counts, files and log state, read-only.</summary>
+/// <remarks>
+/// One "name value" line per fact rather than a table: nine columns do not fit a terminal, and a table squeezed to 80
+/// columns (what a pipe gets) splits every value across lines, which neither people nor scripts can read.
+/// </remarks>
 internal static class InspectCommand
 {
     public static Command Create()
@@ -13,27 +16,40 @@ internal static class InspectCommand
         var command = new Command("inspect", "Show a database's collections, record counts, indexes, files and log state (opens read-only).") { path };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            using Database db = Database.Open(result.GetRequiredValue(path), new DatabaseOptions { ReadOnly = true });
-            AnsiConsole.MarkupLineInterpolated($"Database [bold]{db.Path}[/]");
-            var table = new Table().AddColumns("collection", "schema", "records", "namespaces", "payload indexes", "stored rows", "on disk", "log", "torn tail");
-            foreach (string name in db.ListCollections())
+            using Database db = Database.Open(DatabasePath.RequireExisting(result.GetRequiredValue(path)), new DatabaseOptions { ReadOnly = true });
+            TextWriter output = Console.Out;
+            output.WriteLine($"Database {db.Path}");
+            IReadOnlyList<string> names = db.ListCollections();
+            if (names.Count == 0)
+            {
+                output.WriteLine("No collections.");
+            }
+            foreach (string name in names)
             {
                 Collection c = db.GetCollection(name);
                 CollectionStats s = c.GetStats();
-                table.AddRow(
-                    Markup.Escape(name),
-                    Markup.Escape(c.Schema.ToString()),
-                    s.RecordCount.ToString("N0", CultureInfo.InvariantCulture),
-                    Markup.Escape(string.Join(", ", s.NamespaceCounts.Select(kv => $"{(kv.Key.Length == 0 ? "(default)" : kv.Key)}: {kv.Value:N0}"))),
-                    Markup.Escape(string.Join(", ", s.PayloadIndexes.Select(i => $"{i.Field} ({i.Kind})"))),
-                    s.StoredRows.ToString("N0", CultureInfo.InvariantCulture),
-                    Format.Bytes(s.BytesOnDisk),
-                    $"{Format.Bytes(s.WalBytes)}, {s.WalBatchesSinceCheckpoint:N0} batches",
-                    s.TornTailBytesDropped == 0 ? "none" : Markup.Escape($"{s.TornTailBytesDropped} bytes ({s.TornTailReason})"));
+                output.WriteLine($"Collection {name}");
+                Line(output, "schema", c.Schema.ToString());
+                Line(output, "records", Count(s.RecordCount));
+                Line(output, "namespaces", string.Join(", ", s.NamespaceCounts.Select(kv => $"{(kv.Key.Length == 0 ? "(default)" : kv.Key)}: {Count(kv.Value)}")));
+                Line(output, "payload indexes", s.PayloadIndexes.Count == 0 ? "none" : string.Join(", ", s.PayloadIndexes.Select(i => $"{i.Field} ({i.Kind})")));
+                Line(output, "stored rows", $"{Count(s.StoredRows)} ({Count(s.DeletedRows)} deleted or replaced, reclaimed by compact)");
+                Line(output, "vector indexes", s.VectorIndexes.Count == 0 ? "none" : string.Join(", ", s.VectorIndexes.Select(Describe)));
+                Line(output, "checkpoint", $"generation {s.CheckpointGeneration}");
+                Line(output, "log", $"{Format.Bytes(s.WalBytes)}, {Count(s.WalBatchesSinceCheckpoint)} batches since the checkpoint");
+                Line(output, "torn tail", s.TornTailBytesDropped == 0 ? "none" : $"{s.TornTailBytesDropped} bytes ({s.TornTailReason})");
+                Line(output, "on disk", Format.Bytes(s.BytesOnDisk));
             }
-            AnsiConsole.Write(table);
             return 0;
         }));
         return command;
     }
+
+    private static string Describe(VectorIndexStats v) => v.Indexed
+        ? $"{v.VectorName}: HNSW, {Count(v.Nodes)} nodes ({Count(v.DeadNodes)} dead), {Format.Bytes(v.MemoryBytes)}, {v.Origin}"
+        : $"{v.VectorName}: exact scan (no HNSW graph yet)";
+
+    private static void Line(TextWriter output, string label, string value) => output.WriteLine($"  {label,-16} {value}");
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -9,4 +9,15 @@ var root = new RootCommand("vectlite: create, inspect, verify, compact and recov
     CompactCommand.Create(),
     RecoverCommand.Create(),
 };
-return root.Parse(args).Invoke();
+ParseResult parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Usage errors exit with 2 (a command's own failure is 1), on stderr, so scripts can tell them apart.
+    foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+    Console.Error.WriteLine("Run 'vectlite --help' for usage.");
+    return CliErrors.Usage;
+}
+return parsed.Invoke();

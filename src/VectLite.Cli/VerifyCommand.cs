@@ -1,35 +1,32 @@
 using System.CommandLine;
-using Spectre.Console;
 
 namespace VectLite.Cli;
 
-/// <summary><c>vectlite verify DB</c>: open every collection read-only, which checks every checksum, and report.</summary>
+/// <summary>
+/// <c>vectlite verify DB [--json]</c>: checks every file with <see cref="Database.Verify(string, CancellationToken)"/>
+/// (no lock, no writes: safe beside a running writer) and reports each file. Exit code 0 when nothing is damaged
+/// (warnings allowed), 1 when anything is, 2 when the path is not a database.
+/// </summary>
 internal static class VerifyCommand
 {
     public static Command Create()
     {
         var path = new Argument<string>("database") { Description = "The database directory." };
-        var command = new Command("verify", "Check every file of every collection (magic numbers, versions, checksums, log frames). Exit code 1 if anything is damaged.") { path };
-        command.SetAction(result => CliErrors.Run(() =>
+        var json = new Option<bool>("--json") { Description = "Write the report as JSON on stdout instead of lines for people." };
+        var command = new Command("verify", "Check every file of every collection (manifests, data file lengths and checksums, every log frame, HNSW graph files) without changing anything. Exit code 0 if intact, 1 if anything is damaged, 2 if the path is not a database.") { path, json };
+        command.SetAction((result, cancellationToken) => Task.FromResult(CliErrors.Run(() =>
         {
-            using Database db = Database.Open(result.GetRequiredValue(path), new DatabaseOptions { ReadOnly = true });
-            int damaged = 0;
-            foreach (string name in db.ListCollections())
+            VerifyReport report = Database.Verify(DatabasePath.RequireExisting(result.GetRequiredValue(path)), cancellationToken);
+            if (result.GetValue(json))
             {
-                try
-                {
-                    CollectionStats s = db.GetCollection(name).GetStats();
-                    string tail = s.TornTailBytesDropped == 0 ? "" : $" (a torn log tail of {s.TornTailBytesDropped} bytes will be dropped: {s.TornTailReason})";
-                    AnsiConsole.MarkupLineInterpolated($"[green]ok[/]      {name}: {s.RecordCount:N0} records{tail}");
-                }
-                catch (CorruptFileException ex)
-                {
-                    damaged++;
-                    AnsiConsole.MarkupLineInterpolated($"[red]damaged[/] {name}: {ex.Message}");
-                }
+                VerifyReportJson.Write(report, Console.OpenStandardOutput());
             }
-            return damaged == 0 ? 0 : CliErrors.Failure;
-        }));
+            else
+            {
+                VerifyReportText.Write(report, Console.Out);
+            }
+            return report.IsIntact ? 0 : CliErrors.Failure;
+        })));
         return command;
     }
 }

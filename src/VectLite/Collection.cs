@@ -1,5 +1,6 @@
 using VectLite.Records;
 using VectLite.Storage;
+using VectLite.Verification;
 
 namespace VectLite;
 
@@ -238,6 +239,16 @@ public sealed partial class Collection
                 storage.Delete(path);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks every file of this collection on disk without changing anything (see <see cref="Database.Verify(string, CancellationToken)"/>).
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public CollectionVerifyReport Verify(CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        return CollectionVerifier.Verify(Directory, Name, cancellationToken);
     }
 
     /// <summary>Takes the current state for a read; the caller must <see cref="CollectionState.Release"/> it.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using VectLite.Storage;
+using VectLite.Verification;
 
 namespace VectLite;
 
@@ -22,10 +23,10 @@ namespace VectLite;
 /// </remarks>
 public sealed class Database : IDisposable
 {
-    private const string ManifestFileName = "vectlite.db";
-    private const string CollectionsFolder = "collections";
-    private const string TempPrefix = ".tmp-";
-    private const string DroppedPrefix = ".dropped-";
+    internal const string ManifestFileName = "vectlite.db";
+    internal const string CollectionsFolder = "collections";
+    internal const string TempPrefix = ".tmp-";
+    internal const string DroppedPrefix = ".dropped-";
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);
@@ -170,6 +171,37 @@ public sealed class Database : IDisposable
             results.Add(outcome);
         }
         return new RecoveryReport(results);
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a directory holding a VectLite database (its manifest <c>vectlite.db</c>).</summary>
+    /// <remarks>Tools use it to refuse a path that is not a database instead of letting <see cref="Open"/> create one.</remarks>
+    public static bool Exists(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return File.Exists(System.IO.Path.Combine(System.IO.Path.GetFullPath(path), ManifestFileName));
+    }
+
+    /// <summary>
+    /// Checks every file of the database in <paramref name="path"/> without opening it, changing it or taking its lock:
+    /// the manifest, and per collection the checkpoint manifest, every data file's length and checksums, every log
+    /// frame, and every HNSW graph file (a damaged or stale graph is reported, where an open would rebuild it).
+    /// </summary>
+    /// <remarks>Safe beside a writer in this or another process: see docs/operations.md, "Verifying a database".</remarks>
+    /// <returns>Every file checked and every problem found (file, byte offset, description); <see cref="VerifyReport.IsIntact"/> is the verdict.</returns>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="path"/> is not an existing directory.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static VerifyReport Verify(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return DatabaseVerifier.Verify(path, cancellationToken);
+    }
+
+    /// <summary>Checks every file of this database as <see cref="Verify(string, CancellationToken)"/> does; works on a read-only or a writer handle.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public VerifyReport Verify(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return DatabaseVerifier.Verify(Path, cancellationToken);
     }
 
     /// <summary>Creates a collection.</summary>
@@ -452,7 +484,7 @@ public sealed class Database : IDisposable
         DurableFile.WriteAtomic(storage, path, ManifestEnvelope.Wrap(FileMagic.DatabaseManifest, body.ToArray()));
     }
 
-    private static void ReadManifest(string path)
+    internal static void ReadManifest(string path)
     {
         ReadOnlyMemory<byte> body = ManifestEnvelope.Unwrap(path, FileMagic.DatabaseManifest, "database manifest");
         try

@@ -14,6 +14,7 @@ public sealed class CorruptFileException : VectLiteException
     {
         FilePath = filePath;
         Offset = offset;
+        Problem = problem;
     }
 
     /// <summary>The damaged file.</summary>
@@ -21,4 +22,7 @@ public sealed class CorruptFileException : VectLiteException
 
     /// <summary>The byte offset where the damage was found, or -1 when it concerns the whole file.</summary>
     public long Offset { get; }
+
+    /// <summary>What is wrong with the file, without its name or offset (the message states all three).</summary>
+    public string Problem { get; }
 }

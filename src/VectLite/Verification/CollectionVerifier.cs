@@ -1,0 +1,253 @@
+using VectLite.Storage;
+
+namespace VectLite.Verification;
+
+/// <summary>
+/// Checks every file of one collection directory without changing anything: the checkpoint manifest, each data file
+/// it lists (records, vectors, HNSW graphs), the log, and anything else in the directory.
+/// </summary>
+/// <remarks>
+/// How it stays correct beside a writer that checkpoints:
+/// <list type="number">
+/// <item>Read the checkpoint manifest, then open every file it lists before reading any. A checkpoint deletes the
+/// previous generation's files only after committing a new manifest, and an open file stays readable after it is
+/// deleted, so once all are open they are one consistent generation.</item>
+/// <item>A listed file that is missing, or a log that fails, may be a checkpoint that committed in between (it
+/// deletes old files and empties the log): if the manifest's generation changed meanwhile, the attempt is discarded
+/// and the collection checked again. Only problems seen with the generation unchanged are reported.</item>
+/// </list>
+/// Each retry needs a checkpoint to have committed during the attempt, so the loop ends as soon as the writer pauses.
+/// </remarks>
+internal static class CollectionVerifier
+{
+    public static CollectionVerifyReport Verify(string directory, string name, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            CollectionVerifyReport? report = TryVerify(directory, name, cancellationToken);
+            if (report is not null)
+            {
+                return report;
+            }
+        }
+    }
+
+    /// <summary>One attempt; null when a checkpoint committed while it ran and it found problems that may be due to that.</summary>
+    private static CollectionVerifyReport? TryVerify(string directory, string name, CancellationToken cancellationToken)
+    {
+        var checks = new List<FileCheck>();
+        var manifestCheck = new FileCheck(Path.Combine(directory, CheckpointManifest.FileName), VerifiedFileKind.CheckpointManifest);
+        checks.Add(manifestCheck);
+        CheckpointManifest? manifest = null;
+        try
+        {
+            manifest = CheckpointManifest.Read(directory);
+        }
+        catch (CorruptFileException ex)
+        {
+            manifestCheck.Damage(ex);
+        }
+        manifestCheck.Length = LengthOrUnknown(manifestCheck.Path);
+
+        var opened = new List<(FileCheck Check, FileStream? Stream, CheckpointFile Entry)>();
+        try
+        {
+            if (manifest is not null)
+            {
+                CheckFileList(manifest, manifestCheck);
+                foreach (CheckpointFile entry in manifest.Files)
+                {
+                    var check = new FileCheck(Path.Combine(directory, entry.Name), KindOf(entry.Name, manifest));
+                    checks.Add(check);
+                    opened.Add((check, Open(check), entry));
+                }
+                if (opened.Exists(o => o.Stream is null) && GenerationChanged(directory, manifest))
+                {
+                    return null;
+                }
+                foreach ((FileCheck check, FileStream? stream, CheckpointFile entry) in opened)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (stream is not null)
+                    {
+                        CheckDataFile(stream, entry, manifest, check, cancellationToken);
+                    }
+                }
+            }
+
+            var logCheck = new FileCheck(Path.Combine(directory, Collection.WalFileName), VerifiedFileKind.WriteAheadLog);
+            checks.Add(logCheck);
+            int logBatches = LogVerifier.Check(logCheck.Path, manifest, logCheck);
+
+            // A checkpoint that empties the log while it is read makes its frames look torn or out of sequence.
+            if (manifest is not null && (checks.Exists(c => c.HasDamage) || logCheck.HasFindings) && GenerationChanged(directory, manifest))
+            {
+                return null;
+            }
+            CheckOtherFiles(directory, manifest, checks);
+            return new CollectionVerifyReport(name, directory, checks.ConvertAll(c => c.ToResult()),
+                manifest?.Generation ?? -1, manifest?.RecordCount ?? -1, logBatches);
+        }
+        finally
+        {
+            foreach ((_, FileStream? stream, _) in opened)
+            {
+                stream?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The manifest must list the records file, one vectors file per named vector, then optional graphs (as the loader requires).</summary>
+    private static void CheckFileList(CheckpointManifest manifest, FileCheck manifestCheck)
+    {
+        int vectors = manifest.Schema.Vectors.Count;
+        if (manifest.Files.Count < 1 + vectors || manifest.Files.Count > 1 + (2 * vectors))
+        {
+            manifestCheck.Damage(-1, $"it lists {manifest.Files.Count} data files; a schema with {vectors} vectors needs {1 + vectors} to {1 + (2 * vectors)}");
+            return;
+        }
+        if (manifest.Files[0].Name != CheckpointManifest.RecordsFileName(manifest.Generation))
+        {
+            manifestCheck.Damage(-1, $"its first data file is '{manifest.Files[0].Name}', not the records file of generation {manifest.Generation}");
+        }
+        for (int v = 0; v < vectors; v++)
+        {
+            if (manifest.Files[1 + v].Name != CheckpointManifest.VectorsFileName(manifest.Generation, v))
+            {
+                manifestCheck.Damage(-1, $"data file {1 + v} is '{manifest.Files[1 + v].Name}', not the vectors file of vector {v} of generation {manifest.Generation}");
+            }
+        }
+    }
+
+    private static void CheckDataFile(FileStream stream, CheckpointFile entry, CheckpointManifest manifest, FileCheck check, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (check.Kind)
+            {
+                case VerifiedFileKind.Records:
+                    DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
+                    DataFileVerifier.CheckRecords(stream, manifest.RecordCount, check, cancellationToken);
+                    break;
+                case VerifiedFileKind.Vectors:
+                    DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
+                    DataFileVerifier.CheckVectors(stream, manifest.Schema.Vectors[VectorOrdinal(entry.Name, manifest, CheckpointManifest.VectorsFileName)].Dimension, manifest.RecordCount, check);
+                    break;
+                case VerifiedFileKind.HnswGraph:
+                    // The manifest's whole-file checksum first: the graph's own checksum does not cover a file swapped
+                    // for another intact graph file, the manifest's does.
+                    DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
+                    GraphFileVerifier.Check(stream, manifest, VectorOrdinal(entry.Name, manifest, CheckpointManifest.GraphFileName), check);
+                    break;
+                default:
+                    DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
+                    check.Warning(-1, "the checkpoint manifest lists this file but no loader reads it");
+                    break;
+            }
+        }
+        catch (IOException ex)
+        {
+            check.Damage(-1, $"it could not be read: {ex.Message}");
+        }
+    }
+
+    /// <summary>Files in the directory that the manifest does not list: leftovers of an interrupted checkpoint, or strangers.</summary>
+    private static void CheckOtherFiles(string directory, CheckpointManifest? manifest, List<FileCheck> checks)
+    {
+        var known = new HashSet<string>(checks.Select(c => Path.GetFileName(c.Path)), StringComparer.Ordinal);
+        foreach (string path in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        {
+            string fileName = Path.GetFileName(path);
+            if (known.Contains(fileName))
+            {
+                continue;
+            }
+            var check = new FileCheck(path, VerifiedFileKind.Other) { Length = LengthOrUnknown(path) };
+            if (manifest is null && fileName.StartsWith('g'))
+            {
+                check.Warning(-1, "not checked: the checkpoint manifest, which says what this file must hold, is unreadable");
+            }
+            else if (fileName.EndsWith(DurableFile.TempSuffix, StringComparison.Ordinal) || fileName.StartsWith('g'))
+            {
+                check.Warning(-1, "not part of the current checkpoint: left by an interrupted or running checkpoint; the next writer open deletes it");
+            }
+            else
+            {
+                check.Warning(-1, "not a VectLite file: ignored");
+            }
+            checks.Add(check);
+        }
+    }
+
+    /// <summary>The file's length, or -1 for a folder or a file deleted since it was listed (a checkpoint's clean-up).</summary>
+    internal static long LengthOrUnknown(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? info.Length : -1;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    private static FileStream? Open(FileCheck check)
+    {
+        try
+        {
+            // FileShare.Delete: a writer's checkpoint may delete the file while it is checked; it stays readable.
+            var stream = new FileStream(check.Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 16);
+            check.Length = stream.Length;
+            return stream;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            check.Damage(-1, "the file the checkpoint manifest lists is missing");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            check.Damage(-1, $"it could not be opened: {ex.Message}");
+        }
+        return null;
+    }
+
+    private static VerifiedFileKind KindOf(string fileName, CheckpointManifest manifest)
+    {
+        if (fileName == CheckpointManifest.RecordsFileName(manifest.Generation))
+        {
+            return VerifiedFileKind.Records;
+        }
+        if (VectorOrdinal(fileName, manifest, CheckpointManifest.VectorsFileName) >= 0)
+        {
+            return VerifiedFileKind.Vectors;
+        }
+        return VectorOrdinal(fileName, manifest, CheckpointManifest.GraphFileName) >= 0 ? VerifiedFileKind.HnswGraph : VerifiedFileKind.Other;
+    }
+
+    /// <summary>The ordinal of the named vector whose file (by <paramref name="nameOf"/>) is <paramref name="fileName"/>, or -1.</summary>
+    private static int VectorOrdinal(string fileName, CheckpointManifest manifest, Func<long, int, string> nameOf)
+    {
+        for (int v = 0; v < manifest.Schema.Vectors.Count; v++)
+        {
+            if (fileName == nameOf(manifest.Generation, v))
+            {
+                return v;
+            }
+        }
+        return -1;
+    }
+
+    private static bool GenerationChanged(string directory, CheckpointManifest manifest)
+    {
+        try
+        {
+            return CheckpointManifest.Read(directory).Generation != manifest.Generation;
+        }
+        catch (CorruptFileException)
+        {
+            return false;
+        }
+    }
+}

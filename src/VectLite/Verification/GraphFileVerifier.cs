@@ -1,0 +1,39 @@
+using VectLite.Indexing;
+using VectLite.Storage;
+using VectLite.Vectors;
+
+namespace VectLite.Verification;
+
+/// <summary>
+/// Checks a saved HNSW graph file exactly as an open loads it (<see cref="Records.CollectionFiles.LoadGraphs"/>): magic,
+/// version, parameters, stamp against the checkpoint manifest, checksum, every link and row, and the live node count.
+/// Where an open would log the problem and rebuild the graph from the vectors, verify reports it as damage.
+/// </summary>
+internal static class GraphFileVerifier
+{
+    public static void Check(Stream stream, CheckpointManifest manifest, int ordinal, FileCheck check)
+    {
+        VectorSpec spec = manifest.Schema.Vectors[ordinal];
+        HnswOptions options = manifest.Schema.Hnsw;
+        var parameters = new HnswParameters(options.M, options.EfConstruction, options.EfSearch);
+        int rows = (int)Math.Clamp(manifest.RecordCount, 0, int.MaxValue);
+
+        // The loader bounds-checks node rows against the arena's capacity, so the arena needs that capacity; its
+        // chunks are allocated but never written, so the operating system commits no memory for them.
+        using var arena = new VectorArena(spec.Dimension);
+        arena.EnsureCapacity(rows);
+        stream.Position = 0;
+        try
+        {
+            HnswGraph graph = HnswGraph.Load(stream, check.Path, arena, spec.Metric, parameters, manifest.GraphStamp);
+            if (graph.Count - graph.DeadCount != rows)
+            {
+                check.Damage(-1, $"it indexes {graph.Count - graph.DeadCount} live rows, the checkpoint has {rows}");
+            }
+        }
+        catch (CorruptFileException ex)
+        {
+            check.Damage(ex);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace VectLite.Cli.Tests;
+
+/// <summary><c>vectlite inspect</c> on a real database: what it shows, and that it changes nothing.</summary>
+public sealed class InspectCommandTests : IDisposable
+{
+    private readonly SampleDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public void Inspect_shows_the_schema_counts_indexes_checkpoint_and_log_and_changes_nothing()
+    {
+        SortedDictionary<string, string> before = _db.Fingerprint();
+
+        CliResult run = CliProcess.Run("inspect", _db.Path);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("", run.Stderr);
+        string[] lines = run.StdoutLines;
+        Assert.Equal($"Database {_db.Path}", lines[0]);
+        Assert.Equal("Collection docs", lines[1]);
+        Assert.Contains("  schema           default: 8-d L2", lines);
+        Assert.Contains("  records          319", lines);
+        Assert.Contains("  namespaces       (default): 319", lines);
+        Assert.Contains("  payload indexes  category (Keyword)", lines);
+        Assert.Contains("  stored rows      320 (1 deleted or replaced, reclaimed by compact)", lines);
+        Assert.Contains("  checkpoint       generation 1", lines);
+        Assert.Contains("  torn tail        none", lines);
+        Assert.Contains(lines, l => l.StartsWith("  log              ", StringComparison.Ordinal) && l.EndsWith(", 3 batches since the checkpoint", StringComparison.Ordinal));
+        Assert.Equal(before, _db.Fingerprint());
+    }
+
+    [Fact]
+    public void Inspect_reports_a_torn_tail_it_would_drop()
+    {
+        long length = new FileInfo(_db.WalPath).Length;
+        using (var wal = new FileStream(_db.WalPath, FileMode.Open, FileAccess.Write))
+        {
+            wal.SetLength(length - 3);
+        }
+
+        CliResult run = CliProcess.Run("inspect", _db.Path);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.StdoutLines, l => l.StartsWith("  torn tail        ", StringComparison.Ordinal) && l.Contains("bytes (frame cut short", StringComparison.Ordinal));
+        Assert.Contains("  records          320", run.StdoutLines); // the torn last batch, the delete of record 0, is dropped
+    }
+}
