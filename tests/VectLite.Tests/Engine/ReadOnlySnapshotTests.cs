@@ -21,20 +21,20 @@ public sealed class ReadOnlySnapshotTests : IDisposable
         w.UpsertMany(TestData.Records(5, 4)); // ids 0..4
 
         using Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true });
-        Collection r = reader.GetCollection("docs");
-        Assert.Equal([0UL, 1, 2, 3, 4], Ids(r));
+        Assert.Equal([0UL, 1, 2, 3, 4], Ids(reader.GetCollection("docs")));
 
+        // Every check asks the database for the collection again, as an application would.
         w.UpsertMany(TestData.Records(10, 4, seed: 7)); // replaces 0..4, adds 5..9
         w.Delete(0);
         w.UpdatePayload(1, new() { ["color"] = "purple" });
-        Assert.Equal([0UL, 1, 2, 3, 4], Ids(r));
-        Assert.Equal("green", (string?)r.Get(1)!.Payload!["color"]);
-        Assert.Equal(TestData.Records(5, 4)[2].Vector!.Value.ToArray(), r.Get(2)!.Vector!.Value.ToArray());
-        Assert.Equal(5, r.Search(new float[] { 0, 0, 0, 0 }, new SearchOptions { TopK = 100 }).Count);
+        Assert.Equal([0UL, 1, 2, 3, 4], Ids(reader.GetCollection("docs")));
+        Assert.Equal("green", (string?)reader.GetCollection("docs").Get(1)!.Payload!["color"]);
+        Assert.Equal(TestData.Records(5, 4)[2].Vector!.Value.ToArray(), reader.GetCollection("docs").Get(2)!.Vector!.Value.ToArray());
+        Assert.Equal(5, reader.GetCollection("docs").Search(new float[] { 0, 0, 0, 0 }, new SearchOptions { TopK = 100 }).Count);
 
         w.Compact(); // replaces the files the reader loaded from
-        Assert.Equal([0UL, 1, 2, 3, 4], Ids(r));
-        Assert.Equal(5, r.Count());
+        Assert.Equal([0UL, 1, 2, 3, 4], Ids(reader.GetCollection("docs")));
+        Assert.Equal(5, reader.GetCollection("docs").Count());
 
         using Database again = _temp.Open(new DatabaseOptions { ReadOnly = true });
         Collection fresh = again.GetCollection("docs");
