@@ -10,7 +10,7 @@ namespace VectLite.Tests.Engine;
 public sealed class PlannerExactPathTests : IDisposable
 {
     private const int Dimension = 16;
-    private const int Count = 3000;
+    private const int Count = 6000; // past the planner's 4,096-row bound, so its share rules decide
     private const int TopK = 10;
     private readonly TempDatabase _temp = new();
     private readonly Database _db;
@@ -26,7 +26,7 @@ public sealed class PlannerExactPathTests : IDisposable
         var records = new List<Record>();
         for (int i = 0; i < Count; i++)
         {
-            string ns = i % 50 == 0 ? "small" : "";
+            string ns = i % 100 == 0 ? "small" : "";
             float[] v = TestData.RandomVector(random, Dimension);
             _rows.Add(((ulong)i, ns, i % 10, v));
             records.Add(new Record(i, v, new JsonObject { ["tenth"] = i % 10, ["hundredth"] = i % 100 }) { Namespace = ns });
@@ -61,7 +61,7 @@ public sealed class PlannerExactPathTests : IDisposable
     [Fact]
     public void A_selective_unindexed_filter_is_answered_exactly()
     {
-        // 1% of the rows pass: under the planner's 2% bound, so it scans.
+        // 60 rows, 1%: under the planner's 2% bound, so it scans.
         AssertExact(new SearchOptions { TopK = TopK, Filter = Filter.Eq("hundredth", 7), IncludePayload = false }, r => (int)(r.Id % 100) == 7);
     }
 
@@ -69,13 +69,14 @@ public sealed class PlannerExactPathTests : IDisposable
     public void A_filter_the_payload_index_narrows_to_few_rows_is_answered_exactly()
     {
         _docs.CreatePayloadIndex("tenth", PayloadIndexKind.Numeric);
-        // 300 candidate rows: under the planner's 4,096-row bound, so it scans them.
+        // 600 candidate rows from the index: under the planner's 4,096-row bound, so it scans them.
         AssertExact(new SearchOptions { TopK = TopK, Filter = Filter.Eq("tenth", 3), IncludePayload = false }, r => r.Tenth == 3);
     }
 
     [Fact]
     public void A_small_namespace_is_answered_exactly()
     {
+        // 60 rows, 1% of the collection.
         AssertExact(new SearchOptions { TopK = TopK, Namespace = "small", IncludePayload = false }, r => r.Ns == "small");
     }
 }
