@@ -187,7 +187,7 @@ public sealed partial class Collection
                 TornTailReason = _tornReason,
                 PayloadIndexes = state.Indexes.Definitions.ToArray(),
                 VectorIndexes = [.. state.Schema.Vectors.Select((v, o) => state.Graph(o) is { } g
-                    ? new VectorIndexStats(v.Name, true, g.Count, g.DeadCount + CountTombstones(state, g, snapshot), g.MemoryBytes, state.GraphOrigin(o))
+                    ? new VectorIndexStats(v.Name, true, g.Count, g.DeadCount + CountTombstones(state, g, snapshot), g.MemoryBytes, state.GraphOrigin(o)) { LastInsertThreads = g.LastInsertThreads }
                     : new VectorIndexStats(v.Name, false, 0, 0, 0, "none"))],
             };
         }

@@ -9,4 +9,9 @@ namespace VectLite;
 /// <param name="MemoryBytes">Memory held by the graph (links, levels, node map), excluding the vectors.</param>
 /// <param name="Origin">How the graph came to be: "built" (from the vectors), "loaded" (from a checkpoint file, no
 /// rebuild), "remapped" (carried over a checkpoint), or "none".</param>
-public sealed record VectorIndexStats(string VectorName, bool Indexed, int Nodes, int DeadNodes, long MemoryBytes, string Origin);
+public sealed record VectorIndexStats(string VectorName, bool Indexed, int Nodes, int DeadNodes, long MemoryBytes, string Origin)
+{
+    /// <summary>Threads the graph's last insert used (1: serial), so tests can check the parallel-insert settings
+    /// without timing; 0 when there is no graph or it has had no insert since it was loaded or remapped.</summary>
+    internal int LastInsertThreads { get; init; }
+}

@@ -28,6 +28,7 @@ internal sealed partial class HnswGraph
     {
         ThrowIfSuperseded();
         ValidateRow(row, _arena.Capacity);
+        Volatile.Write(ref _lastInsertThreads, 1);
         return AddCore(row);
     }
 
@@ -59,6 +60,7 @@ internal sealed partial class HnswGraph
 
         ReadOnlySpan<int> rest = rows[serial..];
         int threads = Math.Min(maxDegreeOfParallelism == 0 ? Environment.ProcessorCount : maxDegreeOfParallelism, rest.Length);
+        Volatile.Write(ref _lastInsertThreads, Math.Max(1, threads));
         if (threads <= 1)
         {
             foreach (int row in rest)

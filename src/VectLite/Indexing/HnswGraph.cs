@@ -99,6 +99,8 @@ internal sealed partial class HnswGraph
     /// <summary>1 once <see cref="Remap"/> has derived a successor; inserts then fail.</summary>
     private int _superseded;
 
+    private int _lastInsertThreads;
+
     /// <summary>Creates an empty graph over the rows of <paramref name="arena"/>.</summary>
     /// <param name="arena">The vectors; the graph reads them and never writes or disposes them.</param>
     /// <param name="metric">The metric; cosine graphs expect the engine to store unit vectors (scored by dot product).</param>
@@ -154,6 +156,13 @@ internal sealed partial class HnswGraph
 
     /// <summary>True once <see cref="Remap"/> has derived a successor: the graph is read-only from then on.</summary>
     internal bool IsSuperseded => Volatile.Read(ref _superseded) != 0;
+
+    /// <summary>
+    /// Threads the last insert call used: 1 for <see cref="Add"/>, the workers <see cref="AddMany"/> started (the
+    /// calling thread included), 0 before any insert. A statistic, so tests can see the parallelism settings obeyed
+    /// without timing anything.
+    /// </summary>
+    internal int LastInsertThreads => Volatile.Read(ref _lastInsertThreads);
 
     /// <summary>
     /// The bytes the graph holds: links (level 0 and upper levels), levels, the node-to-row map and the

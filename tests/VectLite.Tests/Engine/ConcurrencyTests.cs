@@ -12,34 +12,54 @@ public sealed class ConcurrencyTests : IDisposable
         using Database db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
         Collection c = db.CreateCollection("docs", CollectionSchema.SingleVector(8, Metric.L2));
         const int batches = 300;
-        var failures = new List<string>();
-        using var done = new CancellationTokenSource();
+        const int readerCount = 3;
+        const int checkEvery = 10; // the writer waits for fresh reads every this many batches
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        int writing = 0; // 1 while the writer is mid-run
+        long overlapping = 0; // reads that began and ended while the writer was mid-run
+        int readersExited = 0;
+        using var readersRunning = new CountdownEvent(readerCount);
 
         // Batch b replaces ids 0..9 with payload gen=b: a consistent read sees ten records of one generation.
-        var readers = Enumerable.Range(0, 3).Select(seed => Task.Run(() =>
+        void Read(int seed)
         {
             var random = new Random(seed);
-            while (!done.IsCancellationRequested)
+            try
             {
-                var hits = c.Search(TestData.RandomVector(random, 8), new SearchOptions { TopK = 20 });
-                if (hits.Count is not (0 or 10) || hits.Select(h => (int)h.Payload!["gen"]!).Distinct().Count() > 1)
+                readersRunning.Signal();
+                while (Volatile.Read(ref writing) != 2)
                 {
-                    lock (failures)
+                    bool before = Volatile.Read(ref writing) == 1;
+                    var hits = c.Search(TestData.RandomVector(random, 8), new SearchOptions { TopK = 20 });
+                    if (hits.Count is not (0 or 10) || hits.Select(h => (int)h.Payload!["gen"]!).Distinct().Count() > 1)
                     {
-                        failures.Add($"search saw {hits.Count} hits of generations {string.Join(",", hits.Select(h => h.Payload!["gen"]))}");
+                        failures.Enqueue($"search saw {hits.Count} hits of generations {string.Join(",", hits.Select(h => h.Payload!["gen"]))}");
                     }
-                }
-                long count = c.Count();
-                if (count is not (0 or 10))
-                {
-                    lock (failures)
+                    long count = c.Count();
+                    if (count is not (0 or 10))
                     {
-                        failures.Add($"count saw {count}");
+                        failures.Enqueue($"count saw {count}");
+                    }
+                    if (before && Volatile.Read(ref writing) == 1)
+                    {
+                        Interlocked.Increment(ref overlapping);
                     }
                 }
             }
-        })).ToArray();
+            catch (Exception ex)
+            {
+                failures.Enqueue("reader: " + ex);
+            }
+            finally
+            {
+                Interlocked.Increment(ref readersExited);
+            }
+        }
 
+        // Dedicated threads: pool tasks on two busy cores might start only after the writer is done.
+        Task[] readers = [.. Enumerable.Range(0, readerCount).Select(seed => Task.Factory.StartNew(() => Read(seed), TaskCreationOptions.LongRunning))];
+        readersRunning.Wait();
+        Volatile.Write(ref writing, 1);
         var random = new Random(42);
         for (int b = 0; b < batches; b++)
         {
@@ -48,10 +68,18 @@ public sealed class ConcurrencyTests : IDisposable
             {
                 c.Compact();
             }
+            if (b % checkEvery == checkEvery - 1)
+            {
+                // No timing: wait until the readers have made more overlapping reads (or one of them died).
+                long target = (b + 1) / checkEvery * readerCount;
+                SpinWait.SpinUntil(() => Interlocked.Read(ref overlapping) >= target || Volatile.Read(ref readersExited) > 0);
+            }
         }
-        done.Cancel();
+        Volatile.Write(ref writing, 2);
         await Task.WhenAll(readers);
         Assert.Empty(failures);
+        Assert.True(Interlocked.Read(ref overlapping) >= batches / checkEvery * readerCount,
+            $"only {Interlocked.Read(ref overlapping)} reads overlapped the writer");
         Assert.Equal(10, c.Count());
     }
 

@@ -231,30 +231,58 @@ public sealed class HnswEngineTests : IDisposable
         List<Record> records = ClusteredRecords(6000, 9);
         c.UpsertMany(records.Take(1000));
         using var stop = new CancellationTokenSource();
-        var failures = new List<string>();
-        var readers = Enumerable.Range(0, 2).Select(seed => Task.Run(() =>
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        long searches = 0;
+        int readersExited = 0;
+        using var readersRunning = new CountdownEvent(2);
+
+        void Read(int seed)
         {
-            var random = new Random(seed);
-            while (!stop.IsCancellationRequested)
+            try
             {
-                var hits = c.Search(records[random.Next(1000)].Vector!.Value.Span, new SearchOptions { TopK = 10 });
-                if (hits.Count != 10)
+                var random = new Random(seed);
+                readersRunning.Signal();
+                while (!stop.IsCancellationRequested)
                 {
-                    lock (failures)
+                    var hits = c.Search(records[random.Next(1000)].Vector!.Value.Span, new SearchOptions { TopK = 10 });
+                    if (hits.Count != 10)
                     {
-                        failures.Add($"{hits.Count} hits");
+                        failures.Enqueue($"{hits.Count} hits");
                     }
+                    Interlocked.Increment(ref searches);
                 }
             }
-        })).ToArray();
+            catch (Exception ex)
+            {
+                failures.Enqueue("reader: " + ex);
+            }
+            finally
+            {
+                Interlocked.Increment(ref readersExited);
+            }
+        }
+
+        // Dedicated threads, running before the writer starts: pool tasks might start only after it is done.
+        Task[] readers = [.. Enumerable.Range(0, 2).Select(seed => Task.Factory.StartNew(() => Read(seed), TaskCreationOptions.LongRunning))];
+        readersRunning.Wait();
+        long before = Interlocked.Read(ref searches);
+        int waits = 0;
         for (int i = 1000; i < 6000; i += 50)
         {
             c.UpsertMany(records.Skip(i).Take(50)); // small batches: incremental inserts
+            if (i % 500 == 450)
+            {
+                // No timing: wait until both readers could have searched the graph as it grows (or one died).
+                long target = before + (++waits * 2);
+                SpinWait.SpinUntil(() => Interlocked.Read(ref searches) >= target || Volatile.Read(ref readersExited) > 0);
+            }
         }
         c.UpsertMany(records.Take(2000)); // a large batch: parallel insert
+        long during = Interlocked.Read(ref searches) - before;
         stop.Cancel();
         await Task.WhenAll(readers);
         Assert.Empty(failures);
+        Assert.True(during >= waits * 2, $"only {during} searches ran during the inserts");
     }
 
     [Fact]

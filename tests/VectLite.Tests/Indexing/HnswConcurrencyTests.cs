@@ -19,7 +19,8 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
         var graph = new HnswGraph(arena, Metric.L2, Quick);
         int claimed = 0;
         int finished = 0;
-        long searches = 0;
+        long searches = 0; // searches begun after the first insert and before both inserters finished
+        int searchersExited = 0;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
         // The inserts start only once both searchers run, so the two really overlap.
@@ -32,6 +33,12 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
             while ((row = Interlocked.Increment(ref claimed) - 1) < n)
             {
                 graph.Add(row);
+                if (row % 250 == 249)
+                {
+                    // No timing: wait until the searchers have run more searches mid-build (or one died).
+                    long target = (row + 1) / 250 * 2;
+                    SpinWait.SpinUntil(() => Interlocked.Read(ref searches) >= target || Volatile.Read(ref searchersExited) > 0);
+                }
             }
 
             Interlocked.Increment(ref finished);
@@ -39,10 +46,23 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
 
         void SearchLoop(int seed)
         {
+            try
+            {
+                SearchUntilBuilt(seed);
+            }
+            finally
+            {
+                Interlocked.Increment(ref searchersExited);
+            }
+        }
+
+        void SearchUntilBuilt(int seed)
+        {
             var rng = new Random(seed);
             searchersRunning.Signal();
             while (Volatile.Read(ref finished) < 2)
             {
+                bool building = Volatile.Read(ref claimed) > 0;
                 float[] query = queries[rng.Next(queries.Length)];
                 (float Score, int Row)[] found = Query(graph, query, 10, rng.Next(10, 60));
                 int bound = Volatile.Read(ref claimed);
@@ -64,7 +84,10 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
                     failures.Enqueue("A search returned the same row twice.");
                 }
 
-                Interlocked.Increment(ref searches);
+                if (building)
+                {
+                    Interlocked.Increment(ref searches);
+                }
             }
         }
 
@@ -79,7 +102,7 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Empty(failures);
-        Assert.True(Interlocked.Read(ref searches) > 0);
+        Assert.True(Interlocked.Read(ref searches) >= n / 250 * 2, $"only {Interlocked.Read(ref searches)} searches overlapped the inserts");
         Assert.Equal(n, graph.Count);
         AssertWellFormed(graph);
         double recall = Recall(graph, arena, Metric.L2, queries, n, 10, 60);
@@ -107,10 +130,23 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
         int visible = first;
         int empty = 0;
         long searches = 0;
+        int searchersExited = 0;
         using var searchersRunning = new CountdownEvent(2);
         using var stop = new CancellationTokenSource();
 
         void SearchLoop(int seed)
+        {
+            try
+            {
+                SearchUntilStopped(seed);
+            }
+            finally
+            {
+                Interlocked.Increment(ref searchersExited);
+            }
+        }
+
+        void SearchUntilStopped(int seed)
         {
             var rng = new Random(seed);
             var heap = new TopKHeap(10);
@@ -136,6 +172,7 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
             Task.Factory.StartNew(() => SearchLoop(2), TaskCreationOptions.LongRunning),
         ];
         searchersRunning.Wait();
+        long before = Interlocked.Read(ref searches);
         for (int batch = first; batch < n; batch += 50)
         {
             for (int row = batch; row < batch + 50; row++)
@@ -144,12 +181,18 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
             }
 
             Volatile.Write(ref visible, batch + 50);
+
+            // No timing: wait until both searchers could have met this batch's half-linked nodes (or one died).
+            long target = before + ((batch - first + 50) / 50 * 2);
+            SpinWait.SpinUntil(() => Interlocked.Read(ref searches) >= target || Volatile.Read(ref searchersExited) > 0);
         }
 
         await stop.CancelAsync();
         await Task.WhenAll(searchers);
         output.WriteLine($"{Interlocked.Read(ref searches)} searches during {n - first} inserts; {empty} came back short");
         Assert.Equal(0, empty);
+        long during = Interlocked.Read(ref searches) - before;
+        Assert.True(during >= (n - first) / 50 * 2, $"only {during} searches ran during the inserts");
     }
 
     [Fact]
@@ -160,20 +203,29 @@ public sealed class HnswConcurrencyTests(ITestOutputHelper output)
         using VectorArena arena = Arena(vectors);
         var graph = new HnswGraph(arena, Metric.Cosine, Quick);
         using var stop = new CancellationTokenSource();
+        using var searcherRunning = new ManualResetEventSlim();
+        long searches = 0;
 
-        Task searcher = Task.Run(() =>
+        // A dedicated thread, running before AddMany starts: a pool task might start only after it ended.
+        Task searcher = Task.Factory.StartNew(() =>
         {
             var rng = new Random(312);
+            searcherRunning.Set();
             while (!stop.IsCancellationRequested)
             {
                 (float Score, int Row)[] found = Query(graph, vectors[rng.Next(n)], 5, 20);
                 Assert.All(found, f => Assert.InRange(f.Row, 0, n - 1));
+                Interlocked.Increment(ref searches);
             }
-        });
+        }, TaskCreationOptions.LongRunning);
 
+        searcherRunning.Wait();
+        long before = Interlocked.Read(ref searches);
         graph.AddMany(Rows(n), 2);
+        long during = Interlocked.Read(ref searches) - before; // searches that ended while AddMany ran
         await stop.CancelAsync();
         await searcher.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(during > 0, "no search ran while AddMany inserted");
 
         Assert.Equal(n, graph.Count);
         Assert.Equal(Rows(n), Enumerable.Range(0, n).Select(graph.GetRow).Order());

@@ -243,34 +243,52 @@ public sealed class VectorArenaTests
     {
         const int Dimension = 24;
         const int Rows = 20_000;
+        const int CheckEvery = 500; // the writer waits for fresh reads every this many rows
         using var arena = new VectorArena(Dimension, 16);
         int published = 0;
         int failures = 0;
+        int overlapping = 0; // checks of a published row made while the writer was still adding rows
         bool done = false;
+        bool readerExited = false;
+        using var readerRunning = new ManualResetEventSlim();
 
         void Read()
         {
-            var rng = new Random(Environment.CurrentManagedThreadId);
-            float[] expected = new float[Dimension];
-            while (!Volatile.Read(ref done))
+            try
             {
-                int visible = Volatile.Read(ref published);
-                if (visible == 0)
+                var rng = new Random(Environment.CurrentManagedThreadId);
+                float[] expected = new float[Dimension];
+                readerRunning.Set();
+                while (!Volatile.Read(ref done))
                 {
-                    continue;
-                }
+                    int visible = Volatile.Read(ref published);
+                    if (visible == 0)
+                    {
+                        continue;
+                    }
 
-                int row = rng.Next(visible);
-                Pattern(row, expected);
-                if (!arena.Get(row).SequenceEqual(expected))
-                {
-                    Interlocked.Increment(ref failures);
+                    int row = rng.Next(visible);
+                    Pattern(row, expected);
+                    if (!arena.Get(row).SequenceEqual(expected))
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+
+                    if (Volatile.Read(ref published) < Rows)
+                    {
+                        Interlocked.Increment(ref overlapping);
+                    }
                 }
+            }
+            finally
+            {
+                Volatile.Write(ref readerExited, true);
             }
         }
 
         var reader = new Thread(Read);
         reader.Start();
+        readerRunning.Wait();
         float[] v = new float[Dimension];
         for (int row = 0; row < Rows; row++)
         {
@@ -278,11 +296,18 @@ public sealed class VectorArenaTests
             Pattern(row, v);
             arena.Write(row, v);
             Volatile.Write(ref published, row + 1);
+            if (row % CheckEvery == CheckEvery - 1 && row < Rows - 1)
+            {
+                // No timing: wait until the reader has checked rows at this size (or has died).
+                int target = (row + 1) / CheckEvery;
+                SpinWait.SpinUntil(() => Volatile.Read(ref overlapping) >= target || Volatile.Read(ref readerExited));
+            }
         }
 
         Volatile.Write(ref done, true);
         reader.Join();
         Assert.Equal(0, failures);
+        Assert.True(overlapping >= Rows / CheckEvery - 1, $"only {overlapping} checks overlapped the writer");
         Assert.Equal(Rows / 16, arena.ChunkCount);
     }
 

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Re-applies the issue-7 audit's deliberate breakages, one at a time, and checks that a test kills each.
+
+Each mutant is a literal text replacement in src/ (every listed replacement must match exactly the stated number of
+times, or the mutant is reported as STALE: the source moved and the anchor needs updating). For each mutant the
+script applies it, builds the test project that guards it, runs the killing tests, and restores the file byte for
+byte, whatever happens. A mutant is KILLED when that test run fails (build errors count as STALE, not killed).
+
+Usage (from the repository root; slow work runs under nice):
+    /usr/bin/python3 tests/mutants/audit_mutants.py            # every mutant
+    /usr/bin/python3 tests/mutants/audit_mutants.py 4 11       # only these
+    /usr/bin/python3 tests/mutants/audit_mutants.py --list     # print the table
+
+Exit code 0 when every mutant run was killed. docs/testing.md lists the table and the last results.
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE = "tests/VectLite.Tests"
+CONNECTOR = "tests/VectLite.VectorData.Tests"
+
+# (id, breakage, [(file, old, new, expected count)], test project, test filter)
+MUTANTS = [
+    ("1", "Database.Compact does nothing",
+     [("src/VectLite/Database.cs", "GetCollection(name).Compact(cancellationToken);", "_ = (name, cancellationToken);", 1)],
+     ENGINE, "FullyQualifiedName~DatabaseCompactTests"),
+    ("2", "DeleteByFilter ignores its namespace",
+     [("src/VectLite/Collection.Write.cs", "MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, @namespace, filter, cancellationToken)",
+       "MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, null, filter, cancellationToken)", 1)],
+     ENGINE, "FullyQualifiedName~Engine.NamespaceScopeTests"),
+    ("3", "Scroll ignores Namespace",
+     [("src/VectLite/Collection.Read.cs", "DateTime.UtcNow.Ticks, options.Namespace, options.Filter,", "DateTime.UtcNow.Ticks, null, options.Filter,", 1)],
+     ENGINE, "FullyQualifiedName~Engine.NamespaceScopeTests"),
+    ("4", "Scroll ignores IncludePayload",
+     [("src/VectLite/Collection.Read.cs", "ToRecord(state, row, options.IncludeVectors, options.IncludePayload)", "ToRecord(state, row, options.IncludeVectors, true)", 1)],
+     ENGINE, "FullyQualifiedName~ReadProjectionTests"),
+    ("5", "GetMany(includePayload: false) ignored",
+     [("src/VectLite/Collection.Read.cs", "records.Add(ToRecord(state, row, includeVectors, includePayload));", "records.Add(ToRecord(state, row, includeVectors, true));", 1)],
+     ENGINE, "FullyQualifiedName~ReadProjectionTests"),
+    ("6", "TombstoneRebuildPercent ignored (the default 30 used)",
+     [("src/VectLite/Collection.Checkpoint.cs", "int rebuildPercent = old.Schema.Hnsw.TombstoneRebuildPercent;", "int rebuildPercent = 30;", 1)],
+     ENGINE, "FullyQualifiedName~HnswSettingsTests"),
+    ("7", "MaxInsertThreads ignored (all cores used)",
+     [("src/VectLite/Records/CollectionState.cs", "int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;",
+       "int threads = Environment.ProcessorCount;", 1)],
+     ENGINE, "FullyQualifiedName~HnswSettingsTests"),
+    ("8", "ParallelInsertThreshold ignored (the default 1,000 used)",
+     [("src/VectLite/Records/CollectionState.cs", "if (rows.Length >= options.ParallelInsertThreshold)", "if (rows.Length >= 1_000)", 1)],
+     ENGINE, "FullyQualifiedName~HnswSettingsTests"),
+    ("9", "a non-default MinIndexedVectors ignored (the default 128 used)",
+     [("src/VectLite/Records/CollectionState.cs", "if (LiveRows < options.MinIndexedVectors)", "if (LiveRows < 128)", 1)],
+     ENGINE, "FullyQualifiedName~HnswSettingsTests"),
+    ("10", "SearchOptions.Ef ignored",
+     [("src/VectLite/Collection.Search.cs", "SearchPlanner.ChooseEf(options.Ef ?? state.Schema.Hnsw.EfSearch,", "SearchPlanner.ChooseEf(state.Schema.Hnsw.EfSearch,", 1)],
+     ENGINE, "FullyQualifiedName~SearchEfTests"),
+    ("11", "cancellation ignored in Compact",
+     [("src/VectLite/Collection.Checkpoint.cs", "cancellationToken.ThrowIfCancellationRequested();", "_ = cancellationToken;", 2),
+      ("src/VectLite/Collection.Checkpoint.cs", "fresh.RowCount), cancellationToken);", "fresh.RowCount), CancellationToken.None);", 1)],
+     ENGINE, "FullyQualifiedName~CancellationTests|FullyQualifiedName~DatabaseCompactTests"),
+    ("12", "cancellation ignored in UpsertBulk",
+     [("src/VectLite/Collection.Write.cs", "cancellationToken.ThrowIfCancellationRequested();", "_ = cancellationToken;", 1)],
+     ENGINE, "FullyQualifiedName~CancellationTests"),
+    ("13", "the MEVD connector's Flat index no longer forced exact",
+     [("src/VectLite.VectorData/VectLiteCollection.Search.cs", "Exact = vectorProperty.IndexKind == IndexKind.Flat,", "Exact = false,", 1)],
+     CONNECTOR, "FullyQualifiedName~FlatIndexTests"),
+    ("14a", ".dropped-* folders no longer removed (by DropCollection)",
+     [("src/VectLite/Database.cs", "DurableFile.SyncDirectory(_collectionsPath);\n            TryDeleteDirectory(doomed);", "DurableFile.SyncDirectory(_collectionsPath);", 1)],
+     ENGINE, "FullyQualifiedName~LeftoverCleanupTests"),
+    ("14b", ".dropped-* folders no longer removed (at the next writer open)",
+     [("src/VectLite/Database.cs", " || name.StartsWith(DroppedPrefix, StringComparison.Ordinal)", "", 1)],
+     ENGINE, "FullyQualifiedName~LeftoverCleanupTests"),
+    ("15", "checkpoint.vlck.tmp no longer removed",
+     [("src/VectLite/Collection.cs", "{ CheckpointManifest.FileName, WalFileName };",
+       "{ CheckpointManifest.FileName, CheckpointManifest.FileName + DurableFile.TempSuffix, WalFileName };", 1)],
+     ENGINE, "FullyQualifiedName~LeftoverCleanupTests"),
+    # Breakages the strengthened weak tests must now catch (they passed the tests as they were before issue 7).
+    ("W1", "a write batch is published operation by operation (readers can see half a batch)",
+     [("src/VectLite/Collection.Write.cs", "            state.Apply(op, lsn);\n        }\n        state.Publish(lsn);",
+       "            state.Apply(op, lsn);\n            state.Publish(lsn);\n        }\n        state.Publish(lsn);", 1)],
+     ENGINE, "FullyQualifiedName~Engine.ConcurrencyTests"),
+    ("W2", "a merge patch keeps keys set to null instead of removing them",
+     [("src/VectLite/JsonMergePatch.cs", "target.Remove(key);", "target[key] = null;", 1)],
+     ENGINE, "FullyQualifiedName~PersistenceModelTests"),
+    ("W3", "the scalar distance loop drops the last element",
+     [("src/VectLite/Vectors/VectorKernels.Reduce.cs", "for (nuint i = 0; i < length; i++)\n        {\n            acc = TOp.Invoke(",
+       "for (nuint i = 0; i + 1 < length; i++)\n        {\n            acc = TOp.Invoke(", 1)],
+     ENGINE, "FullyQualifiedName~BoundedScoreTests"),
+    ("W4", "$eq matches the values it should not (an inverted filter, shared by Count and DeleteByFilter)",
+     [("src/VectLite/Filtering/FieldCondition.cs", "FilterOperator.Eq or FilterOperator.In => (FilterOperator.Eq, false),",
+       "FilterOperator.Eq or FilterOperator.In => (FilterOperator.Eq, true),", 1)],
+     ENGINE, "FullyQualifiedName~RecordOperationTests.Delete_one_many_and_by_filter"),
+    ("W5", "the planner walks the graph even for selective filters and small namespaces",
+     [("src/VectLite/Search/SearchPlanner.cs", "        passRate = 1;\n        int rows = snapshot.RowCount;",
+       "        passRate = 1;\n        if (snapshot.RowCount > 0)\n        {\n            return true;\n        }\n        int rows = snapshot.RowCount;", 1)],
+     ENGINE, "FullyQualifiedName~PlannerExactPathTests"),
+    ("W6", "a log frame that passes its checksum but does not decode is skipped instead of reported",
+     [("src/VectLite/Collection.cs", "throw new CorruptFileException(walPath, -1, $\"batch {lsn} passed its checksum but does not decode: {ex.Message}\", ex);",
+       "_ = ex;\n                    return;", 1)],
+     ENGINE, "FullyQualifiedName~UndecodableLogFrameTests"),
+    ("W7", "a read-only database reloads a collection on every GetCollection (sees writes made after its open)",
+     [("src/VectLite/Database.cs", "            collection = Collection.Open(this, name, path, IsReadOnly);\n            _open[name] = collection;",
+       "            collection = Collection.Open(this, name, path, IsReadOnly);\n            if (!IsReadOnly)\n            {\n                _open[name] = collection;\n            }", 1)],
+     ENGINE, "FullyQualifiedName~ReadOnlySnapshotTests"),
+]
+
+
+def run(args, log):
+    with open(log, "w", encoding="utf-8") as out:
+        return subprocess.run(["nice", "-n", "19", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
+
+
+def try_mutant(mid, what, edits, project, test_filter):
+    originals = {}
+    try:
+        for file, old, new, count in edits:
+            path = ROOT / file
+            if file not in originals:
+                originals[file] = path.read_bytes()
+            text = path.read_text(encoding="utf-8")
+            found = text.count(old)
+            if found != count:
+                return "STALE", f"{file}: anchor found {found} times, expected {count}"
+            path.write_text(text.replace(old, new), encoding="utf-8")
+        log = f"/tmp/vectlite-mutant-{mid}"
+        if run(["dotnet", "build", project, "-v", "q", "-nologo"], log + "-build.log") != 0:
+            return "STALE", f"the mutant does not build (see {log}-build.log)"
+        code = run(["dotnet", "test", project, "--no-build", "--filter", test_filter], log + "-test.log")
+        return ("KILLED" if code != 0 else "SURVIVED"), f"{project} --filter \"{test_filter}\" (log {log}-test.log)"
+    finally:
+        for file, content in originals.items():
+            (ROOT / file).write_bytes(content)
+
+
+def main():
+    args = sys.argv[1:]
+    if args == ["--list"]:
+        for mid, what, _, project, test_filter in MUTANTS:
+            print(f"{mid:>4}  {what}  ->  {project} --filter \"{test_filter}\"")
+        return 0
+    chosen = [m for m in MUTANTS if not args or m[0] in args]
+    failures = 0
+    for mid, what, edits, project, test_filter in chosen:
+        verdict, detail = try_mutant(mid, what, edits, project, test_filter)
+        failures += verdict != "KILLED"
+        print(f"{mid:>4} {verdict:8} {what}: {detail}", flush=True)
+    # Leave the tree built from the restored sources.
+    run(["dotnet", "build", ENGINE, "-v", "q", "-nologo"], "/tmp/vectlite-mutant-restore-build.log")
+    run(["dotnet", "build", CONNECTOR, "-v", "q", "-nologo"], "/tmp/vectlite-mutant-restore-build.log")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
