@@ -24,6 +24,9 @@ public sealed record CrashLoopOptions
     /// <summary>How long a child may take to start or to reach a checkpoint before the cycle fails (a hung child is a finding too).</summary>
     public TimeSpan ChildTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>Stops the loop after this much wall time even if fewer cycles ran (the report says how many did); null for no limit.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
     /// <summary>Receives a line of progress now and then; null for silence.</summary>
     public Action<string>? Progress { get; init; }
 }

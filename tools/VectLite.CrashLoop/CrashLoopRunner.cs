@@ -36,7 +36,7 @@ public static class CrashLoopRunner
         int cycles = 0, checkpointAttempts = 0, checkpointKills = 0, inFlightApplied = 0, inFlightAbsent = 0, spontaneous = 0;
         long acknowledged = 0;
         var clock = Stopwatch.StartNew();
-        for (int cycle = 1; cycle <= options.Cycles && failures.Count == 0; cycle++)
+        for (int cycle = 1; cycle <= options.Cycles && failures.Count == 0 && !(clock.Elapsed > options.TimeLimit); cycle++)
         {
             cycles = cycle;
             string journalPath = Path.Combine(options.WorkDirectory, string.Create(CultureInfo.InvariantCulture, $"journal-{cycle:D6}.log"));
@@ -62,7 +62,7 @@ public static class CrashLoopRunner
             {
                 File.Delete(journalPath); // keep only the journals of failed cycles
             }
-            if (cycle % 50 == 0)
+            if (cycle % 25 == 0)
             {
                 options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                     $"{options.SyncMode}: {cycle} cycles, {checkpointKills} kills in checkpoints, {acknowledged} acknowledged operations, {expected.Count} live records, {failures.Count} failures, {clock.Elapsed.TotalSeconds:0}s"));

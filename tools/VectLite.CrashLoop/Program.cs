@@ -3,7 +3,7 @@ using VectLite;
 using VectLite.CrashLoop;
 
 // Usage: see README.md.
-//   VectLite.CrashLoop [--modes PerOp,EveryN(8),OnFlush] [--cycles 1000] [--seed 1] [--dir PATH] [--checkpoint-share 0.35]
+//   VectLite.CrashLoop [--modes PerOp,EveryN(8),OnFlush] [--cycles 1000] [--seed 1] [--dir PATH] [--checkpoint-share 0.35] [--max-minutes M]
 //   VectLite.CrashLoop child DB JOURNAL SYNCMODE SEED FIRST-SEQUENCE     (started by the loop itself)
 if (args.Length > 0 && args[0] == "child")
 {
@@ -14,6 +14,7 @@ if (args.Length > 0 && args[0] == "child")
 string[] modes = ["PerOp", "EveryN(8)", "OnFlush"];
 int cycles = 1_000, seed = 1;
 double checkpointShare = 0.35;
+TimeSpan? timeLimit = null;
 string directory = Path.Combine(Path.GetTempPath(), "vectlite-crash-loop", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -23,6 +24,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--cycles": cycles = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--dir": directory = args[i + 1]; break;
+        case "--max-minutes": timeLimit = TimeSpan.FromMinutes(double.Parse(args[i + 1], CultureInfo.InvariantCulture)); break;
         case "--checkpoint-share": checkpointShare = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         default:
             Console.Error.WriteLine($"unknown option {args[i]}; see tools/VectLite.CrashLoop/README.md");
@@ -47,6 +49,7 @@ foreach (string mode in modes)
         Cycles = cycles,
         Seed = seed,
         CheckpointKillShare = checkpointShare,
+        TimeLimit = timeLimit,
         Progress = Console.WriteLine,
     }));
 }
