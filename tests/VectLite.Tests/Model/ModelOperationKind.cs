@@ -1,0 +1,21 @@
+namespace VectLite.Tests.Model;
+
+/// <summary>What a step of a model-based test does to the collection.</summary>
+internal enum ModelOperationKind
+{
+    Upsert,
+    UpsertMany,
+    Delete,
+    DeleteMany,
+    DeleteByFilter,
+    UpdatePayload,
+    SetExpiry,
+    ClearExpiry,
+    CreatePayloadIndex,
+    DropPayloadIndex,
+    Compact,
+    Flush,
+    Reopen,
+    ReopenReadOnly,
+    OpenReadOnlyBeside,
+}
