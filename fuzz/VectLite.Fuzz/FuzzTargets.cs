@@ -6,6 +6,7 @@ public static class FuzzTargets
     private static readonly IFuzzTarget[] All =
     [
         new WalTarget(),
+        new WalFramesTarget(),
         new WalBatchTarget(),
         new ManifestTarget(),
         CheckpointFileTarget.Records,

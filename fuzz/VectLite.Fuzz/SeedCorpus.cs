@@ -42,6 +42,14 @@ internal static class SeedCorpus
         flipped[frames[1].Offset + WalFormat.FrameHeaderSize] ^= 0x10;
         Put(corpusDirectory, "wal", "flipped-bit-frame-2.vlwal", flipped);
 
+        // The same logs seed the checksum-repairing target; its repair leaves an intact log unchanged.
+        foreach (string name in new[] { "docs-log.vlwal", "header-only.vlwal", "torn-last-frame.vlwal" })
+        {
+            Put(corpusDirectory, "walframes", name, File.ReadAllBytes(Path.Combine(corpusDirectory, "wal", name)));
+        }
+        byte[] sameLsnTwice = [.. log, .. log.AsSpan(frames[^1].Offset)];
+        Put(corpusDirectory, "walframes", "last-frame-twice.vlwal", sameLsnTwice);
+
         for (int i = 0; i < frames.Count; i++)
         {
             (int offset, int length) = frames[i];
