@@ -53,4 +53,16 @@ public sealed class FuzzCorpusReplayTests
             Assert.True(Directory.Exists(directory) && Directory.EnumerateFiles(directory).Any(), $"fuzz/corpus/{target} has no seed");
         }
     }
+
+    [Fact]
+    public void The_graph_seed_reaches_search_as_a_loaded_graph_not_a_rebuilt_one()
+    {
+        // If the harness wrote the graph under a stamp or parameters the engine does not expect, every input would be
+        // refused and rebuilt, and the graph target would fuzz nothing past the header checks.
+        FuzzTargets.Run("graph", File.ReadAllBytes(Path.Combine(Root, "corpus", "graph", "docs.hnsw0.vlhnsw")));
+
+        using Database db = Database.Open(FuzzWorkspace.Shared.DatabasePath, new DatabaseOptions { ReadOnly = true });
+        VectorIndexStats index = Assert.Single(db.GetCollection(FuzzWorkspace.Docs).GetStats().VectorIndexes);
+        Assert.Equal("loaded", index.Origin);
+    }
 }
