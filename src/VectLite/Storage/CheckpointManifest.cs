@@ -144,9 +144,11 @@ internal sealed class CheckpointManifest
             {
                 files.Add(new CheckpointFile(f.GetProperty("name").GetString()!, f.GetProperty("length").GetInt64(), f.GetProperty("crc32c").GetUInt32()));
             }
+            long generation = root.GetProperty("generation").GetInt64();
+            CheckFileNames(path, generation, schema.Vectors.Count, files);
             return new CheckpointManifest
             {
-                Generation = root.GetProperty("generation").GetInt64(),
+                Generation = generation,
                 Lsn = root.GetProperty("lsn").GetInt64(),
                 RecordCount = root.GetProperty("recordCount").GetInt64(),
                 CreatedAt = root.GetProperty("createdAt").GetDateTimeOffset(),
@@ -158,6 +160,33 @@ internal sealed class CheckpointManifest
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or VectLiteException)
         {
             throw new CorruptFileException(path, 16, $"the manifest body is not valid: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Checks that every listed file has the name its position implies (records, then vectors by ordinal, then graphs
+    /// of distinct vectors), all inside the collection's directory. The names are joined to the directory and opened,
+    /// so a damaged or crafted manifest could otherwise make a collection read another collection's files, or any
+    /// file the process can reach ("../../x", "/etc/x").
+    /// </summary>
+    /// <exception cref="CorruptFileException">A name is not the one the generation and position require.</exception>
+    private static void CheckFileNames(string path, long generation, int vectorCount, List<CheckpointFile> files)
+    {
+        var graphs = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < vectorCount; i++)
+        {
+            graphs.Add(GraphFileName(generation, i));
+        }
+        for (int i = 0; i < files.Count; i++)
+        {
+            string name = files[i].Name;
+            bool expected = i == 0 ? name == RecordsFileName(generation)
+                : i <= vectorCount ? name == VectorsFileName(generation, i - 1)
+                : graphs.Remove(name);
+            if (!expected)
+            {
+                throw new CorruptFileException(path, 16, $"file {i} of generation {generation} is named '{name}', which is not a name this generation's files can have");
+            }
         }
     }
 }
