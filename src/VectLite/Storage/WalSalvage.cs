@@ -15,7 +15,7 @@ internal static class WalSalvage
     public const string BackupInfix = ".damaged-";
 
     /// <summary>Checks the log at <paramref name="walPath"/> and, if damaged, salvages it. The caller holds the writer lock.</summary>
-    public static CollectionRecovery Salvage(string collection, string walPath, long checkpointLsn)
+    public static CollectionRecovery Salvage(IStorageDevice storage, string collection, string walPath, long checkpointLsn)
     {
         WalDamage? damage = null;
         int kept = 0;
@@ -47,18 +47,31 @@ internal static class WalSalvage
             return new CollectionRecovery(collection, Repaired: false, kept, DamageOffset: -1, Problem: null, BytesSetAside: 0, BackupPath: null);
         }
 
-        long length = new FileInfo(walPath).Length;
+        // The copy first, durable, then the cut: a crash in between leaves the damaged log and at most a spare copy.
         string backup = walPath + BackupInfix + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        File.Copy(walPath, backup, overwrite: false);
-        using (var copy = new FileStream(backup, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        long length;
+        using (var source = new FileStream(walPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        using (IStorageFile copy = storage.Create(backup))
         {
-            copy.Flush(flushToDisk: true);
+            length = source.Length;
+            byte[] chunk = new byte[1 << 20];
+            for (long at = 0; at < length;)
+            {
+                int read = source.Read(chunk);
+                if (read == 0)
+                {
+                    throw new IOException($"'{walPath}' ended at byte {at} while it was copied; it should be {length} bytes");
+                }
+                copy.Write(chunk.AsSpan(0, read), at);
+                at += read;
+            }
+            copy.Sync();
         }
-        DurableFile.SyncDirectory(Path.GetDirectoryName(walPath)!);
-        using (var handle = File.OpenHandle(walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        storage.SyncDirectory(Path.GetDirectoryName(walPath)!);
+        using (IStorageFile log = storage.OpenForWrite(walPath))
         {
-            RandomAccess.SetLength(handle, damage.Offset);
-            RandomAccess.FlushToDisk(handle);
+            log.SetLength(damage.Offset);
+            log.Sync();
         }
         return new CollectionRecovery(collection, Repaired: true, kept, damage.Offset, damage.Problem, length - damage.Offset, backup);
     }

@@ -136,7 +136,10 @@ internal static class DataFileVerifier
         {
             var cursor = new BinaryCursor(body);
             (_, _, _, byte[]? payload) = StoredRecord.ReadKeyAndPayload(ref cursor);
-            CollectionState.ParsePayload(payload);
+            if (payload is not null)
+            {
+                PayloadJson.Parse(payload);
+            }
             return null;
         }
         catch (Exception ex) when (ex is FormatException or JsonException or VectLiteException)

@@ -73,7 +73,7 @@ public sealed class VerifyTests : IDisposable
             Schema = manifest.Schema,
             PayloadIndexes = manifest.PayloadIndexes,
             Files = manifest.Files.Select(f => f.Name == "g2.hnsw0.vlhnsw" ? f with { Length = oldGraph.Length, Crc = Checksum.Compute(oldGraph) } : f).ToList(),
-        }.WriteAtomic(Docs);
+        }.WriteAtomic(VectLite.Storage.FileSystemStorage.Instance, Docs);
 
         VerifyReport report = Database.Verify(_temp.Path);
 

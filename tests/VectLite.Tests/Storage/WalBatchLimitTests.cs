@@ -18,10 +18,10 @@ public sealed class WalBatchLimitTests : IDisposable
     public void A_batch_over_the_limit_is_refused_and_nothing_is_written()
     {
         string path = Path.Combine(_directory, "wal.vlwal");
-        WalWriter.CreateEmpty(path);
+        WalWriter.CreateEmpty(FileSystemStorage.Instance, path);
         // Never written to or read: the limit is checked first, so these pages are not even touched.
         byte[] oversized = GC.AllocateUninitializedArray<byte>(WalFormat.MaxBatchBytes + 1);
-        using (WalWriter writer = WalWriter.OpenForAppend(path, 32))
+        using (WalWriter writer = WalWriter.OpenForAppend(FileSystemStorage.Instance, path, 32))
         {
             writer.Append(1, [1, 2, 3], SyncMode.PerOp);
             long length = new FileInfo(path).Length;
