@@ -103,6 +103,7 @@ public sealed partial class Collection
             return OpenOnce(database, name, directory, readOnly: false)!;
         }
         var spin = new SpinWait();
+        long retriedGeneration = long.MinValue;
         while (true)
         {
             long generation = TryReadGeneration(directory);
@@ -113,10 +114,18 @@ public sealed partial class Collection
                     return collection;
                 }
             }
-            catch (CorruptFileException) when (TryReadGeneration(directory) != generation)
+            catch (CorruptFileException)
             {
-                // The writer replaced the generation while we read it (a log it emptied and refilled can look damaged
-                // to a reader that was halfway through it). The new checkpoint is complete: read it.
+                // The writer replaced the generation while we read it: its new checkpoint is complete, read it. Or it
+                // emptied the log in place just after committing the generation we read, and refilled it while we were
+                // halfway through (frames then look damaged): one more attempt for that generation tells this race
+                // from real damage, since emptying the log again takes another checkpoint, a new generation.
+                long now = TryReadGeneration(directory);
+                if (now == generation && (now == retriedGeneration || now < 0))
+                {
+                    throw;
+                }
+                retriedGeneration = now == generation ? now : long.MinValue;
             }
             spin.SpinOnce(sleep1Threshold: 8);
         }
