@@ -5,7 +5,7 @@ namespace VectLite.Cli;
 
 /// <summary>
 /// <c>vectlite recover DB</c>: salvage collections whose write-ahead log is damaged (see <see cref="Database.Recover"/>).
-/// Exit code 0 when every log was intact or has been salvaged.
+/// Exit code 0 when every log was intact or has been salvaged, 1 on an error, 2 when the path is not a database.
 /// </summary>
 internal static class RecoverCommand
 {
@@ -17,7 +17,7 @@ internal static class RecoverCommand
         { path };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            RecoveryReport report = Database.Recover(result.GetRequiredValue(path));
+            RecoveryReport report = Database.Recover(DatabasePath.RequireExisting(result.GetRequiredValue(path)));
             foreach (CollectionRecovery c in report.Collections)
             {
                 if (c.Repaired)
