@@ -156,13 +156,13 @@ public sealed class Database : IDisposable
             throw new DirectoryNotFoundException($"No VectLite database at '{full}': it has no {ManifestFileName} manifest.");
         }
         options ??= new DatabaseOptions();
-        using Database db = Open(full, new DatabaseOptions { LockTimeout = options.LockTimeout, Logger = options.Logger });
+        using Database db = Open(full, new DatabaseOptions { LockTimeout = options.LockTimeout, Logger = options.Logger, Storage = options.Storage });
         var results = new List<CollectionRecovery>();
         foreach (string name in db.ListCollections())
         {
             string directory = db.CollectionPath(name);
             long checkpointLsn = CheckpointManifest.Read(directory).Lsn;
-            CollectionRecovery outcome = WalSalvage.Salvage(name, System.IO.Path.Combine(directory, Collection.WalFileName), checkpointLsn);
+            CollectionRecovery outcome = WalSalvage.Salvage(db.Storage, name, System.IO.Path.Combine(directory, Collection.WalFileName), checkpointLsn);
             if (outcome.Repaired)
             {
                 Log.LogSalvaged(db.Logger, name, outcome.KeptBatches, outcome.BytesSetAside, outcome.DamageOffset, outcome.Problem!, outcome.BackupPath!);

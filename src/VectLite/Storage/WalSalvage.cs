@@ -15,7 +15,8 @@ internal static class WalSalvage
     public const string BackupInfix = ".damaged-";
 
     /// <summary>Checks the log at <paramref name="walPath"/> and, if damaged, salvages it. The caller holds the writer lock.</summary>
-    public static CollectionRecovery Salvage(string collection, string walPath, long checkpointLsn)
+    /// <exception cref="StorageException">The copy or the cut failed; the live log is cut only after its copy is durable.</exception>
+    public static CollectionRecovery Salvage(IStorageDevice storage, string collection, string walPath, long checkpointLsn)
     {
         WalDamage? damage = null;
         int kept = 0;
@@ -49,18 +50,35 @@ internal static class WalSalvage
 
         long length = new FileInfo(walPath).Length;
         string backup = walPath + BackupInfix + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        File.Copy(walPath, backup, overwrite: false);
-        using (var copy = new FileStream(backup, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        CopyDurably(storage, walPath, backup);
+        storage.SyncDirectory(Path.GetDirectoryName(walPath)!);
+        using (IStorageFile live = storage.OpenForWrite(walPath))
         {
-            copy.Flush(flushToDisk: true);
-        }
-        DurableFile.SyncDirectory(Path.GetDirectoryName(walPath)!);
-        using (var handle = File.OpenHandle(walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-        {
-            RandomAccess.SetLength(handle, damage.Offset);
-            RandomAccess.FlushToDisk(handle);
+            live.SetLength(damage.Offset);
+            live.Sync();
         }
         return new CollectionRecovery(collection, Repaired: true, kept, damage.Offset, damage.Problem, length - damage.Offset, backup);
+    }
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/> (which must not exist) and fsyncs the copy.</summary>
+    private static void CopyDurably(IStorageDevice storage, string source, string destination)
+    {
+        if (File.Exists(destination))
+        {
+            // never overwrite an earlier set-aside log
+            throw new StorageException(VectLiteErrorCode.StorageFailure, destination, "set the damaged log aside as", new IOException("the file exists already"));
+        }
+        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        using IStorageFile copy = storage.Create(destination);
+        byte[] buffer = new byte[1 << 20];
+        long offset = 0;
+        int read;
+        while ((read = input.Read(buffer)) > 0)
+        {
+            copy.Write(buffer.AsSpan(0, read), offset);
+            offset += read;
+        }
+        copy.Sync();
     }
 
     /// <summary>Ends a salvaging read at a frame whose checksum is right but whose content is not a batch.</summary>
