@@ -69,4 +69,34 @@ public sealed class DiskFullTests : IDisposable
         using Database reopened = _temp.Open(); // the writer lock was released
         Assert.Equal(1, reopened.GetCollection("a").Count());
     }
+
+    [Fact]
+    public void Recover_on_a_full_disk_fails_with_StorageFull_and_cuts_nothing()
+    {
+        string wal = Path.Combine(_temp.CollectionDirectory("c"), "wal.vlwal");
+        using (Database db = _temp.Open())
+        {
+            Collection c = db.CreateCollection("c", CollectionSchema.SingleVector(2, Metric.L2));
+            for (ulong id = 0; id < 5; id++)
+            {
+                c.Upsert(R(id));
+            }
+        }
+        byte[] damaged = File.ReadAllBytes(wal);
+        damaged[32 + 16 + 3] ^= 0x10; // inside the first batch, with four intact batches after it
+        File.WriteAllBytes(wal, damaged);
+
+        // Only writes fail: the set-aside copy cannot be written, so the live log must not be cut.
+        _device.Fault = InjectedFault.DiskFull;
+        _device.OnlyKind = StorageOperationKind.Write;
+        _device.FailFromThenOn = true;
+        _device.FailAt = 1;
+        var ex = Assert.Throws<StorageException>(() => Database.Recover(_temp.Path, new DatabaseOptions { Storage = _device }));
+        Assert.Equal(VectLiteErrorCode.StorageFull, ex.Code);
+        Assert.Equal(damaged, File.ReadAllBytes(wal));
+
+        RecoveryReport report = Database.Recover(_temp.Path); // space freed
+        Assert.True(report.AnyRepaired);
+        Assert.Equal(32, new FileInfo(wal).Length); // cut at the damaged first batch
+    }
 }
