@@ -320,8 +320,14 @@ public sealed partial class Collection
             }
             _dropped = dropped;
             _closed = true;
-            _wal?.Dispose();
-            _state.Release();
+            try
+            {
+                _wal?.Dispose(); // syncs: may fail with StorageException, and the memory must be freed all the same
+            }
+            finally
+            {
+                _state.Release();
+            }
         }
     }
 

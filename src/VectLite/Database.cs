@@ -374,6 +374,7 @@ public sealed class Database : IDisposable
     }
 
     /// <summary>Syncs and closes every collection and releases the writer lock. Handles become unusable.</summary>
+    /// <exception cref="StorageException">A log could not be synced; every collection is closed and the lock released all the same.</exception>
     public void Dispose()
     {
         lock (_lock)
@@ -383,17 +384,29 @@ public sealed class Database : IDisposable
                 return;
             }
             _disposed = true;
+            StorageException? failed = null;
             try
             {
                 foreach (Collection collection in _open.Values)
                 {
-                    collection.Close(dropped: false);
+                    try
+                    {
+                        collection.Close(dropped: false);
+                    }
+                    catch (StorageException ex)
+                    {
+                        failed ??= ex; // a log that cannot be synced must not leave the other collections open
+                    }
                 }
                 _open.Clear();
             }
             finally
             {
                 _writerLock?.Dispose();
+            }
+            if (failed is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
             }
         }
     }

@@ -15,6 +15,7 @@ internal static class WalSalvage
     public const string BackupInfix = ".damaged-";
 
     /// <summary>Checks the log at <paramref name="walPath"/> and, if damaged, salvages it. The caller holds the writer lock.</summary>
+    /// <exception cref="StorageException">The copy or the cut failed; the live log is cut only after its copy is durable.</exception>
     public static CollectionRecovery Salvage(IStorageDevice storage, string collection, string walPath, long checkpointLsn)
     {
         WalDamage? damage = null;
@@ -47,33 +48,37 @@ internal static class WalSalvage
             return new CollectionRecovery(collection, Repaired: false, kept, DamageOffset: -1, Problem: null, BytesSetAside: 0, BackupPath: null);
         }
 
-        // The copy first, durable, then the cut: a crash in between leaves the damaged log and at most a spare copy.
+        long length = new FileInfo(walPath).Length;
         string backup = walPath + BackupInfix + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        long length;
-        using (var source = new FileStream(walPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
-        using (IStorageFile copy = storage.Create(backup))
-        {
-            length = source.Length;
-            byte[] chunk = new byte[1 << 20];
-            for (long at = 0; at < length;)
-            {
-                int read = source.Read(chunk);
-                if (read == 0)
-                {
-                    throw new IOException($"'{walPath}' ended at byte {at} while it was copied; it should be {length} bytes");
-                }
-                copy.Write(chunk.AsSpan(0, read), at);
-                at += read;
-            }
-            copy.Sync();
-        }
+        CopyDurably(storage, walPath, backup);
         storage.SyncDirectory(Path.GetDirectoryName(walPath)!);
-        using (IStorageFile log = storage.OpenForWrite(walPath))
+        using (IStorageFile live = storage.OpenForWrite(walPath))
         {
-            log.SetLength(damage.Offset);
-            log.Sync();
+            live.SetLength(damage.Offset);
+            live.Sync();
         }
         return new CollectionRecovery(collection, Repaired: true, kept, damage.Offset, damage.Problem, length - damage.Offset, backup);
+    }
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/> (which must not exist) and fsyncs the copy.</summary>
+    private static void CopyDurably(IStorageDevice storage, string source, string destination)
+    {
+        if (File.Exists(destination))
+        {
+            // never overwrite an earlier set-aside log
+            throw new StorageException(VectLiteErrorCode.StorageFailure, destination, "set the damaged log aside as", new IOException("the file exists already"));
+        }
+        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        using IStorageFile copy = storage.Create(destination);
+        byte[] buffer = new byte[1 << 20];
+        long offset = 0;
+        int read;
+        while ((read = input.Read(buffer)) > 0)
+        {
+            copy.Write(buffer.AsSpan(0, read), offset);
+            offset += read;
+        }
+        copy.Sync();
     }
 
     /// <summary>Ends a salvaging read at a frame whose checksum is right but whose content is not a batch.</summary>

@@ -24,6 +24,9 @@ internal sealed class FaultInjectingStorage(IStorageDevice inner) : IStorageDevi
 
     public InjectedFault Fault { get; set; }
 
+    /// <summary>When set, only operations of this kind fail (a full disk fails writes; truncating still frees space).</summary>
+    public StorageOperationKind? OnlyKind { get; set; }
+
     /// <summary>
     /// False: count and fail fsyncs but do not pass them on. For tests that check error handling, not durability, where
     /// hundreds of real fsyncs per run would only make the run slow.
@@ -123,7 +126,7 @@ internal sealed class FaultInjectingStorage(IStorageDevice inner) : IStorageDevi
         {
             _log.Add((kind, path));
             int number = _log.Count;
-            bool fail = FailAt > 0 && (number == FailAt || (FailFromThenOn && number > FailAt));
+            bool fail = FailAt > 0 && (number == FailAt || (FailFromThenOn && number > FailAt)) && (OnlyKind is null || OnlyKind == kind);
             if (fail)
             {
                 FaultsInjected++;

@@ -12,7 +12,7 @@ namespace VectLite.Tests.Storage;
 /// <remarks>
 /// The model follows the POSIX rules the engine relies on, and no more: file data and size are durable after fsync
 /// of the file; a directory entry (creation, rename, deletion) after fsync of the directory; rename is atomic. Unsynced
-/// changes survive as an in-order prefix with a torn last write (what ext4's data=ordered mode gives).
+/// file changes survive as an in-order prefix with a torn last write; unsynced directory changes as any subset.
 /// </remarks>
 internal sealed class PowerLossStorage(string root) : IStorageDevice
 {
@@ -115,7 +115,7 @@ internal sealed class PowerLossStorage(string root) : IStorageDevice
     /// <summary>
     /// Writes one possible post-power-loss state of the database directory to <paramref name="target"/> (which must
     /// not exist). <paramref name="keep"/>: 0 loses every unsynced change, 1 keeps all of them (what a process crash
-    /// leaves), 2 or more picks, per file and directory, a random prefix of them with a torn last write.
+    /// leaves), 2 or more picks at random per file (a prefix, the last write torn) and per directory (any subset).
     /// </summary>
     public void WriteImage(string target, int keep, Random random)
     {
