@@ -29,7 +29,7 @@ internal static class CliErrors
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("error: cancelled (Ctrl+C); nothing was changed by a cancelled verify or inspect");
+            Console.Error.WriteLine("error: cancelled");
             return Failure;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
