@@ -27,6 +27,11 @@ internal static class CliErrors
             Console.Error.WriteLine($"error ({ex.Code}): {ex.Message}");
             return Failure;
         }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("error: cancelled");
+            return Failure;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");

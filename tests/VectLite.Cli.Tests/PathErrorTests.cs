@@ -1,7 +1,7 @@
 namespace VectLite.Cli.Tests;
 
 /// <summary>
-/// <c>inspect</c>, <c>verify</c> and <c>compact</c> on a path that is not a database: exit code 2, one line on stderr,
+/// <c>inspect</c>, <c>verify</c>, <c>compact</c> and <c>recover</c> on a path that is not a database: exit code 2, one line on stderr,
 /// no stack trace, and nothing created or changed (the engine's writer open would create a database there).
 /// </summary>
 public sealed class PathErrorTests : IDisposable
@@ -16,6 +16,7 @@ public sealed class PathErrorTests : IDisposable
     [InlineData("inspect")]
     [InlineData("verify")]
     [InlineData("compact")]
+    [InlineData("recover")]
     public void A_missing_path_exits_2_and_is_not_created(string command)
     {
         string path = Path.Combine(_root, "missing");
@@ -30,6 +31,7 @@ public sealed class PathErrorTests : IDisposable
     [InlineData("inspect")]
     [InlineData("verify")]
     [InlineData("compact")]
+    [InlineData("recover")]
     public void An_empty_directory_exits_2_and_stays_empty(string command)
     {
         string path = Path.Combine(_root, "empty");
@@ -45,6 +47,7 @@ public sealed class PathErrorTests : IDisposable
     [InlineData("inspect")]
     [InlineData("verify")]
     [InlineData("compact")]
+    [InlineData("recover")]
     public void A_directory_of_other_files_exits_2_and_is_unchanged(string command)
     {
         string path = Path.Combine(_root, "photos");
@@ -62,6 +65,7 @@ public sealed class PathErrorTests : IDisposable
     [InlineData("inspect")]
     [InlineData("verify")]
     [InlineData("compact")]
+    [InlineData("recover")]
     public void A_file_instead_of_a_directory_exits_2_and_is_unchanged(string command)
     {
         string path = Path.Combine(_root, "notes.txt");

@@ -105,7 +105,10 @@ public sealed class VerifyCommandTests : IDisposable
         CliResult run = CliProcess.Run("verify", _db.Path);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains(run.StdoutLines, l => l.StartsWith("  DAMAGED  collections/docs/wal.vlwal", StringComparison.Ordinal));
+        string[] lines = run.StdoutLines;
+        int damaged = Array.FindIndex(lines, l => l.StartsWith("  DAMAGED  collections/docs/wal.vlwal", StringComparison.Ordinal));
+        Assert.True(damaged >= 0, run.ToString());
+        Assert.StartsWith($"           damage at byte {second}: ", lines[damaged + 1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,9 +12,11 @@ namespace VectLite.Verification;
 /// <item>Read the checkpoint manifest, then open every file it lists before reading any. A checkpoint deletes the
 /// previous generation's files only after committing a new manifest, and an open file stays readable after it is
 /// deleted, so once all are open they are one consistent generation.</item>
-/// <item>A listed file that is missing, or a log that fails, may be a checkpoint that committed in between (it
-/// deletes old files and empties the log): if the manifest's generation changed meanwhile, the attempt is discarded
-/// and the collection checked again. Only problems seen with the generation unchanged are reported.</item>
+/// <item>A listed file that is missing, or a log that looks torn or damaged, may be a checkpoint that committed in
+/// between (it deletes the old files and empties the log): if the manifest's generation changed by the end of the
+/// attempt, the attempt is discarded and the collection checked again. Only problems seen with the generation
+/// unchanged are reported. (Opening every file first only makes such retries rare; this check is what makes the
+/// report right.)</item>
 /// </list>
 /// Each retry needs a checkpoint to have committed during the attempt, so the loop ends as soon as the writer pauses.
 /// </remarks>
@@ -72,10 +74,6 @@ internal static class CollectionVerifier
                     var check = new FileCheck(Path.Combine(directory, entry.Name), KindOf(entry.Name, manifest));
                     checks.Add(check);
                     opened.Add((check, Open(check), entry));
-                }
-                if (opened.Exists(o => o.Stream is null) && GenerationChanged(directory, manifest))
-                {
-                    return null;
                 }
                 foreach ((FileCheck check, FileStream? stream, CheckpointFile entry) in opened)
                 {

@@ -1,13 +1,11 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text.Json;
-using VectLite.Records;
 using VectLite.Storage;
 
 namespace VectLite.Verification;
 
 /// <summary>
-/// Checks a checkpoint's records and vectors files (layouts in <see cref="CollectionFiles"/>) from streams the caller
+/// Checks a checkpoint's records and vectors files (layouts in <see cref="Records.CollectionFiles"/>) from streams the caller
 /// opened, in two passes: the whole file's length and CRC32C against the checkpoint manifest, then its structure
 /// (header, and for records every record's frame, checksum and payload), which locates damage the first pass only
 /// detects. Nothing is loaded into a collection: memory stays at one record.
@@ -142,7 +140,7 @@ internal static class DataFileVerifier
             }
             return null;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException or VectLiteException)
+        catch (Exception ex) when (ex is FormatException or VectLiteException)
         {
             return $"does not decode: {ex.Message}";
         }

@@ -1,4 +1,3 @@
-using VectLite.Records;
 using VectLite.Storage;
 
 namespace VectLite.Verification;
@@ -6,8 +5,9 @@ namespace VectLite.Verification;
 /// <summary>
 /// Checks a collection's write-ahead log with <see cref="WalReader"/>, the reader an open replays it with, and
 /// decodes every batch newer than the checkpoint as replay would: a frame that passes its checksum but does not
-/// decode, or holds vectors or a payload replay cannot apply, is damage. A torn tail (what the reader drops at the
-/// end of the log) is a warning: the batch was never acknowledged.
+/// decode (payloads included), or holds vectors that do not fit the schema, is damage; so is damage followed by intact
+/// frames, which the reader raises. A torn tail (a damaged final frame, which an open drops) is a warning: that batch
+/// was never acknowledged.
 /// </summary>
 internal static class LogVerifier
 {
@@ -25,47 +25,41 @@ internal static class LogVerifier
         // Without a checkpoint LSN no batch can be placed: treat every frame as covered by the checkpoint, which
         // still checks each frame's length, checksum and LSN sequence.
         long checkpointLsn = manifest?.Lsn ?? long.MaxValue;
-        var frames = new List<(long Lsn, int Length, string? Problem)>();
+        var problems = new List<(long Lsn, long Offset, string Problem)>();
+        int batches = 0;
         WalReadResult result;
         try
         {
             check.Length = new FileInfo(path).Length;
-            result = WalReader.Read(path, checkpointLsn, (lsn, batch) => frames.Add((lsn, batch.Length, CheckBatch(batch, manifest!.Schema))));
+            result = WalReader.Read(path, checkpointLsn, (lsn, offset, batch) =>
+            {
+                batches++;
+                if (CheckBatch(batch, manifest!.Schema) is { } problem)
+                {
+                    problems.Add((lsn, offset, problem));
+                }
+            }, salvage: false);
         }
         catch (CorruptFileException ex)
         {
+            ReportBatches(problems, check);
             check.Damage(ex);
-            foreach ((long lsn, _, string? problem) in frames)
-            {
-                if (problem is not null)
-                {
-                    check.Damage(-1, $"batch {lsn} passes its checksum but {problem}");
-                }
-            }
             return -1;
         }
-
-        // The frames handed over are the last intact ones, so they end where the intact part of the log ends:
-        // walk back from there to find where each starts.
-        long end = result.ValidLength;
-        var offsets = new long[frames.Count];
-        for (int i = frames.Count - 1; i >= 0; i--)
-        {
-            end -= WalFormat.FrameHeaderSize + frames[i].Length;
-            offsets[i] = end;
-        }
-        for (int i = 0; i < frames.Count; i++)
-        {
-            if (frames[i].Problem is { } problem)
-            {
-                check.Damage(offsets[i], $"batch {frames[i].Lsn} passes its checksum but {problem}");
-            }
-        }
+        ReportBatches(problems, check);
         if (result.TornBytes > 0)
         {
             check.Warning(result.ValidLength, $"a torn tail of {result.TornBytes} bytes ({result.TornReason}); the next open drops it, the batches before it are intact");
         }
-        return manifest is null ? -1 : frames.Count;
+        return manifest is null ? -1 : batches;
+    }
+
+    private static void ReportBatches(List<(long Lsn, long Offset, string Problem)> problems, FileCheck check)
+    {
+        foreach ((long lsn, long offset, string problem) in problems)
+        {
+            check.Damage(offset, $"batch {lsn} passes its checksum but {problem}");
+        }
     }
 
     /// <summary>Decodes a batch and checks what replay would apply; returns the problem or null.</summary>
@@ -80,23 +74,23 @@ internal static class LogVerifier
         {
             return $"does not decode: {ex.Message}";
         }
-        // Payloads were parsed by Decode exactly as replay parses them; what is left is the shape replay relies on.
+        // Payloads were parsed by the decoder, as replay parses them; what is left is the fit to the schema.
         for (int i = 0; i < operations.Count; i++)
         {
-            WalOperation op = operations[i];
-            if (op.Type == WalOperationType.Upsert)
+            if (operations[i].Type != WalOperationType.Upsert)
             {
-                float[][] vectors = op.Record!.Vectors;
-                if (vectors.Length != schema.Vectors.Count)
+                continue;
+            }
+            float[][] vectors = operations[i].Record!.Vectors;
+            if (vectors.Length != schema.Vectors.Count)
+            {
+                return $"operation {i} carries {vectors.Length} vectors, the schema has {schema.Vectors.Count}";
+            }
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                if (vectors[v].Length != schema.Vectors[v].Dimension)
                 {
-                    return $"operation {i} carries {vectors.Length} vectors, the schema has {schema.Vectors.Count}";
-                }
-                for (int v = 0; v < vectors.Length; v++)
-                {
-                    if (vectors[v].Length != schema.Vectors[v].Dimension)
-                    {
-                        return $"operation {i} has a vector '{schema.Vectors[v].Name}' of dimension {vectors[v].Length}, the schema says {schema.Vectors[v].Dimension}";
-                    }
+                    return $"operation {i} has a vector '{schema.Vectors[v].Name}' of dimension {vectors[v].Length}, the schema says {schema.Vectors[v].Dimension}";
                 }
             }
         }
