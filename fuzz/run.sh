@@ -39,6 +39,8 @@ INPUT=$FUZZ_DIR/corpus/$TARGET
 [[ -d $OUT/$TARGET/default/queue ]] && INPUT=-
 
 # The harness builds its workspace under VECTLITE_FUZZ_WORKDIR (default /dev/shm): one small database per process.
+# .NET starts slowly on a loaded machine under nice 19: give the fork server a minute to come up.
+export AFL_FORKSRV_INIT_TMOUT=60000
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1
 # A length field that makes the engine allocate gigabytes fails with OutOfMemoryException (a crash) at 1 GB.
 export DOTNET_GCHeapHardLimit=0x40000000

@@ -78,8 +78,12 @@ internal sealed class FilterTarget : IFuzzTarget
     /// <summary>Opens the workspace read-only once per process and takes every record's payload by a full scroll.</summary>
     private static Opened Open()
     {
-        // Kept open for the life of the process: the fuzzer reuses it for every input.
-        var db = Database.Open(FuzzWorkspace.Shared.DatabasePath, new DatabaseOptions { ReadOnly = true });
+        // Other targets run in the same process (the replay test) leave their input in the workspace: start from the
+        // engine's files. Kept open for the life of the process (the collections live in memory from here on).
+        FuzzWorkspace workspace = FuzzWorkspace.Shared;
+        workspace.Restore(FuzzWorkspace.Docs);
+        workspace.Restore(FuzzWorkspace.Meta);
+        var db = Database.Open(workspace.DatabasePath, new DatabaseOptions { ReadOnly = true });
         Collection meta = db.GetCollection(FuzzWorkspace.Meta);
         Collection docs = db.GetCollection(FuzzWorkspace.Docs);
         return new Opened(meta, docs, Payloads(meta), Payloads(docs));

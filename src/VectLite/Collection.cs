@@ -193,9 +193,18 @@ public sealed partial class Collection
                     // The frame's checksum matched, so this is not a torn write: refuse rather than guess.
                     throw new CorruptFileException(walPath, offset, $"batch {lsn} passed its checksum but does not decode ({ex.Message}). Nothing was truncated; `vectlite recover` (Database.Recover) keeps the batches before it", ex);
                 }
-                foreach (WalOperation op in operations)
+                try
                 {
-                    state.Apply(op, lsn);
+                    foreach (WalOperation op in operations)
+                    {
+                        state.Apply(op, lsn);
+                    }
+                }
+                catch (VectLiteException ex) when (ex is not CorruptFileException)
+                {
+                    // The writer checks every operation against the state before logging it (an index of another kind
+                    // on the same field, say), so a logged one the state refuses was not written by it: damage.
+                    throw new CorruptFileException(walPath, offset, $"batch {lsn} passed its checksum but cannot be applied ({ex.Message}). Nothing was truncated; `vectlite recover` (Database.Recover) keeps the batches before it", ex);
                 }
                 state.Publish(lsn);
                 replayed++;

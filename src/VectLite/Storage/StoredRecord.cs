@@ -62,7 +62,7 @@ internal sealed class StoredRecord
     public static (RecordId Id, string Namespace, long ExpiresAtTicks, byte[]? Payload) ReadKeyAndPayload(ref BinaryCursor cursor)
     {
         (RecordId id, string ns) = ReadKey(ref cursor);
-        long expires = cursor.ReadInt64();
+        long expires = ReadExpiry(ref cursor);
         int payloadLength = cursor.ReadInt32();
         byte[]? payload = payloadLength < 0 ? null : cursor.ReadBytes(payloadLength).ToArray();
         return (id, ns, expires, payload);
@@ -90,9 +90,38 @@ internal sealed class StoredRecord
         RecordId id = kind switch
         {
             0 => new RecordId(cursor.ReadUInt64()),
-            1 => new RecordId(cursor.ReadShortString()),
+            1 => ReadStringId(ref cursor),
             _ => throw new FormatException($"unknown id kind {kind}"),
         };
         return (id, cursor.ReadShortString());
+    }
+
+    /// <summary>
+    /// Reads an expiry: 0 for none, else UTC ticks a <see cref="DateTime"/> can hold. The writer never stores anything
+    /// else, so another value is damage, refused here rather than thrown untyped when the record is read.
+    /// </summary>
+    /// <exception cref="FormatException">The value is negative or past <see cref="DateTime.MaxValue"/>.</exception>
+    public static long ReadExpiry(ref BinaryCursor cursor)
+    {
+        long ticks = cursor.ReadInt64();
+        if (ticks < 0 || ticks > DateTime.MaxValue.Ticks)
+        {
+            throw new FormatException($"expiry {ticks} is neither 0 (none) nor UTC ticks up to {DateTime.MaxValue.Ticks}");
+        }
+        return ticks;
+    }
+
+    /// <summary>Reads a string id, refusing one the writer would have refused (empty, too long, not valid text).</summary>
+    private static RecordId ReadStringId(ref BinaryCursor cursor)
+    {
+        string value = cursor.ReadShortString();
+        try
+        {
+            return new RecordId(value);
+        }
+        catch (InvalidRecordException ex)
+        {
+            throw new FormatException($"the stored record id is not one the writer accepts: {ex.Message}", ex);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using VectLite.Filtering;
+
 namespace VectLite.Storage;
 
 /// <summary>
@@ -97,12 +99,17 @@ internal static class WalBatchCodec
                 case WalOperationType.SetExpiry:
                 {
                     var (id, ns) = StoredRecord.ReadKey(ref cursor);
-                    operations.Add(WalOperation.SetExpiry(id, ns, cursor.ReadInt64()));
+                    operations.Add(WalOperation.SetExpiry(id, ns, StoredRecord.ReadExpiry(ref cursor)));
                     break;
                 }
                 case WalOperationType.CreatePayloadIndex:
                 {
                     string field = cursor.ReadShortString();
+                    if (!PayloadPath.TryCreate(field, out _, out string? pathError))
+                    {
+                        // The writer validates the path before logging, so this is damage (replaying it would throw SchemaException).
+                        throw new FormatException($"payload index field '{field}' is not a valid path: {pathError}");
+                    }
                     byte kind = cursor.ReadByte();
                     if (!Enum.IsDefined((PayloadIndexKind)kind))
                     {
