@@ -34,7 +34,8 @@ internal sealed record WalDamage(long Offset, string Problem, long IntactOffset,
 /// naming the offset, and nothing is cut; <see cref="WalSalvage"/> is the explicit way out.</item>
 /// </list>
 /// A frame that passes its checksum but breaks the LSN sequence was written whole, so it is never a torn tail: it is
-/// corruption too.
+/// corruption too. One gap is allowed: among the frames at or below the checkpoint's LSN, which replay skips (the
+/// checkpoint holds them), the next frame may jump to the checkpoint's LSN + 1.
 /// </remarks>
 internal static class WalReader
 {
@@ -105,7 +106,7 @@ internal static class WalReader
                         {
                             tear = "frame checksum mismatch";
                         }
-                        else if (expectedLsn >= 0 && lsn != expectedLsn)
+                        else if (expectedLsn >= 0 && lsn != expectedLsn && !(expectedLsn <= checkpointLsn && lsn == checkpointLsn + 1))
                         {
                             breach = $"an intact frame carries LSN {lsn} where {expectedLsn} was expected";
                         }
