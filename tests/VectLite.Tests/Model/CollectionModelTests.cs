@@ -9,7 +9,8 @@ namespace VectLite.Tests.Model;
 /// </summary>
 /// <remarks>
 /// The default run is 100 sequences from a fixed seed (about 20 s), so CI is repeatable. For a long run set
-/// VECTLITE_PROPERTY_ITERATIONS (a fresh random seed each run unless VECTLITE_PROPERTY_SEED is set too); to replay a
+/// VECTLITE_PROPERTY_ITERATIONS, or VECTLITE_PROPERTY_SECONDS to run for a time instead (either way a fresh random
+/// seed each run unless VECTLITE_PROPERTY_SEED is set too); to replay a
 /// failure, set VECTLITE_PROPERTY_SEED to the seed it printed. See docs/testing.md.
 /// </remarks>
 public sealed class CollectionModelTests
@@ -22,7 +23,10 @@ public sealed class CollectionModelTests
     {
         string? iterationsText = Environment.GetEnvironmentVariable("VECTLITE_PROPERTY_ITERATIONS");
         long iterations = long.TryParse(iterationsText, out long n) ? n : DefaultIterations;
-        string? seed = Environment.GetEnvironmentVariable("VECTLITE_PROPERTY_SEED") ?? (iterationsText is null ? DefaultSeed : null);
-        ModelGenerators.Sequence.Sample(ModelRunner.Run, iter: iterations, threads: 1, seed: seed, print: ModelOperation.Print);
+        string? secondsText = Environment.GetEnvironmentVariable("VECTLITE_PROPERTY_SECONDS");
+        int seconds = int.TryParse(secondsText, out int s) ? s : -1;
+        bool longRun = iterationsText is not null || secondsText is not null;
+        string? seed = Environment.GetEnvironmentVariable("VECTLITE_PROPERTY_SEED") ?? (longRun ? null : DefaultSeed);
+        ModelGenerators.Sequence.Sample(ModelRunner.Run, iter: iterations, time: seconds, threads: 1, seed: seed, print: ModelOperation.Print);
     }
 }
