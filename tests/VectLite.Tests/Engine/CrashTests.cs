@@ -28,10 +28,11 @@ public sealed class CrashTests : IDisposable
             Cycles = cycles,
             Seed = 20261130,
             CheckpointKillShare = 0.5,
+            MinimumKillsDuringCheckpoint = 1, // a busy machine can make an aimed kill miss; then aim again
         });
 
         Assert.True(report.Failures.Count == 0, string.Join(Environment.NewLine, report.Failures));
-        Assert.Equal(cycles, report.Cycles);
+        Assert.True(report.Cycles >= cycles, $"only {report.Cycles} of {cycles} cycles ran");
         // Every child died of the kill, not on its own (the runner checks it was alive and ended by SIGKILL).
         Assert.Equal(0, report.SpontaneousExits);
         Assert.True(report.AcknowledgedOperations >= cycles, $"only {report.AcknowledgedOperations} operations were acknowledged: too little to test anything");
