@@ -1,4 +1,5 @@
 using CsCheck;
+using Xunit.Abstractions;
 
 namespace VectLite.Tests.Model;
 
@@ -13,7 +14,7 @@ namespace VectLite.Tests.Model;
 /// seed each run unless VECTLITE_PROPERTY_SEED is set too); to replay a
 /// failure, set VECTLITE_PROPERTY_SEED to the seed it printed. See docs/testing.md.
 /// </remarks>
-public sealed class CollectionModelTests
+public sealed class CollectionModelTests(ITestOutputHelper output)
 {
     private const long DefaultIterations = 100;
     private const string DefaultSeed = "aNiScKcUVfi1";
@@ -27,7 +28,7 @@ public sealed class CollectionModelTests
         int seconds = int.TryParse(secondsText, out int s) ? s : -1;
         bool longRun = iterationsText is not null || secondsText is not null;
         string? seed = Environment.GetEnvironmentVariable("VECTLITE_PROPERTY_SEED") ?? (longRun ? null : DefaultSeed);
-        ModelGenerators.Sequence.Sample(ModelRunner.Run, iter: iterations, time: seconds, threads: 1, seed: seed, print: ModelOperation.Print);
+        ModelGenerators.Sequence.Sample(ModelRunner.Run, iter: iterations, time: seconds, writeLine: output.WriteLine, threads: 1, seed: seed, print: ModelOperation.Print);
     }
 
     // Regression tests: shrunk sequences, pasted as CsCheck printed them (then trimmed by hand to what still fails).
