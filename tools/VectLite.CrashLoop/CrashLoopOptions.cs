@@ -24,6 +24,12 @@ public sealed record CrashLoopOptions
     /// <summary>How long a child may take to start or to reach a checkpoint before the cycle fails (a hung child is a finding too).</summary>
     public TimeSpan ChildTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// After <see cref="Cycles"/>, keeps running cycles aimed at checkpoints until this many kills landed inside one
+    /// (at most three times <see cref="Cycles"/> extra), so a short run on a busy machine still proves the point.
+    /// </summary>
+    public int MinimumKillsDuringCheckpoint { get; init; }
+
     /// <summary>Stops the loop after this much wall time even if fewer cycles ran (the report says how many did); null for no limit.</summary>
     public TimeSpan? TimeLimit { get; init; }
 

@@ -24,7 +24,10 @@ public static class CrashLoopRunner
 {
     private const int SigKillExitCode = 128 + 9;
 
-    /// <summary>Runs <see cref="CrashLoopOptions.Cycles"/> cycles and reports what happened. Stops early at the first mismatch.</summary>
+    /// <summary>
+    /// Runs <see cref="CrashLoopOptions.Cycles"/> cycles (and more if <see cref="CrashLoopOptions.MinimumKillsDuringCheckpoint"/>
+    /// asks) and reports what happened. Stops early at the first mismatch or at the time limit.
+    /// </summary>
     public static CrashLoopReport Run(CrashLoopOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -36,11 +39,16 @@ public static class CrashLoopRunner
         int cycles = 0, checkpointAttempts = 0, checkpointKills = 0, inFlightApplied = 0, inFlightAbsent = 0, spontaneous = 0;
         long acknowledged = 0;
         var clock = Stopwatch.StartNew();
-        for (int cycle = 1; cycle <= options.Cycles && failures.Count == 0 && !(clock.Elapsed > options.TimeLimit); cycle++)
+        for (int cycle = 1; failures.Count == 0 && !(clock.Elapsed > options.TimeLimit); cycle++)
         {
+            bool extra = cycle > options.Cycles;
+            if (extra && (checkpointKills >= options.MinimumKillsDuringCheckpoint || cycle > options.Cycles * 4))
+            {
+                break;
+            }
             cycles = cycle;
             string journalPath = Path.Combine(options.WorkDirectory, string.Create(CultureInfo.InvariantCulture, $"journal-{cycle:D6}.log"));
-            bool aimAtCheckpoint = random.NextDouble() < options.CheckpointKillShare;
+            bool aimAtCheckpoint = random.NextDouble() < options.CheckpointKillShare || extra;
             checkpointAttempts += aimAtCheckpoint ? 1 : 0;
             ChildOutcome outcome = RunChild(options, databasePath, journalPath, cycle, aimAtCheckpoint, random);
             if (outcome.Problem is not null)
