@@ -49,7 +49,12 @@ internal static class WalSalvage
         }
 
         long length = new FileInfo(walPath).Length;
-        string backup = walPath + BackupInfix + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        string stamp = walPath + BackupInfix + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        string backup = stamp;
+        for (int n = 2; File.Exists(backup); n++)
+        {
+            backup = $"{stamp}-{n}"; // never overwrite an earlier set-aside log
+        }
         CopyDurably(storage, walPath, backup);
         storage.SyncDirectory(Path.GetDirectoryName(walPath)!);
         using (IStorageFile live = storage.OpenForWrite(walPath))
@@ -69,16 +74,31 @@ internal static class WalSalvage
             throw new StorageException(VectLiteErrorCode.StorageFailure, destination, "set the damaged log aside as", new IOException("the file exists already"));
         }
         using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
-        using IStorageFile copy = storage.Create(destination);
-        byte[] buffer = new byte[1 << 20];
-        long offset = 0;
-        int read;
-        while ((read = input.Read(buffer)) > 0)
+        try
         {
-            copy.Write(buffer.AsSpan(0, read), offset);
-            offset += read;
+            using IStorageFile copy = storage.Create(destination);
+            byte[] buffer = new byte[1 << 20];
+            long offset = 0;
+            int read;
+            while ((read = input.Read(buffer)) > 0)
+            {
+                copy.Write(buffer.AsSpan(0, read), offset);
+                offset += read;
+            }
+            copy.Sync();
         }
-        copy.Sync();
+        catch (StorageException)
+        {
+            // A partial copy would pass for a set-aside log: remove it (best effort; the live log is untouched).
+            try
+            {
+                storage.Delete(destination);
+            }
+            catch (StorageException)
+            {
+            }
+            throw;
+        }
     }
 
     /// <summary>Ends a salvaging read at a frame whose checksum is right but whose content is not a batch.</summary>
