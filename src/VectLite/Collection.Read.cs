@@ -287,12 +287,23 @@ public sealed partial class Collection
         return Base64Url.EncodeToString(buffer.WrittenSpan);
     }
 
+    /// <summary>The longest cursor <see cref="EncodeCursor"/> can make: a 1,024-byte id and a 256-character namespace.</summary>
+    private const int MaxCursorLength = 4096;
+
     private static (string, RecordId) DecodeCursor(string cursor)
     {
+        if (cursor.Length > MaxCursorLength)
+        {
+            throw new ArgumentException($"A scroll cursor of {cursor.Length} characters is not one Scroll returned (they have at most {MaxCursorLength}).", nameof(cursor));
+        }
         try
         {
             var reader = new BinaryCursor(Base64Url.DecodeFromChars(cursor));
             var (id, ns) = StoredRecord.ReadKey(ref reader);
+            if (reader.Remaining != 0)
+            {
+                throw new FormatException($"{reader.Remaining} bytes follow the key");
+            }
             return (ns, id);
         }
         catch (Exception ex) when (ex is FormatException or InvalidRecordException)

@@ -21,12 +21,21 @@ public sealed partial class Collection
     /// <exception cref="DimensionMismatchException">The query's length differs from the vector's dimension.</exception>
     /// <exception cref="InvalidVectorException">The query holds NaN or infinity, or is all zeros under cosine.</exception>
     /// <exception cref="SchemaException">The collection has no vectors, or several and <see cref="SearchOptions.VectorName"/> is not set or unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">TopK below 1, a negative Offset, TopK + Offset or Ef outside 1..<see cref="MaxSearchResults"/>, or a NaN ScoreThreshold.</exception>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null)
     {
         options ??= new SearchOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Offset);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.TopK + (long)options.Offset, MaxSearchResults, nameof(options));
+        if (options.Ef is { } requestedEf && (requestedEf < 1 || requestedEf > MaxSearchResults))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), requestedEf, $"SearchOptions.Ef must be between 1 and {MaxSearchResults}.");
+        }
+        if (options.ScoreThreshold is { } requestedThreshold && float.IsNaN(requestedThreshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), requestedThreshold, "SearchOptions.ScoreThreshold is NaN, which no score passes or fails; use null for no threshold.");
+        }
 
         CollectionState state = AcquireState();
         float[] buffer = ArrayPool<float>.Shared.Rent(query.Length);

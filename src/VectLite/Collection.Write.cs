@@ -101,7 +101,10 @@ public sealed partial class Collection
             finally
             {
                 state.IndexingEnabled = true;
-                state.Publish(_lsn); // builds or extends the graphs once, in parallel
+                if (_fault is null)
+                {
+                    state.Publish(_lsn); // builds or extends the graphs once, in parallel
+                }
             }
             return written;
         }
@@ -194,7 +197,7 @@ public sealed partial class Collection
             JsonElement current = state.Row(row).Payload;
             JsonObject merged = current.ValueKind == JsonValueKind.Object ? JsonObject.Create(current)!.DeepClone().AsObject() : [];
             JsonMergePatch.Apply(merged, patch);
-            Commit([WalOperation.SetPayload(id, ns, SerializePayload(merged))]);
+            Commit([WalOperation.SetPayload(id, ns, PayloadJson.Encode(merged, $"record {id}"))]);
             return true;
         }
     }
@@ -205,7 +208,7 @@ public sealed partial class Collection
     public bool SetTimeToLive(RecordId id, TimeSpan timeToLive, string? @namespace = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
-        return SetExpiry(id, DateTimeOffset.UtcNow + timeToLive, @namespace);
+        return SetExpiry(id, new DateTimeOffset(ExpiryTicks(DateTimeOffset.UtcNow, timeToLive), TimeSpan.Zero), @namespace);
     }
 
     /// <summary>Sets when the record expires; null clears the expiry.</summary>
@@ -285,20 +288,40 @@ public sealed partial class Collection
     }
 
     /// <summary>Logs a validated batch, applies it and publishes it. The writer lock is held.</summary>
+    /// <remarks>
+    /// Everything that can reject the batch runs before the append: validation, encoding, the size limit. An append that
+    /// fails leaves the log as it was (the storage layer cuts a partial frame away) and the LSN unused. Once the batch is
+    /// in the log it is acknowledged there, so its LSN is taken at once; if applying it in memory still fails (running
+    /// out of memory, a defect), this handle no longer matches the log: it faults and refuses further writes, and a
+    /// reopen replays the batch whole.
+    /// </remarks>
     private void Commit(List<WalOperation> operations)
     {
         long lsn = _lsn + 1;
         WalBatchCodec.Encode(operations, _batchBuffer);
         _wal!.Append(lsn, _batchBuffer.WrittenSpan, _database.SyncMode);
-        CollectionState state = _state;
-        foreach (WalOperation op in operations)
-        {
-            state.Apply(op, lsn);
-        }
-        state.Publish(lsn);
         _lsn = lsn;
         _walBatches++;
+        try
+        {
+            BatchLoggedForTests?.Invoke(lsn);
+            CollectionState state = _state;
+            foreach (WalOperation op in operations)
+            {
+                state.Apply(op, lsn);
+            }
+            state.Publish(lsn);
+        }
+        catch (Exception ex)
+        {
+            _fault = ex;
+            Log.CollectionFaulted(_database.Logger, Name, lsn, ex);
+            throw new CollectionFaultedException(Name, ex);
+        }
     }
+
+    /// <summary>Test hook: runs after a batch is logged and before it is applied, to simulate a failure there.</summary>
+    internal Action<long>? BatchLoggedForTests { get; set; }
 
     /// <summary>The row an update applies to: live and not expired (an expired record is gone as far as callers can tell).</summary>
     private static int FindRowForUpdate(CollectionState state, RecordId id, string ns)
@@ -323,7 +346,7 @@ public sealed partial class Collection
             {
                 throw new InvalidRecordException($"Record {record.Id} has a TimeToLive of {ttl}; it must be positive.");
             }
-            expires = (now + ttl).UtcTicks;
+            expires = ExpiryTicks(now, ttl);
         }
         else if (record.ExpiresAt is { } at)
         {
@@ -365,7 +388,7 @@ public sealed partial class Collection
             }
         }
 
-        return new StoredRecord(record.Id, ns, expires, record.Payload is null ? null : SerializePayload(record.Payload), vectors);
+        return new StoredRecord(record.Id, ns, expires, record.Payload is null ? null : PayloadJson.Encode(record.Payload, $"record {record.Id}"), vectors);
     }
 
     /// <summary>Checks dimension and finiteness, and normalises for cosine; returns a copy the caller may keep.</summary>
@@ -375,6 +398,13 @@ public sealed partial class Collection
         ValidateVector(spec, copy);
         return copy;
     }
+
+    /// <summary>
+    /// The largest squared Euclidean norm a vector may have under L2, dot and L1: with two such vectors the squared
+    /// distance is at most 4 x this = float.MaxValue / 2, so no score overflows to infinity. Cosine vectors are
+    /// normalised and need no bound.
+    /// </summary>
+    internal const float MaxSquaredNorm = float.MaxValue / 8;
 
     /// <summary>Validates <paramref name="vector"/> in place for <paramref name="spec"/>, normalising it for cosine.</summary>
     internal static void ValidateVector(VectorSpec spec, Span<float> vector)
@@ -392,28 +422,26 @@ public sealed partial class Collection
             }
             throw new InvalidVectorException(spec.Name, $"has a non-finite component ({vector[at]}) at index {at}");
         }
-        if (spec.Metric == Metric.Cosine && !VectorKernels.TryNormalize(vector))
+        if (spec.Metric == Metric.Cosine)
         {
-            throw new InvalidVectorException(spec.Name, "is all zeros, which has no direction under the cosine metric");
+            if (!VectorKernels.TryNormalize(vector))
+            {
+                throw new InvalidVectorException(spec.Name, "is all zeros, which has no direction under the cosine metric");
+            }
+        }
+        else if (!(VectorKernels.SumOfSquares(vector) <= MaxSquaredNorm))
+        {
+            throw new InvalidVectorException(spec.Name,
+                $"has a Euclidean norm above {MathF.Sqrt(MaxSquaredNorm):G3}, where {spec.Metric} distances and scores overflow single precision");
         }
     }
 
-    private static byte[] SerializePayload(JsonObject payload)
-    {
-        try
-        {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
-            {
-                payload.WriteTo(writer);
-            }
-            return stream.ToArray();
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or JsonException)
-        {
-            throw new InvalidRecordException($"The payload cannot be stored as JSON: {ex.Message}");
-        }
-    }
+    /// <summary>
+    /// <paramref name="now"/> + <paramref name="ttl"/> in UTC ticks, clamped to the last representable instant: a
+    /// time to live too long for the calendar (<see cref="TimeSpan.MaxValue"/>) means "effectively never".
+    /// </summary>
+    internal static long ExpiryTicks(DateTimeOffset now, TimeSpan ttl) =>
+        ttl.Ticks >= DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks ? DateTimeOffset.MaxValue.UtcTicks : now.UtcTicks + ttl.Ticks;
 
     internal static string NormalizeNamespace(string? @namespace)
     {
@@ -424,6 +452,10 @@ public sealed partial class Collection
         if (@namespace.Length > MaxNamespaceLength)
         {
             throw new InvalidNameException("namespace", @namespace[..32] + "...", $"it has {@namespace.Length} characters, more than the limit of {MaxNamespaceLength}");
+        }
+        if (UnicodeText.Problem(@namespace) is { } problem)
+        {
+            throw new InvalidNameException("namespace", @namespace, problem);
         }
         return @namespace;
     }

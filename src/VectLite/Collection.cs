@@ -14,7 +14,7 @@ namespace VectLite;
 /// </remarks>
 public sealed partial class Collection
 {
-    private const string WalFileName = "wal.vlwal";
+    internal const string WalFileName = "wal.vlwal";
 
     private readonly Database _database;
     private readonly Lock _writeLock = new();
@@ -26,6 +26,7 @@ public sealed partial class Collection
     private long _walBatches;
     private readonly long _tornBytes;
     private readonly string? _tornReason;
+    private volatile Exception? _fault;
     private volatile bool _closed;
     private volatile bool _dropped;
 
@@ -87,22 +88,44 @@ public sealed partial class Collection
     }
 
     /// <summary>Loads the checkpoint, replays the log, and (for a writer) opens the log for appending.</summary>
+    /// <remarks>
+    /// A writer holds the lock, so nothing changes under it. A read-only open may race a writer in another process that
+    /// checkpoints (new files, a new manifest, an emptied log, the old files deleted): it opens every file of the
+    /// generation it read before reading any, and after replaying the log checks that no checkpoint newer than what it
+    /// replayed replaced the manifest meanwhile. When one did, it reads again, as often as it takes: each retry means
+    /// the writer made progress, and no retry limit exists for load to exhaust.
+    /// </remarks>
     internal static Collection Open(Database database, string name, string directory, bool readOnly)
     {
-        for (int attempt = 0; ; attempt++)
+        if (!readOnly)
         {
-            long generation = readOnly ? TryReadGeneration(directory) : -1;
+            return OpenOnce(database, name, directory, readOnly: false)!;
+        }
+        var spin = new SpinWait();
+        while (true)
+        {
+            long generation = TryReadGeneration(directory);
             try
             {
-                return OpenOnce(database, name, directory, readOnly);
+                if (OpenOnce(database, name, directory, readOnly: true) is { } collection)
+                {
+                    return collection;
+                }
             }
-            catch (CorruptFileException) when (readOnly && attempt < 3 && TryReadGeneration(directory) != generation)
+            catch (CorruptFileException) when (TryReadGeneration(directory) != generation)
             {
-                // A writer in another process checkpointed while we read, and removed the files we were reading.
-                // Its new checkpoint is complete: read again.
+                // The writer replaced the generation while we read it (a log it emptied and refilled can look damaged
+                // to a reader that was halfway through it). The new checkpoint is complete: read it.
             }
+            spin.SpinOnce(sleep1Threshold: 8);
         }
     }
+
+    /// <summary>
+    /// Test hook: runs in each read-only open attempt after the generation's files are opened and before they are read,
+    /// with the collection's directory, so a test can make a writer checkpoint at exactly that moment.
+    /// </summary>
+    internal static Action<string>? ReadOnlyAttemptForTests { get; set; }
 
     private static long TryReadGeneration(string directory)
     {
@@ -116,15 +139,30 @@ public sealed partial class Collection
         }
     }
 
-    private static Collection OpenOnce(Database database, string name, string directory, bool readOnly)
+    /// <summary>One attempt; null (read-only only) when a concurrent checkpoint made what was read stale: try again.</summary>
+    private static Collection? OpenOnce(Database database, string name, string directory, bool readOnly)
     {
         CheckpointManifest manifest = CheckpointManifest.Read(directory);
+        string? missing = null;
+        using OpenCheckpoint? opened = readOnly ? OpenCheckpoint.TryOpen(directory, manifest, out missing) : null;
+        if (readOnly)
+        {
+            ReadOnlyAttemptForTests?.Invoke(directory);
+        }
+        if (readOnly && opened is null)
+        {
+            if (CheckpointManifest.Read(directory).Generation != manifest.Generation)
+            {
+                return null; // replaced between reading the manifest and opening its files
+            }
+            throw new CorruptFileException(missing!, -1, "the file the checkpoint manifest lists is missing");
+        }
         // Indexing waits until the log is replayed: then the graphs are extended (or built) once, in parallel.
         var state = new CollectionState(manifest.Schema, manifest.PayloadIndexes, manifest.Lsn) { IndexingEnabled = false };
         try
         {
-            CollectionFiles.Load(directory, manifest, state);
-            CollectionFiles.LoadGraphs(directory, manifest, state, database.Logger, name);
+            CollectionFiles.Load(directory, manifest, state, opened);
+            CollectionFiles.LoadGraphs(directory, manifest, state, database.Logger, name, opened);
             state.Publish(manifest.Lsn);
 
             string walPath = Path.Combine(directory, WalFileName);
@@ -133,7 +171,7 @@ public sealed partial class Collection
                 throw new CorruptFileException(walPath, -1, "the collection's write-ahead log is missing");
             }
             long replayed = 0;
-            WalReadResult result = WalReader.Read(walPath, manifest.Lsn, (lsn, batch) =>
+            WalReadResult result = WalReader.Read(walPath, manifest.Lsn, (lsn, offset, batch) =>
             {
                 List<WalOperation> operations;
                 try
@@ -143,7 +181,7 @@ public sealed partial class Collection
                 catch (FormatException ex)
                 {
                     // The frame's checksum matched, so this is not a torn write: refuse rather than guess.
-                    throw new CorruptFileException(walPath, -1, $"batch {lsn} passed its checksum but does not decode: {ex.Message}", ex);
+                    throw new CorruptFileException(walPath, offset, $"batch {lsn} passed its checksum but does not decode ({ex.Message}). Nothing was truncated; `vectlite recover` (Database.Recover) keeps the batches before it", ex);
                 }
                 foreach (WalOperation op in operations)
                 {
@@ -151,15 +189,18 @@ public sealed partial class Collection
                 }
                 state.Publish(lsn);
                 replayed++;
-            });
+            }, salvage: false);
+
+            if (readOnly && CheckpointManifest.Read(directory) is { } now && now.Generation != manifest.Generation && now.Lsn > result.LastLsn)
+            {
+                // A checkpoint newer than everything replayed replaced the manifest and emptied the log under us:
+                // what was read is a consistent but older state, not the one at the open. Read again.
+                state.Release();
+                return null;
+            }
 
             state.IndexingEnabled = true;
             state.Publish(result.LastLsn);
-
-            if (readOnly && CheckpointManifest.Read(directory).Generation != manifest.Generation)
-            {
-                throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1, "a checkpoint replaced the files while they were read");
-            }
 
             if (result.TornBytes > 0)
             {
@@ -229,6 +270,10 @@ public sealed partial class Collection
         if (IsReadOnly)
         {
             throw new ReadOnlyDatabaseException(operation);
+        }
+        if (_fault is { } fault)
+        {
+            throw new CollectionFaultedException(Name, fault);
         }
     }
 

@@ -129,6 +129,44 @@ public sealed class Database : IDisposable
         }
     }
 
+    /// <summary>
+    /// Salvages a database whose write-ahead log is damaged (a <see cref="CorruptFileException"/> on opening a collection
+    /// that names its <c>wal.vlwal</c>): each damaged log is copied aside whole, then cut back to the intact batches
+    /// before the damage, so the collection opens again with every batch acknowledged before that point.
+    /// </summary>
+    /// <remarks>
+    /// Takes the writer lock for its duration. Collections whose logs are intact are left untouched. Batches after the
+    /// damage are not replayed (they may depend on the lost one) but stay in the copy (<see cref="CollectionRecovery.BackupPath"/>).
+    /// Damaged checkpoint files are not repaired here: they are reported by opening or verifying, and restored from a backup.
+    /// </remarks>
+    /// <exception cref="DirectoryNotFoundException">No database at <paramref name="path"/>.</exception>
+    /// <exception cref="CorruptFileException">The database manifest or a collection's checkpoint manifest is damaged.</exception>
+    /// <exception cref="DatabaseLockedException">Another process has the database open for writing.</exception>
+    public static RecoveryReport Recover(string path, DatabaseOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(System.IO.Path.Combine(full, ManifestFileName)))
+        {
+            throw new DirectoryNotFoundException($"No VectLite database at '{full}': it has no {ManifestFileName} manifest.");
+        }
+        options ??= new DatabaseOptions();
+        using Database db = Open(full, new DatabaseOptions { LockTimeout = options.LockTimeout, Logger = options.Logger });
+        var results = new List<CollectionRecovery>();
+        foreach (string name in db.ListCollections())
+        {
+            string directory = db.CollectionPath(name);
+            long checkpointLsn = CheckpointManifest.Read(directory).Lsn;
+            CollectionRecovery outcome = WalSalvage.Salvage(name, System.IO.Path.Combine(directory, Collection.WalFileName), checkpointLsn);
+            if (outcome.Repaired)
+            {
+                Log.LogSalvaged(db.Logger, name, outcome.KeptBatches, outcome.BytesSetAside, outcome.DamageOffset, outcome.Problem!, outcome.BackupPath!);
+            }
+            results.Add(outcome);
+        }
+        return new RecoveryReport(results);
+    }
+
     /// <summary>Creates a collection.</summary>
     /// <exception cref="InvalidNameException">The name breaks the naming rules (1-64 of letters, digits, '_', '-', '.').</exception>
     /// <exception cref="CollectionExistsException">A collection with that name exists.</exception>

@@ -16,4 +16,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Information,
         Message = "Collection '{Collection}': checkpoint {Generation} written ({Records} records, {Rebuilt} graphs rebuilt, {Remapped} kept) in {Milliseconds} ms.")]
     public static partial void Checkpointed(ILogger logger, string collection, long generation, int records, int rebuilt, int remapped, long milliseconds);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error,
+        Message = "Collection '{Collection}': batch {Lsn} is in the log but could not be applied in memory; the handle refuses writes until the database is reopened.")]
+    public static partial void CollectionFaulted(ILogger logger, string collection, long lsn, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
+        Message = "Collection '{Collection}': recovered a damaged write-ahead log: kept {KeptBatches} batches, set aside {DroppedBytes} bytes from byte {Offset} ({Reason}); the original log is at {BackupPath}.")]
+    public static partial void LogSalvaged(ILogger logger, string collection, int keptBatches, long droppedBytes, long offset, string reason, string backupPath);
 }

@@ -36,5 +36,30 @@ internal static class Names
         {
             throw new InvalidNameException(kind, name, "'..' is not allowed");
         }
+        if (name[^1] == '.')
+        {
+            throw new InvalidNameException(kind, name, "it must not end with '.' (Windows drops a trailing dot from directory names)");
+        }
+        if (IsReservedDeviceName(name))
+        {
+            throw new InvalidNameException(kind, name, "it is a device name Windows reserves (CON, PRN, AUX, NUL, COM1-9, LPT1-9), with or without an extension");
+        }
+    }
+
+    /// <summary>
+    /// True for the names Windows maps to devices whatever the extension ("con", "NUL.db", "com1"): a directory by that
+    /// name cannot be created there, so a database made on Linux could not be copied to Windows.
+    /// </summary>
+    private static bool IsReservedDeviceName(string name)
+    {
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        ReadOnlySpan<char> stem = dot < 0 ? name : name.AsSpan(0, dot);
+        if (stem.Length == 3)
+        {
+            return stem.Equals("CON", StringComparison.OrdinalIgnoreCase) || stem.Equals("PRN", StringComparison.OrdinalIgnoreCase)
+                || stem.Equals("AUX", StringComparison.OrdinalIgnoreCase) || stem.Equals("NUL", StringComparison.OrdinalIgnoreCase);
+        }
+        return stem.Length == 4 && char.IsAsciiDigit(stem[3]) && stem[3] != '0'
+            && (stem[..3].Equals("COM", StringComparison.OrdinalIgnoreCase) || stem[..3].Equals("LPT", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -27,7 +27,7 @@ public readonly struct RecordId : IEquatable<RecordId>, IComparable<RecordId>
     }
 
     /// <summary>Creates a string id.</summary>
-    /// <exception cref="InvalidRecordException">The string is empty or longer than <see cref="MaxStringBytes"/> UTF-8 bytes.</exception>
+    /// <exception cref="InvalidRecordException">The string is empty, longer than <see cref="MaxStringBytes"/> UTF-8 bytes, or not well-formed UTF-16 (an unpaired surrogate).</exception>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
     public RecordId(string value)
     {
@@ -39,6 +39,10 @@ public readonly struct RecordId : IEquatable<RecordId>, IComparable<RecordId>
         if (value.Length > MaxStringBytes / 3 && Encoding.UTF8.GetByteCount(value) > MaxStringBytes)
         {
             throw new InvalidRecordException($"A string record id may be at most {MaxStringBytes} UTF-8 bytes; this one has {Encoding.UTF8.GetByteCount(value)}.");
+        }
+        if (UnicodeText.Problem(value) is { } problem)
+        {
+            throw new InvalidRecordException($"The string record id cannot be used: {problem}.");
         }
         _string = value;
         _number = 0;

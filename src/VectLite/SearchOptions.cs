@@ -26,13 +26,14 @@ public sealed class SearchOptions
 
     /// <summary>
     /// The HNSW candidate list size for this query (higher: better recall, slower); null uses the collection's
-    /// <see cref="HnswOptions.EfSearch"/>. Always raised to at least <see cref="TopK"/> + <see cref="Offset"/>.
+    /// <see cref="HnswOptions.EfSearch"/>. Always raised to at least <see cref="TopK"/> + <see cref="Offset"/>. Must be
+    /// between 1 and <see cref="Collection.MaxSearchResults"/>.
     /// </summary>
     public int? Ef { get; init; }
 
     /// <summary>Force an exact scan instead of the HNSW index (slower on large collections, exact by definition). Default false.</summary>
     public bool Exact { get; init; }
 
-    /// <summary>Drop hits scoring below this (scores are higher-is-better for every metric; see <see cref="Metric"/>).</summary>
+    /// <summary>Drop hits scoring below this (scores are higher-is-better for every metric; see <see cref="Metric"/>). Not NaN.</summary>
     public float? ScoreThreshold { get; init; }
 }

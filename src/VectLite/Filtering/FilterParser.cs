@@ -34,7 +34,18 @@ internal static class FilterParser
     }
 
     /// <summary>Parses an already parsed JSON value. Nothing in the result refers to <paramref name="json"/>.</summary>
-    public static Filter Parse(JsonElement json) => ParseFilterObject(json, FilterLocation.Root, depth: 1);
+    public static Filter Parse(JsonElement json)
+    {
+        try
+        {
+            return ParseFilterObject(json, FilterLocation.Root, depth: 1);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json raises this for a "\ud800"-style escape that is not valid UTF-16, in a key or a value.
+            throw new FilterParseException(FilterLocation.Root, $"the filter holds a string that is not valid UTF-16 ({ex.Message})", ex);
+        }
+    }
 
     private static Filter ParseFilterObject(JsonElement element, string location, int depth)
     {

@@ -53,6 +53,12 @@ internal sealed class PayloadPath : IEquatable<PayloadPath>
             return false;
         }
 
+        if (UnicodeText.Problem(text) is { } problem)
+        {
+            error = $"the field path {problem}";
+            return false;
+        }
+
         string[] parts = text.Split('.');
         var segments = new byte[parts.Length][];
         var indexes = new int[parts.Length];

@@ -104,7 +104,11 @@ internal static class CollectionFiles
 
     /// <summary>Loads the manifest's data files into an empty state.</summary>
     /// <exception cref="CorruptFileException">A file is missing, damaged, or disagrees with the manifest or the schema.</exception>
-    public static void Load(string directory, CheckpointManifest manifest, CollectionState state)
+    /// <param name="directory">The collection's directory.</param>
+    /// <param name="manifest">The checkpoint to load.</param>
+    /// <param name="state">An empty state for its schema.</param>
+    /// <param name="opened">The generation's files already opened (a read-only open does that first), or null to open them here.</param>
+    public static void Load(string directory, CheckpointManifest manifest, CollectionState state, OpenCheckpoint? opened = null)
     {
         int vectorCount = manifest.Schema.Vectors.Count;
         if (manifest.Files.Count < 1 + vectorCount || manifest.Files.Count > 1 + 2 * vectorCount)
@@ -114,7 +118,7 @@ internal static class CollectionFiles
         }
 
         long count;
-        using (var reader = new CheckpointFileReader(directory, manifest.Files[0], FileMagic.Records))
+        using (var reader = new CheckpointFileReader(directory, manifest.Files[0], FileMagic.Records, opened?.Take(manifest.Files[0].Name)))
         {
             count = reader.Count;
             if (count != manifest.RecordCount || count < 0 || count > int.MaxValue)
@@ -159,7 +163,7 @@ internal static class CollectionFiles
 
         for (int v = 0; v < vectorCount; v++)
         {
-            using var reader = new CheckpointFileReader(directory, manifest.Files[1 + v], FileMagic.Vectors);
+            using var reader = new CheckpointFileReader(directory, manifest.Files[1 + v], FileMagic.Vectors, opened?.Take(manifest.Files[1 + v].Name));
             VectorArena arena = state.Arenas[v];
             if (reader.Field1 != arena.Dimension || reader.Count != count)
             {
@@ -182,7 +186,7 @@ internal static class CollectionFiles
     /// damaged, stamped for other data or built with other parameters is not used: it is logged, and the state
     /// rebuilds it from the vectors when indexing resumes. Returns how many graphs were loaded.
     /// </summary>
-    public static int LoadGraphs(string directory, CheckpointManifest manifest, CollectionState state, ILogger logger, string collectionName)
+    public static int LoadGraphs(string directory, CheckpointManifest manifest, CollectionState state, ILogger logger, string collectionName, OpenCheckpoint? opened = null)
     {
         int loaded = 0;
         int rows = state.RowCount;
@@ -198,7 +202,18 @@ internal static class CollectionFiles
             try
             {
                 VectorSpec spec = manifest.Schema.Vectors[v];
-                HnswGraph graph = HnswGraph.Load(path, state.Arenas[v], spec.Metric, state.HnswParameters, manifest.GraphStamp);
+                HnswGraph graph;
+                if (opened?.Take(name) is { } stream)
+                {
+                    using (stream)
+                    {
+                        graph = HnswGraph.Load(stream, path, state.Arenas[v], spec.Metric, state.HnswParameters, manifest.GraphStamp);
+                    }
+                }
+                else
+                {
+                    graph = HnswGraph.Load(path, state.Arenas[v], spec.Metric, state.HnswParameters, manifest.GraphStamp);
+                }
                 if (graph.Count - graph.DeadCount != rows)
                 {
                     throw new CorruptFileException(path, -1, $"it indexes {graph.Count - graph.DeadCount} live rows, the checkpoint has {rows}");

@@ -182,7 +182,7 @@ internal sealed class CollectionState
                 StoredRecord record = op.Record!;
                 var key = new RecordKey(Namespaces.Intern(record.Namespace), record.Id);
                 int previous = Keys.TryGetValue(key, out int p) ? p : -1;
-                int row = AppendRow(key, previous, record.ExpiresAtTicks, ParsePayload(record.PayloadUtf8), record.Vectors, -1);
+                int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1);
                 Replace(key, previous, row, lsn);
                 break;
             }
@@ -208,7 +208,7 @@ internal sealed class CollectionState
                 bool isPayload = op.Type == WalOperationType.SetPayload;
                 int row = AppendRow(key, previous,
                     isPayload ? old.ExpiresAtTicks : op.ExpiresAtTicks,
-                    isPayload ? ParsePayload(op.Payload) : old.Payload,
+                    isPayload ? op.Payload?.Element ?? default : old.Payload,
                     vectors: null, copyVectorsFrom: previous);
                 Replace(key, previous, row, lsn);
                 break;
@@ -434,13 +434,6 @@ internal sealed class CollectionState
         Volatile.Write(ref _indexes, rebuilt);
     }
 
-    internal static JsonElement ParsePayload(byte[]? utf8)
-    {
-        if (utf8 is null)
-        {
-            return default;
-        }
-        var reader = new Utf8JsonReader(utf8);
-        return JsonElement.ParseValue(ref reader); // owns its memory: safe to keep for the row's life
-    }
+    /// <exception cref="FormatException">The bytes are not one JSON object.</exception>
+    private static JsonElement ParsePayload(byte[]? utf8) => utf8 is null ? default : PayloadJson.Parse(utf8);
 }

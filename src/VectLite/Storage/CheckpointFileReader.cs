@@ -9,27 +9,32 @@ namespace VectLite.Storage;
 /// </summary>
 internal sealed class CheckpointFileReader : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly Stream _stream;
     private readonly Crc32 _crc = Checksum.CreateRunning();
     private readonly CheckpointFile _expected;
     private long _position;
 
-    public CheckpointFileReader(string directory, CheckpointFile expected, ulong magic)
+    /// <summary>Opens and checks the file <paramref name="expected"/> names in <paramref name="directory"/>, or reads
+    /// <paramref name="opened"/> (a stream already open on it, which the reader then owns) when given.</summary>
+    public CheckpointFileReader(string directory, CheckpointFile expected, ulong magic, FileStream? opened = null)
     {
         _expected = expected;
         Path = System.IO.Path.Combine(directory, expected.Name);
         try
         {
-            _stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 20);
+            _stream = opened is null
+                ? new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 20)
+                : new BufferedStream(opened, 1 << 20);
         }
         catch (FileNotFoundException ex)
         {
             throw new CorruptFileException(Path, -1, "the file the checkpoint manifest lists is missing", ex);
         }
-        if (_stream.Length != expected.Length)
+        long length = _stream.Length;
+        if (length != expected.Length)
         {
             _stream.Dispose();
-            throw new CorruptFileException(Path, -1, $"it is {_stream.Length} bytes, the checkpoint manifest says {expected.Length}");
+            throw new CorruptFileException(Path, -1, $"it is {length} bytes, the checkpoint manifest says {expected.Length}");
         }
 
         Span<byte> header = stackalloc byte[CheckpointFileWriter.HeaderSize];

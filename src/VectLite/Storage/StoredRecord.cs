@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace VectLite.Storage;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace VectLite.Storage;
 /// </summary>
 internal sealed class StoredRecord
 {
+    /// <summary>A record to write to a file: the payload as bytes only (<see cref="Payload"/> stays undefined).</summary>
     public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, byte[]? payloadUtf8, float[][] vectors)
     {
         Id = id;
@@ -13,6 +16,13 @@ internal sealed class StoredRecord
         ExpiresAtTicks = expiresAtTicks;
         PayloadUtf8 = payloadUtf8;
         Vectors = vectors;
+    }
+
+    /// <summary>A record to log and apply: the payload both as bytes and parsed, so applying it cannot fail.</summary>
+    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, EncodedPayload? payload, float[][] vectors)
+        : this(id, @namespace, expiresAtTicks, payload?.Utf8, vectors)
+    {
+        Payload = payload?.Element ?? default;
     }
 
     public RecordId Id { get; }
@@ -25,6 +35,9 @@ internal sealed class StoredRecord
 
     /// <summary>The payload as UTF-8 JSON (always an object), or null for none.</summary>
     public byte[]? PayloadUtf8 { get; }
+
+    /// <summary>The parsed payload, for records built to be applied; <c>default</c> (undefined) when there is none.</summary>
+    public JsonElement Payload { get; }
 
     /// <summary>One vector per named vector of the schema, by ordinal. Empty for a metadata-only collection.</summary>
     public float[][] Vectors { get; }

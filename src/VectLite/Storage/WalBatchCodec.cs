@@ -30,10 +30,10 @@ internal static class WalBatchCodec
                     break;
                 case WalOperationType.SetPayload:
                     StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
-                    buffer.WriteInt32(op.Payload?.Length ?? -1);
-                    if (op.Payload is not null)
+                    buffer.WriteInt32(op.Payload?.Utf8.Length ?? -1);
+                    if (op.Payload is { } payload)
                     {
-                        buffer.WriteBytes(op.Payload);
+                        buffer.WriteBytes(payload.Utf8);
                     }
                     break;
                 case WalOperationType.SetExpiry:
@@ -77,7 +77,7 @@ internal static class WalBatchCodec
                     {
                         vectors[v] = cursor.ReadFloats(cursor.ReadInt32());
                     }
-                    operations.Add(WalOperation.Upsert(new StoredRecord(id, ns, expires, payload, vectors)));
+                    operations.Add(WalOperation.Upsert(new StoredRecord(id, ns, expires, Parsed(payload), vectors)));
                     break;
                 }
                 case WalOperationType.Delete:
@@ -91,7 +91,7 @@ internal static class WalBatchCodec
                     var (id, ns) = StoredRecord.ReadKey(ref cursor);
                     int length = cursor.ReadInt32();
                     byte[]? payload = length < 0 ? null : cursor.ReadBytes(length).ToArray();
-                    operations.Add(WalOperation.SetPayload(id, ns, payload));
+                    operations.Add(WalOperation.SetPayload(id, ns, Parsed(payload)));
                     break;
                 }
                 case WalOperationType.SetExpiry:
@@ -124,4 +124,7 @@ internal static class WalBatchCodec
         }
         return operations;
     }
+
+    /// <summary>Parses a logged payload while decoding, so that applying the batch afterwards cannot fail on it.</summary>
+    private static EncodedPayload? Parsed(byte[]? utf8) => utf8 is null ? null : new EncodedPayload(utf8, PayloadJson.Parse(utf8));
 }

@@ -40,7 +40,7 @@ internal sealed class WalOperation
     public StoredRecord? Record { get; private init; }
 
     /// <summary>For <see cref="WalOperationType.SetPayload"/>: the new payload (null clears it).</summary>
-    public byte[]? Payload { get; private init; }
+    public EncodedPayload? Payload { get; private init; }
 
     /// <summary>For <see cref="WalOperationType.SetExpiry"/>: UTC ticks, 0 to clear.</summary>
     public long ExpiresAtTicks { get; private init; }
@@ -56,7 +56,7 @@ internal sealed class WalOperation
 
     public static WalOperation Delete(RecordId id, string @namespace) => new(WalOperationType.Delete, id, @namespace);
 
-    public static WalOperation SetPayload(RecordId id, string @namespace, byte[]? payload) =>
+    public static WalOperation SetPayload(RecordId id, string @namespace, EncodedPayload? payload) =>
         new(WalOperationType.SetPayload, id, @namespace) { Payload = payload };
 
     public static WalOperation SetExpiry(RecordId id, string @namespace, long expiresAtTicks) =>
