@@ -97,7 +97,7 @@ MUTANTS = [
      ENGINE, "FullyQualifiedName~PlannerExactPathTests"),
     ("W6", "a log frame that passes its checksum but does not decode is skipped instead of reported",
      [("src/VectLite/Collection.cs", "throw new CorruptFileException(walPath, offset, $\"batch {lsn} passed its checksum but does not decode",
-       "if (ex is not null)\n                    {\n                        return;\n                    }\n                    throw new CorruptFileException(walPath, offset, $\"batch {lsn} passed its checksum but does not decode", 1)],
+       "if (lsn >= 0)\n                    {\n                        return;\n                    }\n                    throw new CorruptFileException(walPath, offset, $\"batch {lsn} passed its checksum but does not decode", 1)],
      ENGINE, "FullyQualifiedName~UndecodableLogFrameTests"),
     ("W7", "a read-only database reloads a collection on every GetCollection (sees writes made after its open)",
      [("src/VectLite/Database.cs", "            collection = Collection.Open(this, name, path, IsReadOnly);\n            _open[name] = collection;",
