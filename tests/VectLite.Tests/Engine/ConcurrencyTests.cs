@@ -11,7 +11,8 @@ public sealed class ConcurrencyTests : IDisposable
     {
         using Database db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
         Collection c = db.CreateCollection("docs", CollectionSchema.SingleVector(8, Metric.L2));
-        const int batches = 300;
+        const int batches = 150;
+        const int perBatch = 100; // a long apply per batch: a reader has a real chance to land in the middle of one
         const int readerCount = 3;
         const int checkEvery = 10; // the writer waits for fresh reads every this many batches
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -20,7 +21,7 @@ public sealed class ConcurrencyTests : IDisposable
         int readersExited = 0;
         using var readersRunning = new CountdownEvent(readerCount);
 
-        // Batch b replaces ids 0..9 with payload gen=b: a consistent read sees ten records of one generation.
+        // Batch b replaces ids 0..99 with payload gen=b: a consistent read sees 100 records of one generation.
         void Read(int seed)
         {
             var random = new Random(seed);
@@ -31,12 +32,12 @@ public sealed class ConcurrencyTests : IDisposable
                 {
                     bool before = Volatile.Read(ref writing) == 1;
                     var hits = c.Search(TestData.RandomVector(random, 8), new SearchOptions { TopK = 20 });
-                    if (hits.Count is not (0 or 10) || hits.Select(h => (int)h.Payload!["gen"]!).Distinct().Count() > 1)
+                    if (hits.Count is not (0 or 20) || hits.Select(h => (int)h.Payload!["gen"]!).Distinct().Count() > 1)
                     {
                         failures.Enqueue($"search saw {hits.Count} hits of generations {string.Join(",", hits.Select(h => h.Payload!["gen"]))}");
                     }
                     long count = c.Count();
-                    if (count is not (0 or 10))
+                    if (count is not (0 or perBatch))
                     {
                         failures.Enqueue($"count saw {count}");
                     }
@@ -63,8 +64,8 @@ public sealed class ConcurrencyTests : IDisposable
         var random = new Random(42);
         for (int b = 0; b < batches; b++)
         {
-            c.UpsertMany(Enumerable.Range(0, 10).Select(i => new Record(i, TestData.RandomVector(random, 8), new System.Text.Json.Nodes.JsonObject { ["gen"] = b })));
-            if (b % 100 == 99)
+            c.UpsertMany(Enumerable.Range(0, perBatch).Select(i => new Record(i, TestData.RandomVector(random, 8), new System.Text.Json.Nodes.JsonObject { ["gen"] = b })));
+            if (b % 50 == 49)
             {
                 c.Compact();
             }
@@ -80,7 +81,7 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Empty(failures);
         Assert.True(Interlocked.Read(ref overlapping) >= batches / checkEvery * readerCount,
             $"only {Interlocked.Read(ref overlapping)} reads overlapped the writer");
-        Assert.Equal(10, c.Count());
+        Assert.Equal(perBatch, c.Count());
     }
 
     [Fact]
