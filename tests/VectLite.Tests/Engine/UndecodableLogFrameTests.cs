@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
+using VectLite.Tests.Support;
 
 namespace VectLite.Tests.Engine;
 
@@ -34,20 +34,6 @@ public sealed class UndecodableLogFrameTests : IDisposable
         return bytes;
     }
 
-    /// <summary>A frame as docs/file-format.md lays it out: length, CRC32C of (length, LSN, body), LSN, body.</summary>
-    private static byte[] Frame(long lsn, byte[] body)
-    {
-        var frame = new byte[16 + body.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(8), lsn);
-        body.CopyTo(frame, 16);
-        var crc = new Crc32(Crc32ParameterSet.Crc32C);
-        crc.Append(frame.AsSpan(0, 4));
-        crc.Append(frame.AsSpan(8));
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), crc.GetCurrentHashAsUInt32());
-        return frame;
-    }
-
     /// <summary>The LSN of the last frame, read by walking the frame headers.</summary>
     private static long LastLsn(byte[] wal)
     {
@@ -74,7 +60,7 @@ public sealed class UndecodableLogFrameTests : IDisposable
         string wal = Path.Combine(_temp.CollectionDirectory("docs"), "wal.vlwal");
         byte[] before = File.ReadAllBytes(wal);
         Assert.Equal(2, LastLsn(before));
-        byte[] damaged = [.. before, .. Frame(LastLsn(before) + 1, Body(body))];
+        byte[] damaged = [.. before, .. WalFrames.Build(LastLsn(before) + 1, Body(body))];
         File.WriteAllBytes(wal, damaged);
 
         using (Database db = _temp.Open())

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using VectLite.Storage;
+using VectLite.Tests.Support;
 
 namespace VectLite.Tests.Engine;
 
@@ -93,16 +93,7 @@ public sealed class VerifyTests : IDisposable
         string walPath = Path.Combine(Docs, "wal.vlwal");
         long frameOffset = new FileInfo(walPath).Length;
         // A well-framed batch (length, checksum, the next LSN) whose one operation has an unknown type byte, 99.
-        byte[] batch = [1, 0, 0, 0, 99];
-        byte[] frame = new byte[16 + batch.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, batch.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(8), 3); // LSN 1: the first upserts, 2: the second, 3: this
-        batch.CopyTo(frame, 16);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), WalWriter.FrameChecksum(frame.AsSpan(0, 4), frame.AsSpan(8, 8), batch));
-        using (var wal = new FileStream(walPath, FileMode.Append))
-        {
-            wal.Write(frame);
-        }
+        WalFrames.Append(walPath, lsn: 3, [1, 0, 0, 0, 99]); // LSN 1: the first upserts, 2: the second, 3: this
 
         CollectionVerifyReport report = Database.Verify(_temp.Path).Collections.Single();
 

@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using VectLite.Storage;
 using VectLite.Tests.Engine;
+using VectLite.Tests.Support;
 
 namespace VectLite.Tests.Fuzzing;
 
@@ -44,23 +44,11 @@ public sealed class LoggedValuesTheWriterRefusesTests : IDisposable
             c.Upsert(new Record(7));
             c.Compact();
         }
-        AppendFrame(Path.Combine(directory, "wal.vlwal"), CheckpointManifest.Read(directory).Lsn + 1, Convert.FromHexString(batchHex));
+        WalFrames.Append(Path.Combine(directory, "wal.vlwal"), CheckpointManifest.Read(directory).Lsn + 1, Convert.FromHexString(batchHex));
 
         using Database reopened = _temp.Open(new DatabaseOptions { ReadOnly = true });
         var ex = Assert.Throws<CorruptFileException>(() => reopened.GetCollection("meta"));
         Assert.True(ex.FilePath == Path.Combine(directory, "wal.vlwal"), $"{what}: the error names {ex.FilePath}");
         Assert.Equal(32, ex.Offset); // the frame starts right after the 32-byte log header
-    }
-
-    /// <summary>Appends one frame (u32 length, CRC32C of length + LSN + body, i64 LSN, body) to the log.</summary>
-    private static void AppendFrame(string walPath, long lsn, byte[] batch)
-    {
-        var header = new byte[16];
-        BinaryPrimitives.WriteInt32LittleEndian(header, batch.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), lsn);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), WalWriter.FrameChecksum(header.AsSpan(0, 4), header.AsSpan(8, 8), batch));
-        using var file = new FileStream(walPath, FileMode.Append);
-        file.Write(header);
-        file.Write(batch);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using VectLite.Tests.Engine;
+using VectLite.Tests.Support;
 
 namespace VectLite.Tests.Reliability;
 
@@ -31,12 +32,7 @@ public sealed class LogDamageTests : IDisposable
                 c.UpsertMany(all.Skip(b * PerBatch).Take(PerBatch));
             }
         }
-        byte[] wal = File.ReadAllBytes(WalPath);
-        var frames = new List<long>();
-        for (long at = 32; at < wal.Length; at += 16 + BinaryPrimitives.ReadInt32LittleEndian(wal.AsSpan((int)at)))
-        {
-            frames.Add(at);
-        }
+        List<long> frames = WalFrames.Offsets(File.ReadAllBytes(WalPath));
         Assert.Equal(Batches, frames.Count);
         return frames;
     }
@@ -126,11 +122,8 @@ public sealed class LogDamageTests : IDisposable
         List<long> frames = WriteBatches();
         byte[] wal = File.ReadAllBytes(WalPath);
         // Rewrite frame 4's operation type to an unknown one and fix its checksum: intact framing, undecodable content.
-        long at = frames[3];
-        int length = BinaryPrimitives.ReadInt32LittleEndian(wal.AsSpan((int)at));
-        wal[at + 16 + 4] = 0xEE;
-        uint crc = PayloadDepthTests.Crc32C([.. wal.AsSpan((int)at, 4).ToArray(), .. wal.AsSpan((int)at + 8, 8).ToArray(), .. wal.AsSpan((int)at + 16, length).ToArray()]);
-        BinaryPrimitives.WriteUInt32LittleEndian(wal.AsSpan((int)at + 4), crc);
+        wal[frames[3] + 16 + 4] = 0xEE;
+        WalFrames.Reseal(wal, frames[3]);
         File.WriteAllBytes(WalPath, wal);
 
         using (Database db = _temp.Open())
@@ -154,11 +147,9 @@ public sealed class LogDamageTests : IDisposable
         byte[] wal = File.ReadAllBytes(WalPath);
         // Give the last frame the LSN of the one before it (what a writer reusing an LSN used to leave), checksum fixed.
         long at = frames[^1];
-        int length = BinaryPrimitives.ReadInt32LittleEndian(wal.AsSpan((int)at));
         long lsn = BinaryPrimitives.ReadInt64LittleEndian(wal.AsSpan((int)at + 8));
         BinaryPrimitives.WriteInt64LittleEndian(wal.AsSpan((int)at + 8), lsn - 1);
-        uint crc = PayloadDepthTests.Crc32C([.. wal.AsSpan((int)at, 4).ToArray(), .. wal.AsSpan((int)at + 8, 8).ToArray(), .. wal.AsSpan((int)at + 16, length).ToArray()]);
-        BinaryPrimitives.WriteUInt32LittleEndian(wal.AsSpan((int)at + 4), crc);
+        WalFrames.Reseal(wal, at);
         File.WriteAllBytes(WalPath, wal);
 
         using Database db = _temp.Open();

@@ -1,8 +1,7 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
-using VectLite.Storage;
 using VectLite.Tests.Engine;
+using VectLite.Tests.Support;
 
 namespace VectLite.Tests.Reliability;
 
@@ -122,39 +121,11 @@ public sealed class PayloadDepthTests : IDisposable
         body.AddRange(BitConverter.GetBytes(2));         // of 2 floats
         body.AddRange(BitConverter.GetBytes(0f));
         body.AddRange(BitConverter.GetBytes(1f));
-        AppendFrame(WalPath, lsn: 2, [.. body]);
+        WalFrames.Append(WalPath, lsn: 2, [.. body]);
 
         using Database reopened = _temp.Open();
         Collection c = reopened.GetCollection("docs");
         Assert.Equal(deep, c.Get(2)!.Payload!.ToJsonString());
         Assert.Equal(2, c.Count());
-    }
-
-    /// <summary>Appends one frame in the format of docs/file-format.md: length, CRC32C(length ++ lsn ++ body), lsn, body.</summary>
-    internal static void AppendFrame(string walPath, long lsn, byte[] body)
-    {
-        var frame = new byte[16 + body.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(8), lsn);
-        body.CopyTo(frame, 16);
-        uint checksum = Crc32C([.. frame.AsSpan(0, 4).ToArray(), .. frame.AsSpan(8, 8).ToArray(), .. body]);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), checksum);
-        using var stream = new FileStream(walPath, FileMode.Append, FileAccess.Write);
-        stream.Write(frame);
-    }
-
-    /// <summary>CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), bit by bit: independent of the engine's implementation.</summary>
-    internal static uint Crc32C(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
-            }
-        }
-        return ~crc;
     }
 }
