@@ -181,6 +181,7 @@ public sealed partial class Collection
                 throw new CorruptFileException(walPath, -1, "the collection's write-ahead log is missing");
             }
             long replayed = 0;
+            var fit = new LoggedBatchFit(manifest.Schema, manifest.PayloadIndexes);
             WalReadResult result = WalReader.Read(walPath, manifest.Lsn, (lsn, offset, batch) =>
             {
                 List<WalOperation> operations;
@@ -193,8 +194,14 @@ public sealed partial class Collection
                     // The frame's checksum matched, so this is not a torn write: refuse rather than guess.
                     throw new CorruptFileException(walPath, offset, $"batch {lsn} passed its checksum but does not decode ({ex.Message}). Nothing was truncated; `vectlite recover` (Database.Recover) keeps the batches before it", ex);
                 }
+                // The same rule salvage and verify apply: a batch that does not fit the collection was not logged by it.
+                string? misfit = fit.Check(operations);
                 try
                 {
+                    if (misfit is not null)
+                    {
+                        throw new SchemaException(misfit);
+                    }
                     foreach (WalOperation op in operations)
                     {
                         state.Apply(op, lsn);
@@ -202,8 +209,6 @@ public sealed partial class Collection
                 }
                 catch (VectLiteException ex) when (ex is not CorruptFileException)
                 {
-                    // The writer checks every operation against the state before logging it (an index of another kind
-                    // on the same field, say), so a logged one the state refuses was not written by it: damage.
                     throw new CorruptFileException(walPath, offset, $"batch {lsn} passed its checksum but cannot be applied ({ex.Message}). Nothing was truncated; `vectlite recover` (Database.Recover) keeps the batches before it", ex);
                 }
                 state.Publish(lsn);

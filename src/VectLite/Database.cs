@@ -162,8 +162,7 @@ public sealed class Database : IDisposable
         foreach (string name in db.ListCollections())
         {
             string directory = db.CollectionPath(name);
-            long checkpointLsn = CheckpointManifest.Read(directory).Lsn;
-            CollectionRecovery outcome = WalSalvage.Salvage(db.Storage, name, System.IO.Path.Combine(directory, Collection.WalFileName), checkpointLsn);
+            CollectionRecovery outcome = WalSalvage.Salvage(db.Storage, name, System.IO.Path.Combine(directory, Collection.WalFileName), CheckpointManifest.Read(directory));
             if (outcome.Repaired)
             {
                 Log.LogSalvaged(db.Logger, name, outcome.KeptBatches, outcome.BytesSetAside, outcome.DamageOffset, outcome.Problem!, outcome.BackupPath!);

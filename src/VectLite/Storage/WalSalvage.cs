@@ -16,8 +16,10 @@ internal static class WalSalvage
 
     /// <summary>Checks the log at <paramref name="walPath"/> and, if damaged, salvages it. The caller holds the writer lock.</summary>
     /// <exception cref="StorageException">The copy or the cut failed; the live log is cut only after its copy is durable.</exception>
-    public static CollectionRecovery Salvage(IStorageDevice storage, string collection, string walPath, long checkpointLsn)
+    public static CollectionRecovery Salvage(IStorageDevice storage, string collection, string walPath, CheckpointManifest checkpoint)
     {
+        long checkpointLsn = checkpoint.Lsn;
+        var fit = new LoggedBatchFit(checkpoint.Schema, checkpoint.PayloadIndexes);
         WalDamage? damage = null;
         int kept = 0;
         WalReadResult result;
@@ -25,13 +27,18 @@ internal static class WalSalvage
         {
             result = WalReader.Read(walPath, checkpointLsn, (lsn, offset, batch) =>
             {
+                List<WalOperation> operations;
                 try
                 {
-                    WalBatchCodec.Decode(batch);
+                    operations = WalBatchCodec.Decode(batch);
                 }
                 catch (FormatException ex)
                 {
                     throw new UndecodableBatch(new WalDamage(offset, $"batch {lsn} passed its checksum but does not decode ({ex.Message})", offset, lsn));
+                }
+                if (fit.Check(operations) is { } problem)
+                {
+                    throw new UndecodableBatch(new WalDamage(offset, $"batch {lsn} passed its checksum but cannot be applied ({problem})", offset, lsn));
                 }
                 kept++;
             }, salvage: true);

@@ -28,13 +28,14 @@ internal static class LogVerifier
         var problems = new List<(long Lsn, long Offset, string Problem)>();
         int batches = 0;
         WalReadResult result;
+        LoggedBatchFit? fit = manifest is null ? null : new LoggedBatchFit(manifest.Schema, manifest.PayloadIndexes);
         try
         {
             check.Length = new FileInfo(path).Length;
             result = WalReader.Read(path, checkpointLsn, (lsn, offset, batch) =>
             {
                 batches++;
-                if (CheckBatch(batch, manifest!.Schema) is { } problem)
+                if (CheckBatch(batch, fit!) is { } problem)
                 {
                     problems.Add((lsn, offset, problem));
                 }
@@ -63,7 +64,7 @@ internal static class LogVerifier
     }
 
     /// <summary>Decodes a batch and checks what replay would apply; returns the problem or null.</summary>
-    private static string? CheckBatch(ReadOnlySpan<byte> batch, CollectionSchema schema)
+    private static string? CheckBatch(ReadOnlySpan<byte> batch, LoggedBatchFit fit)
     {
         List<WalOperation> operations;
         try
@@ -74,26 +75,7 @@ internal static class LogVerifier
         {
             return $"does not decode: {ex.Message}";
         }
-        // Payloads were parsed by the decoder, as replay parses them; what is left is the fit to the schema.
-        for (int i = 0; i < operations.Count; i++)
-        {
-            if (operations[i].Type != WalOperationType.Upsert)
-            {
-                continue;
-            }
-            float[][] vectors = operations[i].Record!.Vectors;
-            if (vectors.Length != schema.Vectors.Count)
-            {
-                return $"operation {i} carries {vectors.Length} vectors, the schema has {schema.Vectors.Count}";
-            }
-            for (int v = 0; v < vectors.Length; v++)
-            {
-                if (vectors[v].Length != schema.Vectors[v].Dimension)
-                {
-                    return $"operation {i} has a vector '{schema.Vectors[v].Name}' of dimension {vectors[v].Length}, the schema says {schema.Vectors[v].Dimension}";
-                }
-            }
-        }
-        return null;
+        // Payloads were parsed by the decoder, as replay parses them; what is left is the fit to the collection.
+        return fit.Check(operations);
     }
 }

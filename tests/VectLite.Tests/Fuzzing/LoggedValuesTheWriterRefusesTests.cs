@@ -46,9 +46,19 @@ public sealed class LoggedValuesTheWriterRefusesTests : IDisposable
         }
         WalFrames.Append(Path.Combine(directory, "wal.vlwal"), CheckpointManifest.Read(directory).Lsn + 1, Convert.FromHexString(batchHex));
 
-        using Database reopened = _temp.Open(new DatabaseOptions { ReadOnly = true });
-        var ex = Assert.Throws<CorruptFileException>(() => reopened.GetCollection("meta"));
-        Assert.True(ex.FilePath == Path.Combine(directory, "wal.vlwal"), $"{what}: the error names {ex.FilePath}");
-        Assert.Equal(32, ex.Offset); // the frame starts right after the 32-byte log header
+        using (Database reopened = _temp.Open(new DatabaseOptions { ReadOnly = true }))
+        {
+            var ex = Assert.Throws<CorruptFileException>(() => reopened.GetCollection("meta"));
+            Assert.True(ex.FilePath == Path.Combine(directory, "wal.vlwal"), $"{what}: the error names {ex.FilePath}");
+            Assert.Equal(32, ex.Offset); // the frame starts right after the 32-byte log header
+        }
+
+        // Verify calls it damage, and salvage cuts it off, by the same rule the open applies: afterwards it opens.
+        Assert.False(Database.Verify(_temp.Path).IsIntact, what);
+        CollectionRecovery recovery = Assert.Single(Database.Recover(_temp.Path).Collections);
+        Assert.True(recovery.Repaired, what);
+        Assert.Equal(32, recovery.DamageOffset);
+        using Database salvaged = _temp.Open(new DatabaseOptions { ReadOnly = true });
+        Assert.Equal(1, salvaged.GetCollection("meta").Count());
     }
 }
