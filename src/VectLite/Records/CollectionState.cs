@@ -96,6 +96,9 @@ internal sealed class CollectionState
     /// <summary>Rows written so far, published or not (writer side).</summary>
     public int RowCount => _rowCount;
 
+    /// <summary>Whether any row was written with an expiry time (writer side; only a checkpoint resets it).</summary>
+    public bool AnyExpiring => _anyExpiring;
+
     /// <summary>Rows not marked deleted (writer side; expired rows still count until a checkpoint removes them).</summary>
     public int LiveRows { get; private set; }
 
