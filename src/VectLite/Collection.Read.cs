@@ -183,6 +183,7 @@ public sealed partial class Collection
                 WalBatchesSinceCheckpoint = Interlocked.Read(ref _walBatches),
                 Lsn = snapshot.Lsn,
                 CheckpointGeneration = Interlocked.Read(ref _generation),
+                Memory = state.MeasureMemory(snapshot),
                 CheckpointsWritten = Interlocked.Read(ref _checkpointsWritten),
                 LastCheckpoint = _lastCheckpoint,
                 LastCheckpointError = _lastCheckpointError,
