@@ -17,8 +17,8 @@ namespace VectLite.VectorData;
 /// <see cref="VectLiteDistanceMapping"/>); the default distance function is cosine similarity.</para>
 /// <para>Engine errors surface as <see cref="VectorStoreException"/> with the engine's exception inside; operating on a
 /// collection that does not exist yet (before <see cref="EnsureCollectionExistsAsync"/>) is one of them.</para>
-/// <para>Cosine vectors are stored normalised to unit length (the engine normalises them), so they read back
-/// normalised; other metrics return vectors exactly as written.</para>
+/// <para>Vectors read back exactly as written, bit for bit, for every distance function (cosine vectors are not
+/// normalised).</para>
 /// <para>Thread safety: all members are safe to call from many threads. The engine is embedded and synchronous, so
 /// the asynchronous methods complete their engine work on the calling thread.</para>
 /// </remarks>

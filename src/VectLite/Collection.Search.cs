@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using VectLite.Indexing;
 using VectLite.Records;
 using VectLite.Search;
@@ -46,6 +47,13 @@ public sealed partial class Collection
             Span<float> q = buffer.AsSpan(0, query.Length);
             query.CopyTo(q);
             ValidateVector(spec, q);
+            if (spec.Metric == Metric.Cosine)
+            {
+                // The cosine scorer wants a unit query: normalised once here, not once per row. Validation
+                // guarantees a finite nonzero vector, which always normalises.
+                bool normalized = VectorKernels.TryNormalize(q);
+                Debug.Assert(normalized, "A validated cosine query is finite and nonzero, so it normalises.");
+            }
 
             Snapshot snapshot = state.Published;
             int nsId = -1;
@@ -79,6 +87,8 @@ public sealed partial class Collection
             switch (spec.Metric)
             {
                 case Metric.Cosine:
+                    Run<CosineScorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
+                    break;
                 case Metric.Dot:
                     Run<DotScorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
                     break;
@@ -132,6 +142,7 @@ public sealed partial class Collection
             {
                 Metric.L2 => L2Scorer.ToUserScore(ranked[i].Score),
                 Metric.L1 => L1Scorer.ToUserScore(ranked[i].Score),
+                Metric.Cosine => CosineScorer.ToUserScore(ranked[i].Score),
                 _ => DotScorer.ToUserScore(ranked[i].Score),
             };
             if (options.ScoreThreshold is { } threshold && score < threshold)

@@ -393,7 +393,10 @@ public sealed partial class Collection
         return new StoredRecord(record.Id, ns, expires, record.Payload is null ? null : PayloadJson.Encode(record.Payload, $"record {record.Id}"), vectors);
     }
 
-    /// <summary>Checks dimension and finiteness, and normalises for cosine; returns a copy the caller may keep.</summary>
+    /// <summary>
+    /// Checks dimension, finiteness and (for cosine) direction; returns a copy the caller may keep, holding the
+    /// caller's values unchanged: what is written is what is read, bit for bit, for every metric.
+    /// </summary>
     internal static float[] PrepareVector(VectorSpec spec, ReadOnlySpan<float> vector)
     {
         float[] copy = vector.ToArray();
@@ -403,13 +406,13 @@ public sealed partial class Collection
 
     /// <summary>
     /// The largest squared Euclidean norm a vector may have under L2, dot and L1: with two such vectors the squared
-    /// distance is at most 4 x this = float.MaxValue / 2, so no score overflows to infinity. Cosine vectors are
-    /// normalised and need no bound.
+    /// distance is at most 4 x this = float.MaxValue / 2, so no score overflows to infinity. Cosine vectors need no
+    /// bound: a cosine score divides by the norm, computed in double precision when single precision cannot hold it.
     /// </summary>
     internal const float MaxSquaredNorm = float.MaxValue / 8;
 
-    /// <summary>Validates <paramref name="vector"/> in place for <paramref name="spec"/>, normalising it for cosine.</summary>
-    internal static void ValidateVector(VectorSpec spec, Span<float> vector)
+    /// <summary>Validates <paramref name="vector"/> for <paramref name="spec"/>; it is not changed.</summary>
+    internal static void ValidateVector(VectorSpec spec, ReadOnlySpan<float> vector)
     {
         if (vector.Length != spec.Dimension)
         {
@@ -426,7 +429,7 @@ public sealed partial class Collection
         }
         if (spec.Metric == Metric.Cosine)
         {
-            if (!VectorKernels.TryNormalize(vector))
+            if (!VectorKernels.HasNonZero(vector))
             {
                 throw new InvalidVectorException(spec.Name, "is all zeros, which has no direction under the cosine metric");
             }

@@ -5,7 +5,10 @@ namespace VectLite;
 /// </summary>
 public enum Metric
 {
-    /// <summary>Cosine similarity, in [-1, 1]. Vectors are normalised to unit length on write (and returned so); a zero vector is rejected.</summary>
+    /// <summary>
+    /// Cosine similarity, in [-1, 1]: the angle only, so a vector's length does not change its score. Vectors are
+    /// stored as written and read back bit for bit (not normalised); a zero vector is rejected.
+    /// </summary>
     Cosine = 0,
 
     /// <summary>Euclidean distance. The score is the negated distance, so the nearest vector scores highest (0 for an exact match).</summary>

@@ -37,7 +37,10 @@ public sealed class Record
     /// </summary>
     public ReadOnlyMemory<float>? Vector { get; set; }
 
-    /// <summary>Vectors by name. On write, every named vector of the schema must be present (here or via <see cref="Vector"/>).</summary>
+    /// <summary>
+    /// Vectors by name. On write, every named vector of the schema must be present (here or via <see cref="Vector"/>).
+    /// Read back, they are bit for bit the values written, for every metric (cosine vectors are not normalised).
+    /// </summary>
     public Dictionary<string, ReadOnlyMemory<float>> Vectors => _vectors ??= new(StringComparer.Ordinal);
 
     /// <summary>True when <see cref="Vectors"/> holds at least one entry (without creating the dictionary).</summary>

@@ -29,7 +29,7 @@ public sealed class SearchHit
     /// <summary>The payload, when requested and present; a fresh object the caller may change.</summary>
     public JsonObject? Payload { get; }
 
-    /// <summary>The vectors by name, when requested (cosine vectors are returned normalised).</summary>
+    /// <summary>The vectors by name, when requested: bit for bit as they were written, for every metric.</summary>
     public IReadOnlyDictionary<string, float[]>? Vectors { get; }
 
     /// <summary>When the record expires, or null.</summary>

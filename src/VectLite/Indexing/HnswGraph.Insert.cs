@@ -181,6 +181,9 @@ internal sealed partial class HnswGraph
                 case Metric.L1:
                     Insert<L1Scorer>(node, row, level, entry);
                     break;
+                case Metric.Cosine:
+                    Insert<CosineScorer>(node, row, level, entry);
+                    break;
                 default:
                     Insert<DotScorer>(node, row, level, entry);
                     break;
@@ -234,13 +237,13 @@ internal sealed partial class HnswGraph
     /// seeds the next level's search.
     /// </remarks>
     private void Insert<TScorer>(int node, int row, int level, long entry)
-        where TScorer : struct, IBoundedScorer
+        where TScorer : struct, IGraphScorer
     {
         HnswSearchContext context = _contexts.Rent();
         try
         {
             GraphView view = GetView();
-            ReadOnlySpan<float> vector = view.VectorSpan(row);
+            ReadOnlySpan<float> vector = AsQuery<TScorer>(view.VectorSpan(row), context.UnitQuery(view.Dimension));
             int current = (int)entry;
             int maxLevel = (int)(entry >> 32);
             float currentScore = ScoreNode<TScorer>(view, vector, current);
@@ -279,7 +282,7 @@ internal sealed partial class HnswGraph
     /// empties) into <paramref name="destination"/>, best first; returns how many.
     /// </summary>
     private int Choose<TScorer>(HnswSearchContext context, in GraphView view, Span<ScoredNode> destination)
-        where TScorer : struct, IBoundedScorer
+        where TScorer : struct, IGraphScorer
     {
         int found = context.Results.Count;
         if (found == 0)
@@ -290,14 +293,14 @@ internal sealed partial class HnswGraph
         context.EnsureScratch(found);
         Span<ScoredNode> sorted = context.Sorted.AsSpan(0, found);
         context.Results.DrainBestFirst(sorted);
-        int chosen = SelectNeighbors<TScorer>(view, sorted, _parameters.M, context.Selected, context.SelectedAddresses);
+        int chosen = SelectNeighbors<TScorer>(view, sorted, _parameters.M, context.Selected, context.SelectedAddresses, context.SelectedFactors);
         context.Selected.AsSpan(0, chosen).CopyTo(destination);
         return chosen;
     }
 
     /// <summary>Links the new node to its chosen neighbours on <paramref name="level"/> and each of them back to it.</summary>
     private void Link<TScorer>(int node, int level, ReadOnlySpan<ScoredNode> selected)
-        where TScorer : struct, IBoundedScorer
+        where TScorer : struct, IGraphScorer
     {
         int maxLinks = level == 0 ? _parameters.MaxLinks0 : _parameters.M;
 
@@ -305,7 +308,8 @@ internal sealed partial class HnswGraph
         MergeLinks<TScorer>(node, level, selected, maxLinks);
         foreach (ScoredNode neighbor in selected)
         {
-            // The scores are symmetric: the neighbour scores the new node as the new node scores it.
+            // The scores are symmetric: the neighbour scores the new node as the new node scores it (for
+            // cosine up to rounding: each side divides by the other's norm).
             MergeLinks<TScorer>(neighbor.Node, level, [new ScoredNode(neighbor.Score, node)], maxLinks);
         }
     }
@@ -316,7 +320,7 @@ internal sealed partial class HnswGraph
     /// would exceed <paramref name="maxLinks"/>, re-selects the whole list with the heuristic.
     /// </summary>
     private void MergeLinks<TScorer>(int target, int level, ReadOnlySpan<ScoredNode> additions, int maxLinks)
-        where TScorer : struct, IBoundedScorer
+        where TScorer : struct, IGraphScorer
     {
         HnswLinkStore.LinkView links = _links.GetView();
         ref int header = ref links.Level0(target);
@@ -383,12 +387,13 @@ internal sealed partial class HnswGraph
     /// the new count. Runs under the target's lock. Dead members (no vector) are dropped.
     /// </summary>
     private int Reselect<TScorer>(int target, ref int list, int count, ReadOnlySpan<ScoredNode> additions, int maxLinks)
-        where TScorer : struct, IBoundedScorer
+        where TScorer : struct, IGraphScorer
     {
         // A fresh view: members may have been linked by inserts newer than this insert's own view, and
         // taking the lock made their publication visible.
         GraphView view = GetView();
         ReadOnlySpan<float> targetVector = view.VectorSpan(view.Row(target));
+        float targetFactor = TScorer.StoredFactor(targetVector);
 
         Span<ScoredNode> candidates = stackalloc ScoredNode[count + additions.Length];
         int n = 0;
@@ -404,7 +409,7 @@ internal sealed partial class HnswGraph
             int row = view.Row(member);
             if (row >= 0)
             {
-                candidates[n++] = new ScoredNode(TScorer.Score(targetVector, view.VectorSpan(row)), member);
+                candidates[n++] = new ScoredNode(TScorer.ScoreStored(targetVector, targetFactor, view.VectorSpan(row)), member);
             }
         }
 
@@ -421,13 +426,35 @@ internal sealed partial class HnswGraph
 
         Span<ScoredNode> chosen = stackalloc ScoredNode[maxLinks];
         Span<nint> addresses = stackalloc nint[maxLinks];
-        int kept = SelectNeighbors<TScorer>(view, candidates, maxLinks, chosen, addresses);
+        Span<float> factors = stackalloc float[maxLinks];
+        int kept = SelectNeighbors<TScorer>(view, candidates, maxLinks, chosen, addresses, factors);
         for (int i = 0; i < kept; i++)
         {
             Unsafe.Add(ref list, i + 1) = chosen[i].Node;
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// Returns <paramref name="stored"/> in the form <typeparamref name="TScorer"/> wants as a query: itself, or
+    /// for a scorer that needs a unit query (cosine) a unit-length copy written to <paramref name="scratch"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<float> AsQuery<TScorer>(ReadOnlySpan<float> stored, Span<float> scratch)
+        where TScorer : struct, IGraphScorer
+    {
+        if (!TScorer.NeedsUnitQuery)
+        {
+            return stored;
+        }
+
+        stored.CopyTo(scratch);
+
+        // Stored cosine vectors are finite and nonzero (the writer refuses others), so this always succeeds.
+        bool normalized = VectorKernels.TryNormalize(scratch);
+        Debug.Assert(normalized, "A stored cosine vector is finite and nonzero, so it normalises.");
+        return scratch;
     }
 
     /// <summary>Sorts a short span best first (insertion sort: lists hold at most 2M + M entries).</summary>
@@ -454,11 +481,19 @@ internal sealed partial class HnswGraph
     /// Returns the number kept in <paramref name="chosen"/>.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// The rule prefers links in different directions over several links into one cluster, which is what
     /// keeps the graph navigable on clustered data.
+    /// </para>
+    /// <para>
+    /// Both sides of the comparison must be the metric's score between two stored vectors. For cosine the
+    /// arena holds the caller's vectors, not unit ones, so a kept neighbour is compared through
+    /// <see cref="IGraphScorer.ScoreStored"/> with its inverse norm, computed once when it is kept (in
+    /// <paramref name="factors"/>); a raw dot product between stored vectors would rank long vectors as close.
+    /// </para>
     /// </remarks>
-    private static unsafe int SelectNeighbors<TScorer>(in GraphView view, ReadOnlySpan<ScoredNode> candidates, int max, Span<ScoredNode> chosen, Span<nint> addresses)
-        where TScorer : struct, IBoundedScorer
+    private static unsafe int SelectNeighbors<TScorer>(in GraphView view, ReadOnlySpan<ScoredNode> candidates, int max, Span<ScoredNode> chosen, Span<nint> addresses, Span<float> factors)
+        where TScorer : struct, IGraphScorer
     {
         if (candidates.Length < max)
         {
@@ -481,7 +516,7 @@ internal sealed partial class HnswGraph
             for (int i = 0; i < kept; i++)
             {
                 // Closer to a kept neighbour than to the base node: that neighbour already covers it.
-                if (TScorer.Score(new ReadOnlySpan<float>((void*)addresses[i], dimension), candidateSpan) > candidate.Score)
+                if (TScorer.ScoreStored(new ReadOnlySpan<float>((void*)addresses[i], dimension), factors[i], candidateSpan) > candidate.Score)
                 {
                     good = false;
                     break;
@@ -492,6 +527,7 @@ internal sealed partial class HnswGraph
             {
                 chosen[kept] = candidate;
                 addresses[kept] = (nint)vector;
+                factors[kept] = TScorer.StoredFactor(candidateSpan);
                 kept++;
             }
         }

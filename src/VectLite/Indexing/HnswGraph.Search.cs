@@ -15,7 +15,7 @@ internal sealed partial class HnswGraph
     /// <paramref name="filter"/> accepts and offers them to <paramref name="results"/> as (score, row),
     /// higher score better (the metric's <see cref="IVectorScorer"/> score, not yet a user score).
     /// </summary>
-    /// <param name="query">The query vector; cosine graphs expect it normalised.</param>
+    /// <param name="query">The query vector; cosine graphs expect it at unit length (the stored vectors may have any length).</param>
     /// <param name="k">The number of results wanted; the candidate list is never shorter.</param>
     /// <param name="ef">The candidate list size; 0 uses <see cref="HnswParameters.EfSearch"/> (or the automatic size).</param>
     /// <param name="filter">Decides which rows may be results. Rejected rows are still traversed, so the
@@ -46,6 +46,9 @@ internal sealed partial class HnswGraph
                 break;
             case Metric.L1:
                 SearchCore<L1Scorer, TFilter>(query, size, ref filter, results);
+                break;
+            case Metric.Cosine:
+                SearchCore<CosineScorer, TFilter>(query, size, ref filter, results);
                 break;
             default:
                 SearchCore<DotScorer, TFilter>(query, size, ref filter, results);

@@ -103,7 +103,7 @@ internal sealed partial class HnswGraph
 
     /// <summary>Creates an empty graph over the rows of <paramref name="arena"/>.</summary>
     /// <param name="arena">The vectors; the graph reads them and never writes or disposes them.</param>
-    /// <param name="metric">The metric; cosine graphs expect the engine to store unit vectors (scored by dot product).</param>
+    /// <param name="metric">The metric. Cosine graphs score the stored vectors as they are (any length) against unit queries.</param>
     /// <param name="parameters">The build and search parameters.</param>
     /// <exception cref="ArgumentNullException"><paramref name="arena"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range, or <paramref name="metric"/> is not defined.</exception>

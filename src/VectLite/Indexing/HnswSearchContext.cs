@@ -20,6 +20,7 @@ internal sealed class HnswSearchContext
     private ushort[] _visited = [];
     private ushort _epoch;
     private ScoredNode[] _levelChoices = [];
+    private float[] _unitQuery = [];
 
     /// <summary>The candidate heap (best unexpanded node on top).</summary>
     internal CandidateHeap Candidates { get; } = new();
@@ -35,6 +36,23 @@ internal sealed class HnswSearchContext
 
     /// <summary>Scratch for neighbour selection: the vector address of each chosen neighbour.</summary>
     internal nint[] SelectedAddresses { get; private set; } = new nint[256];
+
+    /// <summary>Scratch for neighbour selection: the scorer's factor of each chosen neighbour (<c>IGraphScorer.StoredFactor</c>).</summary>
+    internal float[] SelectedFactors { get; private set; } = new float[256];
+
+    /// <summary>
+    /// Returns scratch for a unit-length copy of the vector an insert links (a cosine graph scores with a
+    /// unit query; the arena holds the caller's vectors), <paramref name="dimension"/> floats.
+    /// </summary>
+    internal Span<float> UnitQuery(int dimension)
+    {
+        if (_unitQuery.Length < dimension)
+        {
+            _unitQuery = new float[dimension];
+        }
+
+        return _unitQuery.AsSpan(0, dimension);
+    }
 
     /// <summary>
     /// Returns scratch for an insert's neighbour choices: <paramref name="levels"/> slices of
@@ -84,6 +102,7 @@ internal sealed class HnswSearchContext
             Sorted = new ScoredNode[size];
             Selected = new ScoredNode[size];
             SelectedAddresses = new nint[size];
+            SelectedFactors = new float[size];
         }
     }
 }

@@ -4,7 +4,7 @@ namespace VectLite.Storage;
 
 /// <summary>
 /// A record as the storage layer writes it: key, expiry, payload bytes and vectors by schema ordinal.
-/// Vectors are already validated (and normalised for cosine) by the time one of these is built.
+/// Vectors are already validated by the time one of these is built, and hold the caller's values unchanged (also for cosine).
 /// </summary>
 internal sealed class StoredRecord
 {

@@ -3,11 +3,10 @@ using System.Runtime.CompilerServices;
 namespace VectLite.Vectors;
 
 /// <summary>
-/// Dot-product scoring: the score is the dot product, higher is better. Also serves the cosine metric,
-/// because the engine stores cosine vectors (and normalises cosine queries) at unit length, where the
-/// dot product is the cosine similarity.
+/// Dot-product scoring: the score is the dot product, higher is better. Cosine has its own scorer
+/// (<see cref="CosineScorer"/>): the engine stores cosine vectors as written, not at unit length.
 /// </summary>
-internal readonly struct DotScorer : IBoundedScorer
+internal readonly struct DotScorer : IGraphScorer
 {
     /// <summary>Returns the dot product of <paramref name="query"/> and <paramref name="vector"/>; higher is better.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
@@ -22,7 +21,19 @@ internal readonly struct DotScorer : IBoundedScorer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ScoreAbove(ReadOnlySpan<float> query, ReadOnlySpan<float> vector, float floor) => Score(query, vector);
 
-    /// <summary>Returns <paramref name="score"/> unchanged: the user score is the dot product (or cosine similarity).</summary>
+    /// <summary>Returns <paramref name="score"/> unchanged: the user score is the dot product.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToUserScore(float score) => score;
+
+    /// <summary>False: the query is used as it is.</summary>
+    public static bool NeedsUnitQuery => false;
+
+    /// <summary>Returns 1: <see cref="ScoreStored"/> needs nothing precomputed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float StoredFactor(ReadOnlySpan<float> vector) => 1f;
+
+    /// <summary>Returns <see cref="Score"/> of the pair: a stored vector is a query as it is.</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScoreStored(ReadOnlySpan<float> first, float firstFactor, ReadOnlySpan<float> second) => Score(first, second);
 }

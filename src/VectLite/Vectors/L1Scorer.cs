@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace VectLite.Vectors;
 
 /// <summary>Manhattan scoring: the score is minus the L1 distance, so higher (closer to zero) is better.</summary>
-internal readonly struct L1Scorer : IBoundedScorer
+internal readonly struct L1Scorer : IGraphScorer
 {
     /// <summary>Returns <c>-L1(query, vector)</c>; higher is better, 0 is an exact match.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
@@ -22,4 +22,16 @@ internal readonly struct L1Scorer : IBoundedScorer
     /// <summary>Returns <paramref name="score"/> unchanged: the user score is minus the L1 distance.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToUserScore(float score) => score;
+
+    /// <summary>False: the query is used as it is.</summary>
+    public static bool NeedsUnitQuery => false;
+
+    /// <summary>Returns 1: <see cref="ScoreStored"/> needs nothing precomputed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float StoredFactor(ReadOnlySpan<float> vector) => 1f;
+
+    /// <summary>Returns <see cref="Score"/> of the pair: a stored vector is a query as it is.</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScoreStored(ReadOnlySpan<float> first, float firstFactor, ReadOnlySpan<float> second) => Score(first, second);
 }

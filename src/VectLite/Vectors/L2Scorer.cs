@@ -6,7 +6,7 @@ namespace VectLite.Vectors;
 /// Euclidean scoring: the score is minus the squared Euclidean distance, so higher (closer to zero) is
 /// better and no square root is taken per row.
 /// </summary>
-internal readonly struct L2Scorer : IBoundedScorer
+internal readonly struct L2Scorer : IGraphScorer
 {
     /// <summary>Returns <c>-L2Squared(query, vector)</c>; higher is better, 0 is an exact match.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
@@ -28,4 +28,16 @@ internal readonly struct L2Scorer : IBoundedScorer
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToUserScore(float score) => -MathF.Sqrt(-score);
+
+    /// <summary>False: the query is used as it is.</summary>
+    public static bool NeedsUnitQuery => false;
+
+    /// <summary>Returns 1: <see cref="ScoreStored"/> needs nothing precomputed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float StoredFactor(ReadOnlySpan<float> vector) => 1f;
+
+    /// <summary>Returns <see cref="Score"/> of the pair: a stored vector is a query as it is.</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScoreStored(ReadOnlySpan<float> first, float firstFactor, ReadOnlySpan<float> second) => Score(first, second);
 }

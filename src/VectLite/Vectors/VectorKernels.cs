@@ -7,7 +7,8 @@ namespace VectLite.Vectors;
 
 /// <summary>
 /// The distance kernels every index and scan is built on: dot product, squared Euclidean distance,
-/// Manhattan distance, sum of squares, plus normalisation and a finiteness check.
+/// Manhattan distance, sum of squares, the cosine kernel (dot product and norm in one pass), plus
+/// normalisation (of queries) and the finiteness and nonzero checks.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -203,6 +204,31 @@ internal static partial class VectorKernels
         }
 
         return TryNormalizeInDouble(v);
+    }
+
+    /// <summary>
+    /// Returns <see langword="true"/> when some component of <paramref name="v"/> is not zero (the vector has a
+    /// direction). Tiny components whose squares underflow single precision still count.
+    /// </summary>
+    internal static bool HasNonZero(ReadOnlySpan<float> v)
+    {
+        // The sum of squares answers for almost every vector in one vector pass; only a sum that is not
+        // positive (all zeros, every square underflowed, or a NaN, which the engine refuses before this)
+        // needs the components themselves.
+        if (SumOfSquares(v) > 0f)
+        {
+            return true;
+        }
+
+        foreach (float f in v)
+        {
+            if (f != 0f)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
