@@ -133,18 +133,6 @@ public sealed class DistanceFunctionTests : IDisposable
         Assert.Contains(indexKind, ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Cosine_vectors_read_back_normalised_and_others_exactly()
-    {
-        var cosine = await Create(DistanceFunction.CosineSimilarity);
-        var euclidean = await Create(DistanceFunction.EuclideanDistance);
-
-        var options = new RecordRetrievalOptions { IncludeVectors = true };
-        Point b = (await cosine.GetAsync(2, options))!;
-        Assert.Equal(1.0, Math.Sqrt(b.Vector.Span[0] * b.Vector.Span[0] + b.Vector.Span[1] * b.Vector.Span[1]), 5);
-        Assert.Equal(new float[] { 2, 2 }, (await euclidean.GetAsync(2, options))!.Vector.ToArray());
-    }
-
     private async Task<VectLiteCollection<int, Point>> Create(string distanceFunction)
     {
         var collection = _temp.Store.GetCollection<int, Point>("points-" + distanceFunction.ToLowerInvariant(), Definition(distanceFunction, IndexKind.Hnsw));

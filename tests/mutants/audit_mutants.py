@@ -105,6 +105,25 @@ MUTANTS = [
      [("src/VectLite/Database.cs", "            collection = Collection.Open(this, name, path, IsReadOnly);\n            _open[name] = collection;",
        "            collection = Collection.Open(this, name, path, IsReadOnly);\n            if (!IsReadOnly)\n            {\n                _open[name] = collection;\n            }", 1)],
      ENGINE, "FullyQualifiedName~ReadOnlySnapshotTests"),
+    # Vectors read back as written (issue 8): cosine vectors are stored raw, queries normalised, graphs compare cosines.
+    ("C1", "cosine vectors normalised on write again (they read back changed)",
+     [("src/VectLite/Collection.Write.cs", "        ValidateVector(spec, copy);\n        return copy;",
+       "        ValidateVector(spec, copy);\n        if (spec.Metric == Metric.Cosine)\n        {\n            VectorKernels.TryNormalize(copy);\n        }\n        return copy;", 1)],
+     ENGINE, "FullyQualifiedName~VectorRoundTripTests|FullyQualifiedName~UnitVectorDatabaseTests"),
+    ("C2", "the MEVD connector reads cosine vectors back normalised (C1 seen through the connector)",
+     [("src/VectLite/Collection.Write.cs", "        ValidateVector(spec, copy);\n        return copy;",
+       "        ValidateVector(spec, copy);\n        if (spec.Metric == Metric.Cosine)\n        {\n            VectorKernels.TryNormalize(copy);\n        }\n        return copy;", 1)],
+     CONNECTOR, "FullyQualifiedName~VectorRoundTripTests"),
+    ("C3", "a cosine search query is not normalised (scores scale with its length)",
+     [("src/VectLite/Collection.Search.cs", "bool normalized = VectorKernels.TryNormalize(q);", "bool normalized = q.Length > 0;", 1)],
+     ENGINE, "FullyQualifiedName~VectorRoundTripTests|FullyQualifiedName~UnitVectorDatabaseTests"),
+    ("C4", "the HNSW neighbour heuristic compares cosine vectors by their raw dot product",
+     [("src/VectLite/Vectors/CosineScorer.cs", "VectorKernels.CosineToUnit(first, second) * firstFactor :", "VectorKernels.Dot(first, second) :", 1)],
+     ENGINE, "FullyQualifiedName~HnswCosineRawVectorTests"),
+    ("C5", "an HNSW insert searches with its stored (not unit) cosine vector",
+     [("src/VectLite/Indexing/HnswGraph.Insert.cs", "ReadOnlySpan<float> vector = AsQuery<TScorer>(view.VectorSpan(row), context.UnitQuery(view.Dimension));",
+       "ReadOnlySpan<float> vector = view.VectorSpan(row);", 1)],
+     ENGINE, "FullyQualifiedName~HnswCosineRawVectorTests"),
 ]
 
 

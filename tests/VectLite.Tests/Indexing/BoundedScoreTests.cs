@@ -84,6 +84,10 @@ public sealed class BoundedScoreTests
             CheckScorer<L2Scorer>(q, v);
             CheckScorer<L1Scorer>(q, v);
             CheckScorer<DotScorer>(q, v);
+
+            // Cosine takes a unit query and a stored vector of any length.
+            Assert.True(VectorKernels.TryNormalize(q));
+            CheckScorer<CosineScorer>(q, v);
         }
     }
 
