@@ -113,7 +113,7 @@ internal static class HnswCommand
     }
 
     /// <summary>Parses comma-separated distinct integers from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    private static int[] ParseList(ArgumentResult result, string option, int min, int max)
+    internal static int[] ParseList(ArgumentResult result, string option, int min, int max)
     {
         var list = new List<int>();
         foreach (Token token in result.Tokens)

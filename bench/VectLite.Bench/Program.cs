@@ -7,5 +7,7 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     ExactScanCommand.Create(),
     HnswCommand.Create(),
     AutoCheckpointCommand.Create(),
+    CosineCommand.Create(),
+    CosineKernelsCommand.Create(),
 };
 return root.Parse(args).Invoke();
