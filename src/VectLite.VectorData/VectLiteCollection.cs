@@ -34,7 +34,7 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
     private const string DefaultNamespace = "";
 
     private readonly Database _database;
-    private readonly DatabaseLease? _lease;
+    private readonly bool _ownsDatabase;
     private readonly CollectionModel _model;
     private readonly CollectionSchema _schema;
     private readonly VectLiteRecordMapper<TRecord> _mapper;
@@ -56,9 +56,9 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
     }
 
     /// <summary>
-    /// Creates a collection handle that opens the database in directory <paramref name="path"/> (creating it if
-    /// needed) and closes it when disposed. Stores and collections of this process that name the same directory share
-    /// one open database.
+    /// Creates a collection handle that opens a <see cref="Database"/> handle on directory <paramref name="path"/>
+    /// (creating the database if needed) and disposes it when disposed. Every handle of this process on the same
+    /// directory (stores, collections, <see cref="Database.Open"/>) shares one open database.
     /// </summary>
     /// <param name="path">The database directory.</param>
     /// <param name="name">The collection name (VectLite rule: 1-64 letters, digits, '_', '-', '.').</param>
@@ -91,8 +91,8 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
         // Open the database last, so that a model error leaves nothing open.
         if (database is null)
         {
-            _lease = VectLiteErrors.Run(path, name, "Open", () => DatabaseLease.Acquire(path!, options.DatabaseOptions));
-            database = _lease.Database;
+            database = VectLiteErrors.Run(path, name, "Open", () => Database.Open(path!, options.DatabaseOptions));
+            _ownsDatabase = true;
         }
         _database = database;
         _metadata = new VectorStoreCollectionMetadata
@@ -175,12 +175,12 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
-    /// <summary>Closes the database when this collection opened it from a path (and no other user of it remains).</summary>
+    /// <summary>Disposes the database handle when this collection opened it from a path (the database closes with the last handle on it).</summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _ownsDatabase)
         {
-            _lease?.Dispose();
+            _database.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -21,6 +21,9 @@ internal sealed class ModelRunner : IDisposable
     private static readonly DatabaseOptions WriterOptions = new() { SyncMode = SyncMode.OnFlush };
     private static readonly DatabaseOptions ReaderOptions = new() { ReadOnly = true };
 
+    /// <summary>A private read-only engine, as a reader in another process has: it reads the files, not the writer's memory.</summary>
+    private static readonly DatabaseOptions OtherProcessReaderOptions = new() { ReadOnly = true, Unshared = true };
+
     private readonly TempDatabase _temp = new();
     private readonly CollectionModel _model = new();
     private Database _database;
@@ -104,9 +107,13 @@ internal sealed class ModelRunner : IDisposable
                 OpenWriter();
                 return null;
             case ModelOperationKind.OpenReadOnlyBeside:
-                using (Database reader = _temp.Open(ReaderOptions))
+                using (Database reader = _temp.Open(OtherProcessReaderOptions))
                 {
-                    CheckReadOnly(reader, "read-only open beside the writer");
+                    CheckReadOnly(reader, "read-only open beside the writer (another process)");
+                }
+                using (Database view = _temp.Open(ReaderOptions))
+                {
+                    CheckReadOnly(view, "read-only view of the writer (this process)");
                 }
                 return null;
             default:

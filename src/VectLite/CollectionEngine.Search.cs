@@ -6,7 +6,7 @@ using VectLite.Vectors;
 
 namespace VectLite;
 
-public sealed partial class Collection
+internal sealed partial class CollectionEngine
 {
     /// <summary>The largest <see cref="SearchOptions.TopK"/> plus <see cref="SearchOptions.Offset"/>.</summary>
     public const int MaxSearchResults = 10_000;

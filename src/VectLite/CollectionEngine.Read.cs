@@ -6,7 +6,7 @@ using VectLite.Storage;
 
 namespace VectLite;
 
-public sealed partial class Collection
+internal sealed partial class CollectionEngine
 {
     /// <summary>Reads the record with this id in this namespace (null: the default namespace), with its vectors and payload.</summary>
     /// <returns>The record, or null if there is none (or it was deleted or has expired).</returns>

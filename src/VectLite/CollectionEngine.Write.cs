@@ -7,7 +7,7 @@ using VectLite.Vectors;
 
 namespace VectLite;
 
-public sealed partial class Collection
+internal sealed partial class CollectionEngine
 {
     /// <summary>The longest namespace name, in characters.</summary>
     public const int MaxNamespaceLength = 256;

@@ -4,7 +4,7 @@ using VectLite.Storage;
 
 namespace VectLite;
 
-public sealed partial class Collection
+internal sealed partial class CollectionEngine
 {
     /// <summary>How long automatic checkpoints pause after one failed (the log keeps everything meanwhile).</summary>
     private const long AutoCheckpointRetryMilliseconds = 10_000;
