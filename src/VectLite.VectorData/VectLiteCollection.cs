@@ -19,8 +19,10 @@ namespace VectLite.VectorData;
 /// collection that does not exist yet (before <see cref="EnsureCollectionExistsAsync"/>) is one of them.</para>
 /// <para>Cosine vectors are stored normalised to unit length (the engine normalises them), so they read back
 /// normalised; other metrics return vectors exactly as written.</para>
-/// <para>Thread safety: all members are safe to call from many threads. The engine is embedded and synchronous, so
-/// the asynchronous methods complete their engine work on the calling thread.</para>
+/// <para>Thread safety: all members are safe to call from many threads. The engine is embedded: upserts use its
+/// <see cref="Collection.UpsertManyAsync"/> (on the thread pool when the sync mode fsyncs), searches its
+/// <see cref="Collection.SearchAsync"/> and filtered gets its <see cref="Collection.ScrollAllAsync"/> (CPU work, on the
+/// calling thread); the other calls are quick and complete on the calling thread.</para>
 /// </remarks>
 // Not sealed: VectLiteDynamicCollection is this collection with dynamic (dictionary) mapping, as in the other connectors.
 public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
@@ -196,6 +198,20 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
             }
             return action(collection);
         });
+
+    /// <summary>As <see cref="Run{T}"/>, for the engine's asynchronous calls.</summary>
+    private async Task<T> RunAsync<T>(string operation, Func<Collection, Task<T>> action)
+    {
+        Collection collection = Run(operation, static c => c);
+        try
+        {
+            return await action(collection).ConfigureAwait(false);
+        }
+        catch (VectLiteException ex)
+        {
+            throw VectLiteErrors.Wrap(_database.Path, Name, operation, ex.Message, ex);
+        }
+    }
 
     /// <summary>When a vector property is embedded from another type, its vector cannot be put back on the record.</summary>
     private bool CheckIncludeVectors(bool includeVectors) =>

@@ -46,7 +46,7 @@ public sealed partial class Collection
     /// <inheritdoc cref="CollectionEngine.Upsert"/>
     public void Upsert(Record record) => Writable("upsert records").Upsert(record);
 
-    /// <inheritdoc cref="CollectionEngine.UpsertMany"/>
+    /// <inheritdoc cref="CollectionEngine.UpsertMany(IEnumerable{Record})"/>
     public int UpsertMany(IEnumerable<Record> records) => Writable("upsert records").UpsertMany(records);
 
     /// <inheritdoc cref="CollectionEngine.UpsertBulk"/>

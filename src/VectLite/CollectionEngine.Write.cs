@@ -32,7 +32,11 @@ internal sealed partial class CollectionEngine
     /// <exception cref="InvalidVectorException">A vector holds NaN or infinity, or is all zeros under cosine.</exception>
     /// <exception cref="InvalidRecordException">A vector is missing or unknown, the payload cannot be stored, or the expiry is invalid.</exception>
     /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
-    public int UpsertMany(IEnumerable<Record> records)
+    public int UpsertMany(IEnumerable<Record> records) => UpsertMany(records, CancellationToken.None);
+
+    /// <summary>As <see cref="UpsertMany(IEnumerable{Record})"/>; cancellable until the batch is logged (while records are validated).</summary>
+    /// <exception cref="OperationCanceledException">Cancelled before the batch was logged: nothing was written.</exception>
+    public int UpsertMany(IEnumerable<Record> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         CollectionSchema schema = Volatile.Read(ref _state).Schema;
@@ -40,6 +44,10 @@ internal sealed partial class CollectionEngine
         var operations = new List<WalOperation>(records.TryGetNonEnumeratedCount(out int n) ? n : 16);
         foreach (Record record in records)
         {
+            if ((operations.Count & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             ArgumentNullException.ThrowIfNull(record, nameof(records));
             operations.Add(WalOperation.Upsert(Prepare(schema, record, now)));
         }
@@ -50,6 +58,7 @@ internal sealed partial class CollectionEngine
         lock (_writeLock)
         {
             ThrowIfNotWritable("upsert records");
+            cancellationToken.ThrowIfCancellationRequested(); // the last point before the log: after it, the batch is acknowledged
             Commit(operations);
         }
         return operations.Count;

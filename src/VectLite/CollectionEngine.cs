@@ -139,6 +139,9 @@ internal sealed partial class CollectionEngine
     /// </summary>
     internal static Action<string>? ReadOnlyAttemptForTests { get; set; }
 
+    /// <summary>Test hook: runs before each logged batch is replayed at open, with the collection's directory and the batch's LSN.</summary>
+    internal static Action<string, long>? ReplayingForTests { get; set; }
+
     private static long TryReadGeneration(string directory)
     {
         try
@@ -188,6 +191,7 @@ internal sealed partial class CollectionEngine
             var fit = new LoggedBatchFit(manifest.Schema, manifest.PayloadIndexes);
             WalReadResult result = WalReader.Read(walPath, manifest.Lsn, (lsn, offset, batch) =>
             {
+                ReplayingForTests?.Invoke(directory, lsn);
                 cancellationToken.ThrowIfCancellationRequested();
                 List<WalOperation> operations;
                 try
@@ -336,11 +340,13 @@ internal sealed partial class CollectionEngine
     }
 
     /// <summary>Syncs and closes the log and frees memory once readers are done. Called by the database.</summary>
-    internal void Close(bool dropped)
+    /// <param name="dropped">The collection is being dropped: no close checkpoint, and handles say it is gone.</param>
+    /// <param name="closeCheckpoint">Run the close checkpoint when one is due (false for an open that was cancelled).</param>
+    internal void Close(bool dropped, bool closeCheckpoint = true)
     {
         if (!_closed)
         {
-            StopCheckpoints(checkpointIfDue: !dropped);
+            StopCheckpoints(checkpointIfDue: !dropped && closeCheckpoint);
         }
         lock (_writeLock)
         {

@@ -25,7 +25,7 @@ namespace VectLite;
 /// to one SQLite file: the second open is cheap, sees the first one's writes at once, and disposing a handle closes
 /// the database only when it is the last (see <see cref="Open"/> for what options mean then).</para>
 /// </remarks>
-public sealed partial class Database : IDisposable
+public sealed partial class Database : IDisposable, IAsyncDisposable
 {
     internal const string ManifestFileName = "vectlite.db";
     internal const string CollectionsFolder = "collections";
@@ -283,7 +283,10 @@ public sealed partial class Database : IDisposable
     /// syncs and closes every collection and releases the writer lock.
     /// </summary>
     /// <exception cref="StorageException">Closing: a log could not be synced; every collection is closed and the lock released all the same.</exception>
-    public void Dispose()
+    public void Dispose() => Release(closeCheckpoints: true);
+
+    /// <summary>Disposes this handle; <paramref name="closeCheckpoints"/> false skips the close checkpoints (a cancelled open must not start one).</summary>
+    private void Release(bool closeCheckpoints)
     {
         lock (_lock)
         {
@@ -294,7 +297,7 @@ public sealed partial class Database : IDisposable
             _disposed = true;
             _collections.Clear();
         }
-        EngineRegistry.Release(Engine);
+        EngineRegistry.Release(Engine, closeCheckpoints);
     }
 
     /// <summary>The handle of this database handle onto <paramref name="engine"/>: one per collection engine, so it compares equal across lookups.</summary>

@@ -101,7 +101,8 @@ internal sealed class DatabaseEngine
     /// <param name="lockedInThisProcess">Whether this process holds the lock through another engine, to say so if the lock is refused.</param>
     /// <param name="slot">The registry slot the engine will live in; null for a private engine.</param>
     /// <exception cref="DatabaseLockedException">The lock is held elsewhere.</exception>
-    public static DatabaseEngine Open(string full, DatabaseOptions options, Func<bool> lockedInThisProcess, EngineRegistry.Slot? slot)
+    /// <param name="cancellationToken">Ends a wait for the lock (<see cref="DatabaseOptions.LockTimeout"/>).</param>
+    public static DatabaseEngine Open(string full, DatabaseOptions options, Func<bool> lockedInThisProcess, EngineRegistry.Slot? slot, CancellationToken cancellationToken = default)
     {
         string manifestPath = System.IO.Path.Combine(full, Database.ManifestFileName);
         if (options.ReadOnly)
@@ -119,7 +120,7 @@ internal sealed class DatabaseEngine
         LockFile writerLock;
         try
         {
-            writerLock = LockFile.Acquire(full, options.LockTimeout);
+            writerLock = LockFile.Acquire(full, options.LockTimeout, cancellationToken);
         }
         catch (DatabaseLockedException ex) when (lockedInThisProcess())
         {
@@ -373,7 +374,8 @@ internal sealed class DatabaseEngine
     /// </summary>
     /// <returns>False when a new handle took a reference meanwhile, or the engine is already closed: nothing done.</returns>
     /// <exception cref="StorageException">A log could not be synced; every collection is closed and the lock released all the same.</exception>
-    public bool CloseIfUnused()
+    /// <param name="closeCheckpoints">Run the close checkpoints that are due (false when closing a cancelled open).</param>
+    public bool CloseIfUnused(bool closeCheckpoints = true)
     {
         lock (_lock)
         {
@@ -389,7 +391,7 @@ internal sealed class DatabaseEngine
                 {
                     try
                     {
-                        collection.Close(dropped: false);
+                        collection.Close(dropped: false, closeCheckpoints);
                     }
                     catch (StorageException ex)
                     {

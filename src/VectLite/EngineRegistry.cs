@@ -34,7 +34,7 @@ internal static class EngineRegistry
             slot.Gate.Wait(cancellationToken);
             try
             {
-                return JoinOrOpen(slot, fullPath, options);
+                return JoinOrOpen(slot, fullPath, options, cancellationToken);
             }
             finally
             {
@@ -56,7 +56,7 @@ internal static class EngineRegistry
             await slot.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return JoinOrOpen(slot, fullPath, options);
+                return JoinOrOpen(slot, fullPath, options, cancellationToken);
             }
             finally
             {
@@ -73,8 +73,10 @@ internal static class EngineRegistry
     /// Releases a handle's reference; the last one closes the engine (syncing its logs, running due close
     /// checkpoints, releasing the lock).
     /// </summary>
+    /// <param name="engine">The handle's engine.</param>
+    /// <param name="closeCheckpoints">Run the close checkpoints that are due, if this closes the engine.</param>
     /// <exception cref="StorageException">The close could not sync a log; the engine is closed all the same.</exception>
-    public static void Release(DatabaseEngine engine)
+    public static void Release(DatabaseEngine engine, bool closeCheckpoints = true)
     {
         if (engine.RemoveReference() > 0)
         {
@@ -82,7 +84,7 @@ internal static class EngineRegistry
         }
         if (engine.Slot is not { } slot)
         {
-            engine.CloseIfUnused(); // a private engine (Database.Recover, tests)
+            engine.CloseIfUnused(closeCheckpoints); // a private engine (Database.Recover, tests)
             return;
         }
         ReleasingForTests?.Invoke(engine);
@@ -91,7 +93,7 @@ internal static class EngineRegistry
         slot.Gate.Wait();
         try
         {
-            engine.CloseIfUnused(); // does nothing when an open joined it while this release waited for the gate
+            engine.CloseIfUnused(closeCheckpoints); // does nothing when an open joined it while this release waited for the gate
         }
         finally
         {
@@ -139,7 +141,7 @@ internal static class EngineRegistry
     }
 
     /// <summary>Called under the slot's gate.</summary>
-    private static DatabaseEngine JoinOrOpen(Slot slot, string fullPath, DatabaseOptions options)
+    private static DatabaseEngine JoinOrOpen(Slot slot, string fullPath, DatabaseOptions options, CancellationToken cancellationToken)
     {
         if (slot.Writer is { } writer && writer.TryAddReference())
         {
@@ -152,12 +154,12 @@ internal static class EngineRegistry
                 return reader;
             }
             // The engine it replaces (if any) stays with its handles and closes with the last of them.
-            DatabaseEngine opened = DatabaseEngine.Open(fullPath, options, static () => false, slot);
+            DatabaseEngine opened = DatabaseEngine.Open(fullPath, options, static () => false, slot, cancellationToken);
             Volatile.Write(ref slot.Reader, opened);
             return opened;
         }
         // A real writer open, whatever read-only engine is open: its handles keep the state they read.
-        DatabaseEngine created = DatabaseEngine.Open(fullPath, options, static () => false, slot);
+        DatabaseEngine created = DatabaseEngine.Open(fullPath, options, static () => false, slot, cancellationToken);
         Volatile.Write(ref slot.Writer, created);
         return created;
     }

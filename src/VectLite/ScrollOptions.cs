@@ -7,7 +7,13 @@ public sealed class ScrollOptions
     public int Limit { get; init; } = 100;
 
     /// <summary>The <see cref="ScrollPage.NextCursor"/> of the previous page, or null to start at the beginning.</summary>
-    public string? Cursor { get; init; }
+    public string? Cursor
+    {
+        get => _cursor;
+        init => _cursor = value;
+    }
+
+    private string? _cursor;
 
     /// <summary>Only this namespace; null for all (ordered by namespace, then id).</summary>
     public string? Namespace { get; init; }
@@ -20,4 +26,12 @@ public sealed class ScrollOptions
 
     /// <summary>Return vectors. Default false.</summary>
     public bool IncludeVectors { get; init; }
+
+    /// <summary>A copy of these options, every setting kept, that starts at <paramref name="cursor"/> (the next page).</summary>
+    internal ScrollOptions WithCursor(string? cursor)
+    {
+        var copy = (ScrollOptions)MemberwiseClone();
+        copy._cursor = cursor;
+        return copy;
+    }
 }
