@@ -11,7 +11,8 @@ public sealed partial class Collection
 {
     /// <summary>
     /// Inserts or replaces the records as one atomic batch, as <see cref="UpsertMany"/> does. Under
-    /// <see cref="SyncMode.OnFlush"/> it runs on the calling thread (no fsync to wait for); otherwise on the thread pool.
+    /// <see cref="SyncMode.OnFlush"/>, and in memory, it runs on the calling thread (no fsync to wait for); otherwise on
+    /// the thread pool.
     /// </summary>
     /// <returns>The number of records written.</returns>
     /// <exception cref="OperationCanceledException">Cancelled before the batch was logged (checked while the records are validated): nothing was written. Once logged, the batch completes.</exception>
@@ -24,7 +25,7 @@ public sealed partial class Collection
         {
             return Task.FromCanceled<int>(cancellationToken);
         }
-        if (_database.Engine.SyncMode.Kind == SyncModeKind.OnFlush)
+        if (_database.Engine.SyncMode.Kind == SyncModeKind.OnFlush || _database.IsInMemory)
         {
             return Inline(() => engine.UpsertMany(records, cancellationToken), cancellationToken);
         }

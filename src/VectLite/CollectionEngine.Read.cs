@@ -149,7 +149,7 @@ internal sealed partial class CollectionEngine
             }
 
             long bytesOnDisk = 0;
-            foreach (string file in System.IO.Directory.EnumerateFiles(Directory))
+            foreach (string file in _inMemory ? [] : System.IO.Directory.EnumerateFiles(Directory))
             {
                 try
                 {
@@ -163,7 +163,7 @@ internal sealed partial class CollectionEngine
             long walBytes;
             try
             {
-                walBytes = new FileInfo(Path.Combine(Directory, WalFileName)).Length;
+                walBytes = _inMemory ? 0 : new FileInfo(Path.Combine(Directory, WalFileName)).Length;
             }
             catch (FileNotFoundException)
             {

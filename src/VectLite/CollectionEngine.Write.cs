@@ -309,9 +309,17 @@ internal sealed partial class CollectionEngine
     {
         long lsn = _lsn + 1;
         WalBatchCodec.Encode(operations, _batchBuffer);
-        _wal!.Append(lsn, _batchBuffer.WrittenSpan, _database.SyncMode);
+        if (_wal is not null)
+        {
+            _wal.Append(lsn, _batchBuffer.WrittenSpan, _database.SyncMode);
+            _walBatches++;
+        }
+        else if (_batchBuffer.WrittenSpan.Length > WalFormat.MaxBatchBytes)
+        {
+            // In memory: nothing is logged, but a batch the log would refuse is refused here too (WalWriter.Append's rule).
+            throw new InvalidRecordException($"A single write batch of {_batchBuffer.WrittenSpan.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
+        }
         _lsn = lsn;
-        _walBatches++;
         try
         {
             BatchLoggedForTests?.Invoke(lsn);

@@ -34,6 +34,9 @@ internal sealed partial class CollectionEngine
     private volatile bool _dropped;
     private DiskStamp _diskStamp;
 
+    /// <summary>A collection of <see cref="Database.OpenInMemory"/>: no directory, no log, no checkpoint files.</summary>
+    private bool _inMemory;
+
     private CollectionEngine(DatabaseEngine database, string name, string directory, CollectionState state, WalWriter? wal,
         long lsn, long generation, long walBatches, long tornBytes, string? tornReason)
     {
@@ -57,7 +60,7 @@ internal sealed partial class CollectionEngine
 
     internal string Directory { get; }
 
-    private bool IsReadOnly => _wal is null;
+    private bool IsReadOnly => _wal is null && !_inMemory;
 
     /// <summary>Creates the collection's directory contents (empty checkpoint, empty log) inside <paramref name="directory"/>.</summary>
     internal static void Initialize(IStorageDevice storage, string directory, CollectionSchema schema)
@@ -88,6 +91,16 @@ internal sealed partial class CollectionEngine
             empty.Release();
         }
     }
+
+    /// <summary>
+    /// Creates a collection that lives in memory only (<see cref="Database.OpenInMemory"/>): writes are validated and
+    /// applied as in any collection, but nothing is logged or written to a file.
+    /// </summary>
+    internal static CollectionEngine CreateInMemory(DatabaseEngine database, string name, CollectionSchema schema) =>
+        new(database, name, directory: "", new CollectionState(schema, [], 0), wal: null, lsn: 0, generation: 0, walBatches: 0, tornBytes: 0, tornReason: null)
+        {
+            _inMemory = true,
+        };
 
     /// <summary>Loads the checkpoint, replays the log, and (for a writer) opens the log for appending.</summary>
     /// <remarks>
@@ -287,7 +300,10 @@ internal sealed partial class CollectionEngine
     public CollectionVerifyReport Verify(CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
-        return CollectionVerifier.Verify(Directory, Name, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return _inMemory
+            ? new CollectionVerifyReport(Name, Directory, [], generation: 0, checkpointRecords: 0, logBatches: 0) // no file to check
+            : CollectionVerifier.Verify(Directory, Name, cancellationToken);
     }
 
     /// <summary>Takes the current state for a read; the caller must <see cref="CollectionState.Release"/> it.</summary>

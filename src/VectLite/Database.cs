@@ -32,6 +32,9 @@ public sealed partial class Database : IDisposable, IAsyncDisposable
     internal const string TempPrefix = ".tmp-";
     internal const string DroppedPrefix = ".dropped-";
 
+    /// <summary>The <see cref="Path"/> of every <see cref="OpenInMemory"/> database (as SQLite names its in-memory databases).</summary>
+    public const string InMemoryPath = ":memory:";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Collection> _collections = new(StringComparer.Ordinal);
     private volatile bool _disposed;
@@ -42,8 +45,11 @@ public sealed partial class Database : IDisposable, IAsyncDisposable
         IsReadOnly = readOnly;
     }
 
-    /// <summary>The database directory (full path).</summary>
+    /// <summary>The database directory (full path); <see cref="InMemoryPath"/> for an in-memory database.</summary>
     public string Path => Engine.Path;
+
+    /// <summary>True for a database from <see cref="OpenInMemory"/>.</summary>
+    public bool IsInMemory => Engine.IsInMemory;
 
     /// <summary>
     /// True when this handle was opened with <see cref="DatabaseOptions.ReadOnly"/>. A read-only handle onto a database
@@ -114,6 +120,38 @@ public sealed partial class Database : IDisposable, IAsyncDisposable
             return new Database(DatabaseEngine.Open(full, options, () => EngineRegistry.HasWriter(full), slot: null), options.ReadOnly);
         }
         return new Database(EngineRegistry.Acquire(full, options, CancellationToken.None), options.ReadOnly);
+    }
+
+    /// <summary>
+    /// Opens a new, empty database that lives in memory only, for tests and scratch work: the same API as a database
+    /// on disk (the same validation, errors, search, filters, namespaces, TTL and thread safety), no directory, no file.
+    /// </summary>
+    /// <remarks>
+    /// <para>Every call makes a separate database, private to the returned handle; disposing it discards everything.
+    /// Writes are validated and encoded exactly as for the log (so the same size limits apply) and applied in memory,
+    /// and nothing is written anywhere: <see cref="Flush"/> does nothing, <see cref="Compact"/> reclaims the memory of
+    /// deleted, replaced and expired rows as a checkpoint would (also automatically, per
+    /// <see cref="DatabaseOptions.AutoCheckpoint"/>) without writing files, and <see cref="Verify(CancellationToken)"/>
+    /// reports no file to check. <see cref="Path"/> is <see cref="InMemoryPath"/>.</para>
+    /// <para>Options: <see cref="DatabaseOptions.ReadOnly"/> must be false (an empty read-only database has no use);
+    /// <see cref="DatabaseOptions.SyncMode"/> and <see cref="DatabaseOptions.LockTimeout"/> have nothing to act on;
+    /// <see cref="DatabaseOptions.AutoCheckpoint"/> and <see cref="DatabaseOptions.Logger"/> apply.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException"><see cref="DatabaseOptions.ReadOnly"/> is set.</exception>
+    /// <example><code>
+    /// using var db = Database.OpenInMemory();
+    /// var docs = db.CreateCollection("docs", CollectionSchema.SingleVector(3));
+    /// </code></example>
+    public static Database OpenInMemory(DatabaseOptions? options = null)
+    {
+        options ??= new DatabaseOptions();
+        ArgumentNullException.ThrowIfNull(options.AutoCheckpoint, "options.AutoCheckpoint");
+        options.AutoCheckpoint.Validate();
+        if (options.ReadOnly)
+        {
+            throw new ArgumentException("An in-memory database cannot be opened read-only: it starts empty, and only its own handle can write to it.", nameof(options));
+        }
+        return new Database(DatabaseEngine.OpenInMemory(options), readOnly: false);
     }
 
     private static (string Full, DatabaseOptions Options) CheckOpenArguments(string path, DatabaseOptions? options)
@@ -192,6 +230,11 @@ public sealed partial class Database : IDisposable, IAsyncDisposable
     public VerifyReport Verify(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        if (IsInMemory)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new VerifyReport(Path, [], [.. Engine.OpenCollections().Select(c => c.Verify(cancellationToken))]); // nothing on disk to check
+        }
         return DatabaseVerifier.Verify(Path, cancellationToken);
     }
 

@@ -44,6 +44,9 @@ internal sealed class DatabaseEngine
     /// <summary>True for an engine opened without the writer lock.</summary>
     public bool IsReadOnly { get; }
 
+    /// <summary>True for <see cref="Database.OpenInMemory"/>: collections live in memory only, with no directory or file.</summary>
+    public bool IsInMemory { get; private init; }
+
     public Microsoft.Extensions.Logging.ILogger Logger { get; }
 
     /// <summary>The device every file write goes through (<see cref="DatabaseOptions.Storage"/>).</summary>
@@ -155,6 +158,10 @@ internal sealed class DatabaseEngine
         }
     }
 
+    /// <summary>A database with no directory: its collections live in this engine's memory and end with it.</summary>
+    public static DatabaseEngine OpenInMemory(DatabaseOptions options) =>
+        new(Database.InMemoryPath, readOnly: false, options, writerLock: null) { IsInMemory = true };
+
     /// <summary>Takes one more reference for a new handle; false once the engine is closing. Called under the slot's gate.</summary>
     public bool TryAddReference()
     {
@@ -212,8 +219,15 @@ internal sealed class DatabaseEngine
             {
                 throw new ReadOnlyDatabaseException($"create collection '{name}'");
             }
-            string final = CollectionPath(name);
             string? clash = FindCaseInsensitive(name);
+            if (IsInMemory)
+            {
+                // Same rules as on disk (names differing only in case clash), so code tested in memory runs on disk.
+                CollectionEngine created = clash is null ? CollectionEngine.CreateInMemory(this, name, schema.Clone()) : throw new CollectionExistsException(clash);
+                _open[name] = created;
+                return created;
+            }
+            string final = CollectionPath(name);
             if (clash is not null || System.IO.Directory.Exists(final))
             {
                 throw new CollectionExistsException(clash ?? name);
@@ -279,7 +293,7 @@ internal sealed class DatabaseEngine
                 return false;
             }
             string path = CollectionPath(name);
-            if (!System.IO.Directory.Exists(path))
+            if (IsInMemory || !System.IO.Directory.Exists(path))
             {
                 return false;
             }
@@ -339,6 +353,10 @@ internal sealed class DatabaseEngine
             if (_open.Remove(name, out CollectionEngine? collection))
             {
                 collection.Close(dropped: true);
+            }
+            if (IsInMemory)
+            {
+                return true; // nothing on disk
             }
             // Rename first (atomic), then delete: a crash mid-delete leaves a ".dropped-" folder that the next open removes.
             string doomed = System.IO.Path.Combine(_collectionsPath, $"{Database.DroppedPrefix}{name}-{Guid.NewGuid():N}");
@@ -417,6 +435,10 @@ internal sealed class DatabaseEngine
 
     private List<string> ListCollectionsCore()
     {
+        if (IsInMemory)
+        {
+            return [.. _open.Keys.Order(StringComparer.Ordinal)];
+        }
         var names = new List<string>();
         if (System.IO.Directory.Exists(_collectionsPath))
         {
