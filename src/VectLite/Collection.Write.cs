@@ -309,6 +309,7 @@ public sealed partial class Collection
             CollectionState state = _state;
             foreach (WalOperation op in operations)
             {
+                ApplyingOperationForTests?.Invoke(lsn);
                 state.Apply(op, lsn);
             }
             state.Publish(lsn);
@@ -324,6 +325,13 @@ public sealed partial class Collection
 
     /// <summary>Test hook: runs after a batch is logged and before it is applied, to simulate a failure there.</summary>
     internal Action<long>? BatchLoggedForTests { get; set; }
+
+    /// <summary>
+    /// Test hook: runs before each operation of a batch is applied (with the batch's LSN), so a test can pause the
+    /// writer halfway through a batch and check that readers see none of it until it is published whole. A null
+    /// check per operation when unset.
+    /// </summary>
+    internal Action<long>? ApplyingOperationForTests { get; set; }
 
     /// <summary>The row an update applies to: live and not expired (an expired record is gone as far as callers can tell).</summary>
     private static int FindRowForUpdate(CollectionState state, RecordId id, string ns)

@@ -81,7 +81,7 @@ MUTANTS = [
     ("W1", "a write batch is published operation by operation (readers can see half a batch)",
      [("src/VectLite/Collection.Write.cs", "                state.Apply(op, lsn);\n            }\n            state.Publish(lsn);",
        "                state.Apply(op, lsn);\n                state.Publish(lsn);\n            }\n            state.Publish(lsn);", 1)],
-     ENGINE, "FullyQualifiedName~Engine.ConcurrencyTests"),
+     ENGINE, "FullyQualifiedName~Engine.ConcurrencyTests.A_reader_while_the_writer_is_paused_inside_a_batch_sees_none_of_it"),
     ("W2", "a merge patch keeps keys set to null instead of removing them",
      [("src/VectLite/JsonMergePatch.cs", "target.Remove(key);", "target[key] = null;", 1)],
      ENGINE, "FullyQualifiedName~PersistenceModelTests"),
