@@ -153,17 +153,42 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Deletes, in one atomic batch, every visible record matching <paramref name="filter"/> (in one namespace, or all when null).</summary>
+    /// <summary>
+    /// Deletes, in one atomic batch, every visible record of one namespace that matches <paramref name="filter"/>.
+    /// <paramref name="namespace"/> null (the default) and "" mean the default namespace, as in every call: records in
+    /// other namespaces are never deleted (<see cref="DeleteByFilterInAllNamespaces"/> deletes across all of them).
+    /// </summary>
     /// <returns>How many records were deleted.</returns>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while matching; nothing was deleted.</exception>
     public int DeleteByFilter(Filter filter, string? @namespace = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        return DeleteMatching(NamespaceScope.One(NormalizeNamespace(@namespace)), filter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes, in one atomic batch, every visible record matching <paramref name="filter"/> in every namespace of the
+    /// collection: every tenant's records. To delete in one namespace, use <see cref="DeleteByFilter"/>.
+    /// </summary>
+    /// <returns>How many records were deleted.</returns>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while matching; nothing was deleted.</exception>
+    public int DeleteByFilterInAllNamespaces(Filter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return DeleteMatching(NamespaceScope.All, filter, cancellationToken);
+    }
+
+    private int DeleteMatching(NamespaceScope scope, Filter filter, CancellationToken cancellationToken)
+    {
         lock (_writeLock)
         {
             ThrowIfNotWritable("delete records");
             CollectionState state = _state;
             var operations = new List<WalOperation>();
-            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, @namespace, filter, cancellationToken))
+            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, scope, filter, cancellationToken))
             {
                 ref readonly RowMeta meta = ref state.Row(row);
                 operations.Add(WalOperation.Delete(meta.Id, state.Namespaces.NameOf(meta.NamespaceId)));
