@@ -8,7 +8,7 @@ namespace VectLite;
 
 public sealed partial class Collection
 {
-    /// <summary>Reads the record with this id in this namespace (null: the default namespace), with its vectors and payload.</summary>
+    /// <summary>Reads the record with this id in this namespace, with its vectors and payload. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>The record, or null if there is none (or it was deleted or has expired).</returns>
     public Record? Get(RecordId id, string? @namespace = null)
     {
@@ -16,7 +16,10 @@ public sealed partial class Collection
         return found.Count == 0 ? null : found[0];
     }
 
-    /// <summary>Reads the records with these ids, in the order asked, leaving out ids that have no visible record.</summary>
+    /// <summary>
+    /// Reads the records with these ids in one namespace, in the order asked, leaving out ids that have no visible
+    /// record there. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.
+    /// </summary>
     public IReadOnlyList<Record> GetMany(IEnumerable<RecordId> ids, string? @namespace = null, bool includeVectors = true, bool includePayload = true)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -155,9 +158,11 @@ public sealed partial class Collection
         CollectionState state = AcquireState();
         try
         {
+            // The snapshot first: every namespace its rows use is interned by then, so the table is at least that long.
+            Snapshot snapshot = state.Published;
             var perNamespace = new long[state.Namespaces.Count];
             long total = 0;
-            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, NamespaceScope.All, null, CancellationToken.None))
+            foreach (int row in MatchingRows(state, snapshot, DateTime.UtcNow.Ticks, NamespaceScope.All, null, CancellationToken.None))
             {
                 perNamespace[state.Row(row).NamespaceId]++;
                 total++;
@@ -193,7 +198,6 @@ public sealed partial class Collection
                 walBytes = 0;
             }
 
-            Snapshot snapshot = state.Published;
             return new CollectionStats
             {
                 Name = Name,

@@ -110,11 +110,11 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Deletes the record with this id in this namespace (null: the default namespace).</summary>
+    /// <summary>Deletes the record with this id in this namespace. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>True if a visible record was deleted.</returns>
     public bool Delete(RecordId id, string? @namespace = null) => DeleteMany([id], @namespace) == 1;
 
-    /// <summary>Deletes the records with these ids in one atomic batch.</summary>
+    /// <summary>Deletes the records with these ids in one namespace, in one atomic batch. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>How many visible records were deleted.</returns>
     public int DeleteMany(IEnumerable<RecordId> ids, string? @namespace = null)
     {
@@ -203,7 +203,7 @@ public sealed partial class Collection
 
     /// <summary>
     /// Applies a JSON merge patch (RFC 7386) to the record's payload: keys in <paramref name="patch"/> replace those in
-    /// the payload, nested objects merge, and a key set to null is removed.
+    /// the payload, nested objects merge, and a key set to null is removed. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.
     /// </summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool UpdatePayload(RecordId id, JsonObject patch, string? @namespace = null)
@@ -227,7 +227,7 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Makes the record expire <paramref name="timeToLive"/> from now.</summary>
+    /// <summary>Makes the record with this id in this namespace expire <paramref name="timeToLive"/> from now. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The time is not positive.</exception>
     public bool SetTimeToLive(RecordId id, TimeSpan timeToLive, string? @namespace = null)
@@ -236,7 +236,7 @@ public sealed partial class Collection
         return SetExpiry(id, new DateTimeOffset(ExpiryTicks(DateTimeOffset.UtcNow, timeToLive), TimeSpan.Zero), @namespace);
     }
 
-    /// <summary>Sets when the record expires; null clears the expiry.</summary>
+    /// <summary>Sets when the record with this id in this namespace expires; null clears the expiry. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool SetExpiry(RecordId id, DateTimeOffset? expiresAt, string? @namespace = null)
     {
@@ -254,7 +254,7 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Removes the record's expiry.</summary>
+    /// <summary>Removes the expiry of the record with this id in this namespace. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool ClearExpiry(RecordId id, string? @namespace = null) => SetExpiry(id, null, @namespace);
 
