@@ -6,5 +6,6 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     IngestCommand.Create(),
     ExactScanCommand.Create(),
     HnswCommand.Create(),
+    AutoCheckpointCommand.Create(),
 };
 return root.Parse(args).Invoke();

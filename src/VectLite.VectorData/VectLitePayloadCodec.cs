@@ -40,19 +40,56 @@ internal static class VectLitePayloadCodec
     /// <summary>Length of the wall-clock part of a <see cref="DateTime"/> in "O" form: <c>yyyy-MM-ddTHH:mm:ss.fffffff</c>.</summary>
     private const int DateTimeWallClockLength = 27;
 
-    private static readonly HashSet<Type> s_scalarTypes =
-    [
-        typeof(string), typeof(bool),
-        typeof(byte), typeof(sbyte), typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long), typeof(ulong),
-        typeof(float), typeof(double), typeof(decimal),
-        typeof(DateTime), typeof(DateTimeOffset), typeof(DateOnly), typeof(TimeOnly), typeof(Guid),
-    ];
+    /// <summary>
+    /// The supported scalar types and their nullable forms, each with how to make its <c>T[]</c> and
+    /// <see cref="List{T}"/>. Written out per type instead of <see cref="Array.CreateInstance(Type, int)"/> and
+    /// <see cref="Activator"/>, so Native AOT compiles every instantiation ahead of time and trimming keeps the
+    /// constructors; one table, so what <see cref="IsSupported"/> accepts is exactly what can be read back.
+    /// </summary>
+    private static readonly Dictionary<Type, SequenceFactory> s_scalarTypes = new()
+    {
+        [typeof(string)] = SequenceFactory.For<string?>(),
+        [typeof(bool)] = SequenceFactory.For<bool>(),
+        [typeof(bool?)] = SequenceFactory.For<bool?>(),
+        [typeof(byte)] = SequenceFactory.For<byte>(),
+        [typeof(byte?)] = SequenceFactory.For<byte?>(),
+        [typeof(sbyte)] = SequenceFactory.For<sbyte>(),
+        [typeof(sbyte?)] = SequenceFactory.For<sbyte?>(),
+        [typeof(short)] = SequenceFactory.For<short>(),
+        [typeof(short?)] = SequenceFactory.For<short?>(),
+        [typeof(ushort)] = SequenceFactory.For<ushort>(),
+        [typeof(ushort?)] = SequenceFactory.For<ushort?>(),
+        [typeof(int)] = SequenceFactory.For<int>(),
+        [typeof(int?)] = SequenceFactory.For<int?>(),
+        [typeof(uint)] = SequenceFactory.For<uint>(),
+        [typeof(uint?)] = SequenceFactory.For<uint?>(),
+        [typeof(long)] = SequenceFactory.For<long>(),
+        [typeof(long?)] = SequenceFactory.For<long?>(),
+        [typeof(ulong)] = SequenceFactory.For<ulong>(),
+        [typeof(ulong?)] = SequenceFactory.For<ulong?>(),
+        [typeof(float)] = SequenceFactory.For<float>(),
+        [typeof(float?)] = SequenceFactory.For<float?>(),
+        [typeof(double)] = SequenceFactory.For<double>(),
+        [typeof(double?)] = SequenceFactory.For<double?>(),
+        [typeof(decimal)] = SequenceFactory.For<decimal>(),
+        [typeof(decimal?)] = SequenceFactory.For<decimal?>(),
+        [typeof(DateTime)] = SequenceFactory.For<DateTime>(),
+        [typeof(DateTime?)] = SequenceFactory.For<DateTime?>(),
+        [typeof(DateTimeOffset)] = SequenceFactory.For<DateTimeOffset>(),
+        [typeof(DateTimeOffset?)] = SequenceFactory.For<DateTimeOffset?>(),
+        [typeof(DateOnly)] = SequenceFactory.For<DateOnly>(),
+        [typeof(DateOnly?)] = SequenceFactory.For<DateOnly?>(),
+        [typeof(TimeOnly)] = SequenceFactory.For<TimeOnly>(),
+        [typeof(TimeOnly?)] = SequenceFactory.For<TimeOnly?>(),
+        [typeof(Guid)] = SequenceFactory.For<Guid>(),
+        [typeof(Guid?)] = SequenceFactory.For<Guid?>(),
+    };
 
     /// <summary>Whether a data property of this type can be stored.</summary>
     public static bool IsSupported(Type type) => IsScalar(type) || TryGetElementType(type, out _);
 
     /// <summary>A supported scalar type, or its nullable form.</summary>
-    public static bool IsScalar(Type type) => s_scalarTypes.Contains(Nullable.GetUnderlyingType(type) ?? type);
+    public static bool IsScalar(Type type) => s_scalarTypes.ContainsKey(type);
 
     /// <summary>The element type of a supported array or <see cref="List{T}"/> type.</summary>
     public static bool TryGetElementType(Type type, out Type elementType)
@@ -216,16 +253,17 @@ internal static class VectLitePayloadCodec
 
     private static object ReadSequence(JsonArray array, Type type, Type elementType, string storageName)
     {
+        SequenceFactory factory = s_scalarTypes[elementType];
         if (type.IsArray)
         {
-            var result = Array.CreateInstance(elementType, array.Count);
+            Array result = factory.NewArray(array.Count);
             for (int i = 0; i < array.Count; i++)
             {
                 result.SetValue(FromJson(array[i], elementType, storageName), i);
             }
             return result;
         }
-        var list = (IList)Activator.CreateInstance(type, array.Count)!;
+        IList list = factory.NewList(array.Count);
         foreach (JsonNode? element in array)
         {
             list.Add(FromJson(element, elementType, storageName));
@@ -292,5 +330,11 @@ internal static class VectLitePayloadCodec
             _ when type == typeof(double) => node.GetValue<double>(),
             _ => node.GetValue<decimal>(),
         };
+    }
+
+    /// <summary>Creates the array and list types of one element type, with their sizes known up front.</summary>
+    private sealed record SequenceFactory(Func<int, Array> NewArray, Func<int, IList> NewList)
+    {
+        public static SequenceFactory For<T>() => new(count => new T[count], count => new List<T>(count));
     }
 }

@@ -1,3 +1,4 @@
+using VectLite.Indexing;
 using VectLite.Records;
 using VectLite.Storage;
 
@@ -5,111 +6,243 @@ namespace VectLite;
 
 public sealed partial class Collection
 {
+    /// <summary>How long automatic checkpoints pause after one failed (the log keeps everything meanwhile).</summary>
+    private const long AutoCheckpointRetryMilliseconds = 10_000;
+
+    /// <summary>One checkpoint at a time per collection: manual, automatic or at close.</summary>
+    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private volatile bool _closingRequested;
+    private int _autoCheckpointQueued;
+    private long _autoCheckpointRetryAt;
+    private long _checkpointsWritten;
+    private volatile CheckpointInfo? _lastCheckpoint;
+    private volatile string? _lastCheckpointError;
+
     /// <summary>
     /// Writes a checkpoint: the live, unexpired records go to new immutable files, the log is emptied, and memory held
-    /// by deleted, replaced and expired rows is reclaimed. Readers keep running throughout; writers wait.
+    /// by deleted, replaced and expired rows is reclaimed. Readers keep running throughout; writers wait only while the
+    /// in-memory state is compacted and while the log is cut back, not while the files are written. Checkpoints also
+    /// happen by themselves (<see cref="DatabaseOptions.AutoCheckpoint"/>); this waits for one that is running.
     /// </summary>
     /// <remarks>
-    /// Steps, each durable before the next: write the new data files under temporary names and fsync them; rename them
-    /// into place and fsync the directory; replace the checkpoint manifest atomically (the commit point); truncate the
-    /// log; delete the previous generation's files. A crash before the manifest is replaced leaves the old checkpoint
-    /// and the full log; after it, the new checkpoint, whose LSN tells replay to skip what the log still holds.
+    /// Steps, each durable before the next: (under the writer lock) sync the log, compact the in-memory state if it
+    /// holds dead or expiring rows, and fix an image of it at the current LSN; (with writes continuing) write the image's
+    /// data files under temporary names and fsync them, rename them into place and fsync the directory, replace the
+    /// checkpoint manifest atomically (the commit point); (under the writer lock) cut the log back to the batches
+    /// written since the image; delete the previous generation's files. A crash before the manifest is replaced leaves
+    /// the old checkpoint and the full log; after it, the new checkpoint, whose LSN tells replay to skip what the log
+    /// still holds.
     /// </remarks>
     /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled before the commit point; nothing changed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the commit point; nothing changed on disk.</exception>
+    /// <exception cref="StorageException">A file could not be written; the previous checkpoint and the log stay intact.</exception>
     public void Compact(CancellationToken cancellationToken = default)
     {
+        ThrowIfUnusable();
+        if (IsReadOnly)
+        {
+            throw new ReadOnlyDatabaseException("compact");
+        }
+        _checkpointGate.Wait(cancellationToken);
+        try
+        {
+            Checkpoint(CheckpointTrigger.Manual, cancellationToken);
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    /// <summary>Runs one checkpoint. The caller holds <see cref="_checkpointGate"/>.</summary>
+    private void Checkpoint(CheckpointTrigger trigger, CancellationToken cancellationToken)
+    {
+        long started = Environment.TickCount64;
+        IStorageDevice storage = _database.Storage;
+        CheckpointImage image;
+        int rebuilt = 0, remapped = 0;
+        long blocked;
         lock (_writeLock)
         {
             ThrowIfNotWritable("compact");
+            cancellationToken.ThrowIfCancellationRequested();
             _wal!.Sync();
+            CollectionState state = _state;
+            if (state.RowCount != state.LiveRows || state.AnyExpiring)
+            {
+                CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped);
+                Volatile.Write(ref _state, fresh);
+                state.Release(); // freed once the last reader that took it lets go
+                state = fresh;
+            }
+            var graphs = new HnswGraph?[state.Arenas.Length];
+            for (int o = 0; o < graphs.Length; o++)
+            {
+                graphs[o] = state.Graph(o)?.Freeze();
+            }
+            state.TryAcquire(); // the current state: its count is positive; released when the files are written
+            image = new CheckpointImage(state, state.RowCount, _lsn, _wal.Length, graphs, state.Schema, state.Indexes.Definitions.ToArray());
+            blocked = Environment.TickCount64 - started;
+        }
 
-            CollectionState old = _state;
-            Snapshot snapshot = old.Published;
-            long now = DateTime.UtcNow.Ticks;
-            var expiryAware = new Snapshot(snapshot.Lsn, snapshot.RowCount, anyExpiring: true);
-            long started = Environment.TickCount64;
-            var fresh = new CollectionState(old.Schema, old.Indexes.Definitions, _lsn) { IndexingEnabled = false };
-            bool graphsRemapped = false;
-            int rebuilt = 0, remapped = 0;
-            CheckpointManifest manifest;
+        CheckpointManifest manifest;
+        try
+        {
+            CheckpointWritingForTests?.Invoke();
+            long generation = Interlocked.Read(ref _generation) + 1;
+            var (files, renames) = CollectionFiles.Write(storage, Directory, generation, image,
+                CheckpointManifest.ComputeGraphStamp(generation, image.Lsn, image.Rows), cancellationToken);
+            foreach ((string temp, string final) in renames)
+            {
+                DurableFile.Commit(storage, temp, final);
+            }
+            storage.SyncDirectory(Directory);
+            cancellationToken.ThrowIfCancellationRequested();
+            manifest = new CheckpointManifest
+            {
+                Generation = generation,
+                Lsn = image.Lsn,
+                RecordCount = image.Rows,
+                CreatedAt = DateTimeOffset.UtcNow,
+                Schema = image.Schema,
+                PayloadIndexes = [.. image.PayloadIndexes],
+                Files = files,
+            };
+            manifest.WriteAtomic(storage, Directory); // the commit point
+        }
+        finally
+        {
+            image.State.Release();
+        }
+
+        // Committed: from here the new generation is the collection, even if the clean-up below fails.
+        long cutStarted = Environment.TickCount64;
+        StorageException? cutFailed = null;
+        lock (_writeLock)
+        {
+            Interlocked.Exchange(ref _generation, manifest.Generation);
+            if (!_closed)
+            {
+                try
+                {
+                    _wal!.DropPrefix(image.WalOffset);
+                    Interlocked.Exchange(ref _walBatches, _lsn - image.Lsn);
+                }
+                catch (StorageException ex)
+                {
+                    // The log still holds the checkpointed batches, which replay skips: nothing is lost.
+                    Log.LogCutFailed(_database.Logger, Name, manifest.Generation, ex);
+                    cutFailed = ex;
+                }
+            }
+            RemoveOrphans(storage, Directory, manifest);
+            blocked += Environment.TickCount64 - cutStarted;
+        }
+        long ended = Environment.TickCount64;
+        Interlocked.Increment(ref _checkpointsWritten);
+        _lastCheckpoint = new CheckpointInfo(manifest.Generation, trigger, DateTimeOffset.UtcNow, image.Rows,
+            TimeSpan.FromMilliseconds(ended - started), TimeSpan.FromMilliseconds(blocked));
+        _lastCheckpointError = null;
+        Log.Checkpointed(_database.Logger, Name, manifest.Generation, trigger, image.Rows, rebuilt, remapped, ended - started, blocked);
+        if (cutFailed is not null && trigger == CheckpointTrigger.Manual)
+        {
+            // Committed, but the caller asked for an emptied log and the disk refused: say so. (A background or
+            // closing checkpoint has logged it; nobody waits for its answer.)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cutFailed);
+        }
+    }
+
+    /// <summary>Test hook: runs on the checkpointing thread after the image is fixed and the writer lock released, before any file is written.</summary>
+    internal Action? CheckpointWritingForTests { get; set; }
+
+    /// <summary>
+    /// Starts a background checkpoint when <see cref="DatabaseOptions.AutoCheckpoint"/> says one is due. Called by the
+    /// writer (lock held) after each batch it publishes: a few comparisons when none is.
+    /// </summary>
+    private void ScheduleCheckpointIfDue()
+    {
+        AutoCheckpointOptions options = _database.AutoCheckpoint;
+        CollectionState state = _state;
+        if (!options.Enabled || _closingRequested || _fault is not null || !state.IndexingEnabled
+            || Volatile.Read(ref _autoCheckpointQueued) != 0 || Environment.TickCount64 < Volatile.Read(ref _autoCheckpointRetryAt))
+        {
+            return;
+        }
+        if (CheckpointPolicy.Due(options, _wal!.Length - WalFormat.FileHeaderSize, state.RowCount, state.LiveRows) is not { } trigger)
+        {
+            return;
+        }
+        Volatile.Write(ref _autoCheckpointQueued, 1);
+        _ = Task.Run(() => RunAutoCheckpoint(trigger)); // catches everything it throws
+    }
+
+    private void RunAutoCheckpoint(CheckpointTrigger trigger)
+    {
+        try
+        {
+            if (!_checkpointGate.Wait(0))
+            {
+                return; // a manual checkpoint is running: it does the same work
+            }
             try
             {
-                var oldToNew = new int[snapshot.RowCount];
-                for (int row = 0; row < snapshot.RowCount; row++)
+                if (!_closingRequested)
                 {
-                    if ((row & 4095) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-                    oldToNew[row] = old.IsVisible(row, expiryAware, now) ? fresh.CopyRowFrom(old, row) : -1;
+                    Checkpoint(trigger, _closing.Token);
                 }
-
-                // Keep each graph (renumbered, with the gone rows as dead nodes) unless too much of it is dead:
-                // then let the fresh state rebuild it from the live vectors.
-                int rebuildPercent = old.Schema.Hnsw.TombstoneRebuildPercent;
-                for (int o = 0; o < old.Arenas.Length; o++)
-                {
-                    if (old.Graph(o) is not { } graph)
-                    {
-                        continue;
-                    }
-                    var renumbered = graph.Remap(oldToNew, fresh.Arenas[o]);
-                    graphsRemapped = true;
-                    if (rebuildPercent < 100 && renumbered.DeadCount * 100L >= rebuildPercent * (long)Math.Max(1, renumbered.Count))
-                    {
-                        rebuilt++;
-                    }
-                    else
-                    {
-                        fresh.SetGraph(o, renumbered, fresh.RowCount, "remapped");
-                        remapped++;
-                    }
-                }
-                fresh.IndexingEnabled = true;
-                fresh.Publish(_lsn); // builds the graphs not kept
-
-                long generation = _generation + 1;
-                IStorageDevice storage = _database.Storage;
-                var (files, renames) = CollectionFiles.Write(storage, Directory, generation, fresh,
-                    CheckpointManifest.ComputeGraphStamp(generation, _lsn, fresh.RowCount), cancellationToken);
-                foreach ((string temp, string final) in renames)
-                {
-                    DurableFile.Commit(storage, temp, final);
-                }
-                storage.SyncDirectory(Directory);
-                cancellationToken.ThrowIfCancellationRequested();
-
-                manifest = new CheckpointManifest
-                {
-                    Generation = generation,
-                    Lsn = _lsn,
-                    RecordCount = fresh.RowCount,
-                    CreatedAt = DateTimeOffset.UtcNow,
-                    Schema = old.Schema,
-                    PayloadIndexes = old.Indexes.Definitions.ToArray(),
-                    Files = files,
-                };
-                manifest.WriteAtomic(storage, Directory); // the commit point
             }
-            catch
+            finally
             {
-                fresh.Release();
-                if (graphsRemapped)
-                {
-                    old.DropGraphs(); // a remapped graph takes no more inserts: rebuild on the next write
-                }
-                throw;
+                _checkpointGate.Release();
             }
+        }
+        catch (OperationCanceledException) when (_closingRequested)
+        {
+            // the database is closing; the close checkpoint (if due) takes over
+        }
+        catch (Exception ex)
+        {
+            _lastCheckpointError = ex.Message;
+            Volatile.Write(ref _autoCheckpointRetryAt, Environment.TickCount64 + AutoCheckpointRetryMilliseconds);
+            Log.AutoCheckpointFailed(_database.Logger, Name, trigger, AutoCheckpointRetryMilliseconds / 1000, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _autoCheckpointQueued, 0);
+        }
+    }
 
-            // Committed: from here the new generation is the collection, even if the clean-up below fails.
-            Volatile.Write(ref _state, fresh);
-            Interlocked.Exchange(ref _generation, manifest.Generation);
-            Interlocked.Exchange(ref _walBatches, 0);
-            old.Release(); // freed once the last reader that took it lets go
-            _wal.Reset();
-            RemoveOrphans(_database.Storage, Directory, manifest);
-            Log.Checkpointed(_database.Logger, Name, _generation, fresh.RowCount, rebuilt, remapped, Environment.TickCount64 - started);
+    /// <summary>
+    /// Stops automatic checkpoints and waits for a running one; then, closing for good (not dropping), checkpoints if
+    /// the log holds at least <see cref="AutoCheckpointOptions.CloseLogBytes"/>. Called by <see cref="Close"/> before
+    /// the log is closed. A failure is logged, not thrown: the log still holds every batch.
+    /// </summary>
+    private void StopCheckpoints(bool checkpointIfDue)
+    {
+        _closingRequested = true;
+        _closing.Cancel();
+        _checkpointGate.Wait();
+        try
+        {
+            long closeBytes = _database.AutoCheckpoint.CloseLogBytes;
+            long frames = _wal is null ? 0 : _wal.Length - WalFormat.FileHeaderSize;
+            if (checkpointIfDue && _database.AutoCheckpoint.Enabled && closeBytes >= 0 && frames > 0 && frames >= closeBytes
+                && !_closed && _fault is null)
+            {
+                try
+                {
+                    Checkpoint(CheckpointTrigger.Close, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is VectLiteException or IOException or UnauthorizedAccessException)
+                {
+                    Log.AutoCheckpointFailed(_database.Logger, Name, CheckpointTrigger.Close, 0, ex);
+                }
+            }
+        }
+        finally
+        {
+            _checkpointGate.Release();
         }
     }
 }

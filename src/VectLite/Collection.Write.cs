@@ -104,6 +104,7 @@ public sealed partial class Collection
                 if (_fault is null)
                 {
                     state.Publish(_lsn); // builds or extends the graphs once, in parallel
+                    ScheduleCheckpointIfDue();
                 }
             }
             return written;
@@ -343,6 +344,7 @@ public sealed partial class Collection
             Log.CollectionFaulted(_database.Logger, Name, lsn, ex);
             throw new CollectionFaultedException(Name, ex);
         }
+        ScheduleCheckpointIfDue();
     }
 
     /// <summary>Test hook: runs after a batch is logged and before it is applied, to simulate a failure there.</summary>

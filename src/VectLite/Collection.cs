@@ -1,3 +1,4 @@
+using VectLite.Indexing;
 using VectLite.Records;
 using VectLite.Storage;
 using VectLite.Verification;
@@ -65,7 +66,8 @@ public sealed partial class Collection
         var empty = new CollectionState(schema, [], 0);
         try
         {
-            var (files, renames) = CollectionFiles.Write(storage, directory, 0, empty, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
+            var image = new CheckpointImage(empty, 0, 0, WalFormat.FileHeaderSize, new HnswGraph?[schema.Vectors.Count], schema, []);
+            var (files, renames) = CollectionFiles.Write(storage, directory, 0, image, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
             foreach ((string temp, string final) in renames)
             {
                 DurableFile.Commit(storage, temp, final);
@@ -326,6 +328,10 @@ public sealed partial class Collection
     /// <summary>Syncs and closes the log and frees memory once readers are done. Called by the database.</summary>
     internal void Close(bool dropped)
     {
+        if (!_closed)
+        {
+            StopCheckpoints(checkpointIfDue: !dropped);
+        }
         lock (_writeLock)
         {
             if (_closed)

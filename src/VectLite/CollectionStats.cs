@@ -39,6 +39,21 @@ public sealed record CollectionStats
     /// <summary>Why a torn tail was dropped, or null.</summary>
     public string? TornTailReason { get; init; }
 
+    /// <summary>Memory held by component: vectors, graphs, payloads, rows, payload indexes.</summary>
+    public MemoryStats? Memory { get; init; }
+
+    /// <summary>Checkpoints this handle has written since the database was opened (manual, automatic and at close).</summary>
+    public long CheckpointsWritten { get; init; }
+
+    /// <summary>The last checkpoint written since the database was opened, or null.</summary>
+    public CheckpointInfo? LastCheckpoint { get; init; }
+
+    /// <summary>Why the last automatic checkpoint failed, or null (cleared by the next one that succeeds).</summary>
+    public string? LastCheckpointError { get; init; }
+
+    /// <summary>True while an automatic checkpoint is queued or running.</summary>
+    public bool CheckpointRunning { get; init; }
+
     /// <summary>The HNSW index of each named vector, in schema order.</summary>
     public required IReadOnlyList<VectorIndexStats> VectorIndexes { get; init; }
 

@@ -54,6 +54,9 @@ public sealed class Database : IDisposable
     /// <summary>The device every file write goes through (<see cref="DatabaseOptions.Storage"/>).</summary>
     internal IStorageDevice Storage { get; }
 
+    /// <summary>When collections checkpoint by themselves (<see cref="DatabaseOptions.AutoCheckpoint"/>).</summary>
+    internal AutoCheckpointOptions AutoCheckpoint { get; private init; } = AutoCheckpointOptions.Default;
+
     /// <summary>True when opened with <see cref="DatabaseOptions.ReadOnly"/>.</summary>
     public bool IsReadOnly { get; }
 
@@ -90,6 +93,8 @@ public sealed class Database : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new DatabaseOptions();
+        ArgumentNullException.ThrowIfNull(options.AutoCheckpoint, "options.AutoCheckpoint");
+        options.AutoCheckpoint.Validate();
         string full = System.IO.Path.GetFullPath(path);
         string manifestPath = System.IO.Path.Combine(full, ManifestFileName);
 
@@ -100,7 +105,7 @@ public sealed class Database : IDisposable
                 throw new DirectoryNotFoundException($"No database at '{full}': the directory does not exist.");
             }
             ReadManifest(manifestPath);
-            return new Database(full, readOnly: true, options.SyncMode, writerLock: null, options.Logger, options.Storage);
+            return new Database(full, readOnly: true, options.SyncMode, writerLock: null, options.Logger, options.Storage) { AutoCheckpoint = options.AutoCheckpoint };
         }
 
         IStorageDevice storage = options.Storage;
@@ -124,7 +129,7 @@ public sealed class Database : IDisposable
                 WriteManifest(storage, manifestPath);
             }
             storage.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
-            var db = new Database(full, readOnly: false, options.SyncMode, writerLock, options.Logger, storage);
+            var db = new Database(full, readOnly: false, options.SyncMode, writerLock, options.Logger, storage) { AutoCheckpoint = options.AutoCheckpoint };
             db.RemoveLeftovers();
             return db;
         }

@@ -20,6 +20,13 @@ public sealed class DatabaseOptions
     public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
 
     /// <summary>
+    /// When collections checkpoint by themselves (log size, dead rows, at close); on by default. See
+    /// <see cref="AutoCheckpointOptions"/>; <see cref="AutoCheckpointOptions.Disabled"/> leaves checkpoints to
+    /// <see cref="Database.Compact"/>.
+    /// </summary>
+    public AutoCheckpointOptions AutoCheckpoint { get; init; } = AutoCheckpointOptions.Default;
+
+    /// <summary>
     /// Where VectLite reports what it does on its own: torn log tails dropped at open, indexes found stale or damaged
     /// and rebuilt, checkpoints. Nothing is logged per operation. Default: no logging.
     /// </summary>

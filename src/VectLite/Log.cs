@@ -14,8 +14,16 @@ internal static partial class Log
     public static partial void GraphRebuilt(ILogger logger, string collection, string vector, string problem);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information,
-        Message = "Collection '{Collection}': checkpoint {Generation} written ({Records} records, {Rebuilt} graphs rebuilt, {Remapped} kept) in {Milliseconds} ms.")]
-    public static partial void Checkpointed(ILogger logger, string collection, long generation, int records, int rebuilt, int remapped, long milliseconds);
+        Message = "Collection '{Collection}': checkpoint {Generation} ({Trigger}) written ({Records} records, {Rebuilt} graphs rebuilt, {Remapped} renumbered) in {Milliseconds} ms; writers waited {BlockedMilliseconds} ms.")]
+    public static partial void Checkpointed(ILogger logger, string collection, long generation, CheckpointTrigger trigger, int records, int rebuilt, int remapped, long milliseconds, long blockedMilliseconds);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning,
+        Message = "Collection '{Collection}': the {Trigger} checkpoint failed; the log keeps every batch, and automatic checkpoints pause for {RetrySeconds} s.")]
+    public static partial void AutoCheckpointFailed(ILogger logger, string collection, CheckpointTrigger trigger, long retrySeconds, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
+        Message = "Collection '{Collection}': checkpoint {Generation} is committed but the log could not be cut back; it keeps batches replay will skip until the next checkpoint.")]
+    public static partial void LogCutFailed(ILogger logger, string collection, long generation, Exception exception);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error,
         Message = "Collection '{Collection}': batch {Lsn} is in the log but could not be applied in memory; the handle refuses writes until the database is reopened.")]

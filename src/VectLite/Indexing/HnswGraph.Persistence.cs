@@ -106,6 +106,55 @@ internal sealed partial class HnswGraph
     }
 
     /// <summary>
+    /// A copy of the graph as it is now, for a checkpoint to <see cref="Save(Stream, ulong)"/> while inserts continue
+    /// on this one: the links, levels and node-to-row map are copied (about 4 x (2M + 1) bytes per node; a memory copy,
+    /// no distance is computed), the vectors are not (the copy reads this graph's arena, and is only saved, never added to).
+    /// </summary>
+    /// <remarks>No insert may run during the call (the engine's writer lock); searches may.</remarks>
+    /// <exception cref="InvalidOperationException">The graph was superseded by <see cref="Remap"/>.</exception>
+    internal HnswGraph Freeze()
+    {
+        if (IsSuperseded)
+        {
+            throw new InvalidOperationException("This HNSW graph was superseded by Remap; freeze the graph Remap returned.");
+        }
+        int count;
+        long entry;
+        int dead;
+        lock (_growLock)
+        {
+            count = _count;
+            entry = _entry;
+            dead = _deadCount;
+        }
+        (int[][] links0, byte[][] levels, int[][] upperOffsets, int[][] upperPool) = _links.Chunks;
+        int upperUsed = _links.UpperUsed;
+        int nodeChunks = (count + HnswLinkStore.NodeChunkMask) >> HnswLinkStore.NodeChunkShift;
+        int poolChunks = (upperUsed + HnswLinkStore.PoolChunkMask) >> HnswLinkStore.PoolChunkShift;
+
+        var links = new HnswLinkStore(_parameters.M);
+        links.Adopt(CopyChunks(links0, nodeChunks), CopyChunks(levels, nodeChunks), CopyChunks(upperOffsets, nodeChunks),
+            CopyChunks(upperPool, poolChunks), upperUsed);
+        return new HnswGraph(_arena, _metric, _parameters, links, new HnswContextPool())
+        {
+            _rows = CopyChunks(Volatile.Read(ref _rows), nodeChunks),
+            _count = count,
+            _deadCount = dead,
+            _entry = entry,
+        };
+
+        static T[][] CopyChunks<T>(T[][] chunks, int used)
+        {
+            var copy = new T[used][];
+            for (int i = 0; i < used; i++)
+            {
+                copy[i] = (T[])chunks[i].Clone();
+            }
+            return copy;
+        }
+    }
+
+    /// <summary>
     /// Loads a graph saved by <see cref="Save(string, ulong)"/> over <paramref name="arena"/>, without
     /// rebuilding, after checking that it is intact and is the graph the caller expects.
     /// </summary>

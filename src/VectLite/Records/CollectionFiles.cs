@@ -18,12 +18,14 @@ namespace VectLite.Records;
 internal static class CollectionFiles
 {
     /// <summary>Writes the generation's files under temporary names, fsynced; returns their manifest entries and the temp/final paths to rename.</summary>
+    /// <remarks>Reads only what <paramref name="image"/> fixed, so the writer may keep appending rows meanwhile.</remarks>
     /// <exception cref="StorageException">A file could not be written; the temporary files are removed if possible.</exception>
-    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames) Write(IStorageDevice storage, string directory, long generation, CollectionState state, ulong graphStamp, CancellationToken cancellationToken)
+    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames) Write(IStorageDevice storage, string directory, long generation, CheckpointImage image, ulong graphStamp, CancellationToken cancellationToken)
     {
         var files = new List<CheckpointFile>();
         var renames = new List<(string, string)>();
-        int rows = state.RowCount;
+        CollectionState state = image.State;
+        int rows = image.Rows;
         try
         {
             using (var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows))
@@ -69,7 +71,7 @@ internal static class CollectionFiles
 
             for (int v = 0; v < state.Arenas.Length; v++)
             {
-                if (state.Graph(v) is not { } graph)
+                if (image.Graphs[v] is not { } graph)
                 {
                     continue;
                 }

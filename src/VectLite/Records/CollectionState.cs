@@ -111,6 +111,9 @@ internal sealed class CollectionState
     /// <summary>Rows written so far, published or not (writer side).</summary>
     public int RowCount => _rowCount;
 
+    /// <summary>Whether any row was written with an expiry time (writer side; only a checkpoint resets it).</summary>
+    public bool AnyExpiring => _anyExpiring;
+
     /// <summary>Rows not marked deleted (writer side; expired rows still count until a checkpoint removes them).</summary>
     public int LiveRows { get; private set; }
 
@@ -151,6 +154,29 @@ internal sealed class CollectionState
             }
         }
         return IsVisible(row, snapshot, nowTicks) ? row : -1;
+    }
+
+    /// <summary>Memory held by component (reader side: reads what the writer published, never blocks it).</summary>
+    public MemoryStats MeasureMemory(Snapshot snapshot)
+    {
+        long vectors = 0, graphs = 0;
+        for (int o = 0; o < Arenas.Length; o++)
+        {
+            vectors += Arenas[o].MemoryBytes;
+            graphs += Graph(o)?.MemoryBytes ?? 0;
+        }
+        long payloads = 0;
+        for (int row = 0; row < snapshot.RowCount; row++)
+        {
+            JsonElement payload = _rows[row].Payload;
+            if (payload.ValueKind != JsonValueKind.Undefined)
+            {
+                payloads += System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(payload).Length;
+            }
+        }
+        long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
+            + ((long)_deletedAt.Capacity * sizeof(long)) + ((long)Keys.Count * 48);
+        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes);
     }
 
     /// <summary>Takes a reference for a reader; false if the state was already retired and freed (take the new one).</summary>

@@ -15,15 +15,17 @@ namespace VectLite.Storage;
 /// </remarks>
 internal sealed class WalWriter : IDisposable
 {
-    private readonly IStorageFile _file;
+    private readonly IStorageDevice _storage;
+    private IStorageFile _file;
     private long _length;
     private long _unsyncedBatches;
     private bool _cutBackFailed;
     private bool _disposed;
     private byte[] _frame = new byte[4096];
 
-    private WalWriter(IStorageFile file, long length)
+    private WalWriter(IStorageDevice storage, IStorageFile file, long length)
     {
+        _storage = storage;
         _file = file;
         _length = length;
     }
@@ -46,7 +48,7 @@ internal sealed class WalWriter : IDisposable
                 file.SetLength(validLength);
                 file.Sync();
             }
-            return new WalWriter(file, validLength);
+            return new WalWriter(storage, file, validLength);
         }
         catch
         {
@@ -149,6 +151,87 @@ internal sealed class WalWriter : IDisposable
         _unsyncedBatches = 0;
         _cutBackFailed = false;
         _file.Sync();
+    }
+
+    /// <summary>
+    /// Drops the frames before <paramref name="offset"/> after a checkpoint made them redundant, keeping the frames
+    /// from there on (batches written while the checkpoint ran): a new log of the header and those frames is written
+    /// under a temporary name, fsynced, and renamed over this one, and appends continue on it. With nothing to keep,
+    /// the log is cut back in place (<see cref="Reset"/>).
+    /// </summary>
+    /// <remarks>
+    /// The rename is the switch: a crash before it leaves the whole log (replay skips what the checkpoint holds), after
+    /// it the short one. A failure before the rename leaves this writer as it was; a failure to open the new log after
+    /// it leaves a writer that refuses appends (they would go to the replaced file) until the database is reopened.
+    /// </remarks>
+    /// <exception cref="StorageException">The new log could not be written, renamed or opened.</exception>
+    public void DropPrefix(long offset)
+    {
+        if (offset < WalFormat.FileHeaderSize || offset > _length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"The log holds {_length} bytes; frames start at {WalFormat.FileHeaderSize}.");
+        }
+        Sync();
+        if (offset == _length)
+        {
+            Reset();
+            return;
+        }
+
+        string path = _file.Path;
+        string temp = path + DurableFile.TempSuffix;
+        long keep = _length - offset;
+        try
+        {
+            using IStorageFile target = _storage.Create(temp);
+            target.Write(BuildFileHeader(), 0);
+            using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1))
+            {
+                source.Position = offset;
+                byte[] buffer = new byte[(int)Math.Min(keep, 1 << 20)];
+                long copied = 0;
+                while (copied < keep)
+                {
+                    int read = source.ReadAtLeast(buffer.AsSpan(0, (int)Math.Min(buffer.Length, keep - copied)), 1, throwOnEndOfStream: false);
+                    if (read == 0)
+                    {
+                        throw new StorageException(VectLiteErrorCode.StorageFailure, path, "copy the log's tail",
+                            new EndOfStreamException($"the log ended at byte {offset + copied}, before its expected length {_length}"));
+                    }
+                    target.Write(buffer.AsSpan(0, read), WalFormat.FileHeaderSize + copied);
+                    copied += read;
+                }
+            }
+            target.Sync();
+        }
+        catch (Exception ex) when (ex is StorageException or IOException or UnauthorizedAccessException)
+        {
+            DurableFile.TryDelete(_storage, temp);
+            throw ex as StorageException ?? new StorageException(VectLiteErrorCode.StorageFailure, path, "copy the log's tail", ex);
+        }
+        try
+        {
+            _storage.Move(temp, path); // the switch
+        }
+        catch (StorageException)
+        {
+            DurableFile.TryDelete(_storage, temp);
+            throw;
+        }
+        try
+        {
+            _file.Dispose();
+            _file = _storage.OpenForWrite(path);
+            _length = WalFormat.FileHeaderSize + keep;
+            _unsyncedBatches = 0;
+            _cutBackFailed = false;
+            _storage.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
+        catch (StorageException)
+        {
+            _cutBackFailed = true; // appends must not go to the replaced file
+            throw;
+        }
     }
 
     /// <summary>Syncs and closes the log.</summary>

@@ -1,0 +1,19 @@
+using VectLite.Filtering;
+using VectLite.Indexing;
+
+namespace VectLite.Records;
+
+/// <summary>
+/// What a checkpoint writes, fixed at one LSN while writes continue: the first <see cref="Rows"/> rows of
+/// <see cref="State"/> (all live at <see cref="Lsn"/>, and never changed once written), frozen copies of the graphs,
+/// and the schema and payload index definitions as of that LSN.
+/// </summary>
+/// <param name="State">The state the rows are read from; the image holds a reference on it until released.</param>
+/// <param name="Rows">Rows to write: every row of the state at <see cref="Lsn"/>, each live there.</param>
+/// <param name="Lsn">The LSN the checkpoint stands for: replay skips the batches up to it.</param>
+/// <param name="WalOffset">The log's length at <see cref="Lsn"/>: the frames after it are the batches written since.</param>
+/// <param name="Graphs">Each named vector's graph as frozen at <see cref="Lsn"/> (null: none yet).</param>
+/// <param name="Schema">The schema.</param>
+/// <param name="PayloadIndexes">The payload index definitions at <see cref="Lsn"/>.</param>
+internal sealed record CheckpointImage(CollectionState State, int Rows, long Lsn, long WalOffset, HnswGraph?[] Graphs,
+    CollectionSchema Schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes);
