@@ -23,16 +23,38 @@ public sealed partial class Collection
     /// To change them, create a new collection and copy the records.</para>
     /// <para><see cref="Database.GetOrCreateCollection"/> ignores runtime settings in the schema it is given: the stored
     /// ones stay until this method changes them. Read-only handles and other processes see a change at their next open.</para>
+    /// <para>Waits for a running checkpoint (manual or automatic) to finish first, and none starts meanwhile.</para>
     /// </remarks>
+    /// <param name="options">The new settings; the structural ones must equal the stored ones.</param>
+    /// <param name="cancellationToken">Cancels the wait for a running checkpoint; nothing has changed then.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     /// <exception cref="SchemaException"><paramref name="options"/> asks for other structural settings than the stored ones (the message names each).</exception>
     /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
     /// <exception cref="StorageException">The manifest could not be written; the collection keeps its previous settings.</exception>
-    public void UpdateOptions(HnswOptions options)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting for a checkpoint.</exception>
+    public void UpdateOptions(HnswOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        ThrowIfUnusable();
+        // A checkpoint fixes its schema under the writer lock but replaces the manifest outside it. Holding the gate
+        // keeps one from running while this reads and replaces the manifest: between the two, its commit would be
+        // undone (this would put back the previous generation's manifest); between its image and its manifest, the
+        // new settings would be stored and then overwritten with the old ones.
+        _checkpointGate.Wait(cancellationToken);
+        try
+        {
+            UpdateOptionsCore(options);
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    private void UpdateOptionsCore(HnswOptions options)
+    {
         lock (_writeLock)
         {
             ThrowIfNotWritable("update options");

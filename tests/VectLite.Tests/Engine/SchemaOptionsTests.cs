@@ -248,6 +248,45 @@ public sealed class SchemaOptionsTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A checkpoint fixes its image (schema included) under the writer lock, then writes its files and replaces the
+    /// manifest outside it. UpdateOptions beside it must wait: otherwise it rewrites the old generation's manifest (the
+    /// checkpoint's commit undone, or its settings overwritten by the checkpoint's older schema).
+    /// </summary>
+    [Fact]
+    public async Task UpdateOptions_beside_a_running_checkpoint_waits_for_it_and_both_survive_reopen()
+    {
+        var options = new DatabaseOptions { AutoCheckpoint = AutoCheckpointOptions.Disabled };
+        using (Database db = _temp.Open(options))
+        {
+            Collection c = db.CreateCollection("docs", CollectionSchema.SingleVector(Dimension, Metric.L2));
+            c.UpsertMany(Records(0, 50, seed: 7));
+            c.Delete(0);
+            Task? update = null;
+            bool finishedDuringCheckpoint = true;
+            c.CheckpointWritingForTests = () =>
+            {
+                // On the checkpointing thread, the image fixed and the writer lock released. A bounded wait: in the
+                // correct code it always runs out (the update cannot finish before the checkpoint does); it only
+                // bounds how long a broken update gets to show itself.
+                update = Task.Run(() => c.UpdateOptions(Runtime));
+                finishedDuringCheckpoint = update.Wait(TimeSpan.FromSeconds(5));
+            };
+            c.Compact();
+            c.CheckpointWritingForTests = null;
+            await update!;
+            Assert.False(finishedDuringCheckpoint, "UpdateOptions completed while a checkpoint was writing its files");
+            Assert.Equal((1L, 49L), (c.GetStats().CheckpointGeneration, c.Count()));
+            Assert.Equal(Runtime, c.Schema.Hnsw);
+        }
+        using (Database db = _temp.Open(options))
+        {
+            Collection c = db.GetCollection("docs");
+            Assert.Equal(Runtime, c.Schema.Hnsw);
+            Assert.Equal((1L, 49L), (c.GetStats().CheckpointGeneration, c.Count()));
+        }
+    }
+
     [Fact]
     public void UpdateOptions_is_logged()
     {
