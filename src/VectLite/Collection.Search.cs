@@ -92,7 +92,7 @@ public sealed partial class Collection
                     break;
             }
 
-            return BuildHits(state, spec.Metric, heap, options);
+            return BuildHits(state, snapshot, spec.Metric, heap, options);
         }
         finally
         {
@@ -123,7 +123,7 @@ public sealed partial class Collection
         }
     }
 
-    private static List<SearchHit> BuildHits(CollectionState state, Metric metric, TopKHeap heap, SearchOptions options)
+    private static List<SearchHit> BuildHits(CollectionState state, Snapshot snapshot, Metric metric, TopKHeap heap, SearchOptions options)
     {
         var ranked = new (float Score, int Row)[heap.Count];
         heap.DrainDescending(ranked);
@@ -140,7 +140,12 @@ public sealed partial class Collection
             {
                 break; // ranked best first: everything after scores lower still
             }
-            int row = ranked[i].Row;
+            // A graph node re-pointed by a payload update newer than the snapshot reports the version the snapshot saw.
+            int row = state.VersionIn(ranked[i].Row, snapshot);
+            if (row < 0)
+            {
+                continue; // cannot happen: the filter accepted it; kept so a defect shows as a missing hit, not a wrong one
+            }
             ref readonly RowMeta meta = ref state.Row(row);
             Dictionary<string, float[]>? vectors = null;
             if (options.IncludeVectors)
