@@ -235,7 +235,7 @@ public sealed class Database : IDisposable
             Storage.CreateDirectory(temp);
             try
             {
-                Collection.Initialize(Storage, temp, schema.Clone());
+                Collection.Initialize(Storage, temp, schema);
                 Storage.SyncDirectory(temp);
                 Storage.MoveDirectory(temp, final);
                 Storage.SyncDirectory(_collectionsPath);
@@ -252,7 +252,14 @@ public sealed class Database : IDisposable
     }
 
     /// <summary>Returns the collection, creating it with <paramref name="schema"/> if it does not exist.</summary>
-    /// <exception cref="SchemaException">It exists with a different schema.</exception>
+    /// <remarks>
+    /// An existing collection is compared on its structural settings only: its vectors (by name; declaration order does
+    /// not matter), their dimensions and metrics, and <see cref="HnswOptions.M"/> and <see cref="HnswOptions.EfConstruction"/>.
+    /// Runtime settings (<see cref="HnswOptions.EfSearch"/> and the others <see cref="HnswOptions"/> lists) in
+    /// <paramref name="schema"/> are ignored for an existing collection: it keeps its stored ones (logged at Information
+    /// level when they differ) until <see cref="Collection.UpdateOptions"/> changes them.
+    /// </remarks>
+    /// <exception cref="SchemaException">It exists with different structural settings; the message names each difference.</exception>
     public Collection GetOrCreateCollection(string name, CollectionSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -260,9 +267,14 @@ public sealed class Database : IDisposable
         {
             if (TryGetCollection(name, out Collection? existing))
             {
-                if (!existing.Schema.Vectors.SequenceEqual(schema.Vectors) || existing.Schema.Hnsw != schema.Hnsw)
+                CollectionSchema stored = existing.Schema;
+                if (SchemaDifferences.Structural(stored, schema) is { Count: > 0 } differences)
                 {
-                    throw new SchemaException($"Collection '{name}' exists with schema ({existing.Schema}), not ({schema}).");
+                    throw new SchemaException($"Collection \"{name}\" exists with a different schema: {string.Join("; ", differences)}.");
+                }
+                if (SchemaDifferences.RuntimeHnsw(stored.Hnsw, schema.Hnsw) is { Count: > 0 } runtime)
+                {
+                    Log.RuntimeOptionsKept(Logger, name, string.Join("; ", runtime));
                 }
                 return existing;
             }
