@@ -43,7 +43,7 @@ public sealed class LargeLogSalvageTests : IDisposable
     {
         var random = new Random(20261201);
         List<Record> written = [.. Enumerable.Range(0, Batches * PerBatch).Select(id => MakeRecord(id, random))];
-        using (Database db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush }))
+        using (Database db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush, AutoCheckpoint = AutoCheckpointOptions.Disabled }))
         {
             Collection c = db.CreateCollection("docs", CollectionSchema.SingleVector(Dimension, Metric.L2).WithHnsw(HnswOptions.Disabled));
             for (int b = 0; b < Batches; b++)
