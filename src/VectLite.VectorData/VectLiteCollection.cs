@@ -32,7 +32,11 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
     private const string DynamicCodeMessage = "Mapping a CLR record type uses reflection and is not compatible with NativeAOT; use VectLiteDynamicCollection for dictionary records.";
     private const string UnreferencedCodeMessage = "Mapping a CLR record type uses reflection and is not compatible with trimming; use VectLiteDynamicCollection for dictionary records.";
 
-    /// <summary>MEVD records live in the engine's default namespace; reads and searches are scoped to it.</summary>
+    /// <summary>
+    /// MEVD has no namespaces: its records live in the engine's default namespace, and every read, delete and search
+    /// names it ("" and null both mean it in every engine call; it is spelled out here so the scope is plain to see).
+    /// Records an engine caller writes to other namespaces of the same collection are never seen or touched.
+    /// </summary>
     private const string DefaultNamespace = "";
 
     private readonly Database _database;
@@ -231,7 +235,7 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
         var schema = new CollectionSchema();
         foreach (VectorPropertyModel vector in model.VectorProperties)
         {
-            schema.AddVector(vector.StorageName, vector.Dimensions, VectLiteDistanceMapping.ToMetric(vector.DistanceFunction, vector.ModelName));
+            schema = schema.AddVector(vector.StorageName, vector.Dimensions, VectLiteDistanceMapping.ToMetric(vector.DistanceFunction, vector.ModelName));
         }
         return schema;
     }

@@ -63,6 +63,10 @@ public sealed partial class Collection
     public int DeleteByFilter(Filter filter, string? @namespace = null, CancellationToken cancellationToken = default) =>
         Writable("delete records").DeleteByFilter(filter, @namespace, cancellationToken);
 
+    /// <inheritdoc cref="CollectionEngine.DeleteByFilterInAllNamespaces"/>
+    public int DeleteByFilterInAllNamespaces(Filter filter, CancellationToken cancellationToken = default) =>
+        Writable("delete records").DeleteByFilterInAllNamespaces(filter, cancellationToken);
+
     /// <inheritdoc cref="CollectionEngine.UpdatePayload"/>
     public bool UpdatePayload(RecordId id, JsonObject patch, string? @namespace = null) => Writable("update a payload").UpdatePayload(id, patch, @namespace);
 
@@ -97,6 +101,9 @@ public sealed partial class Collection
     /// <inheritdoc cref="CollectionEngine.Count"/>
     public long Count(Filter? filter = null, string? @namespace = null) => Usable().Count(filter, @namespace);
 
+    /// <inheritdoc cref="CollectionEngine.CountAllNamespaces"/>
+    public long CountAllNamespaces(Filter? filter = null) => Usable().CountAllNamespaces(filter);
+
     /// <inheritdoc cref="CollectionEngine.Scroll"/>
     public ScrollPage Scroll(ScrollOptions? options = null) => Usable().Scroll(options);
 
@@ -105,6 +112,10 @@ public sealed partial class Collection
 
     /// <inheritdoc cref="CollectionEngine.Search"/>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null) => Usable().Search(query, options);
+
+    /// <inheritdoc cref="CollectionEngine.UpdateOptions"/>
+    public void UpdateOptions(HnswOptions options, CancellationToken cancellationToken = default) =>
+        Writable("update options").UpdateOptions(options, cancellationToken);
 
     /// <inheritdoc cref="CollectionEngine.Verify"/>
     public CollectionVerifyReport Verify(CancellationToken cancellationToken = default) => Usable().Verify(cancellationToken);
@@ -117,6 +128,13 @@ public sealed partial class Collection
     {
         get => Engine.BatchLoggedForTests;
         set => Engine.BatchLoggedForTests = value;
+    }
+
+    /// <summary>Test hook, see <see cref="CollectionEngine.ApplyingOperationForTests"/>.</summary>
+    internal Action<long>? ApplyingOperationForTests
+    {
+        get => Engine.ApplyingOperationForTests;
+        set => Engine.ApplyingOperationForTests = value;
     }
 
     /// <summary>Test hook, see <see cref="CollectionEngine.CheckpointWritingForTests"/>.</summary>

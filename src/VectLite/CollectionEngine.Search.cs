@@ -18,10 +18,16 @@ internal sealed partial class CollectionEngine
     /// searched, skipping deleted and non-matching records while still walking through them. <see cref="SearchOptions.Exact"/>
     /// forces the scan; <see cref="SearchOptions.Ef"/> trades speed for recall.
     /// </summary>
+    /// <remarks>
+    /// Searches one namespace: <see cref="SearchOptions.Namespace"/>, where null (the default) and "" mean the default
+    /// namespace, as in every call. <see cref="SearchOptions.AllNamespaces"/> searches all of them.
+    /// </remarks>
     /// <exception cref="DimensionMismatchException">The query's length differs from the vector's dimension.</exception>
     /// <exception cref="InvalidVectorException">The query holds NaN or infinity, or is all zeros under cosine.</exception>
     /// <exception cref="SchemaException">The collection has no vectors, or several and <see cref="SearchOptions.VectorName"/> is not set or unknown.</exception>
     /// <exception cref="ArgumentOutOfRangeException">TopK below 1, a negative Offset, TopK + Offset or Ef outside 1..<see cref="MaxSearchResults"/>, or a NaN ScoreThreshold.</exception>
+    /// <exception cref="ArgumentException"><see cref="SearchOptions.AllNamespaces"/> is set together with a non-null <see cref="SearchOptions.Namespace"/>.</exception>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null)
     {
         options ??= new SearchOptions();
@@ -36,6 +42,7 @@ internal sealed partial class CollectionEngine
         {
             throw new ArgumentOutOfRangeException(nameof(options), requestedThreshold, "SearchOptions.ScoreThreshold is NaN, which no score passes or fails; use null for no threshold.");
         }
+        NamespaceScope scope = ScopeOf(options.Namespace, options.AllNamespaces, nameof(SearchOptions));
 
         CollectionState state = AcquireState();
         float[] buffer = ArrayPool<float>.Shared.Rent(query.Length);
@@ -48,14 +55,9 @@ internal sealed partial class CollectionEngine
             ValidateVector(spec, q);
 
             Snapshot snapshot = state.Published;
-            int nsId = -1;
-            if (options.Namespace is not null)
+            if (!scope.TryResolve(state.Namespaces, out int nsId))
             {
-                nsId = state.Namespaces.Find(NormalizeNamespace(options.Namespace));
-                if (nsId < 0)
-                {
-                    return [];
-                }
+                return []; // no record ever lived in that namespace
             }
 
             int wanted = options.TopK + options.Offset;
@@ -90,7 +92,7 @@ internal sealed partial class CollectionEngine
                     break;
             }
 
-            return BuildHits(state, spec.Metric, heap, options);
+            return BuildHits(state, snapshot, spec.Metric, heap, options);
         }
         finally
         {
@@ -121,7 +123,7 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    private static List<SearchHit> BuildHits(CollectionState state, Metric metric, TopKHeap heap, SearchOptions options)
+    private static List<SearchHit> BuildHits(CollectionState state, Snapshot snapshot, Metric metric, TopKHeap heap, SearchOptions options)
     {
         var ranked = new (float Score, int Row)[heap.Count];
         heap.DrainDescending(ranked);
@@ -138,7 +140,12 @@ internal sealed partial class CollectionEngine
             {
                 break; // ranked best first: everything after scores lower still
             }
-            int row = ranked[i].Row;
+            // A graph node re-pointed by a payload update newer than the snapshot reports the version the snapshot saw.
+            int row = state.VersionIn(ranked[i].Row, snapshot);
+            if (row < 0)
+            {
+                continue; // cannot happen: the filter accepted it; kept so a defect shows as a missing hit, not a wrong one
+            }
             ref readonly RowMeta meta = ref state.Row(row);
             Dictionary<string, float[]>? vectors = null;
             if (options.IncludeVectors)

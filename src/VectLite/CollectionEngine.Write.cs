@@ -120,11 +120,11 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    /// <summary>Deletes the record with this id in this namespace (null: the default namespace).</summary>
+    /// <summary>Deletes the record with this id in this namespace. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>True if a visible record was deleted.</returns>
     public bool Delete(RecordId id, string? @namespace = null) => DeleteMany([id], @namespace) == 1;
 
-    /// <summary>Deletes the records with these ids in one atomic batch.</summary>
+    /// <summary>Deletes the records with these ids in one namespace, in one atomic batch. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>How many visible records were deleted.</returns>
     public int DeleteMany(IEnumerable<RecordId> ids, string? @namespace = null)
     {
@@ -163,17 +163,42 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    /// <summary>Deletes, in one atomic batch, every visible record matching <paramref name="filter"/> (in one namespace, or all when null).</summary>
+    /// <summary>
+    /// Deletes, in one atomic batch, every visible record of one namespace that matches <paramref name="filter"/>.
+    /// <paramref name="namespace"/> null (the default) and "" mean the default namespace, as in every call: records in
+    /// other namespaces are never deleted (<see cref="DeleteByFilterInAllNamespaces"/> deletes across all of them).
+    /// </summary>
     /// <returns>How many records were deleted.</returns>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while matching; nothing was deleted.</exception>
     public int DeleteByFilter(Filter filter, string? @namespace = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        return DeleteMatching(NamespaceScope.One(NormalizeNamespace(@namespace)), filter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes, in one atomic batch, every visible record matching <paramref name="filter"/> in every namespace of the
+    /// collection: every tenant's records. To delete in one namespace, use <see cref="DeleteByFilter"/>.
+    /// </summary>
+    /// <returns>How many records were deleted.</returns>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while matching; nothing was deleted.</exception>
+    public int DeleteByFilterInAllNamespaces(Filter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return DeleteMatching(NamespaceScope.All, filter, cancellationToken);
+    }
+
+    private int DeleteMatching(NamespaceScope scope, Filter filter, CancellationToken cancellationToken)
+    {
         lock (_writeLock)
         {
             ThrowIfNotWritable("delete records");
             CollectionState state = _state;
             var operations = new List<WalOperation>();
-            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, @namespace, filter, cancellationToken))
+            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, scope, filter, cancellationToken))
             {
                 ref readonly RowMeta meta = ref state.Row(row);
                 operations.Add(WalOperation.Delete(meta.Id, state.Namespaces.NameOf(meta.NamespaceId)));
@@ -188,7 +213,7 @@ internal sealed partial class CollectionEngine
 
     /// <summary>
     /// Applies a JSON merge patch (RFC 7386) to the record's payload: keys in <paramref name="patch"/> replace those in
-    /// the payload, nested objects merge, and a key set to null is removed.
+    /// the payload, nested objects merge, and a key set to null is removed. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.
     /// </summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool UpdatePayload(RecordId id, JsonObject patch, string? @namespace = null)
@@ -212,7 +237,7 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    /// <summary>Makes the record expire <paramref name="timeToLive"/> from now.</summary>
+    /// <summary>Makes the record with this id in this namespace expire <paramref name="timeToLive"/> from now. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The time is not positive.</exception>
     public bool SetTimeToLive(RecordId id, TimeSpan timeToLive, string? @namespace = null)
@@ -221,7 +246,7 @@ internal sealed partial class CollectionEngine
         return SetExpiry(id, new DateTimeOffset(ExpiryTicks(DateTimeOffset.UtcNow, timeToLive), TimeSpan.Zero), @namespace);
     }
 
-    /// <summary>Sets when the record expires; null clears the expiry.</summary>
+    /// <summary>Sets when the record with this id in this namespace expires; null clears the expiry. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool SetExpiry(RecordId id, DateTimeOffset? expiresAt, string? @namespace = null)
     {
@@ -239,7 +264,7 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    /// <summary>Removes the record's expiry.</summary>
+    /// <summary>Removes the expiry of the record with this id in this namespace. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool ClearExpiry(RecordId id, string? @namespace = null) => SetExpiry(id, null, @namespace);
 
@@ -326,6 +351,7 @@ internal sealed partial class CollectionEngine
             CollectionState state = _state;
             foreach (WalOperation op in operations)
             {
+                ApplyingOperationForTests?.Invoke(lsn);
                 state.Apply(op, lsn);
             }
             state.Publish(lsn);
@@ -341,6 +367,13 @@ internal sealed partial class CollectionEngine
 
     /// <summary>Test hook: runs after a batch is logged and before it is applied, to simulate a failure there.</summary>
     internal Action<long>? BatchLoggedForTests { get; set; }
+
+    /// <summary>
+    /// Test hook: runs before each operation of a batch is applied (with the batch's LSN), so a test can pause the
+    /// writer halfway through a batch and check that readers see none of it until it is published whole. A null
+    /// check per operation when unset.
+    /// </summary>
+    internal Action<long>? ApplyingOperationForTests { get; set; }
 
     /// <summary>The row an update applies to: live and not expired (an expired record is gone as far as callers can tell).</summary>
     private static int FindRowForUpdate(CollectionState state, RecordId id, string ns)

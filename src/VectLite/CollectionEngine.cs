@@ -55,8 +55,8 @@ internal sealed partial class CollectionEngine
     /// <summary>The collection's name.</summary>
     public string Name { get; }
 
-    /// <summary>A copy of the collection's schema.</summary>
-    public CollectionSchema Schema => Volatile.Read(ref _state).Schema.Clone();
+    /// <summary>The collection's schema (immutable), with its current runtime HNSW settings (see <see cref="UpdateOptions"/>).</summary>
+    public CollectionSchema Schema => Volatile.Read(ref _state).Schema;
 
     internal string Directory { get; }
 

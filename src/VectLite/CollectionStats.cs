@@ -39,6 +39,9 @@ public sealed record CollectionStats
     /// <summary>Why a torn tail was dropped, or null.</summary>
     public string? TornTailReason { get; init; }
 
+    /// <summary>Memory held by component: vectors, graphs, payloads, rows, payload indexes.</summary>
+    public MemoryStats? Memory { get; init; }
+
     /// <summary>Checkpoints this handle has written since the database was opened (manual, automatic and at close).</summary>
     public long CheckpointsWritten { get; init; }
 

@@ -249,7 +249,14 @@ public sealed partial class Database : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Returns the collection, creating it with <paramref name="schema"/> if it does not exist.</summary>
-    /// <exception cref="SchemaException">It exists with a different schema.</exception>
+    /// <remarks>
+    /// An existing collection is compared on its structural settings only: its vectors (by name; declaration order does
+    /// not matter), their dimensions and metrics, and <see cref="HnswOptions.M"/> and <see cref="HnswOptions.EfConstruction"/>.
+    /// Runtime settings (<see cref="HnswOptions.EfSearch"/> and the others <see cref="HnswOptions"/> lists) in
+    /// <paramref name="schema"/> are ignored for an existing collection: it keeps its stored ones (logged at Information
+    /// level when they differ) until <see cref="Collection.UpdateOptions"/> changes them.
+    /// </remarks>
+    /// <exception cref="SchemaException">It exists with different structural settings; the message names each difference.</exception>
     /// <exception cref="ReadOnlyDatabaseException">It does not exist, and the handle is read-only.</exception>
     public Collection GetOrCreateCollection(string name, CollectionSchema schema)
     {

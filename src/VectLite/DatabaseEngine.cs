@@ -223,7 +223,7 @@ internal sealed class DatabaseEngine
             if (IsInMemory)
             {
                 // Same rules as on disk (names differing only in case clash), so code tested in memory runs on disk.
-                CollectionEngine created = clash is null ? CollectionEngine.CreateInMemory(this, name, schema.Clone()) : throw new CollectionExistsException(clash);
+                CollectionEngine created = clash is null ? CollectionEngine.CreateInMemory(this, name, schema) : throw new CollectionExistsException(clash);
                 _open[name] = created;
                 return created;
             }
@@ -238,7 +238,7 @@ internal sealed class DatabaseEngine
             Storage.CreateDirectory(temp);
             try
             {
-                CollectionEngine.Initialize(Storage, temp, schema.Clone());
+                CollectionEngine.Initialize(Storage, temp, schema);
                 Storage.SyncDirectory(temp);
                 Storage.MoveDirectory(temp, final);
                 Storage.SyncDirectory(_collectionsPath);
@@ -263,9 +263,14 @@ internal sealed class DatabaseEngine
         {
             if (TryGetCollection(name, out CollectionEngine? existing))
             {
-                if (!existing.Schema.Vectors.SequenceEqual(schema.Vectors) || existing.Schema.Hnsw != schema.Hnsw)
+                CollectionSchema stored = existing.Schema;
+                if (SchemaDifferences.Structural(stored, schema) is { Count: > 0 } differences)
                 {
-                    throw new SchemaException($"Collection '{name}' exists with schema ({existing.Schema}), not ({schema}).");
+                    throw new SchemaException($"Collection \"{name}\" exists with a different schema: {string.Join("; ", differences)}.");
+                }
+                if (SchemaDifferences.RuntimeHnsw(stored.Hnsw, schema.Hnsw) is { Count: > 0 } runtime)
+                {
+                    Log.RuntimeOptionsKept(Logger, name, string.Join("; ", runtime));
                 }
                 return existing;
             }

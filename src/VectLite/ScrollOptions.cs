@@ -6,7 +6,10 @@ public sealed class ScrollOptions
     /// <summary>Records per page, 1 to 10,000. Default 100.</summary>
     public int Limit { get; init; } = 100;
 
-    /// <summary>The <see cref="ScrollPage.NextCursor"/> of the previous page, or null to start at the beginning.</summary>
+    /// <summary>
+    /// The <see cref="ScrollPage.NextCursor"/> of the previous page, or null to start at the beginning. It must come from
+    /// a scroll of the same scope (the same <see cref="Namespace"/>, or <see cref="AllNamespaces"/>).
+    /// </summary>
     public string? Cursor
     {
         get => _cursor;
@@ -15,8 +18,19 @@ public sealed class ScrollOptions
 
     private string? _cursor;
 
-    /// <summary>Only this namespace; null for all (ordered by namespace, then id).</summary>
+    /// <summary>
+    /// The namespace to list. Null (the default) and "" both mean the default namespace, as in every other call;
+    /// records in other namespaces are never listed unless <see cref="AllNamespaces"/> is set.
+    /// </summary>
     public string? Namespace { get; init; }
+
+    /// <summary>
+    /// List every namespace, ordered by namespace (ordinal) and then id. Default false. Setting it together with a
+    /// non-null <see cref="Namespace"/> is an <see cref="ArgumentException"/>. A cursor remembers its scope: a cursor from
+    /// an all-namespaces scroll continues only an all-namespaces scroll, and one from a one-namespace scroll only a scroll
+    /// of that same namespace.
+    /// </summary>
+    public bool AllNamespaces { get; init; }
 
     /// <summary>Only records matching this filter.</summary>
     public Filter? Filter { get; init; }

@@ -18,6 +18,9 @@ internal sealed class BoolIndex : FieldIndex
     public override PayloadIndexKind Kind => PayloadIndexKind.Bool;
 
     /// <inheritdoc/>
+    public override long MemoryBytes => _true.MemoryBytes + _false.MemoryBytes;
+
+    /// <inheritdoc/>
     public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into)
     {
         if (!IsEqualityLike(condition.Operator) || !AllOperandsAre(condition, FilterValueKind.Boolean))

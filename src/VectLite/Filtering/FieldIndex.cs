@@ -22,6 +22,9 @@ internal abstract class FieldIndex
     /// <summary>The kind of values this index stores.</summary>
     public abstract PayloadIndexKind Kind { get; }
 
+    /// <summary>Bytes of managed memory the index holds (arrays allocated, keys; object headers estimated).</summary>
+    public abstract long MemoryBytes { get; }
+
     /// <summary>
     /// False when the index was defined after rows had been added: it lacks those rows, so it cannot give a superset
     /// and is never consulted. The engine rebuilds the whole set to make it complete.

@@ -22,6 +22,21 @@ internal sealed class KeywordIndex : FieldIndex
     public override PayloadIndexKind Kind => PayloadIndexKind.Keyword;
 
     /// <inheritdoc/>
+    public override long MemoryBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (KeyValuePair<string, PostingList> entry in _postings)
+            {
+                // The key string (header, length, UTF-16 characters), the dictionary node, and the list.
+                bytes += 24 + (2L * entry.Key.Length) + 48 + entry.Value.MemoryBytes;
+            }
+            return bytes;
+        }
+    }
+
+    /// <inheritdoc/>
     public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into)
     {
         if (!IsEqualityLike(condition.Operator) || !AllOperandsAre(condition, FilterValueKind.String))

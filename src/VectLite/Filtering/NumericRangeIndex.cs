@@ -37,6 +37,17 @@ internal sealed class NumericRangeIndex : FieldIndex
     /// <inheritdoc/>
     public override PayloadIndexKind Kind => PayloadIndexKind.Numeric;
 
+    /// <inheritdoc/>
+    public override long MemoryBytes
+    {
+        get
+        {
+            State state = Volatile.Read(ref _state);
+            return (((long)state.SortedValues.Length + state.TailValues.Length) * sizeof(double))
+                + (((long)state.SortedRows.Length + state.TailRows.Length) * sizeof(int)) + (4 * 24);
+        }
+    }
+
     /// <summary>The number of (value, row) pairs in the sorted part; for tests of the merge.</summary>
     internal int SortedCount => Volatile.Read(ref _state).SortedValues.Length;
 

@@ -28,6 +28,9 @@ internal sealed class PayloadIndexSet
     private Snapshot _snapshot = Snapshot.Empty;
     private int _lastRow = -1;
 
+    /// <summary>Bytes of memory the indexes hold (see <see cref="FieldIndex.MemoryBytes"/>).</summary>
+    public long MemoryBytes => Volatile.Read(ref _snapshot).Indexes.Sum(index => index.MemoryBytes);
+
     /// <summary>The defined indexes, in definition order.</summary>
     public IReadOnlyList<(string Field, PayloadIndexKind Kind)> Definitions => Volatile.Read(ref _snapshot).Definitions;
 

@@ -32,6 +32,21 @@ internal sealed class PostingList
     private int _usedInLastChunk;
     private int _lastRow = -1;
 
+    /// <summary>Bytes the list holds: its chunks and its directory (an estimate of object headers included).</summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            int[]?[] directory = Volatile.Read(ref _directory);
+            long bytes = 24 + ((long)directory.Length * IntPtr.Size);
+            foreach (int[]? chunk in directory)
+            {
+                bytes += chunk is null ? 0 : 24 + ((long)chunk.Length * sizeof(int));
+            }
+            return bytes;
+        }
+    }
+
     /// <summary>The number of published rows.</summary>
     public int Count => Volatile.Read(ref _count);
 

@@ -181,6 +181,21 @@ internal sealed partial class HnswGraph
         return Volatile.Read(ref _rows)[node >> HnswLinkStore.NodeChunkShift][node & HnswLinkStore.NodeChunkMask];
     }
 
+    /// <summary>
+    /// Points node <paramref name="node"/> at <paramref name="row"/>, a newer row of the same record holding the same
+    /// vectors (a payload or expiry update), instead of inserting the row as a new node. Writer only, with no insert
+    /// running; a search in progress scores the node the same either way, and maps the row to the version its
+    /// snapshot sees (<see cref="Records.CollectionState.VersionIn"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="node"/> is not below <see cref="Count"/>, or <paramref name="row"/> is negative.</exception>
+    internal void Repoint(int node, int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(node);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(node, Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        Volatile.Write(ref Volatile.Read(ref _rows)[node >> HnswLinkStore.NodeChunkShift][node & HnswLinkStore.NodeChunkMask], row);
+    }
+
     /// <summary>Returns node <paramref name="node"/>'s level.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="node"/> is not below <see cref="Count"/>.</exception>
     internal int GetLevel(int node)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using VectLite.Filtering;
 using VectLite.Indexing;
@@ -35,7 +36,11 @@ internal sealed class CollectionState
     private readonly string[] _graphOrigins;
     private readonly HnswParameters _hnswParameters;
     private readonly ChunkedList<long> _deletedAt = new();
+
+    /// <summary>Per named vector, each row's graph node + 1 (0: none), for re-pointing a node at a payload update's row.</summary>
+    private readonly ChunkedList<int>[] _nodeOfRow;
     private PayloadIndexSet _indexes;
+    private CollectionSchema _schema;
     private Snapshot _published;
     private int _refCount = 1;
     private int _rowCount;
@@ -44,7 +49,7 @@ internal sealed class CollectionState
 
     public CollectionState(CollectionSchema schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> indexDefinitions, long lsn)
     {
-        Schema = schema;
+        _schema = schema;
         Arenas = new VectorArena[schema.Vectors.Count];
         for (int i = 0; i < Arenas.Length; i++)
         {
@@ -57,6 +62,11 @@ internal sealed class CollectionState
         }
         _published = new Snapshot(lsn, 0, false);
         _graphs = new HnswGraph?[Arenas.Length];
+        _nodeOfRow = new ChunkedList<int>[Arenas.Length];
+        for (int i = 0; i < _nodeOfRow.Length; i++)
+        {
+            _nodeOfRow[i] = new ChunkedList<int>();
+        }
         _graphOrigins = new string[Arenas.Length];
         Array.Fill(_graphOrigins, "none");
         HnswOptions h = schema.Hnsw;
@@ -80,7 +90,20 @@ internal sealed class CollectionState
     /// <summary>The HNSW parameters the graphs are built with.</summary>
     public HnswParameters HnswParameters => _hnswParameters;
 
-    public CollectionSchema Schema { get; }
+    /// <summary>
+    /// The schema. The writer may replace it (<see cref="Collection.UpdateOptions"/>) with one that differs only in
+    /// runtime HNSW settings; the structure (vectors, M, ef_construction) that the arenas and graphs were built for never
+    /// changes. Readers see the old or the new schema whole.
+    /// </summary>
+    public CollectionSchema Schema
+    {
+        get => Volatile.Read(ref _schema);
+        set
+        {
+            Debug.Assert(SchemaDifferences.Structural(_schema, value).Count == 0, "only runtime settings may change on a live collection");
+            Volatile.Write(ref _schema, value);
+        }
+    }
 
     /// <summary>One arena per named vector, by schema ordinal.</summary>
     public VectorArena[] Arenas { get; }
@@ -123,6 +146,29 @@ internal sealed class CollectionState
         return expires == 0 || expires > nowTicks;
     }
 
+    /// <summary>
+    /// The version of <paramref name="row"/>'s record that <paramref name="snapshot"/> sees through the same graph node:
+    /// the row itself when the snapshot covers it, else the row it re-pointed the node from (a payload or expiry
+    /// update newer than the snapshot keeps the node and the vectors), or -1 when the row is a newer record or vector.
+    /// </summary>
+    public int VersionIn(int row, Snapshot snapshot)
+    {
+        while ((uint)row >= (uint)snapshot.RowCount)
+        {
+            if (row < 0)
+            {
+                return -1;
+            }
+            ref readonly RowMeta meta = ref _rows[row];
+            if (!meta.SharesVectorsWithPrevious)
+            {
+                return -1;
+            }
+            row = meta.PreviousRow;
+        }
+        return row;
+    }
+
     /// <summary>The row holding <paramref name="key"/> in <paramref name="snapshot"/>, or -1 if the key is absent, deleted or expired there.</summary>
     public int FindVisibleRow(RecordKey key, Snapshot snapshot, long nowTicks)
     {
@@ -139,6 +185,29 @@ internal sealed class CollectionState
             }
         }
         return IsVisible(row, snapshot, nowTicks) ? row : -1;
+    }
+
+    /// <summary>Memory held by component (reader side: reads what the writer published, never blocks it).</summary>
+    public MemoryStats MeasureMemory(Snapshot snapshot)
+    {
+        long vectors = 0, graphs = 0;
+        for (int o = 0; o < Arenas.Length; o++)
+        {
+            vectors += Arenas[o].MemoryBytes;
+            graphs += Graph(o)?.MemoryBytes ?? 0;
+        }
+        long payloads = 0;
+        for (int row = 0; row < snapshot.RowCount; row++)
+        {
+            JsonElement payload = _rows[row].Payload;
+            if (payload.ValueKind != JsonValueKind.Undefined)
+            {
+                payloads += System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(payload).Length;
+            }
+        }
+        long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
+            + ((long)_deletedAt.Capacity * sizeof(long)) + ((long)Keys.Count * 48);
+        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes);
     }
 
     /// <summary>Takes a reference for a reader; false if the state was already retired and freed (take the new one).</summary>
@@ -213,6 +282,7 @@ internal sealed class CollectionState
                     isPayload ? old.ExpiresAtTicks : op.ExpiresAtTicks,
                     isPayload ? op.Payload?.Element ?? default : old.Payload,
                     vectors: null, copyVectorsFrom: previous);
+                RepointNodes(previous, row);
                 Replace(key, previous, row, lsn);
                 break;
             }
@@ -266,7 +336,8 @@ internal sealed class CollectionState
                 from = 0;
                 Volatile.Write(ref _graphOrigins[o], "built");
             }
-            int[] rows = LiveRowsBetween(from, _rowCount);
+            int[] rows = LiveRowsBetween(from, _rowCount, o, graph);
+            int nodesBefore = graph.Count;
             if (rows.Length >= options.ParallelInsertThreshold)
             {
                 graph.AddMany(rows, threads);
@@ -278,6 +349,7 @@ internal sealed class CollectionState
                     graph.Add(row);
                 }
             }
+            RecordNodes(o, graph, nodesBefore);
             Volatile.Write(ref _graphs[o], graph); // a new graph becomes visible complete
         }
         _indexedUpTo = _rowCount;
@@ -286,6 +358,7 @@ internal sealed class CollectionState
     /// <summary>Installs a graph loaded from a checkpoint or remapped from the previous state; its nodes cover rows below <paramref name="indexedRows"/>.</summary>
     public void SetGraph(int ordinal, HnswGraph graph, int indexedRows, string origin)
     {
+        RecordNodes(ordinal, graph, 0);
         Volatile.Write(ref _graphOrigins[ordinal], origin);
         Volatile.Write(ref _graphs[ordinal], graph);
         _indexedUpTo = indexedRows;
@@ -302,17 +375,57 @@ internal sealed class CollectionState
         _indexedUpTo = 0;
     }
 
-    private int[] LiveRowsBetween(int from, int to)
+    /// <summary>The live rows in [from, to) that <paramref name="graph"/> does not hold yet (a re-pointed node holds its row).</summary>
+    private int[] LiveRowsBetween(int from, int to, int ordinal, HnswGraph graph)
     {
         var rows = new List<int>(to - from);
         for (int row = from; row < to; row++)
         {
-            if (_deletedAt[row] == Live)
+            if (_deletedAt[row] == Live && !HoldsRow(ordinal, graph, row))
             {
                 rows.Add(row);
             }
         }
         return [.. rows];
+    }
+
+    /// <summary>Whether <paramref name="graph"/> has a node for <paramref name="row"/> (checked on the node, so a stale entry left by a dropped graph never counts).</summary>
+    private bool HoldsRow(int ordinal, HnswGraph graph, int row)
+    {
+        int node = _nodeOfRow[ordinal][row] - 1;
+        return node >= 0 && node < graph.Count && graph.GetRow(node) == row;
+    }
+
+    /// <summary>Notes the row of each node from <paramref name="fromNode"/> on, so a payload update can find its node.</summary>
+    private void RecordNodes(int ordinal, HnswGraph graph, int fromNode)
+    {
+        ChunkedList<int> nodeOfRow = _nodeOfRow[ordinal];
+        int count = graph.Count;
+        for (int node = fromNode; node < count; node++)
+        {
+            int row = graph.GetRow(node);
+            if (row >= 0 && row < nodeOfRow.Capacity)
+            {
+                nodeOfRow[row] = node + 1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A payload or expiry update wrote <paramref name="row"/> with <paramref name="previous"/>'s vectors: points each
+    /// graph's node of <paramref name="previous"/> at it, so the graph does not grow a node per update.
+    /// </summary>
+    private void RepointNodes(int previous, int row)
+    {
+        for (int o = 0; o < _graphs.Length; o++)
+        {
+            if (_graphs[o] is { } graph && HoldsRow(o, graph, previous))
+            {
+                int node = _nodeOfRow[o][previous] - 1;
+                graph.Repoint(node, row);
+                _nodeOfRow[o][row] = node + 1;
+            }
+        }
     }
 
     /// <summary>Copies a live row of another state into this one (used by checkpoints to build the compacted state).</summary>
@@ -356,14 +469,15 @@ internal sealed class CollectionState
                 Arenas[i].Write(row, Arenas[i].Get(copyVectorsFrom));
             }
         }
-        FinishRow(row, key, previous, expiresAtTicks, payload);
+        FinishRow(row, key, previous, expiresAtTicks, payload, sharesVectorsWithPrevious: vectors is null);
         return row;
     }
 
-    private void FinishRow(int row, RecordKey key, int previous, long expiresAtTicks, JsonElement payload)
+    private void FinishRow(int row, RecordKey key, int previous, long expiresAtTicks, JsonElement payload, bool sharesVectorsWithPrevious = false)
     {
         _rows[row] = new RowMeta
         {
+            SharesVectorsWithPrevious = sharesVectorsWithPrevious,
             Id = key.Id,
             NamespaceId = key.NamespaceId,
             PreviousRow = previous,
@@ -401,6 +515,10 @@ internal sealed class CollectionState
             int target = Math.Max(rows, _rows.Capacity * 2);
             _rows.EnsureCapacity(target);
             _deletedAt.EnsureCapacity(target);
+            foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
+            {
+                nodeOfRow.EnsureCapacity(target);
+            }
         }
         foreach (VectorArena arena in Arenas)
         {

@@ -21,4 +21,10 @@ internal struct RowMeta
 
     /// <summary>The payload object, or <c>default</c> (ValueKind Undefined) for none.</summary>
     public JsonElement Payload;
+
+    /// <summary>
+    /// True when the row was written by a payload or expiry update: its vectors are <see cref="PreviousRow"/>'s, and the
+    /// graph node of that row was pointed at this one instead of a node being added.
+    /// </summary>
+    public bool SharesVectorsWithPrevious;
 }

@@ -16,8 +16,13 @@ internal struct VisibleRowFilter(CollectionState state, Snapshot snapshot, long 
 
     public readonly bool Accept(int row)
     {
-        // Graph searches can meet nodes whose rows a later batch wrote: outside this snapshot.
-        if ((uint)row >= (uint)snapshot.RowCount || !state.IsVisible(row, snapshot, nowTicks))
+        // Graph searches can meet nodes whose rows a later batch wrote: outside this snapshot. A node a payload update
+        // re-pointed stands for the version this snapshot sees; any other is a record or vector too new for it.
+        if ((uint)row >= (uint)snapshot.RowCount && (row = state.VersionIn(row, snapshot)) < 0)
+        {
+            return false;
+        }
+        if (!state.IsVisible(row, snapshot, nowTicks))
         {
             return false;
         }

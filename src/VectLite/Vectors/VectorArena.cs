@@ -120,6 +120,9 @@ internal sealed class VectorArena : IDisposable
     /// <summary>The number of chunks allocated so far.</summary>
     internal int ChunkCount => Volatile.Read(ref _chunks).Length;
 
+    /// <summary>Bytes of native memory the arena holds: every allocated chunk, rows written or not.</summary>
+    internal long MemoryBytes => (long)ChunkCount * _rowsPerChunk * _stride * sizeof(float);
+
     /// <summary>The number of rows that may be written and read: a multiple of <see cref="RowsPerChunk"/> (capped at <see cref="int.MaxValue"/>).</summary>
     internal int Capacity => (int)Math.Min((long)Volatile.Read(ref _chunks).Length << _chunkShift, int.MaxValue);
 

@@ -224,11 +224,18 @@ public sealed class AsyncTests : IDisposable
         docs.UpsertMany(Enumerable.Range(0, 10).Select(i => new Record((ulong)i, new float[] { i, 0, 0, 1 }, new() { ["even"] = true }) { Namespace = "t" }));
 
         var all = new List<Record>();
-        await foreach (Record record in docs.ScrollAllAsync(new ScrollOptions { Limit = 7 }))
+        await foreach (Record record in docs.ScrollAllAsync(new ScrollOptions { Limit = 7, AllNamespaces = true }))
         {
             all.Add(record);
         }
-        Assert.Equal(260, all.Count);
+        Assert.Equal(260, all.Count); // every page kept AllNamespaces (a cursor continues only a scroll of its own scope)
+        Assert.Equal(10, all.Count(r => r.Namespace == "t"));
+        int inDefault = 0;
+        await foreach (Record _ in docs.ScrollAllAsync(new ScrollOptions { Limit = 7 }))
+        {
+            inDefault++;
+        }
+        Assert.Equal(250, inDefault);
 
         var even = new List<Record>();
         var options = new ScrollOptions { Limit = 10, Namespace = "", Filter = Filter.Eq("even", true), IncludePayload = false, IncludeVectors = true };

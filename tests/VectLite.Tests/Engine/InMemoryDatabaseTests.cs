@@ -79,6 +79,9 @@ public sealed class InMemoryDatabaseTests
         Assert.Equal((0L, 1L), (stats.CheckpointGeneration, stats.CheckpointsWritten));
         Assert.Equal(Enumerable.Range(150, 50).Select(i => (ulong)i), docs.Scroll(new ScrollOptions { Limit = 100 }).Records.Select(r => r.Id.AsNumber));
         Assert.Equal(150UL, docs.Search(new float[] { 0, 1 }, new SearchOptions { TopK = 1 }).Single().Id.AsNumber);
+
+        docs.UpdateOptions(docs.Schema.Hnsw with { EfSearch = 77 }); // no manifest to rewrite: memory only
+        Assert.Equal(77, docs.Schema.Hnsw.EfSearch);
     }
 
     [Fact]

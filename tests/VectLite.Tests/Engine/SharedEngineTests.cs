@@ -139,6 +139,8 @@ public sealed class SharedEngineTests : IDisposable
         Assert.Throws<ReadOnlyDatabaseException>(() => r.Delete(1));
         Assert.Throws<ReadOnlyDatabaseException>(() => r.DeleteMany([1]));
         Assert.Throws<ReadOnlyDatabaseException>(() => r.DeleteByFilter(Filter.Exists("x")));
+        Assert.Throws<ReadOnlyDatabaseException>(() => r.DeleteByFilterInAllNamespaces(Filter.Exists("x")));
+        Assert.Throws<ReadOnlyDatabaseException>(() => r.UpdateOptions(r.Schema.Hnsw with { EfSearch = 99 }));
         Assert.Throws<ReadOnlyDatabaseException>(() => r.UpdatePayload(1, new() { ["x"] = 1 }));
         Assert.Throws<ReadOnlyDatabaseException>(() => r.SetTimeToLive(1, TimeSpan.FromHours(1)));
         Assert.Throws<ReadOnlyDatabaseException>(() => r.SetExpiry(1, DateTimeOffset.UtcNow.AddHours(1)));
@@ -157,6 +159,7 @@ public sealed class SharedEngineTests : IDisposable
         Assert.Equal(1, w.Count()); // nothing reached the shared collection
         Assert.Null(w.Get(2));
         Assert.Equal(SyncMode.PerOp, writer.SyncMode);
+        Assert.NotEqual(99, w.Schema.Hnsw.EfSearch);
     }
 
     [Fact]

@@ -76,6 +76,8 @@ internal sealed class ModelRunner : IDisposable
                 return c.DeleteMany(operation.Ids, operation.Namespace);
             case ModelOperationKind.DeleteByFilter:
                 return c.DeleteByFilter(ModelFilters.All[operation.Filter].Filter, operation.Namespace);
+            case ModelOperationKind.DeleteByFilterInAllNamespaces:
+                return c.DeleteByFilterInAllNamespaces(ModelFilters.All[operation.Filter].Filter);
             case ModelOperationKind.UpdatePayload:
                 return c.UpdatePayload(operation.Ids[0], JsonNode.Parse(operation.Patch!)!.AsObject(), operation.Namespace);
             case ModelOperationKind.SetExpiry:

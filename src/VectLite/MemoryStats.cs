@@ -1,0 +1,20 @@
+namespace VectLite;
+
+/// <summary>
+/// Memory a collection holds, by component, as of <see cref="Collection.GetStats"/> (see docs/operations.md, "What lives
+/// in RAM"). Rows not yet removed by a checkpoint (replaced, deleted, expired) count until one does. The log and the
+/// checkpoint files are on disk (<see cref="CollectionStats.WalBytes"/>, <see cref="CollectionStats.BytesOnDisk"/>).
+/// </summary>
+/// <param name="Vectors">The vector arenas: native memory in chunks, each row padded to a multiple of 16 floats; allocated
+/// chunks count whole.</param>
+/// <param name="Graphs">The HNSW graphs: links, levels and node-to-row maps (no vectors), as <see cref="VectorIndexStats.MemoryBytes"/>.</param>
+/// <param name="Payloads">The payloads' JSON text (UTF-8) held for every row. The parsed form adds a table of about 12
+/// bytes per JSON token and a small object per payload, not counted here.</param>
+/// <param name="Rows">Per-row metadata (id, namespace, previous version, expiry, deletion mark) and the id map (an estimate
+/// of 48 bytes per entry).</param>
+/// <param name="PayloadIndexes">The keyword, numeric and bool payload indexes.</param>
+public sealed record MemoryStats(long Vectors, long Graphs, long Payloads, long Rows, long PayloadIndexes)
+{
+    /// <summary>The sum of the components.</summary>
+    public long Total => Vectors + Graphs + Payloads + Rows + PayloadIndexes;
+}
