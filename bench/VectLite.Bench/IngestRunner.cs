@@ -93,7 +93,7 @@ internal sealed class IngestRunner(double targetSeconds, bool withoutIndex)
         CollectionSchema schema = CollectionSchema.SingleVector(configuration.Dimension, Metric.Cosine);
         if (WithoutIndex)
         {
-            schema.WithHnsw(new HnswOptions { MinIndexedVectors = int.MaxValue });
+            schema = schema.WithHnsw(new HnswOptions { MinIndexedVectors = int.MaxValue });
         }
         Collection collection = db.CreateCollection(CollectionName, schema);
 

@@ -19,11 +19,16 @@ internal static class CollectionProbe
     /// <summary>Reads every record and, when the collection has vectors, searches it.</summary>
     public static void Read(Collection collection)
     {
-        long count = collection.Count();
-        ScrollPage page = collection.Scroll(new ScrollOptions { Limit = 10_000, IncludeVectors = true });
+        long count = collection.CountAllNamespaces();
+        ScrollPage page = collection.Scroll(new ScrollOptions { Limit = 10_000, IncludeVectors = true, AllNamespaces = true });
         if (page.Records.Count != count)
         {
-            throw new FuzzFindingException($"Count() says {count} records but a full scroll returned {page.Records.Count}");
+            throw new FuzzFindingException($"CountAllNamespaces() says {count} records but a full scroll of all namespaces returned {page.Records.Count}");
+        }
+        long inDefault = collection.Count();
+        if (inDefault != page.Records.Count(r => r.Namespace is null or ""))
+        {
+            throw new FuzzFindingException($"Count() says {inDefault} records in the default namespace but a full scroll found {page.Records.Count(r => r.Namespace is null or "")}");
         }
         collection.Count(TagFilter);
         collection.Get(1);
@@ -42,6 +47,7 @@ internal static class CollectionProbe
         collection.Search(query, new SearchOptions { TopK = 5 });
         collection.Search(query, new SearchOptions { TopK = 50, Exact = true });
         collection.Search(query, new SearchOptions { TopK = 5, Filter = TagFilter, Namespace = "tenant-a" });
+        collection.Search(query, new SearchOptions { TopK = 5, AllNamespaces = true });
         collection.GetStats();
     }
 }

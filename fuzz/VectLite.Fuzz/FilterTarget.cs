@@ -54,24 +54,25 @@ internal sealed class FilterTarget : IFuzzTarget
     private static void Compare(Collection collection, Filter filter, (JsonElement Payload, string Namespace)[] payloads)
     {
         long expected = 0;
+        long expectedInDefault = 0;
         long expectedInTenant = 0;
         foreach ((JsonElement payload, string ns) in payloads)
         {
             if (filter.Matches(payload))
             {
                 expected++;
-                if (ns == "tenant-a")
-                {
-                    expectedInTenant++;
-                }
+                expectedInDefault += ns.Length == 0 ? 1 : 0;
+                expectedInTenant += ns == "tenant-a" ? 1 : 0;
             }
         }
-        long counted = collection.Count(filter);
+        long counted = collection.CountAllNamespaces(filter);
+        long countedInDefault = collection.Count(filter);
         long countedInTenant = collection.Count(filter, "tenant-a");
-        if (counted != expected || countedInTenant != expectedInTenant)
+        if (counted != expected || countedInDefault != expectedInDefault || countedInTenant != expectedInTenant)
         {
             throw new FuzzFindingException(
-                $"{collection.Name}: Count({filter.ToJson()}) is {counted} ({countedInTenant} in tenant-a), evaluating every payload gives {expected} ({expectedInTenant})");
+                $"{collection.Name}: Count({filter.ToJson()}) is {counted} in all namespaces ({countedInDefault} in the default one, {countedInTenant} in tenant-a), " +
+                $"evaluating every payload gives {expected} ({expectedInDefault}, {expectedInTenant})");
         }
     }
 
@@ -90,7 +91,7 @@ internal sealed class FilterTarget : IFuzzTarget
     }
 
     private static (JsonElement, string)[] Payloads(Collection collection) =>
-        collection.Scroll(new ScrollOptions { Limit = 10_000 }).Records
+        collection.Scroll(new ScrollOptions { Limit = 10_000, AllNamespaces = true }).Records
             .Select(r => (r.Payload is null ? default : JsonSerializer.SerializeToElement(r.Payload), r.Namespace ?? ""))
             .ToArray();
 

@@ -30,6 +30,7 @@ internal static class InspectCommand
                 CollectionStats s = c.GetStats();
                 output.WriteLine($"Collection {name}");
                 Line(output, "schema", c.Schema.ToString());
+                Line(output, "hnsw", Describe(c.Schema.Hnsw));
                 Line(output, "records", Count(s.RecordCount));
                 Line(output, "namespaces", string.Join(", ", s.NamespaceCounts.Select(kv => $"{(kv.Key.Length == 0 ? "(default)" : kv.Key)}: {Count(kv.Value)}")));
                 Line(output, "payload indexes", s.PayloadIndexes.Count == 0 ? "none" : string.Join(", ", s.PayloadIndexes.Select(i => $"{i.Field} ({i.Kind})")));
@@ -48,6 +49,13 @@ internal static class InspectCommand
     private static string Describe(VectorIndexStats v) => v.Indexed
         ? $"{v.VectorName}: HNSW, {Count(v.Nodes)} nodes ({Count(v.DeadNodes)} dead), {Format.Bytes(v.MemoryBytes)}, {v.Origin}"
         : $"{v.VectorName}: exact scan (no HNSW graph yet)";
+
+    /// <summary>The structural settings (fixed at creation), then the runtime ones (changed by Collection.UpdateOptions).</summary>
+    private static string Describe(HnswOptions h) =>
+        $"M {h.M}, ef_construction {h.EfConstruction}; runtime: ef_search {(h.EfSearch == 0 ? "auto" : Count(h.EfSearch))}, " +
+        $"index {(h.MinIndexedVectors == int.MaxValue ? "never" : "from " + Count(h.MinIndexedVectors) + " vectors")}, " +
+        $"parallel insert from {Count(h.ParallelInsertThreshold)} records on {(h.MaxInsertThreads == 0 ? "all cores" : Count(h.MaxInsertThreads) + " threads")}, " +
+        $"rebuild at {h.TombstoneRebuildPercent}% dead";
 
     private static void Line(TextWriter output, string label, string value) => output.WriteLine($"  {label,-16} {value}");
 

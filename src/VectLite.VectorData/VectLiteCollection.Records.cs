@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Linq.Expressions;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -60,10 +61,9 @@ public partial class VectLiteCollection<TKey, TRecord>
             }
         }
 
-        IEnumerable<TRecord> records = sorts.Count == 0
-            ? ScrollInKeyOrder(engineFilter, options.Skip, top, includeVectors, cancellationToken)
-            : ReadSorted(engineFilter, sorts, options.Skip, top, includeVectors, cancellationToken);
-        return records.ToAsyncEnumerable();
+        return sorts.Count == 0
+            ? ScrollInKeyOrderAsync(engineFilter, options.Skip, top, includeVectors, cancellationToken)
+            : ReadSorted(engineFilter, sorts, options.Skip, top, includeVectors, cancellationToken).ToAsyncEnumerable();
     }
 
     /// <inheritdoc/>
@@ -129,7 +129,7 @@ public partial class VectLiteCollection<TKey, TRecord>
             }
             stored[i] = _mapper.ToStorage(record, VectLiteKeyMapping.ToRecordId(key, keyProperty.Type), i, generated);
         }
-        Run("Upsert", c => c.UpsertMany(stored));
+        await RunAsync("Upsert", c => c.UpsertManyAsync(stored, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -167,34 +167,43 @@ public partial class VectLiteCollection<TKey, TRecord>
         }
     }
 
-    /// <summary>Pages through the engine in id order, reading only the first <paramref name="skip"/> + <paramref name="top"/> matches.</summary>
-    private IEnumerable<TRecord> ScrollInKeyOrder(Filter? filter, int skip, int top, bool includeVectors, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pages through the engine in id order (<see cref="Collection.ScrollAllAsync"/>), reading pages of at most
+    /// <paramref name="skip"/> + <paramref name="top"/> records and stopping once that many matched.
+    /// </summary>
+    private async IAsyncEnumerable<TRecord> ScrollInKeyOrderAsync(Filter? filter, int skip, int top, bool includeVectors, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long wanted = (long)skip + top;
         long seen = 0;
-        string? cursor = null;
-        do
+        var scroll = new ScrollOptions
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var scroll = new ScrollOptions
+            Limit = (int)Math.Min(MaxScrollPage, wanted),
+            Namespace = DefaultNamespace,
+            Filter = filter,
+            IncludeVectors = includeVectors,
+        };
+        Collection collection = Run("Get", static c => c);
+        await using IAsyncEnumerator<Record> records = collection.ScrollAllAsync(scroll, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (seen < wanted)
+        {
+            bool more;
+            try
             {
-                Limit = (int)Math.Min(MaxScrollPage, wanted - seen),
-                Cursor = cursor,
-                Namespace = DefaultNamespace,
-                Filter = filter,
-                IncludeVectors = includeVectors,
-            };
-            ScrollPage page = Run("Get", c => c.Scroll(scroll));
-            foreach (Record record in page.Records)
-            {
-                if (seen++ >= skip)
-                {
-                    yield return ToRecord(record, includeVectors);
-                }
+                more = await records.MoveNextAsync().ConfigureAwait(false);
             }
-            cursor = page.NextCursor;
+            catch (VectLiteException ex)
+            {
+                throw VectLiteErrors.Wrap(_database.Path, Name, "Get", ex.Message, ex);
+            }
+            if (!more)
+            {
+                yield break;
+            }
+            if (seen++ >= skip)
+            {
+                yield return ToRecord(records.Current, includeVectors);
+            }
         }
-        while (cursor is not null && seen < wanted);
     }
 
     /// <summary>

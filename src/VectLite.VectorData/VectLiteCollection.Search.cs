@@ -75,7 +75,7 @@ public partial class VectLiteCollection<TKey, TRecord>
             // Flat asks for brute force; otherwise the engine chooses between its HNSW graph and an exact scan.
             Exact = vectorProperty.IndexKind == IndexKind.Flat,
         };
-        IReadOnlyList<SearchHit> hits = Run("Search", c => c.Search(query.Span, search));
+        IReadOnlyList<SearchHit> hits = await RunAsync("Search", c => c.SearchAsync(query, search, cancellationToken)).ConfigureAwait(false);
 
         foreach (SearchHit hit in hits)
         {

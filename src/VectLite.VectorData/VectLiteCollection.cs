@@ -19,8 +19,10 @@ namespace VectLite.VectorData;
 /// collection that does not exist yet (before <see cref="EnsureCollectionExistsAsync"/>) is one of them.</para>
 /// <para>Vectors read back exactly as written, bit for bit, for every distance function (cosine vectors are not
 /// normalised).</para>
-/// <para>Thread safety: all members are safe to call from many threads. The engine is embedded and synchronous, so
-/// the asynchronous methods complete their engine work on the calling thread.</para>
+/// <para>Thread safety: all members are safe to call from many threads. The engine is embedded: upserts use its
+/// <see cref="Collection.UpsertManyAsync"/> (on the thread pool when the sync mode fsyncs), searches its
+/// <see cref="Collection.SearchAsync"/> and filtered gets its <see cref="Collection.ScrollAllAsync"/> (CPU work, on the
+/// calling thread); the other calls are quick and complete on the calling thread.</para>
 /// </remarks>
 // Not sealed: VectLiteDynamicCollection is this collection with dynamic (dictionary) mapping, as in the other connectors.
 public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
@@ -30,11 +32,15 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
     private const string DynamicCodeMessage = "Mapping a CLR record type uses reflection and is not compatible with NativeAOT; use VectLiteDynamicCollection for dictionary records.";
     private const string UnreferencedCodeMessage = "Mapping a CLR record type uses reflection and is not compatible with trimming; use VectLiteDynamicCollection for dictionary records.";
 
-    /// <summary>MEVD records live in the engine's default namespace; reads and searches are scoped to it.</summary>
+    /// <summary>
+    /// MEVD has no namespaces: its records live in the engine's default namespace, and every read, delete and search
+    /// names it ("" and null both mean it in every engine call; it is spelled out here so the scope is plain to see).
+    /// Records an engine caller writes to other namespaces of the same collection are never seen or touched.
+    /// </summary>
     private const string DefaultNamespace = "";
 
     private readonly Database _database;
-    private readonly DatabaseLease? _lease;
+    private readonly bool _ownsDatabase;
     private readonly CollectionModel _model;
     private readonly CollectionSchema _schema;
     private readonly VectLiteRecordMapper<TRecord> _mapper;
@@ -56,9 +62,9 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
     }
 
     /// <summary>
-    /// Creates a collection handle that opens the database in directory <paramref name="path"/> (creating it if
-    /// needed) and closes it when disposed. Stores and collections of this process that name the same directory share
-    /// one open database.
+    /// Creates a collection handle that opens a <see cref="Database"/> handle on directory <paramref name="path"/>
+    /// (creating the database if needed) and disposes it when disposed. Every handle of this process on the same
+    /// directory (stores, collections, <see cref="Database.Open"/>) shares one open database.
     /// </summary>
     /// <param name="path">The database directory.</param>
     /// <param name="name">The collection name (VectLite rule: 1-64 letters, digits, '_', '-', '.').</param>
@@ -91,8 +97,8 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
         // Open the database last, so that a model error leaves nothing open.
         if (database is null)
         {
-            _lease = VectLiteErrors.Run(path, name, "Open", () => DatabaseLease.Acquire(path!, options.DatabaseOptions));
-            database = _lease.Database;
+            database = VectLiteErrors.Run(path, name, "Open", () => Database.Open(path!, options.DatabaseOptions));
+            _ownsDatabase = true;
         }
         _database = database;
         _metadata = new VectorStoreCollectionMetadata
@@ -175,12 +181,12 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
-    /// <summary>Closes the database when this collection opened it from a path (and no other user of it remains).</summary>
+    /// <summary>Disposes the database handle when this collection opened it from a path (the database closes with the last handle on it).</summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _ownsDatabase)
         {
-            _lease?.Dispose();
+            _database.Dispose();
         }
         base.Dispose(disposing);
     }
@@ -196,6 +202,20 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
             }
             return action(collection);
         });
+
+    /// <summary>As <see cref="Run{T}"/>, for the engine's asynchronous calls.</summary>
+    private async Task<T> RunAsync<T>(string operation, Func<Collection, Task<T>> action)
+    {
+        Collection collection = Run(operation, static c => c);
+        try
+        {
+            return await action(collection).ConfigureAwait(false);
+        }
+        catch (VectLiteException ex)
+        {
+            throw VectLiteErrors.Wrap(_database.Path, Name, operation, ex.Message, ex);
+        }
+    }
 
     /// <summary>When a vector property is embedded from another type, its vector cannot be put back on the record.</summary>
     private bool CheckIncludeVectors(bool includeVectors) =>
@@ -215,7 +235,7 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
         var schema = new CollectionSchema();
         foreach (VectorPropertyModel vector in model.VectorProperties)
         {
-            schema.AddVector(vector.StorageName, vector.Dimensions, VectLiteDistanceMapping.ToMetric(vector.DistanceFunction, vector.ModelName));
+            schema = schema.AddVector(vector.StorageName, vector.Dimensions, VectLiteDistanceMapping.ToMetric(vector.DistanceFunction, vector.ModelName));
         }
         return schema;
     }

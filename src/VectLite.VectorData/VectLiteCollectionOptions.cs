@@ -19,8 +19,9 @@ public sealed class VectLiteCollectionOptions : VectorStoreCollectionOptions
 
     /// <summary>
     /// How a collection constructed from a path opens its database directory; null for the engine's defaults. Ignored
-    /// when the collection is given an open <see cref="Database"/> or comes from a <see cref="VectLiteVectorStore"/>,
-    /// and when this process already has the directory open (the open database is shared).
+    /// when the collection is given an open <see cref="Database"/> or comes from a <see cref="VectLiteVectorStore"/>.
+    /// When this process already has the directory open, the open database is shared and only
+    /// <see cref="DatabaseOptions.ReadOnly"/> applies (a read-only view that refuses writes); see <see cref="Database.Open"/>.
     /// </summary>
     public DatabaseOptions? DatabaseOptions { get; set; }
 }

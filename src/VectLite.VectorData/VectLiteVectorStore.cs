@@ -19,15 +19,16 @@ namespace VectLite.VectorData;
 /// </code>
 /// </example>
 /// <remarks>
-/// A store constructed from a path opens the database (sharing it with other users of that directory in this
-/// process) and closes it when disposed; collections obtained from the store use the store's database and must not
-/// be used after the store is disposed. A store constructed from an open <see cref="Database"/> leaves it to its
-/// owner. Thread safety: all members are safe to call from many threads.
+/// A store constructed from a path opens its own <see cref="Database"/> handle and disposes it when disposed; the
+/// engine behind it is shared with every other handle of this process on that directory (other stores, collections,
+/// the application's own <see cref="Database.Open"/>), and closes with the last of them. Collections obtained from the
+/// store use the store's handle and must not be used after the store is disposed. A store constructed from an open
+/// <see cref="Database"/> leaves it to its owner. Thread safety: all members are safe to call from many threads.
 /// </remarks>
 public sealed class VectLiteVectorStore : VectorStore
 {
     private readonly Database _database;
-    private readonly DatabaseLease? _lease;
+    private readonly bool _ownsDatabase;
     private readonly IEmbeddingGenerator? _embeddingGenerator;
     private readonly VectorStoreMetadata _metadata;
 
@@ -39,8 +40,8 @@ public sealed class VectLiteVectorStore : VectorStore
     public VectLiteVectorStore(string path, VectLiteVectorStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _lease = VectLiteErrors.Run(path, null, "Open", () => DatabaseLease.Acquire(path, options?.DatabaseOptions));
-        _database = _lease.Database;
+        _database = VectLiteErrors.Run(path, null, "Open", () => Database.Open(path, options?.DatabaseOptions));
+        _ownsDatabase = true;
         _embeddingGenerator = options?.EmbeddingGenerator;
         _metadata = CreateMetadata(_database);
     }
@@ -108,12 +109,12 @@ public sealed class VectLiteVectorStore : VectorStore
             : null;
     }
 
-    /// <summary>Closes the database when this store opened it (and no other user of the directory remains).</summary>
+    /// <summary>Disposes the database handle when this store opened it (the database closes with the last handle on it).</summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _ownsDatabase)
         {
-            _lease?.Dispose();
+            _database.Dispose();
         }
         base.Dispose(disposing);
     }

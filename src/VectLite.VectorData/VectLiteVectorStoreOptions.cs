@@ -19,8 +19,9 @@ public sealed class VectLiteVectorStoreOptions
 
     /// <summary>
     /// How the store opens its database directory (read-only, WAL sync mode, lock timeout); null for the engine's
-    /// defaults. Ignored when the store is given an already open <see cref="Database"/>, or when this process already
-    /// has the directory open (the open database is shared).
+    /// defaults. Ignored when the store is given an already open <see cref="Database"/>. When this process already has
+    /// the directory open, the open database is shared and only <see cref="DatabaseOptions.ReadOnly"/> applies (a
+    /// read-only view that refuses writes); see <see cref="Database.Open"/>.
     /// </summary>
     public DatabaseOptions? DatabaseOptions { get; set; }
 

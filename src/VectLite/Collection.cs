@@ -1,6 +1,4 @@
-using VectLite.Indexing;
-using VectLite.Records;
-using VectLite.Storage;
+using System.Text.Json.Nodes;
 using VectLite.Verification;
 
 namespace VectLite;
@@ -10,347 +8,153 @@ namespace VectLite;
 /// Obtained from <see cref="Database.CreateCollection"/> or <see cref="Database.GetCollection"/>; cheap to keep.
 /// </summary>
 /// <remarks>
-/// Thread safety: all members are safe to call from many threads. Writes are serialised by a writer lock; reads
+/// <para>A facade: it checks that its <see cref="Database"/> handle is still open (and, for a read-only handle, refuses
+/// writes) and routes each call to the collection the open database holds, which every handle of this process on
+/// the database shares. Writes through one handle are visible through the others at once.</para>
+/// <para>Thread safety: all members are safe to call from many threads. Writes are serialised by a writer lock; reads
 /// (get, count, scroll, search) never wait for a writer and each sees one consistent state: the one published by the
-/// last write batch completed before the read began.
+/// last write batch completed before the read began.</para>
 /// </remarks>
 public sealed partial class Collection
 {
-    internal const string WalFileName = "wal.vlwal";
+    /// <summary>The longest namespace name, in characters.</summary>
+    public const int MaxNamespaceLength = CollectionEngine.MaxNamespaceLength;
+
+    /// <summary>The largest <see cref="SearchOptions.TopK"/> plus <see cref="SearchOptions.Offset"/>.</summary>
+    public const int MaxSearchResults = CollectionEngine.MaxSearchResults;
 
     private readonly Database _database;
-    private readonly Lock _writeLock = new();
-    private readonly BinaryBuffer _batchBuffer = new(64 * 1024);
-    private readonly WalWriter? _wal;
-    private CollectionState _state;
-    private long _lsn;
-    private long _generation;
-    private long _walBatches;
-    private readonly long _tornBytes;
-    private readonly string? _tornReason;
-    private volatile Exception? _fault;
-    private volatile bool _closed;
-    private volatile bool _dropped;
 
-    private Collection(Database database, string name, string directory, CollectionState state, WalWriter? wal,
-        long lsn, long generation, long walBatches, long tornBytes, string? tornReason)
+    internal Collection(Database database, CollectionEngine engine)
     {
         _database = database;
-        Name = name;
-        Directory = directory;
-        _state = state;
-        _wal = wal;
-        _lsn = lsn;
-        _generation = generation;
-        _walBatches = walBatches;
-        _tornBytes = tornBytes;
-        _tornReason = tornReason;
+        Engine = engine;
     }
 
     /// <summary>The collection's name.</summary>
-    public string Name { get; }
+    public string Name => Engine.Name;
 
-    /// <summary>A copy of the collection's schema.</summary>
-    public CollectionSchema Schema => Volatile.Read(ref _state).Schema.Clone();
+    /// <inheritdoc cref="CollectionEngine.Schema"/>
+    public CollectionSchema Schema => Engine.Schema;
 
-    /// <summary>The database this collection belongs to.</summary>
+    /// <summary>The database handle this collection was obtained from.</summary>
     public Database Database => _database;
 
-    internal string Directory { get; }
+    /// <summary>The shared collection this handle routes to.</summary>
+    internal CollectionEngine Engine { get; }
 
-    private bool IsReadOnly => _wal is null;
+    /// <inheritdoc cref="CollectionEngine.Upsert"/>
+    public void Upsert(Record record) => Writable("upsert records").Upsert(record);
 
-    /// <summary>Creates the collection's directory contents (empty checkpoint, empty log) inside <paramref name="directory"/>.</summary>
-    internal static void Initialize(IStorageDevice storage, string directory, CollectionSchema schema)
-    {
-        var empty = new CollectionState(schema, [], 0);
-        try
-        {
-            var image = new CheckpointImage(empty, 0, 0, WalFormat.FileHeaderSize, new HnswGraph?[schema.Vectors.Count], schema, []);
-            var (files, renames) = CollectionFiles.Write(storage, directory, 0, image, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
-            foreach ((string temp, string final) in renames)
-            {
-                DurableFile.Commit(storage, temp, final);
-            }
-            WalWriter.CreateEmpty(storage, Path.Combine(directory, WalFileName));
-            new CheckpointManifest
-            {
-                Generation = 0,
-                Lsn = 0,
-                RecordCount = 0,
-                CreatedAt = DateTimeOffset.UtcNow,
-                Schema = schema,
-                PayloadIndexes = [],
-                Files = files,
-            }.WriteAtomic(storage, directory);
-        }
-        finally
-        {
-            empty.Release();
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.UpsertMany(IEnumerable{Record})"/>
+    public int UpsertMany(IEnumerable<Record> records) => Writable("upsert records").UpsertMany(records);
 
-    /// <summary>Loads the checkpoint, replays the log, and (for a writer) opens the log for appending.</summary>
-    /// <remarks>
-    /// A writer holds the lock, so nothing changes under it. A read-only open may race a writer in another process that
-    /// checkpoints (new files, a new manifest, an emptied log, the old files deleted): it opens every file of the
-    /// generation it read before reading any, and after replaying the log checks that no checkpoint newer than what it
-    /// replayed replaced the manifest meanwhile. When one did, it reads again, as often as it takes: each retry means
-    /// the writer made progress, and no retry limit exists for load to exhaust.
-    /// </remarks>
-    internal static Collection Open(Database database, string name, string directory, bool readOnly)
-    {
-        if (!readOnly)
-        {
-            return OpenOnce(database, name, directory, readOnly: false)!;
-        }
-        var spin = new SpinWait();
-        long retriedGeneration = long.MinValue;
-        while (true)
-        {
-            long generation = TryReadGeneration(directory);
-            try
-            {
-                if (OpenOnce(database, name, directory, readOnly: true) is { } collection)
-                {
-                    return collection;
-                }
-            }
-            catch (CorruptFileException)
-            {
-                // The writer replaced the generation while we read it: its new checkpoint is complete, read it. Or it
-                // emptied the log in place just after committing the generation we read, and refilled it while we were
-                // halfway through (frames then look damaged): one more attempt for that generation tells this race
-                // from real damage, since emptying the log again takes another checkpoint, a new generation.
-                long now = TryReadGeneration(directory);
-                if (now == generation && (now == retriedGeneration || now < 0))
-                {
-                    throw;
-                }
-                retriedGeneration = now == generation ? now : long.MinValue;
-            }
-            spin.SpinOnce(sleep1Threshold: 8);
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.UpsertBulk"/>
+    public long UpsertBulk(IEnumerable<Record> records, int batchSize = 10_000, CancellationToken cancellationToken = default) =>
+        Writable("upsert records").UpsertBulk(records, batchSize, cancellationToken);
 
-    /// <summary>
-    /// Test hook: runs in each read-only open attempt after the generation's files are opened and before they are read,
-    /// with the collection's directory, so a test can make a writer checkpoint at exactly that moment.
-    /// </summary>
-    internal static Action<string>? ReadOnlyAttemptForTests { get; set; }
+    /// <inheritdoc cref="CollectionEngine.Delete"/>
+    public bool Delete(RecordId id, string? @namespace = null) => Writable("delete records").Delete(id, @namespace);
 
-    private static long TryReadGeneration(string directory)
-    {
-        try
-        {
-            return CheckpointManifest.Read(directory).Generation;
-        }
-        catch (CorruptFileException)
-        {
-            return -1;
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.DeleteMany"/>
+    public int DeleteMany(IEnumerable<RecordId> ids, string? @namespace = null) => Writable("delete records").DeleteMany(ids, @namespace);
 
-    /// <summary>One attempt; null (read-only only) when a concurrent checkpoint made what was read stale: try again.</summary>
-    private static Collection? OpenOnce(Database database, string name, string directory, bool readOnly)
-    {
-        CheckpointManifest manifest = CheckpointManifest.Read(directory);
-        string? missing = null;
-        using OpenCheckpoint? opened = readOnly ? OpenCheckpoint.TryOpen(directory, manifest, out missing) : null;
-        if (readOnly)
-        {
-            ReadOnlyAttemptForTests?.Invoke(directory);
-        }
-        if (readOnly && opened is null)
-        {
-            if (CheckpointManifest.Read(directory).Generation != manifest.Generation)
-            {
-                return null; // replaced between reading the manifest and opening its files
-            }
-            throw new CorruptFileException(missing!, -1, "the file the checkpoint manifest lists is missing");
-        }
-        // Indexing waits until the log is replayed: then the graphs are extended (or built) once, in parallel.
-        var state = new CollectionState(manifest.Schema, manifest.PayloadIndexes, manifest.Lsn) { IndexingEnabled = false };
-        try
-        {
-            CollectionFiles.Load(directory, manifest, state, opened);
-            CollectionFiles.LoadGraphs(directory, manifest, state, database.Logger, name, opened);
-            state.Publish(manifest.Lsn);
+    /// <inheritdoc cref="CollectionEngine.DeleteByFilter"/>
+    public int DeleteByFilter(Filter filter, string? @namespace = null, CancellationToken cancellationToken = default) =>
+        Writable("delete records").DeleteByFilter(filter, @namespace, cancellationToken);
 
-            string walPath = Path.Combine(directory, WalFileName);
-            if (!File.Exists(walPath))
-            {
-                throw new CorruptFileException(walPath, -1, "the collection's write-ahead log is missing");
-            }
-            long replayed = 0;
-            var fit = new LoggedBatchFit(manifest.Schema, manifest.PayloadIndexes);
-            WalReadResult result = WalReader.Read(walPath, manifest.Lsn, (lsn, offset, batch) =>
-            {
-                List<WalOperation> operations;
-                try
-                {
-                    operations = WalBatchCodec.Decode(batch);
-                }
-                catch (FormatException ex)
-                {
-                    // The frame's checksum matched, so this is not a torn write: refuse rather than guess.
-                    throw new CorruptFileException(walPath, offset, $"batch {lsn} passed its checksum but does not decode ({ex.Message}). Nothing was truncated; `vectlite recover` (Database.Recover) keeps the batches before it", ex);
-                }
-                // The same rule salvage and verify apply: a batch that does not fit the collection was not logged by it.
-                string? misfit = fit.Check(operations);
-                try
-                {
-                    if (misfit is not null)
-                    {
-                        throw new SchemaException(misfit);
-                    }
-                    foreach (WalOperation op in operations)
-                    {
-                        state.Apply(op, lsn);
-                    }
-                }
-                catch (VectLiteException ex) when (ex is not CorruptFileException)
-                {
-                    throw new CorruptFileException(walPath, offset, $"batch {lsn} passed its checksum but cannot be applied ({ex.Message}). Nothing was truncated; `vectlite recover` (Database.Recover) keeps the batches before it", ex);
-                }
-                state.Publish(lsn);
-                replayed++;
-            }, salvage: false);
+    /// <inheritdoc cref="CollectionEngine.DeleteByFilterInAllNamespaces"/>
+    public int DeleteByFilterInAllNamespaces(Filter filter, CancellationToken cancellationToken = default) =>
+        Writable("delete records").DeleteByFilterInAllNamespaces(filter, cancellationToken);
 
-            if (readOnly && CheckpointManifest.Read(directory) is { } now && now.Generation != manifest.Generation && now.Lsn > result.LastLsn)
-            {
-                // A checkpoint newer than everything replayed replaced the manifest and emptied the log under us:
-                // what was read is a consistent but older state, not the one at the open. Read again.
-                state.Release();
-                return null;
-            }
+    /// <inheritdoc cref="CollectionEngine.UpdatePayload"/>
+    public bool UpdatePayload(RecordId id, JsonObject patch, string? @namespace = null) => Writable("update a payload").UpdatePayload(id, patch, @namespace);
 
-            state.IndexingEnabled = true;
-            state.Publish(result.LastLsn);
+    /// <inheritdoc cref="CollectionEngine.SetTimeToLive"/>
+    public bool SetTimeToLive(RecordId id, TimeSpan timeToLive, string? @namespace = null) => Writable("set an expiry").SetTimeToLive(id, timeToLive, @namespace);
 
-            if (result.TornBytes > 0)
-            {
-                Log.TornTailDropped(database.Logger, name, result.TornBytes, result.TornReason!);
-            }
+    /// <inheritdoc cref="CollectionEngine.SetExpiry"/>
+    public bool SetExpiry(RecordId id, DateTimeOffset? expiresAt, string? @namespace = null) => Writable("set an expiry").SetExpiry(id, expiresAt, @namespace);
 
-            WalWriter? wal = null;
-            if (!readOnly)
-            {
-                wal = WalWriter.OpenForAppend(database.Storage, walPath, result.ValidLength);
-                RemoveOrphans(database.Storage, directory, manifest);
-            }
-            return new Collection(database, name, directory, state, wal, result.LastLsn, manifest.Generation, replayed, result.TornBytes, result.TornReason);
-        }
-        catch
-        {
-            state.Release();
-            throw;
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.ClearExpiry"/>
+    public bool ClearExpiry(RecordId id, string? @namespace = null) => Writable("set an expiry").ClearExpiry(id, @namespace);
 
-    /// <summary>Deletes temporary files and data files of other generations, left by a crash during a checkpoint.</summary>
-    private static void RemoveOrphans(IStorageDevice storage, string directory, CheckpointManifest manifest)
-    {
-        var keep = new HashSet<string>(StringComparer.Ordinal) { CheckpointManifest.FileName, WalFileName };
-        foreach (CheckpointFile file in manifest.Files)
-        {
-            keep.Add(file.Name);
-        }
-        foreach (string path in System.IO.Directory.EnumerateFiles(directory))
-        {
-            string fileName = Path.GetFileName(path);
-            if (!keep.Contains(fileName) && (fileName.EndsWith(DurableFile.TempSuffix, StringComparison.Ordinal) || fileName.StartsWith('g')))
-            {
-                storage.Delete(path);
-            }
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.CreatePayloadIndex"/>
+    public void CreatePayloadIndex(string field, PayloadIndexKind kind) => Writable("create a payload index").CreatePayloadIndex(field, kind);
 
-    /// <summary>
-    /// Checks every file of this collection on disk without changing anything (see <see cref="Database.Verify(string, CancellationToken)"/>).
-    /// </summary>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public CollectionVerifyReport Verify(CancellationToken cancellationToken = default)
-    {
-        ThrowIfUnusable();
-        return CollectionVerifier.Verify(Directory, Name, cancellationToken);
-    }
+    /// <inheritdoc cref="CollectionEngine.DropPayloadIndex"/>
+    public bool DropPayloadIndex(string field) => Writable("drop a payload index").DropPayloadIndex(field);
 
-    /// <summary>Takes the current state for a read; the caller must <see cref="CollectionState.Release"/> it.</summary>
-    private CollectionState AcquireState()
-    {
-        while (true)
-        {
-            ThrowIfUnusable(); // inside the loop: a close that freed the last state must end the wait
-            CollectionState state = Volatile.Read(ref _state);
-            if (state.TryAcquire())
-            {
-                return state;
-            }
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.Flush"/>
+    public void Flush() => Usable().Flush();
 
-    private void ThrowIfUnusable()
-    {
-        if (_dropped)
-        {
-            throw new CollectionNotFoundException(Name);
-        }
-        ObjectDisposedException.ThrowIf(_closed, this);
-    }
+    /// <inheritdoc cref="CollectionEngine.Compact"/>
+    public void Compact(CancellationToken cancellationToken = default) => Writable("compact").Compact(cancellationToken);
 
-    /// <summary>Called with the writer lock held, before any write.</summary>
-    private void ThrowIfNotWritable(string operation)
-    {
-        ThrowIfUnusable();
-        if (IsReadOnly)
-        {
-            throw new ReadOnlyDatabaseException(operation);
-        }
-        if (_fault is { } fault)
-        {
-            throw new CollectionFaultedException(Name, fault);
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.Get"/>
+    public Record? Get(RecordId id, string? @namespace = null) => Usable().Get(id, @namespace);
 
-    /// <summary>Syncs the log (used by <see cref="Database.Flush"/> and by a switch to a stricter sync mode).</summary>
-    internal void SyncWal()
-    {
-        lock (_writeLock)
-        {
-            if (!_closed)
-            {
-                _wal?.Sync();
-            }
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.GetMany"/>
+    public IReadOnlyList<Record> GetMany(IEnumerable<RecordId> ids, string? @namespace = null, bool includeVectors = true, bool includePayload = true) =>
+        Usable().GetMany(ids, @namespace, includeVectors, includePayload);
 
-    /// <summary>Syncs and closes the log and frees memory once readers are done. Called by the database.</summary>
-    internal void Close(bool dropped)
-    {
-        if (!_closed)
-        {
-            StopCheckpoints(checkpointIfDue: !dropped);
-        }
-        lock (_writeLock)
-        {
-            if (_closed)
-            {
-                return;
-            }
-            _dropped = dropped;
-            _closed = true;
-            try
-            {
-                _wal?.Dispose(); // syncs: may fail with StorageException, and the memory must be freed all the same
-            }
-            finally
-            {
-                _state.Release();
-            }
-        }
-    }
+    /// <inheritdoc cref="CollectionEngine.Count"/>
+    public long Count(Filter? filter = null, string? @namespace = null) => Usable().Count(filter, @namespace);
+
+    /// <inheritdoc cref="CollectionEngine.CountAllNamespaces"/>
+    public long CountAllNamespaces(Filter? filter = null) => Usable().CountAllNamespaces(filter);
+
+    /// <inheritdoc cref="CollectionEngine.Scroll"/>
+    public ScrollPage Scroll(ScrollOptions? options = null) => Usable().Scroll(options);
+
+    /// <inheritdoc cref="CollectionEngine.GetStats"/>
+    public CollectionStats GetStats() => Usable().GetStats();
+
+    /// <inheritdoc cref="CollectionEngine.Search"/>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null) => Usable().Search(query, options);
+
+    /// <inheritdoc cref="CollectionEngine.UpdateOptions"/>
+    public void UpdateOptions(HnswOptions options, CancellationToken cancellationToken = default) =>
+        Writable("update options").UpdateOptions(options, cancellationToken);
+
+    /// <inheritdoc cref="CollectionEngine.Verify"/>
+    public CollectionVerifyReport Verify(CancellationToken cancellationToken = default) => Usable().Verify(cancellationToken);
 
     /// <summary>"name (schema)".</summary>
-    public override string ToString() => $"{Name} ({Volatile.Read(ref _state).Schema})";
+    public override string ToString() => Engine.ToString();
+
+    /// <summary>Test hook, see <see cref="CollectionEngine.BatchLoggedForTests"/>.</summary>
+    internal Action<long>? BatchLoggedForTests
+    {
+        get => Engine.BatchLoggedForTests;
+        set => Engine.BatchLoggedForTests = value;
+    }
+
+    /// <summary>Test hook, see <see cref="CollectionEngine.ApplyingOperationForTests"/>.</summary>
+    internal Action<long>? ApplyingOperationForTests
+    {
+        get => Engine.ApplyingOperationForTests;
+        set => Engine.ApplyingOperationForTests = value;
+    }
+
+    /// <summary>Test hook, see <see cref="CollectionEngine.CheckpointWritingForTests"/>.</summary>
+    internal Action? CheckpointWritingForTests
+    {
+        get => Engine.CheckpointWritingForTests;
+        set => Engine.CheckpointWritingForTests = value;
+    }
+
+    /// <summary>The shared collection, once this handle's database handle is known to be open.</summary>
+    private CollectionEngine Usable()
+    {
+        ObjectDisposedException.ThrowIf(_database.IsDisposed, this);
+        return Engine;
+    }
+
+    /// <summary>As <see cref="Usable"/>, refusing the write through a read-only handle (which may be a view of a writer).</summary>
+    private CollectionEngine Writable(string operation)
+    {
+        CollectionEngine engine = Usable();
+        return _database.IsReadOnly ? throw new ReadOnlyDatabaseException(operation) : engine;
+    }
 }

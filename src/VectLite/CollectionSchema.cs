@@ -1,13 +1,20 @@
+using System.Diagnostics.Contracts;
+
 namespace VectLite;
 
 /// <summary>
-/// What a collection stores: its named dense vectors, each with a dimension and metric. A schema with no vectors
-/// makes a metadata-only collection (records with ids and payloads, filterable, not searchable by vector).
+/// What a collection stores: its named dense vectors, each with a dimension and metric, and its HNSW settings. A schema
+/// with no vectors makes a metadata-only collection (records with ids and payloads, filterable, not searchable by vector).
 /// </summary>
+/// <remarks>
+/// Immutable: <see cref="AddVector"/> and <see cref="WithHnsw"/> return a new schema and leave the one they are called on
+/// as it was, so a schema can be shared, kept in a static field, or passed to several collections safely.
+/// </remarks>
 /// <example>
 /// <code>
 /// var schema = new CollectionSchema().AddVector("text", 384, Metric.Cosine).AddVector("image", 512, Metric.Dot);
 /// var single = CollectionSchema.SingleVector(768);          // one vector named "default", cosine
+/// var precise = single.WithHnsw(HnswOptions.HighRecall);    // single is unchanged
 /// </code>
 /// </example>
 public sealed class CollectionSchema
@@ -18,22 +25,41 @@ public sealed class CollectionSchema
     /// <summary>The most named vectors one collection may have.</summary>
     public const int MaxVectors = 64;
 
-    private readonly List<VectorSpec> _vectors = [];
+    private readonly VectorSpec[] _vectors;
+
+    /// <summary>Creates an empty schema: no vectors (a metadata-only collection until vectors are added), default HNSW settings.</summary>
+    public CollectionSchema()
+        : this([], HnswOptions.Default)
+    {
+    }
+
+    private CollectionSchema(VectorSpec[] vectors, HnswOptions hnsw)
+    {
+        _vectors = vectors;
+        Hnsw = hnsw;
+    }
 
     /// <summary>The named vectors, in declaration order (the order is part of the stored format).</summary>
     public IReadOnlyList<VectorSpec> Vectors => _vectors;
 
-    /// <summary>How the HNSW index of each named vector is built and searched; <see cref="HnswOptions.Default"/> unless set.</summary>
-    public HnswOptions Hnsw { get; private set; } = HnswOptions.Default;
+    /// <summary>
+    /// How the HNSW index of each named vector is built and searched; <see cref="HnswOptions.Default"/> unless set. Its
+    /// structural settings are fixed when the collection is created; its runtime settings change on a live collection
+    /// through <see cref="Collection.UpdateOptions"/> (see <see cref="HnswOptions"/>).
+    /// </summary>
+    public HnswOptions Hnsw { get; }
 
-    /// <summary>Sets the HNSW options (a preset such as <see cref="HnswOptions.HighRecall"/>, or your own) and returns this schema.</summary>
+    /// <summary>
+    /// Returns a new schema with these HNSW options (a preset such as <see cref="HnswOptions.HighRecall"/>, or your own)
+    /// and the same vectors. This schema is not changed.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    [Pure]
     public CollectionSchema WithHnsw(HnswOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        Hnsw = options;
-        return this;
+        return new CollectionSchema(_vectors, options);
     }
 
     /// <summary>A schema with one vector named <paramref name="name"/>.</summary>
@@ -43,10 +69,11 @@ public sealed class CollectionSchema
     /// <summary>A schema with no vectors: a metadata-only collection.</summary>
     public static CollectionSchema MetadataOnly() => new();
 
-    /// <summary>Adds a named vector and returns this schema.</summary>
+    /// <summary>Returns a new schema with this schema's vectors and one more, and the same HNSW options. This schema is not changed.</summary>
     /// <exception cref="InvalidNameException">The name breaks the naming rules.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The dimension is outside 1 to <see cref="VectorSpec.MaxDimension"/>.</exception>
     /// <exception cref="SchemaException">The name is taken, or the schema already has <see cref="MaxVectors"/> vectors.</exception>
+    [Pure]
     public CollectionSchema AddVector(string name, int dimension, Metric metric = Metric.Cosine)
     {
         Names.Validate("vector", name);
@@ -60,18 +87,17 @@ public sealed class CollectionSchema
         {
             throw new SchemaException($"The schema already has a vector named '{name}'.");
         }
-        if (_vectors.Count == MaxVectors)
+        if (_vectors.Length == MaxVectors)
         {
             throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
         }
-        _vectors.Add(new VectorSpec(name, dimension, metric));
-        return this;
+        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric)], Hnsw);
     }
 
     /// <summary>The ordinal of the named vector, or -1.</summary>
     internal int FindVector(string name)
     {
-        for (int i = 0; i < _vectors.Count; i++)
+        for (int i = 0; i < _vectors.Length; i++)
         {
             if (string.Equals(_vectors[i].Name, name, StringComparison.Ordinal))
             {
@@ -81,15 +107,7 @@ public sealed class CollectionSchema
         return -1;
     }
 
-    /// <summary>A copy, so a caller changing its schema object later cannot change an open collection.</summary>
-    internal CollectionSchema Clone()
-    {
-        var copy = new CollectionSchema { Hnsw = Hnsw };
-        copy._vectors.AddRange(_vectors);
-        return copy;
-    }
-
     /// <summary>"text: 384-d Cosine, image: 512-d Dot", or "no vectors".</summary>
     public override string ToString() =>
-        _vectors.Count == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}"));
+        _vectors.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}"));
 }

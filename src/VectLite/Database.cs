@@ -6,7 +6,8 @@ using VectLite.Verification;
 namespace VectLite;
 
 /// <summary>
-/// An open VectLite database: a directory holding collections. Open it, use it from any number of threads, dispose it.
+/// A handle on a VectLite database: a directory holding collections. Open it, use it from any number of threads,
+/// dispose it.
 /// </summary>
 /// <example>
 /// <code>
@@ -17,127 +18,149 @@ namespace VectLite;
 /// </code>
 /// </example>
 /// <remarks>
-/// One process at a time may open a database for writing (the lock file <c>vectlite.lock</c> enforces it); any
+/// <para>One process at a time may open a database for writing (the lock file <c>vectlite.lock</c> enforces it); any
 /// number may open it read-only alongside. Layout: <c>vectlite.db</c> (manifest), <c>vectlite.lock</c>, and
-/// <c>collections/NAME/</c> per collection; docs/file-format.md describes every file.
+/// <c>collections/NAME/</c> per collection; docs/file-format.md describes every file.</para>
+/// <para>Within one process, every <see cref="Open"/> of the same directory shares one open engine, like connections
+/// to one SQLite file: the second open is cheap, sees the first one's writes at once, and disposing a handle closes
+/// the database only when it is the last (see <see cref="Open"/> for what options mean then).</para>
 /// </remarks>
-public sealed class Database : IDisposable
+public sealed partial class Database : IDisposable, IAsyncDisposable
 {
     internal const string ManifestFileName = "vectlite.db";
     internal const string CollectionsFolder = "collections";
     internal const string TempPrefix = ".tmp-";
     internal const string DroppedPrefix = ".dropped-";
 
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);
-    private readonly LockFile? _writerLock;
-    private readonly string _collectionsPath;
-    private SyncMode _syncMode;
-    private bool _disposed;
+    /// <summary>The <see cref="Path"/> of every <see cref="OpenInMemory"/> database (as SQLite names its in-memory databases).</summary>
+    public const string InMemoryPath = ":memory:";
 
-    private Database(string path, bool readOnly, SyncMode syncMode, LockFile? writerLock, Microsoft.Extensions.Logging.ILogger logger, IStorageDevice storage)
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Collection> _collections = new(StringComparer.Ordinal);
+    private volatile bool _disposed;
+
+    private Database(DatabaseEngine engine, bool readOnly)
     {
-        Logger = logger;
-        Storage = storage;
-        Path = path;
+        Engine = engine;
         IsReadOnly = readOnly;
-        _syncMode = syncMode;
-        _writerLock = writerLock;
-        _collectionsPath = System.IO.Path.Combine(path, CollectionsFolder);
     }
 
-    /// <summary>The database directory (full path).</summary>
-    public string Path { get; }
+    /// <summary>The database directory (full path); <see cref="InMemoryPath"/> for an in-memory database.</summary>
+    public string Path => Engine.Path;
 
-    internal Microsoft.Extensions.Logging.ILogger Logger { get; }
-
-    /// <summary>The device every file write goes through (<see cref="DatabaseOptions.Storage"/>).</summary>
-    internal IStorageDevice Storage { get; }
-
-    /// <summary>When collections checkpoint by themselves (<see cref="DatabaseOptions.AutoCheckpoint"/>).</summary>
-    internal AutoCheckpointOptions AutoCheckpoint { get; private init; } = AutoCheckpointOptions.Default;
-
-    /// <summary>True when opened with <see cref="DatabaseOptions.ReadOnly"/>.</summary>
-    public bool IsReadOnly { get; }
+    /// <summary>True for a database from <see cref="OpenInMemory"/>.</summary>
+    public bool IsInMemory => Engine.IsInMemory;
 
     /// <summary>
-    /// When the write-ahead log is fsynced. Setting a stricter mode than the current one syncs every collection's log
-    /// at once, so nothing acknowledged under the looser mode stays exposed.
+    /// True when this handle was opened with <see cref="DatabaseOptions.ReadOnly"/>. A read-only handle onto a database
+    /// this process has open for writing is a view of the live data that refuses writes.
     /// </summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>The engine this handle shares with the other handles of this process on the same directory.</summary>
+    internal DatabaseEngine Engine { get; }
+
+    internal bool IsDisposed => _disposed;
+
+    /// <summary>
+    /// When the write-ahead log is fsynced: a setting of the open database, shared by every handle on it, so setting
+    /// it through one handle changes it for all. Setting a stricter mode than the current one syncs every collection's
+    /// log at once, so nothing acknowledged under the looser mode stays exposed.
+    /// </summary>
+    /// <exception cref="ReadOnlyDatabaseException">Set through a read-only handle.</exception>
     public SyncMode SyncMode
     {
-        get => _syncMode;
+        get
+        {
+            ThrowIfDisposed();
+            return Engine.SyncMode;
+        }
         set
         {
-            bool stricter;
-            lock (_lock)
+            ThrowIfDisposed();
+            if (IsReadOnly)
             {
-                stricter = value.MaxUnsyncedBatches < _syncMode.MaxUnsyncedBatches;
-                _syncMode = value;
+                throw new ReadOnlyDatabaseException("change the sync mode");
             }
-            if (stricter)
-            {
-                Flush();
-            }
+            Engine.SyncMode = value;
         }
     }
 
     /// <summary>
     /// Opens the database in <paramref name="path"/>, creating it if the directory does not exist or is empty
-    /// (unless read-only).
+    /// (unless read-only). When this process already has it open, returns a new handle on the same open database.
     /// </summary>
+    /// <remarks>
+    /// <para>Sharing: every handle of this process on one directory (the full path, symbolic links resolved, compared
+    /// as the operating system compares file names) shares one engine: its collections, memory and writer lock. Each
+    /// handle is disposed on its own; the last dispose closes the database (syncs the logs, runs the close
+    /// checkpoints that are due, releases the lock). Collections taken from a handle stop working when that handle is
+    /// disposed, even while others keep the database open.</para>
+    /// <para>Options when the database is already open here:</para>
+    /// <list type="bullet">
+    /// <item><see cref="DatabaseOptions.ReadOnly"/> is per handle. A read-only handle onto a database open here for
+    /// writing is a view of the live data that refuses writes. A writer open while only read-only handles are open is
+    /// a real writer open (it takes the lock); the read-only handles keep the state they read. Read-only opens with no
+    /// writer here share one read-only engine as long as nothing changed on disk since it read the collections; once
+    /// something did, the next read-only open reads afresh.</item>
+    /// <item><see cref="DatabaseOptions.SyncMode"/>, <see cref="DatabaseOptions.AutoCheckpoint"/> and
+    /// <see cref="DatabaseOptions.Logger"/> belong to the open database: the first open's apply, later opens' are
+    /// ignored. <see cref="SyncMode"/> can be changed afterwards through any writer handle.</item>
+    /// <item><see cref="DatabaseOptions.LockTimeout"/> applies only to an open that takes the lock.</item>
+    /// </list>
+    /// </remarks>
     /// <exception cref="DatabaseLockedException">Another process has the database open for writing.</exception>
     /// <exception cref="CorruptFileException">The manifest is damaged, or the directory holds other files and no manifest.</exception>
     /// <exception cref="DirectoryNotFoundException">Read-only open of a directory that does not exist.</exception>
     public static Database Open(string path, DatabaseOptions? options = null)
     {
+        (string full, options) = CheckOpenArguments(path, options);
+        if (options.Unshared)
+        {
+            return new Database(DatabaseEngine.Open(full, options, () => EngineRegistry.HasWriter(full), slot: null), options.ReadOnly);
+        }
+        return new Database(EngineRegistry.Acquire(full, options, CancellationToken.None), options.ReadOnly);
+    }
+
+    /// <summary>
+    /// Opens a new, empty database that lives in memory only, for tests and scratch work: the same API as a database
+    /// on disk (the same validation, errors, search, filters, namespaces, TTL and thread safety), no directory, no file.
+    /// </summary>
+    /// <remarks>
+    /// <para>Every call makes a separate database, private to the returned handle; disposing it discards everything.
+    /// Writes are validated and encoded exactly as for the log (so the same size limits apply) and applied in memory,
+    /// and nothing is written anywhere: <see cref="Flush"/> does nothing, <see cref="Compact"/> reclaims the memory of
+    /// deleted, replaced and expired rows as a checkpoint would (also automatically, per
+    /// <see cref="DatabaseOptions.AutoCheckpoint"/>) without writing files, and <see cref="Verify(CancellationToken)"/>
+    /// reports no file to check. <see cref="Path"/> is <see cref="InMemoryPath"/>.</para>
+    /// <para>Options: <see cref="DatabaseOptions.ReadOnly"/> must be false (an empty read-only database has no use);
+    /// <see cref="DatabaseOptions.SyncMode"/> and <see cref="DatabaseOptions.LockTimeout"/> have nothing to act on;
+    /// <see cref="DatabaseOptions.AutoCheckpoint"/> and <see cref="DatabaseOptions.Logger"/> apply.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException"><see cref="DatabaseOptions.ReadOnly"/> is set.</exception>
+    /// <example><code>
+    /// using var db = Database.OpenInMemory();
+    /// var docs = db.CreateCollection("docs", CollectionSchema.SingleVector(3));
+    /// </code></example>
+    public static Database OpenInMemory(DatabaseOptions? options = null)
+    {
+        options ??= new DatabaseOptions();
+        ArgumentNullException.ThrowIfNull(options.AutoCheckpoint, "options.AutoCheckpoint");
+        options.AutoCheckpoint.Validate();
+        if (options.ReadOnly)
+        {
+            throw new ArgumentException("An in-memory database cannot be opened read-only: it starts empty, and only its own handle can write to it.", nameof(options));
+        }
+        return new Database(DatabaseEngine.OpenInMemory(options), readOnly: false);
+    }
+
+    private static (string Full, DatabaseOptions Options) CheckOpenArguments(string path, DatabaseOptions? options)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new DatabaseOptions();
         ArgumentNullException.ThrowIfNull(options.AutoCheckpoint, "options.AutoCheckpoint");
         options.AutoCheckpoint.Validate();
-        string full = System.IO.Path.GetFullPath(path);
-        string manifestPath = System.IO.Path.Combine(full, ManifestFileName);
-
-        if (options.ReadOnly)
-        {
-            if (!System.IO.Directory.Exists(full))
-            {
-                throw new DirectoryNotFoundException($"No database at '{full}': the directory does not exist.");
-            }
-            ReadManifest(manifestPath);
-            return new Database(full, readOnly: true, options.SyncMode, writerLock: null, options.Logger, options.Storage) { AutoCheckpoint = options.AutoCheckpoint };
-        }
-
-        IStorageDevice storage = options.Storage;
-        storage.CreateDirectory(full);
-        LockFile writerLock = LockFile.Acquire(full, options.LockTimeout);
-        try
-        {
-            if (File.Exists(manifestPath))
-            {
-                ReadManifest(manifestPath);
-            }
-            else
-            {
-                bool empty = !System.IO.Directory.EnumerateFileSystemEntries(full).Any(e => !IsLeftOfCreation(e));
-                if (!empty)
-                {
-                    throw new CorruptFileException(manifestPath, -1, "the directory is not empty and has no VectLite manifest, so it is not a VectLite database (refusing to write into it)");
-                }
-                storage.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
-                storage.SyncDirectory(full);
-                WriteManifest(storage, manifestPath);
-            }
-            storage.CreateDirectory(System.IO.Path.Combine(full, CollectionsFolder));
-            var db = new Database(full, readOnly: false, options.SyncMode, writerLock, options.Logger, storage) { AutoCheckpoint = options.AutoCheckpoint };
-            db.RemoveLeftovers();
-            return db;
-        }
-        catch
-        {
-            writerLock.Dispose();
-            throw;
-        }
+        return (System.IO.Path.GetFullPath(path), options);
     }
 
     /// <summary>
@@ -146,13 +169,14 @@ public sealed class Database : IDisposable
     /// before the damage, so the collection opens again with every batch acknowledged before that point.
     /// </summary>
     /// <remarks>
-    /// Takes the writer lock for its duration. Collections whose logs are intact are left untouched. Batches after the
+    /// Takes the writer lock for its duration, so the database must not be open for writing anywhere, this process
+    /// included. Collections whose logs are intact are left untouched. Batches after the
     /// damage are not replayed (they may depend on the lost one) but stay in the copy (<see cref="CollectionRecovery.BackupPath"/>).
     /// Damaged checkpoint files are not repaired here: they are reported by opening or verifying, and restored from a backup.
     /// </remarks>
     /// <exception cref="DirectoryNotFoundException">No database at <paramref name="path"/>.</exception>
     /// <exception cref="CorruptFileException">The database manifest or a collection's checkpoint manifest is damaged.</exception>
-    /// <exception cref="DatabaseLockedException">Another process has the database open for writing.</exception>
+    /// <exception cref="DatabaseLockedException">The database is open for writing, in another process or in this one.</exception>
     public static RecoveryReport Recover(string path, DatabaseOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -162,15 +186,16 @@ public sealed class Database : IDisposable
             throw new DirectoryNotFoundException($"No VectLite database at '{full}': it has no {ManifestFileName} manifest.");
         }
         options ??= new DatabaseOptions();
-        using Database db = Open(full, new DatabaseOptions { LockTimeout = options.LockTimeout, Logger = options.Logger, Storage = options.Storage });
+        // A private engine: salvage cuts logs, which no shared engine of this process may be appending to.
+        using Database db = Open(full, new DatabaseOptions { LockTimeout = options.LockTimeout, Logger = options.Logger, Storage = options.Storage, Unshared = true });
         var results = new List<CollectionRecovery>();
         foreach (string name in db.ListCollections())
         {
-            string directory = db.CollectionPath(name);
-            CollectionRecovery outcome = WalSalvage.Salvage(db.Storage, name, System.IO.Path.Combine(directory, Collection.WalFileName), CheckpointManifest.Read(directory));
+            string directory = db.Engine.CollectionPath(name);
+            CollectionRecovery outcome = WalSalvage.Salvage(db.Engine.Storage, name, System.IO.Path.Combine(directory, CollectionEngine.WalFileName), CheckpointManifest.Read(directory));
             if (outcome.Repaired)
             {
-                Log.LogSalvaged(db.Logger, name, outcome.KeptBatches, outcome.BytesSetAside, outcome.DamageOffset, outcome.Problem!, outcome.BackupPath!);
+                Log.LogSalvaged(db.Engine.Logger, name, outcome.KeptBatches, outcome.BytesSetAside, outcome.DamageOffset, outcome.Problem!, outcome.BackupPath!);
             }
             results.Add(outcome);
         }
@@ -205,69 +230,38 @@ public sealed class Database : IDisposable
     public VerifyReport Verify(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        if (IsInMemory)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new VerifyReport(Path, [], [.. Engine.OpenCollections().Select(c => c.Verify(cancellationToken))]); // nothing on disk to check
+        }
         return DatabaseVerifier.Verify(Path, cancellationToken);
     }
 
     /// <summary>Creates a collection.</summary>
     /// <exception cref="InvalidNameException">The name breaks the naming rules (1-64 of letters, digits, '_', '-', '.').</exception>
     /// <exception cref="CollectionExistsException">A collection with that name exists.</exception>
-    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The handle is read-only.</exception>
     public Collection CreateCollection(string name, CollectionSchema schema)
     {
-        Names.Validate("collection", name);
-        ArgumentNullException.ThrowIfNull(schema);
-        lock (_lock)
-        {
-            ThrowIfDisposed();
-            if (IsReadOnly)
-            {
-                throw new ReadOnlyDatabaseException($"create collection '{name}'");
-            }
-            string final = CollectionPath(name);
-            string? clash = FindCaseInsensitive(name);
-            if (clash is not null || System.IO.Directory.Exists(final))
-            {
-                throw new CollectionExistsException(clash ?? name);
-            }
-
-            // Build the collection in a temporary directory and rename it into place: it appears whole or not at all.
-            string temp = System.IO.Path.Combine(_collectionsPath, $"{TempPrefix}{name}-{Guid.NewGuid():N}");
-            Storage.CreateDirectory(temp);
-            try
-            {
-                Collection.Initialize(Storage, temp, schema.Clone());
-                Storage.SyncDirectory(temp);
-                Storage.MoveDirectory(temp, final);
-                Storage.SyncDirectory(_collectionsPath);
-            }
-            catch
-            {
-                TryDeleteDirectory(temp);
-                throw;
-            }
-            Collection collection = Collection.Open(this, name, final, readOnly: false);
-            _open[name] = collection;
-            return collection;
-        }
+        ThrowIfWriteRefused($"create collection '{name}'");
+        return Wrap(Engine.CreateCollection(name, schema));
     }
 
     /// <summary>Returns the collection, creating it with <paramref name="schema"/> if it does not exist.</summary>
-    /// <exception cref="SchemaException">It exists with a different schema.</exception>
+    /// <remarks>
+    /// An existing collection is compared on its structural settings only: its vectors (by name; declaration order does
+    /// not matter), their dimensions and metrics, and <see cref="HnswOptions.M"/> and <see cref="HnswOptions.EfConstruction"/>.
+    /// Runtime settings (<see cref="HnswOptions.EfSearch"/> and the others <see cref="HnswOptions"/> lists) in
+    /// <paramref name="schema"/> are ignored for an existing collection: it keeps its stored ones (logged at Information
+    /// level when they differ) until <see cref="Collection.UpdateOptions"/> changes them.
+    /// </remarks>
+    /// <exception cref="SchemaException">It exists with different structural settings; the message names each difference.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">It does not exist, and the handle is read-only.</exception>
     public Collection GetOrCreateCollection(string name, CollectionSchema schema)
     {
-        ArgumentNullException.ThrowIfNull(schema);
-        lock (_lock)
-        {
-            if (TryGetCollection(name, out Collection? existing))
-            {
-                if (!existing.Schema.Vectors.SequenceEqual(schema.Vectors) || existing.Schema.Hnsw != schema.Hnsw)
-                {
-                    throw new SchemaException($"Collection '{name}' exists with schema ({existing.Schema}), not ({schema}).");
-                }
-                return existing;
-            }
-            return CreateCollection(name, schema);
-        }
+        ThrowIfDisposed();
+        return Wrap(Engine.GetOrCreateCollection(name, schema, mayCreate: !IsReadOnly));
     }
 
     /// <summary>Returns the collection with this name.</summary>
@@ -279,107 +273,70 @@ public sealed class Database : IDisposable
     /// <exception cref="CorruptFileException">The collection exists but its files are damaged.</exception>
     public bool TryGetCollection(string name, [NotNullWhen(true)] out Collection? collection)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        lock (_lock)
+        ThrowIfDisposed();
+        if (Engine.TryGetCollection(name, out CollectionEngine? engine))
         {
-            ThrowIfDisposed();
-            if (_open.TryGetValue(name, out collection))
-            {
-                return true;
-            }
-            try
-            {
-                Names.Validate("collection", name);
-            }
-            catch (InvalidNameException)
-            {
-                return false;
-            }
-            string path = CollectionPath(name);
-            if (!System.IO.Directory.Exists(path))
-            {
-                return false;
-            }
-            collection = Collection.Open(this, name, path, IsReadOnly);
-            _open[name] = collection;
+            collection = Wrap(engine);
             return true;
         }
+        collection = null;
+        return false;
     }
 
     /// <summary>Whether a collection with this name exists.</summary>
     public bool CollectionExists(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        lock (_lock)
-        {
-            ThrowIfDisposed();
-            return _open.ContainsKey(name) || ListCollectionsCore().Contains(name, StringComparer.Ordinal);
-        }
+        ThrowIfDisposed();
+        return Engine.CollectionExists(name);
     }
 
     /// <summary>The names of all collections, sorted ordinally.</summary>
     public IReadOnlyList<string> ListCollections()
     {
-        lock (_lock)
-        {
-            ThrowIfDisposed();
-            return ListCollectionsCore();
-        }
+        ThrowIfDisposed();
+        return Engine.ListCollections();
     }
 
     /// <summary>
-    /// Deletes a collection and all its files. Handles to it throw <see cref="CollectionNotFoundException"/> afterwards.
+    /// Deletes a collection and all its files. Handles to it (from every <see cref="Database"/> handle) throw
+    /// <see cref="CollectionNotFoundException"/> afterwards.
     /// </summary>
     /// <returns>False if there was no such collection.</returns>
-    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The handle is read-only.</exception>
     public bool DropCollection(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        lock (_lock)
-        {
-            ThrowIfDisposed();
-            if (IsReadOnly)
-            {
-                throw new ReadOnlyDatabaseException($"drop collection '{name}'");
-            }
-            if (!ListCollectionsCore().Contains(name, StringComparer.Ordinal))
-            {
-                return false;
-            }
-            if (_open.Remove(name, out Collection? collection))
-            {
-                collection.Close(dropped: true);
-            }
-            // Rename first (atomic), then delete: a crash mid-delete leaves a ".dropped-" folder that the next open removes.
-            string doomed = System.IO.Path.Combine(_collectionsPath, $"{DroppedPrefix}{name}-{Guid.NewGuid():N}");
-            Storage.MoveDirectory(CollectionPath(name), doomed);
-            Storage.SyncDirectory(_collectionsPath);
-            TryDeleteDirectory(doomed);
-            return true;
-        }
+        ThrowIfWriteRefused($"drop collection '{name}'");
+        return Engine.DropCollection(name);
     }
 
     /// <summary>fsyncs every open collection's log, whatever the sync mode.</summary>
     public void Flush()
     {
-        foreach (Collection collection in OpenCollections())
-        {
-            collection.SyncWal();
-        }
+        ThrowIfDisposed();
+        Engine.Flush();
     }
 
     /// <summary>Checkpoints every collection (see <see cref="Collection.Compact"/>).</summary>
+    /// <exception cref="ReadOnlyDatabaseException">The handle is read-only.</exception>
     public void Compact(CancellationToken cancellationToken = default)
     {
+        ThrowIfWriteRefused("compact");
         foreach (string name in ListCollections())
         {
             GetCollection(name).Compact(cancellationToken);
         }
     }
 
-    /// <summary>Syncs and closes every collection and releases the writer lock. Handles become unusable.</summary>
-    /// <exception cref="StorageException">A log could not be synced; every collection is closed and the lock released all the same.</exception>
-    public void Dispose()
+    /// <summary>
+    /// Releases this handle: its collections become unusable. The last handle of this process on the database also
+    /// syncs and closes every collection and releases the writer lock.
+    /// </summary>
+    /// <exception cref="StorageException">Closing: a log could not be synced; every collection is closed and the lock released all the same.</exception>
+    public void Dispose() => Release(closeCheckpoints: true);
+
+    /// <summary>Disposes this handle; <paramref name="closeCheckpoints"/> false skips the close checkpoints (a cancelled open must not start one).</summary>
+    private void Release(bool closeCheckpoints)
     {
         lock (_lock)
         {
@@ -388,117 +345,35 @@ public sealed class Database : IDisposable
                 return;
             }
             _disposed = true;
-            StorageException? failed = null;
-            try
-            {
-                foreach (Collection collection in _open.Values)
-                {
-                    try
-                    {
-                        collection.Close(dropped: false);
-                    }
-                    catch (StorageException ex)
-                    {
-                        failed ??= ex; // a log that cannot be synced must not leave the other collections open
-                    }
-                }
-                _open.Clear();
-            }
-            finally
-            {
-                _writerLock?.Dispose();
-            }
-            if (failed is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
-            }
+            _collections.Clear();
         }
+        EngineRegistry.Release(Engine, closeCheckpoints);
     }
 
-    private Collection[] OpenCollections()
+    /// <summary>The handle of this database handle onto <paramref name="engine"/>: one per collection engine, so it compares equal across lookups.</summary>
+    private Collection Wrap(CollectionEngine engine)
     {
         lock (_lock)
         {
             ThrowIfDisposed();
-            return [.. _open.Values];
-        }
-    }
-
-    private string CollectionPath(string name) => System.IO.Path.Combine(_collectionsPath, name);
-
-    private List<string> ListCollectionsCore()
-    {
-        var names = new List<string>();
-        if (System.IO.Directory.Exists(_collectionsPath))
-        {
-            foreach (string dir in System.IO.Directory.EnumerateDirectories(_collectionsPath))
+            if (!_collections.TryGetValue(engine.Name, out Collection? collection) || collection.Engine != engine)
             {
-                string name = System.IO.Path.GetFileName(dir);
-                if (!name.StartsWith('.'))
-                {
-                    names.Add(name);
-                }
+                collection = new Collection(this, engine);
+                _collections[engine.Name] = collection;
             }
-        }
-        names.Sort(StringComparer.Ordinal);
-        return names;
-    }
-
-    /// <summary>Names differing only in case would share a directory on Windows and macOS: treat them as the same.</summary>
-    private string? FindCaseInsensitive(string name) =>
-        ListCollectionsCore().FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
-
-    private void RemoveLeftovers()
-    {
-        foreach (string dir in System.IO.Directory.EnumerateDirectories(_collectionsPath))
-        {
-            string name = System.IO.Path.GetFileName(dir);
-            if (name.StartsWith(TempPrefix, StringComparison.Ordinal) || name.StartsWith(DroppedPrefix, StringComparison.Ordinal))
-            {
-                TryDeleteDirectory(dir);
-            }
+            return collection;
         }
     }
 
-    /// <summary>
-    /// What a creation that failed or crashed before its manifest was in place leaves behind (the lock file, the empty
-    /// collections folder, the manifest's temporary file): the directory still counts as empty, so the next open
-    /// finishes the creation instead of refusing a directory it made itself.
-    /// </summary>
-    private static bool IsLeftOfCreation(string entry)
-    {
-        string name = System.IO.Path.GetFileName(entry);
-        return name == LockFile.FileName
-            || name == ManifestFileName + DurableFile.TempSuffix
-            || (name == CollectionsFolder && System.IO.Directory.Exists(entry) && !System.IO.Directory.EnumerateFileSystemEntries(entry).Any());
-    }
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
-
-    private void TryDeleteDirectory(string path)
+    private void ThrowIfWriteRefused(string operation)
     {
-        try
+        ThrowIfDisposed();
+        if (IsReadOnly)
         {
-            Storage.DeleteDirectory(path);
+            throw new ReadOnlyDatabaseException(operation);
         }
-        catch (StorageException)
-        {
-            // removed at the next writer open
-        }
-    }
-
-    private static void WriteManifest(IStorageDevice storage, string path)
-    {
-        using var body = new MemoryStream();
-        using (var json = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("format", "vectlite");
-            json.WriteNumber("formatVersion", FileMagic.CurrentVersion);
-            json.WriteString("createdAt", DateTimeOffset.UtcNow);
-            json.WriteEndObject();
-        }
-        DurableFile.WriteAtomic(storage, path, ManifestEnvelope.Wrap(FileMagic.DatabaseManifest, body.ToArray()));
     }
 
     internal static void ReadManifest(string path)

@@ -37,4 +37,10 @@ public sealed class DatabaseOptions
     /// power loss; production always uses the file system.
     /// </summary>
     internal IStorageDevice Storage { get; init; } = FileSystemStorage.Instance;
+
+    /// <summary>
+    /// Open a private engine instead of sharing this process's (see <see cref="Database.Open"/>), as a second process
+    /// would: <see cref="Database.Recover"/> needs the lock to itself, and tests use it to stand for another process.
+    /// </summary>
+    internal bool Unshared { get; init; }
 }

@@ -5,9 +5,16 @@ namespace VectLite;
 /// the collection. Start from a preset: <see cref="Default"/>, <see cref="HighRecall"/> or <see cref="Fast"/>.
 /// </summary>
 /// <remarks>
-/// Below <see cref="MinIndexedVectors"/> live vectors a collection answers every search by exact scan; past it the
+/// <para>Below <see cref="MinIndexedVectors"/> live vectors a collection answers every search by exact scan; past it the
 /// index is built once and then kept current on every write, with no action from the caller. docs/tuning.md explains
-/// each knob and its cost.
+/// each knob and its cost.</para>
+/// <para>Two kinds of setting. <b>Structural</b> ones (<see cref="M"/>, <see cref="EfConstruction"/>) shape the stored
+/// graphs: they are fixed when the collection is created, and <see cref="Database.GetOrCreateCollection"/> refuses a
+/// schema that asks for other values. <b>Runtime</b> ones (<see cref="EfSearch"/>, <see cref="MinIndexedVectors"/>,
+/// <see cref="ParallelInsertThreshold"/>, <see cref="MaxInsertThreads"/>, <see cref="TombstoneRebuildPercent"/>) only
+/// change how the live collection behaves: they are stored with the collection and stay as stored until
+/// <see cref="Collection.UpdateOptions"/> changes them (which persists the change); <see cref="Database.GetOrCreateCollection"/>
+/// ignores differences in them.</para>
 /// </remarks>
 public sealed record HnswOptions
 {
@@ -23,28 +30,45 @@ public sealed record HnswOptions
     /// <summary>Never build an index: every search is an exact (flat) scan. For small collections, or when exactness matters more than speed.</summary>
     public static HnswOptions Disabled { get; } = new() { MinIndexedVectors = int.MaxValue };
 
-    /// <summary>Links per node on the upper layers, 2 to 100 (level 0 gets 2M). More: better recall, more memory, slower build. Default 16.</summary>
+    /// <summary>
+    /// Links per node on the upper layers, 2 to 100 (level 0 gets 2M). More: better recall, more memory, slower build.
+    /// Default 16. Structural: the graph file's layout depends on it; fixed at creation.
+    /// </summary>
     public int M { get; init; } = 16;
 
-    /// <summary>Candidate list size while inserting, at least M. More: better graph, slower build. Default 200.</summary>
+    /// <summary>
+    /// Candidate list size while inserting, at least M. More: better graph, slower build. Default 200. Structural: a saved
+    /// graph records the value it was built with and is used only under the same value; fixed at creation.
+    /// </summary>
     public int EfConstruction { get; init; } = 200;
 
-    /// <summary>Candidate list size while searching; 0 picks it per query from top-k. <see cref="SearchOptions.Ef"/> overrides it per query. Default 0.</summary>
+    /// <summary>
+    /// Candidate list size while searching, 0 to 10,000; 0 picks it per query from top-k. <see cref="SearchOptions.Ef"/>
+    /// overrides it per query. Default 0. Runtime: changed by <see cref="Collection.UpdateOptions"/>, for the next search.
+    /// </summary>
     public int EfSearch { get; init; }
 
-    /// <summary>Below this many stored vectors, searches scan exactly and no index is built. Default 128.</summary>
+    /// <summary>
+    /// Below this many stored vectors, searches scan exactly and no index is built. Default 128. Runtime: it decides when
+    /// a collection without a graph builds one (<see cref="Collection.UpdateOptions"/> lowering it below the live count
+    /// builds the graph at once); a graph that exists is kept and maintained whatever the value.
+    /// </summary>
     public int MinIndexedVectors { get; init; } = 128;
 
-    /// <summary>A batch of at least this many records is inserted into the graph by all cores in parallel. Default 1,000.</summary>
+    /// <summary>
+    /// A batch of at least this many records is inserted into the graph by all cores in parallel. Default 1,000. Runtime:
+    /// changed by <see cref="Collection.UpdateOptions"/>, for the next write.
+    /// </summary>
     public int ParallelInsertThreshold { get; init; } = 1_000;
 
-    /// <summary>Threads for parallel inserts; 0 means all cores. Default 0.</summary>
+    /// <summary>Threads for parallel inserts; 0 means all cores. Default 0. Runtime: changed by <see cref="Collection.UpdateOptions"/>, for the next write.</summary>
     public int MaxInsertThreads { get; init; }
 
     /// <summary>
     /// At a checkpoint, a graph whose share of dead nodes (deleted or replaced records) has reached this percentage is
     /// rebuilt from the live vectors; below it the graph is kept and its dead nodes stay as navigation-only tombstones.
-    /// 1 to 100; 100 disables rebuilds. Default 30.
+    /// 1 to 100; 100 disables rebuilds. Default 30. Runtime: changed by <see cref="Collection.UpdateOptions"/>, for the
+    /// next checkpoint.
     /// </summary>
     public int TombstoneRebuildPercent { get; init; } = 30;
 

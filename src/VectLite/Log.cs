@@ -32,4 +32,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
         Message = "Collection '{Collection}': recovered a damaged write-ahead log: kept {KeptBatches} batches, set aside {DroppedBytes} bytes from byte {Offset} ({Reason}); the original log is at {BackupPath}.")]
     public static partial void LogSalvaged(ILogger logger, string collection, int keptBatches, long droppedBytes, long offset, string reason, string backupPath);
+
+    // Event ids from 20 on belong to schema and options messages (kept apart from the storage messages above).
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information,
+        Message = "Collection '{Collection}': runtime HNSW settings updated and stored: {Changes}.")]
+    public static partial void OptionsUpdated(ILogger logger, string collection, string changes);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information,
+        Message = "Collection '{Collection}': opened with its stored runtime HNSW settings, not the ones the schema passed to GetOrCreateCollection asks for ({Differences}); Collection.UpdateOptions changes them.")]
+    public static partial void RuntimeOptionsKept(ILogger logger, string collection, string differences);
 }

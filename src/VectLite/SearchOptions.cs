@@ -12,8 +12,18 @@ public sealed class SearchOptions
     /// <summary>The named vector to search; may be null when the collection has exactly one.</summary>
     public string? VectorName { get; init; }
 
-    /// <summary>Search only this namespace ("" is the default namespace); null searches all namespaces.</summary>
+    /// <summary>
+    /// The namespace to search. Null (the default) and "" both mean the default namespace, as in every other call;
+    /// records in other namespaces are never returned unless <see cref="AllNamespaces"/> is set.
+    /// </summary>
     public string? Namespace { get; init; }
+
+    /// <summary>
+    /// Search every namespace at once (each hit's <see cref="SearchHit.Namespace"/> says where it lives). Default false.
+    /// Setting it together with a non-null <see cref="Namespace"/> is an <see cref="ArgumentException"/>: one search has
+    /// one scope.
+    /// </summary>
+    public bool AllNamespaces { get; init; }
 
     /// <summary>Only records whose payload matches this filter; null for all.</summary>
     public Filter? Filter { get; init; }

@@ -20,6 +20,7 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal($"Database {_db.Path}", lines[0]);
         Assert.Equal("Collection docs", lines[1]);
         Assert.Contains("  schema           default: 8-d L2", lines);
+        Assert.Contains("  hnsw             M 16, ef_construction 200; runtime: ef_search auto, index from 128 vectors, parallel insert from 1,000 records on all cores, rebuild at 30% dead", lines);
         Assert.Contains("  records          319", lines);
         Assert.Contains("  namespaces       (default): 319", lines);
         Assert.Contains("  payload indexes  category (Keyword)", lines);
@@ -44,5 +45,20 @@ public sealed class InspectCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains(run.StdoutLines, l => l.StartsWith("  torn tail        ", StringComparison.Ordinal) && l.Contains("bytes (frame cut short", StringComparison.Ordinal));
         Assert.Contains("  records          320", run.StdoutLines); // the torn last batch, the delete of record 0, is dropped
+    }
+
+    [Fact]
+    public void Inspect_shows_runtime_settings_changed_by_UpdateOptions()
+    {
+        using (Database db = Database.Open(_db.Path))
+        {
+            Collection docs = db.GetCollection("docs");
+            docs.UpdateOptions(docs.Schema.Hnsw with { EfSearch = 64, MinIndexedVectors = int.MaxValue, ParallelInsertThreshold = 500, MaxInsertThreads = 2, TombstoneRebuildPercent = 45 });
+        }
+
+        CliResult run = CliProcess.Run("inspect", _db.Path);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("  hnsw             M 16, ef_construction 200; runtime: ef_search 64, index never, parallel insert from 500 records on 2 threads, rebuild at 45% dead", run.StdoutLines);
     }
 }

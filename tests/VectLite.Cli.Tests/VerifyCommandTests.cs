@@ -116,8 +116,9 @@ public sealed class VerifyCommandTests : IDisposable
     {
         using Database writer = Database.Open(_db.Path);
         writer.GetCollection("docs").Upsert(SampleDatabase.Record(1000));
-        // The writer really holds the lock: a second writer is refused.
-        Assert.Throws<DatabaseLockedException>(() => Database.Open(_db.Path));
+        // The writer really holds the lock: taking it fails. (A second Database.Open in this process would share the
+        // writer's engine instead.)
+        Assert.ThrowsAny<IOException>(() => new FileStream(Path.Combine(_db.Path, "vectlite.lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None));
 
         CliResult run = CliProcess.Run("verify", _db.Path);
 

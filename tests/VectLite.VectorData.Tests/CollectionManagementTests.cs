@@ -110,9 +110,9 @@ public sealed class CollectionManagementTests : IDisposable
     }
 
     [Fact]
-    public async Task Stores_and_collections_opened_on_one_path_share_the_database()
+    public async Task Stores_collections_and_the_engine_opened_on_one_path_share_the_database()
     {
-        // A second Database.Open of the same directory would fail on the writer lock; the connector shares one.
+        // Each opens its own Database handle; the engine behind them is one, so none is locked out by another.
         using var collection = new VectLiteCollection<int, Hotel>(_temp.Path, "hotels");
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(new Hotel { Id = 1, Name = "Shared", Embedding = new float[4] });
@@ -124,15 +124,33 @@ public sealed class CollectionManagementTests : IDisposable
 
         // Disposing one user leaves the database open for the others.
         Assert.Equal("Shared", (await collection.GetAsync(1))?.Name);
-        Assert.Same(collection.GetService(typeof(Database)), _temp.Store.GetService(typeof(Database)));
+
+        // The engine API on the same path, beside the connector: each sees the other's writes at once.
+        using (Database engine = Database.Open(_temp.Path))
+        {
+            Assert.Equal("Shared", (string?)engine.GetCollection("hotels").Get(1)!.Payload!["Name"]);
+            engine.GetCollection("hotels").UpdatePayload(1, new() { ["Name"] = "Renamed" });
+            Assert.Equal("Renamed", (await collection.GetAsync(1))?.Name);
+            await collection.UpsertAsync(new Hotel { Id = 2, Name = "Second", Embedding = new float[4] });
+            Assert.Equal(2, engine.GetCollection("hotels").Count());
+        }
+        Assert.Equal("Renamed", (await _temp.Store.GetCollection<int, Hotel>("hotels").GetAsync(1))?.Name);
     }
 
     [Fact]
-    public void Opening_a_shared_database_with_the_other_read_only_setting_is_refused()
+    public async Task A_read_only_store_on_a_database_open_for_writing_reads_live_data_and_refuses_writes()
     {
+        var hotels = _temp.Store.GetCollection<int, Hotel>("hotels");
+        await hotels.EnsureCollectionExistsAsync();
         var readOnly = new VectLiteVectorStoreOptions { DatabaseOptions = new DatabaseOptions { ReadOnly = true } };
-        var ex = Assert.Throws<InvalidOperationException>(() => new VectLiteVectorStore(_temp.Path, readOnly));
-        Assert.Contains("already open in this process for writing", ex.Message, StringComparison.Ordinal);
+        using var view = new VectLiteVectorStore(_temp.Path, readOnly);
+        var viewed = view.GetCollection<int, Hotel>("hotels");
+
+        await hotels.UpsertAsync(new Hotel { Id = 1, Name = "Live", Embedding = new float[4] });
+        Assert.Equal("Live", (await viewed.GetAsync(1))?.Name);
+        var ex = await Assert.ThrowsAsync<VectorStoreException>(() => viewed.UpsertAsync(new Hotel { Id = 2, Name = "No", Embedding = new float[4] }));
+        Assert.IsType<ReadOnlyDatabaseException>(ex.InnerException);
+        Assert.Null(await hotels.GetAsync(2));
     }
 
     [Fact]

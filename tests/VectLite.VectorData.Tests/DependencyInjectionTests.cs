@@ -93,6 +93,92 @@ public sealed class DependencyInjectionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_generic_embedding_generator_in_the_container_is_found()
+    {
+        // What AddEmbeddingGenerator and most providers register: the generic interface only.
+        var generator = new TestEmbeddingGenerator();
+        var services = new ServiceCollection();
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(generator);
+        services.AddVectLiteVectorStore(_path);
+        services.AddVectLiteCollection<string, Note>("notes", _path);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var notes = provider.GetRequiredService<VectorStoreCollection<string, Note>>();
+        await notes.EnsureCollectionExistsAsync();
+        await notes.UpsertAsync(new Note { Id = "1", Text = "apple" });
+        Assert.Equal(1, generator.Calls);
+
+        var viaStore = provider.GetRequiredService<VectorStore>().GetCollection<string, Note>("notes");
+        VectorSearchResult<Note> hit = await viaStore.SearchAsync("apple", top: 1).SingleAsync();
+        Assert.Equal("1", hit.Record.Id);
+        Assert.Equal(["apple", "apple"], generator.Inputs); // the store's collection embedded the query with it too
+    }
+
+    [Fact]
+    public async Task The_non_generic_embedding_generator_wins_when_both_are_registered()
+    {
+        var generic = new TestEmbeddingGenerator();
+        var nonGeneric = new TestEmbeddingGenerator();
+        var services = new ServiceCollection();
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(generic);
+        services.AddSingleton<IEmbeddingGenerator>(nonGeneric);
+        services.AddVectLiteCollection<string, Note>("notes", _path);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var notes = provider.GetRequiredService<VectLiteCollection<string, Note>>();
+        await notes.EnsureCollectionExistsAsync();
+        await notes.UpsertAsync(new Note { Id = "1", Text = "apple" });
+        Assert.Equal((0, 1), (generic.Calls, nonGeneric.Calls)); // as Microsoft's connectors resolve it
+    }
+
+    [Theory]
+    [MemberData(nameof(LifetimesAndKeys))]
+    public void Stores_and_collections_on_a_database_from_the_container_are_registered_with_their_abstractions(ServiceLifetime lifetime, object? key)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(_ => Database.Open(_path));
+        services.AddKeyedVectLiteVectorStore(key, sp => sp.GetRequiredService<Database>(), lifetime: lifetime);
+        services.AddKeyedVectLiteCollection<int, Hotel>(key, "hotels", sp => sp.GetRequiredService<Database>(), lifetime: lifetime);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Verify<VectLiteVectorStore>(provider, lifetime, key);
+        Verify<VectorStore>(provider, lifetime, key);
+        Verify<VectLiteCollection<int, Hotel>>(provider, lifetime, key);
+        Verify<VectorStoreCollection<int, Hotel>>(provider, lifetime, key);
+        Verify<IVectorSearchable<Hotel>>(provider, lifetime, key);
+        Verify<IKeywordHybridSearchable<Hotel>>(provider, lifetime, key);
+    }
+
+    [Fact]
+    public async Task The_database_from_the_container_is_used_as_it_is_and_left_to_the_container()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(_ => Database.Open(_path, new DatabaseOptions { SyncMode = SyncMode.OnFlush }));
+        services.AddVectLiteVectorStore(lifetime: ServiceLifetime.Scoped);
+        services.AddVectLiteCollection<int, Hotel>("hotels", lifetime: ServiceLifetime.Scoped);
+        Database database;
+        await using (ServiceProvider provider = services.BuildServiceProvider())
+        {
+            database = provider.GetRequiredService<Database>();
+            using (IServiceScope scope = provider.CreateScope())
+            {
+                var store = scope.ServiceProvider.GetRequiredService<VectorStore>();
+                Assert.Same(database, store.GetService(typeof(Database)));
+                var hotels = scope.ServiceProvider.GetRequiredService<VectorStoreCollection<int, Hotel>>();
+                Assert.Same(database, hotels.GetService(typeof(Database)));
+                await hotels.EnsureCollectionExistsAsync();
+                await hotels.UpsertAsync(new Hotel { Id = 1, Name = "Scoped", Embedding = new float[4] });
+            }
+
+            // The scope disposed its store and collection, not the container's database.
+            Assert.Equal(1, database.GetCollection("hotels").Count());
+        }
+        Assert.Throws<ObjectDisposedException>(() => database.ListCollections()); // the container disposed it
+        using var reopened = Database.Open(_path);
+        Assert.Equal(1, reopened.GetCollection("hotels").Count());
+    }
+
+    [Fact]
     public void Providers_supply_the_path_and_options()
     {
         var services = new ServiceCollection();
@@ -112,6 +198,9 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddVectLiteCollection<int, Hotel>("", _path));
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddKeyedVectLiteCollection<int, Hotel>("key", "hotels", " "));
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddVectLiteVectorStore(""));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddVectLiteVectorStore((Func<IServiceProvider, Database>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddVectLiteCollection<int, Hotel>("hotels", (Func<IServiceProvider, Database>)null!));
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddVectLiteCollection<int, Hotel>(" ", sp => sp.GetRequiredService<Database>()));
     }
 
     private static void Verify<TService>(ServiceProvider provider, ServiceLifetime lifetime, object? key)

@@ -57,4 +57,23 @@ public sealed class NamespaceScopeTests : IAsyncLifetime, IDisposable
         Assert.Equal(4, _engine.Count(@namespace: ""));
         Assert.Equal(0, _engine.Count(@namespace: "tenant"));
     }
+
+    [Fact]
+    public async Task Search_finds_only_the_default_namespace()
+    {
+        var hits = await _hotels.SearchAsync(new float[] { 1, 0, 0, 0 }, top: 20).ToListAsync();
+        Assert.Equal([1, 2, 3, 4], hits.Select(h => h.Record.Id).Order());
+        Assert.Equal(["h1", "h2", "h3", "h4"], hits.Select(h => h.Record.Name).Order());
+    }
+
+    /// <summary>The engine's default namespace is the connector's: an engine call that names none acts on its records.</summary>
+    [Fact]
+    public void Engine_calls_without_a_namespace_act_on_the_connector_records_only()
+    {
+        Assert.Equal(4, _engine.Count());
+        Assert.Equal(10, _engine.CountAllNamespaces());
+        Assert.Equal(4, _engine.DeleteByFilter(Filter.Eq("Rating", 1)));
+        Assert.Equal(0, _engine.Count());
+        Assert.Equal(6, _engine.Count(@namespace: "tenant"));
+    }
 }

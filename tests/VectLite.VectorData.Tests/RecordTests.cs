@@ -20,6 +20,19 @@ public sealed class RecordTests : IAsyncLifetime, IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
+    public async Task Cancelled_calls_write_nothing_and_filtered_gets_stop_between_pages()
+    {
+        var cancelled = new CancellationToken(canceled: true);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _hotels.UpsertAsync([new Hotel { Id = 1, Embedding = new float[4] }], cancelled));
+        Assert.Null(await _hotels.GetAsync(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _hotels.SearchAsync(new float[4], top: 1, cancellationToken: cancelled).ToListAsync().AsTask());
+
+        await _hotels.UpsertAsync(Enumerable.Range(1, 30).Select(i => new Hotel { Id = i, Rating = 3, Embedding = new float[] { i, 1, 0, 0 } }));
+        Assert.Equal(Enumerable.Range(6, 20), await _hotels.GetAsync(h => h.Rating == 3, top: 20, new() { Skip = 5 }).Select(h => h.Id).ToListAsync());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _hotels.GetAsync(h => h.Rating == 3, top: 20, cancellationToken: cancelled).ToListAsync().AsTask());
+    }
+
+    [Fact]
     public async Task Upsert_then_get_returns_every_property()
     {
         var hotel = new Hotel

@@ -75,7 +75,7 @@ public sealed class ExpectedState
         string? cursor = null;
         do
         {
-            ScrollPage page = collection.Scroll(new ScrollOptions { Limit = 10_000, Cursor = cursor, IncludeVectors = true });
+            ScrollPage page = collection.Scroll(new ScrollOptions { Limit = 10_000, Cursor = cursor, IncludeVectors = true, AllNamespaces = true });
             foreach (Record record in page.Records)
             {
                 var key = (record.Namespace ?? "", record.Id.AsNumber);

@@ -40,20 +40,7 @@ internal sealed partial class HnswGraph
     {
         ArgumentNullException.ThrowIfNull(stream);
         ThrowIfBigEndian();
-        if (IsSuperseded)
-        {
-            throw new InvalidOperationException("This HNSW graph was superseded by Remap; save the graph Remap returned.");
-        }
-
-        int count;
-        long entry;
-        int dead;
-        lock (_growLock)
-        {
-            count = _count;
-            entry = _entry;
-            dead = _deadCount;
-        }
+        (int count, long entry, int dead) = ReadPublished("save");
 
         (int[][] links0, byte[][] levels, int[][] upperOffsets, int[][] upperPool) = _links.Chunks;
         int upperUsed = _links.UpperUsed;
@@ -105,6 +92,20 @@ internal sealed partial class HnswGraph
         stream.Write(trailer);
     }
 
+    /// <summary>The node count, entry and dead count as one consistent set, for saving or freezing.</summary>
+    /// <exception cref="InvalidOperationException">The graph was superseded by <see cref="Remap"/>.</exception>
+    private (int Count, long Entry, int Dead) ReadPublished(string operation)
+    {
+        if (IsSuperseded)
+        {
+            throw new InvalidOperationException($"This HNSW graph was superseded by Remap; {operation} the graph Remap returned.");
+        }
+        lock (_growLock)
+        {
+            return (_count, _entry, _deadCount);
+        }
+    }
+
     /// <summary>
     /// A copy of the graph as it is now, for a checkpoint to <see cref="Save(Stream, ulong)"/> while inserts continue
     /// on this one: the links, levels and node-to-row map are copied (about 4 x (2M + 1) bytes per node; a memory copy,
@@ -114,19 +115,7 @@ internal sealed partial class HnswGraph
     /// <exception cref="InvalidOperationException">The graph was superseded by <see cref="Remap"/>.</exception>
     internal HnswGraph Freeze()
     {
-        if (IsSuperseded)
-        {
-            throw new InvalidOperationException("This HNSW graph was superseded by Remap; freeze the graph Remap returned.");
-        }
-        int count;
-        long entry;
-        int dead;
-        lock (_growLock)
-        {
-            count = _count;
-            entry = _entry;
-            dead = _deadCount;
-        }
+        (int count, long entry, int dead) = ReadPublished("freeze");
         (int[][] links0, byte[][] levels, int[][] upperOffsets, int[][] upperPool) = _links.Chunks;
         int upperUsed = _links.UpperUsed;
         int nodeChunks = (count + HnswLinkStore.NodeChunkMask) >> HnswLinkStore.NodeChunkShift;

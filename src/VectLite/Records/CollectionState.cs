@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using VectLite.Filtering;
 using VectLite.Indexing;
@@ -39,6 +40,7 @@ internal sealed class CollectionState
     /// <summary>Per named vector, each row's graph node + 1 (0: none), for re-pointing a node at a payload update's row.</summary>
     private readonly ChunkedList<int>[] _nodeOfRow;
     private PayloadIndexSet _indexes;
+    private CollectionSchema _schema;
     private Snapshot _published;
     private int _refCount = 1;
     private int _rowCount;
@@ -47,7 +49,7 @@ internal sealed class CollectionState
 
     public CollectionState(CollectionSchema schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> indexDefinitions, long lsn)
     {
-        Schema = schema;
+        _schema = schema;
         Arenas = new VectorArena[schema.Vectors.Count];
         for (int i = 0; i < Arenas.Length; i++)
         {
@@ -88,7 +90,20 @@ internal sealed class CollectionState
     /// <summary>The HNSW parameters the graphs are built with.</summary>
     public HnswParameters HnswParameters => _hnswParameters;
 
-    public CollectionSchema Schema { get; }
+    /// <summary>
+    /// The schema. The writer may replace it (<see cref="Collection.UpdateOptions"/>) with one that differs only in
+    /// runtime HNSW settings; the structure (vectors, M, ef_construction) that the arenas and graphs were built for never
+    /// changes. Readers see the old or the new schema whole.
+    /// </summary>
+    public CollectionSchema Schema
+    {
+        get => Volatile.Read(ref _schema);
+        set
+        {
+            Debug.Assert(SchemaDifferences.Structural(_schema, value).Count == 0, "only runtime settings may change on a live collection");
+            Volatile.Write(ref _schema, value);
+        }
+    }
 
     /// <summary>One arena per named vector, by schema ordinal.</summary>
     public VectorArena[] Arenas { get; }

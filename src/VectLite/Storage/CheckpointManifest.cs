@@ -118,12 +118,12 @@ internal sealed class CheckpointManifest
             var schema = new CollectionSchema();
             foreach (JsonElement v in root.GetProperty("vectors").EnumerateArray())
             {
-                schema.AddVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(),
+                schema = schema.AddVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(),
                     Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
             }
             if (root.TryGetProperty("hnsw", out JsonElement h))
             {
-                schema.WithHnsw(new HnswOptions
+                schema = schema.WithHnsw(new HnswOptions
                 {
                     M = h.GetProperty("m").GetInt32(),
                     EfConstruction = h.GetProperty("efConstruction").GetInt32(),

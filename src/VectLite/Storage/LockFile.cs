@@ -15,7 +15,8 @@ internal sealed class LockFile : IDisposable
 
     /// <summary>Takes the lock, retrying until <paramref name="timeout"/> has passed (zero: try once).</summary>
     /// <exception cref="DatabaseLockedException">Another writer holds the lock.</exception>
-    public static LockFile Acquire(string directory, TimeSpan timeout)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    public static LockFile Acquire(string directory, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         string path = Path.Combine(directory, FileName);
         long started = Environment.TickCount64;
@@ -33,7 +34,8 @@ internal sealed class LockFile : IDisposable
                 {
                     throw new DatabaseLockedException(path, waited, ex);
                 }
-                Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (timeout - waited).TotalMilliseconds))));
+                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (timeout - waited).TotalMilliseconds))));
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
     }

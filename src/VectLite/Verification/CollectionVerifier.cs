@@ -85,7 +85,7 @@ internal static class CollectionVerifier
                 }
             }
 
-            var logCheck = new FileCheck(Path.Combine(directory, Collection.WalFileName), VerifiedFileKind.WriteAheadLog);
+            var logCheck = new FileCheck(Path.Combine(directory, CollectionEngine.WalFileName), VerifiedFileKind.WriteAheadLog);
             checks.Add(logCheck);
             int logBatches = LogVerifier.Check(logCheck.Path, manifest, logCheck);
 

@@ -38,8 +38,12 @@ public sealed class CheckpointPowerLossTests : IDisposable
         device.BeforeOperation = op =>
         {
             crashPoints++;
-            for (int keep = 0; keep < 3 && failures.Count < 5; keep++)
+            foreach (PowerLossKind keep in Enum.GetValues<PowerLossKind>())
             {
+                if (failures.Count >= 5)
+                {
+                    break;
+                }
                 string image = Path.Combine(_images, (images++).ToString(CultureInfo.InvariantCulture));
                 device.WriteImage(image, keep, imageRandom);
                 try

@@ -44,7 +44,7 @@ public sealed class CheckpointTailRaceTests : IDisposable
             {
                 Assert.True(opens < 5_000, $"only {overlapped} of {opens} opens overlapped a checkpoint");
                 int before = Volatile.Read(ref checkpoints);
-                using (Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true }))
+                using (Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true, Unshared = true })) // a private engine: a reader in another process
                 {
                     Collection c = reader.GetCollection("docs");
                     Assert.Equal(500, c.Count());

@@ -84,6 +84,82 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Equal(perBatch, c.Count());
     }
 
+    /// <summary>
+    /// Deterministic companion of the test above: the writer is paused (a test hook) halfway through applying a batch,
+    /// and a reader on another thread reads everything while it waits. The reader must see the state before the batch,
+    /// whole; after the call returns, the state after it, whole. An upsert batch (replacing and adding records) and a
+    /// delete batch are each paused after some of their operations were applied.
+    /// </summary>
+    [Fact]
+    public void A_reader_while_the_writer_is_paused_inside_a_batch_sees_none_of_it()
+    {
+        using Database db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
+        Collection c = db.CreateCollection("docs", CollectionSchema.SingleVector(2, Metric.L2));
+        static Record Rec(int id, int gen) => new(id, new float[] { id, gen }, new System.Text.Json.Nodes.JsonObject { ["gen"] = gen });
+        c.UpsertMany(Enumerable.Range(0, 10).Select(id => Rec(id, 1))); // batch 1: ids 0..9, generation 1
+
+        // What a reader sees: every id 0..19 with its generation (0: absent), by Get, by a full Scroll, by Count and by
+        // an exact Search, each rendered the same way so the views can be compared with one expected literal.
+        string Observe()
+        {
+            var byGet = Enumerable.Range(0, 20).Select(id => c.Get(id) is { } r ? $"{id}:{r.Payload!["gen"]}" : null).Where(s => s is not null);
+            var byScroll = c.Scroll(new ScrollOptions { Limit = 100 }).Records.OrderBy(r => r.Id.AsNumber).Select(r => $"{r.Id}:{r.Payload!["gen"]}");
+            var bySearch = c.Search(new float[] { 0, 0 }, new SearchOptions { TopK = 100 }).OrderBy(h => h.Id.AsNumber).Select(h => $"{h.Id}:{h.Payload!["gen"]}");
+            return $"get {string.Join(",", byGet)} | scroll {string.Join(",", byScroll)} | search {string.Join(",", bySearch)} | count {c.Count()}";
+        }
+        static string View(params (int Id, int Gen)[] records)
+        {
+            string list = string.Join(",", records.OrderBy(r => r.Id).Select(r => $"{r.Id}:{r.Gen}"));
+            return $"get {list} | scroll {list} | search {list} | count {records.Length}";
+        }
+        var gen1 = Enumerable.Range(0, 10).Select(id => (id, 1)).ToArray();
+        Assert.Equal(View(gen1), Observe());
+
+        // The hook runs before each operation is applied; at operation `pauseAt` of batch `pauseLsn` the writer stops
+        // there until a reader thread has read everything.
+        long pauseLsn = -1;
+        int pauseAt = -1, seen = 0, pauses = 0;
+        string? duringBatch = null;
+        c.ApplyingOperationForTests = lsn =>
+        {
+            if (lsn != pauseLsn || seen++ != pauseAt)
+            {
+                return;
+            }
+            pauses++;
+            var reader = new Thread(() =>
+            {
+                try
+                {
+                    duringBatch = Observe();
+                }
+                catch (Exception ex)
+                {
+                    duringBatch = "reader failed: " + ex;
+                }
+            });
+            reader.Start();
+            // Not a timing assertion: a bound so that a reader blocked by the paused writer fails instead of hanging.
+            Assert.True(reader.Join(TimeSpan.FromMinutes(2)), "the reader waited for the paused writer: reads must not wait for a write");
+        };
+
+        // Batch 2: replace ids 0..4 and add ids 10..14 (generation 2), interleaved; paused after 5 of its 10 operations.
+        (pauseLsn, pauseAt, seen) = (2, 5, 0);
+        int[] order = [0, 10, 1, 11, 2, 12, 3, 13, 4, 14];
+        c.UpsertMany(order.Select(id => Rec(id, 2)));
+        Assert.Equal(1, pauses);
+        Assert.Equal(View(gen1), duringBatch);
+        var gen2 = Enumerable.Range(0, 15).Select(id => (id, id is >= 5 and < 10 ? 1 : 2)).ToArray();
+        Assert.Equal(View(gen2), Observe());
+
+        // Batch 3: delete ids 0, 5 and 10; paused after 2 of its 3 operations.
+        (pauseLsn, pauseAt, seen) = (3, 2, 0);
+        Assert.Equal(3, c.DeleteMany([0, 5, 10]));
+        Assert.Equal(2, pauses);
+        Assert.Equal(View(gen2), duringBatch);
+        Assert.Equal(View([.. gen2.Where(r => r.id is not (0 or 5 or 10))]), Observe());
+    }
+
     [Fact]
     public void Parallel_writers_are_serialised_without_losing_writes()
     {

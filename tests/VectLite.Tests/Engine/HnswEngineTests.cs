@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VectLite.Tests.Support;
 
 namespace VectLite.Tests.Engine;
 
@@ -41,7 +42,7 @@ public sealed class HnswEngineTests : IDisposable
         double found = 0, wanted = 0;
         foreach (float[] q in queries)
         {
-            var truth = c.Search(q, new SearchOptions { TopK = options.TopK, Filter = options.Filter, Namespace = options.Namespace, Exact = true, IncludePayload = false })
+            var truth = c.Search(q, new SearchOptions { TopK = options.TopK, Filter = options.Filter, Namespace = options.Namespace, AllNamespaces = options.AllNamespaces, Exact = true, IncludePayload = false })
                 .Select(h => (h.Namespace, h.Id)).ToHashSet();
             var got = c.Search(q, options).Select(h => (h.Namespace, h.Id));
             found += got.Count(truth.Contains);
@@ -315,23 +316,6 @@ public sealed class HnswEngineTests : IDisposable
         using (Database db = _temp.Open())
         {
             Assert.Equal(HnswOptions.HighRecall, db.GetCollection("docs").Schema.Hnsw);
-        }
-    }
-
-    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
-    {
-        public List<string> Messages { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Messages)
-            {
-                Messages.Add(formatter(state, exception));
-            }
         }
     }
 }

@@ -22,7 +22,10 @@ public sealed class LockTests : IDisposable
             Assert.Equal("locked", holder.StandardOutput.ReadLine());
 
             var ex = Assert.Throws<DatabaseLockedException>(() => _temp.Open());
+            Assert.Equal(VectLiteErrorCode.DatabaseLocked, ex.Code);
             Assert.Contains("vectlite.lock", ex.Message);
+            Assert.Contains("another process", ex.Message);
+            Assert.DoesNotContain("this process", ex.Message);
             var stopwatch = Stopwatch.StartNew();
             Assert.Throws<DatabaseLockedException>(() => _temp.Open(new DatabaseOptions { LockTimeout = TimeSpan.FromMilliseconds(300) }));
             Assert.True(stopwatch.ElapsedMilliseconds >= 250, "the open should have waited for the timeout");

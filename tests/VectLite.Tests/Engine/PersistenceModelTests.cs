@@ -53,15 +53,15 @@ public sealed class PersistenceModelTests : IDisposable
         string? cursor = null;
         do
         {
-            ScrollPage page = c.Scroll(new ScrollOptions { Limit = 7, Cursor = cursor, IncludeVectors = true });
+            ScrollPage page = c.Scroll(new ScrollOptions { Limit = 7, Cursor = cursor, IncludeVectors = true, AllNamespaces = true });
             listing.AddRange(page.Records.Select(r => Line(r.Namespace!, r.Id.ToString(), r.ExpiresAt is not null, r.Payload, r.Vector!.Value.ToArray())));
             cursor = page.NextCursor;
         }
         while (cursor is not null);
         Assert.Equal(model.Listing(), listing);
 
-        Assert.Equal(model.Nearest(), c.Search(new float[] { 1, 0, 0, 0 }, new SearchOptions { TopK = 20, Filter = Filter.Exists("color") }).Select(h => $"{h.Namespace}/{h.Id}"));
-        Assert.Equal(model.Records.Values.Count(e => (string?)e.Payload?["color"] == "red"), c.Count(Filter.Eq("color", "red")));
+        Assert.Equal(model.Nearest(), c.Search(new float[] { 1, 0, 0, 0 }, new SearchOptions { TopK = 20, Filter = Filter.Exists("color"), AllNamespaces = true }).Select(h => $"{h.Namespace}/{h.Id}"));
+        Assert.Equal(model.Records.Values.Count(e => (string?)e.Payload?["color"] == "red"), c.CountAllNamespaces(Filter.Eq("color", "red")));
         Assert.Equal(model.Indexes, c.GetStats().PayloadIndexes.Select(i => $"{i.Field}:{i.Kind}"));
     }
 

@@ -1,12 +1,16 @@
 namespace VectLite.Tests.Engine;
 
 /// <summary>
-/// A read-only open sees the collection as it was when it opened it: later writes, deletes and checkpoints by the
-/// writer stay invisible until the reader opens again.
+/// A read-only open sees the collection as it was when it opened it: later writes, deletes and checkpoints by a
+/// writer in another process stay invisible until the reader opens again. (A read-only open in the writer's own process
+/// is a view of the live data instead: see SharedEngineTests.) The readers here use private engines, as another
+/// process would.
 /// </summary>
 public sealed class ReadOnlySnapshotTests : IDisposable
 {
     private readonly TempDatabase _temp = new();
+
+    private static readonly DatabaseOptions OtherProcessReader = new() { ReadOnly = true, Unshared = true };
 
     public void Dispose() => _temp.Dispose();
 
@@ -20,7 +24,7 @@ public sealed class ReadOnlySnapshotTests : IDisposable
         Collection w = writer.CreateCollection("docs", CollectionSchema.SingleVector(4, Metric.L2));
         w.UpsertMany(TestData.Records(5, 4)); // ids 0..4
 
-        using Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true });
+        using Database reader = _temp.Open(OtherProcessReader);
         Assert.Equal([0UL, 1, 2, 3, 4], Ids(reader.GetCollection("docs")));
 
         // Every check asks the database for the collection again, as an application would.
@@ -36,7 +40,7 @@ public sealed class ReadOnlySnapshotTests : IDisposable
         Assert.Equal([0UL, 1, 2, 3, 4], Ids(reader.GetCollection("docs")));
         Assert.Equal(5, reader.GetCollection("docs").Count());
 
-        using Database again = _temp.Open(new DatabaseOptions { ReadOnly = true });
+        using Database again = _temp.Open(OtherProcessReader);
         Collection fresh = again.GetCollection("docs");
         Assert.Equal([1UL, 2, 3, 4, 5, 6, 7, 8, 9], Ids(fresh));
         Assert.Equal("purple", (string?)fresh.Get(1)!.Payload!["color"]);

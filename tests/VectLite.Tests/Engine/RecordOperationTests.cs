@@ -76,7 +76,8 @@ public sealed class RecordOperationTests : IDisposable
         _docs.Upsert(new Record(1, new float[] { 1, 0, 0, 0 }) { Namespace = "a" });
         _docs.Upsert(new Record(1, new float[] { 0, 1, 0, 0 }) { Namespace = "b" });
         _docs.Upsert(new Record(1, new float[] { 0, 0, 1, 0 }));
-        Assert.Equal(3, _docs.Count());
+        Assert.Equal(3, _docs.CountAllNamespaces());
+        Assert.Equal(1, _docs.Count()); // the default namespace, as in every call that names none
         Assert.Equal(1, _docs.Count(@namespace: "a"));
         Assert.Equal(new float[] { 0, 1, 0, 0 }, _docs.Get(1, "b")!.Vector!.Value.ToArray());
         Assert.Null(_docs.Get(1, "c"));

@@ -38,8 +38,9 @@ internal sealed class CollectionModel
                 return Records.Remove((Normalize(operation.Namespace), operation.Ids[0]));
             case ModelOperationKind.DeleteMany:
                 return operation.Ids.Distinct().Count(id => Records.Remove((Normalize(operation.Namespace), id)));
-            case ModelOperationKind.DeleteByFilter:
-                var doomed = Matching(operation.Namespace, operation.Filter).Select(r => (Normalize(r.Namespace), r.Id)).ToList();
+            case ModelOperationKind.DeleteByFilter or ModelOperationKind.DeleteByFilterInAllNamespaces:
+                var doomed = (operation.Kind == ModelOperationKind.DeleteByFilter ? Matching(operation.Namespace, operation.Filter) : MatchingInAllNamespaces(operation.Filter))
+                    .Select(r => (Normalize(r.Namespace), r.Id)).ToList();
                 foreach (var key in doomed)
                 {
                     Records.Remove(key);
@@ -61,11 +62,13 @@ internal sealed class CollectionModel
         }
     }
 
-    /// <summary>Visible records in a namespace (null: every namespace) that match filter number <paramref name="filter"/> (-1: all).</summary>
+    /// <summary>Visible records in one namespace (null and "" are the default one) that match filter number <paramref name="filter"/> (-1: all).</summary>
     public IEnumerable<ModelRecordSpec> Matching(string? @namespace, int filter) =>
-        Records.Values.Where(r =>
-            (@namespace is null || Normalize(r.Namespace) == Normalize(@namespace))
-            && (filter < 0 || ModelFilters.All[filter].Matches(r.Payload is null ? null : JsonNode.Parse(r.Payload)!.AsObject())));
+        MatchingInAllNamespaces(filter).Where(r => Normalize(r.Namespace) == Normalize(@namespace));
+
+    /// <summary>Visible records in every namespace that match filter number <paramref name="filter"/> (-1: all).</summary>
+    public IEnumerable<ModelRecordSpec> MatchingInAllNamespaces(int filter) =>
+        Records.Values.Where(r => filter < 0 || ModelFilters.All[filter].Matches(r.Payload is null ? null : JsonNode.Parse(r.Payload)!.AsObject()));
 
     /// <summary>Null and "" both name the default namespace.</summary>
     public static string Normalize(string? @namespace) => @namespace ?? "";

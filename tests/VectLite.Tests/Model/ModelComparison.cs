@@ -52,8 +52,12 @@ internal static class ModelComparison
     {
         Filter f = ModelFilters.All[filter].Filter;
         string name = ModelFilters.All[filter].Name;
-        Assert.True(model.Records.Count == c.Count(), $"{where}: Count() is {c.Count()}, the model has {model.Records.Count}");
-        Assert.True(model.Matching(null, filter).Count() == c.Count(f), $"{where}: Count({name}) is {c.Count(f)}, the model has {model.Matching(null, filter).Count()}");
+        Assert.True(model.Records.Count == c.CountAllNamespaces(), $"{where}: CountAllNamespaces() is {c.CountAllNamespaces()}, the model has {model.Records.Count}");
+        Assert.True(model.MatchingInAllNamespaces(filter).Count() == c.CountAllNamespaces(f),
+            $"{where}: CountAllNamespaces({name}) is {c.CountAllNamespaces(f)}, the model has {model.MatchingInAllNamespaces(filter).Count()}");
+        // No namespace is the default namespace, as in every call.
+        Assert.True(model.Matching(null, -1).Count() == c.Count(), $"{where}: Count() is {c.Count()}, the model has {model.Matching(null, -1).Count()} in the default namespace");
+        Assert.True(model.Matching(null, filter).Count() == c.Count(f), $"{where}: Count({name}) is {c.Count(f)}, the model has {model.Matching(null, filter).Count()} in the default namespace");
         foreach (string ns in KeyNamespaces)
         {
             Assert.True(model.Matching(ns, -1).Count() == c.Count(null, ns), $"{where}: Count(null, '{ns}') is {c.Count(null, ns)}, the model has {model.Matching(ns, -1).Count()}");
@@ -66,7 +70,7 @@ internal static class ModelComparison
     {
         // Every record, three to a page so the cursor is exercised, in (namespace, id) order.
         var expected = model.Records.Values.OrderBy(r => CollectionModel.Normalize(r.Namespace), StringComparer.Ordinal).ThenBy(r => r.Id, ScrollIdOrder.Instance).ToList();
-        var all = ScrollAll(c, new ScrollOptions { Limit = 3, IncludeVectors = true });
+        var all = ScrollAll(c, new ScrollOptions { Limit = 3, IncludeVectors = true, AllNamespaces = true });
         Assert.True(expected.Count == all.Count, $"{where}: Scroll returned {all.Count} records, the model has {expected.Count}");
         for (int i = 0; i < all.Count; i++)
         {
@@ -75,13 +79,13 @@ internal static class ModelComparison
             AssertSame(expected[i], all[i], includeVectors: true, includePayload: true, $"{where}: Scroll position {i}");
         }
 
-        // One namespace, filtered, without payloads.
-        foreach (string ns in KeyNamespaces)
+        // One namespace (null is the default one), filtered, without payloads.
+        foreach (string? ns in (string?[])[null, .. KeyNamespaces])
         {
             var page = ScrollAll(c, new ScrollOptions { Limit = 2, Namespace = ns, Filter = ModelFilters.All[filter].Filter, IncludePayload = false });
             var wanted = model.Matching(ns, filter).Select(r => r.Id).Order(ScrollIdOrder.Instance).ToList();
-            Assert.True(wanted.SequenceEqual(page.Select(r => r.Id)), $"{where}: Scroll('{ns}', {ModelFilters.All[filter].Name}) returned [{string.Join(", ", page.Select(r => r.Id))}], the model has [{string.Join(", ", wanted)}]");
-            Assert.All(page, r => Assert.True(r.Payload is null && r.Vector is null && r.Namespace == ns, $"{where}: Scroll without payloads or vectors returned some, or a record of another namespace"));
+            Assert.True(wanted.SequenceEqual(page.Select(r => r.Id)), $"{where}: Scroll({ns ?? "null"}, {ModelFilters.All[filter].Name}) returned [{string.Join(", ", page.Select(r => r.Id))}], the model has [{string.Join(", ", wanted)}]");
+            Assert.All(page, r => Assert.True(r.Payload is null && r.Vector is null && r.Namespace == CollectionModel.Normalize(ns), $"{where}: Scroll without payloads or vectors returned some, or a record of another namespace"));
         }
     }
 
@@ -89,15 +93,16 @@ internal static class ModelComparison
     {
         foreach (float[] query in Queries)
         {
-            foreach (string? ns in (string?[])[null, "t"])
+            // null is the default namespace; AllNamespaces (with no namespace) spans them all.
+            foreach ((string? ns, bool everywhere) in ((string?, bool)[])[(null, false), ("t", false), (null, true)])
             {
                 foreach (int f in (int[])[-1, filter])
                 {
-                    var eligible = model.Matching(ns, f).Select(r => (Record: r, Score: Score(query, r.Vector))).ToList();
-                    string what = $"{where}: Search([{string.Join(", ", query)}], ns {ns ?? "(all)"}, {(f < 0 ? "no filter" : ModelFilters.All[f].Name)}";
+                    var eligible = (everywhere ? model.MatchingInAllNamespaces(f) : model.Matching(ns, f)).Select(r => (Record: r, Score: Score(query, r.Vector))).ToList();
+                    string what = $"{where}: Search([{string.Join(", ", query)}], ns {(everywhere ? "(all)" : ns ?? "null")}, {(f < 0 ? "no filter" : ModelFilters.All[f].Name)}";
                     foreach (int k in (int[])[3, 20])
                     {
-                        var options = new SearchOptions { TopK = k, Namespace = ns, Filter = f < 0 ? null : ModelFilters.All[f].Filter, Exact = true };
+                        var options = new SearchOptions { TopK = k, Namespace = ns, AllNamespaces = everywhere, Filter = f < 0 ? null : ModelFilters.All[f].Filter, Exact = true };
                         var hits = c.Search(query, options);
                         // Ties make the ids of the last score ambiguous, so compare the score list exactly and check each hit on its own.
                         var wantedScores = eligible.Select(e => e.Score).OrderDescending().Take(k).ToList();
@@ -105,7 +110,7 @@ internal static class ModelComparison
                             $"{what}, exact, top {k}): scores [{string.Join(", ", hits.Select(h => h.Score))}], brute force [{string.Join(", ", wantedScores)}]");
                         AssertHitsValid(hits, eligible, what + $", exact, top {k})");
                     }
-                    var graphHits = c.Search(query, new SearchOptions { TopK = 3, Namespace = ns, Filter = f < 0 ? null : ModelFilters.All[f].Filter });
+                    var graphHits = c.Search(query, new SearchOptions { TopK = 3, Namespace = ns, AllNamespaces = everywhere, Filter = f < 0 ? null : ModelFilters.All[f].Filter });
                     Assert.True(graphHits.Count <= Math.Min(3, eligible.Count), $"{what}, graph): {graphHits.Count} hits, only {eligible.Count} eligible");
                     Assert.True(graphHits.Select(h => h.Score).SequenceEqual(graphHits.Select(h => h.Score).OrderDescending()), $"{what}, graph): not best first");
                     AssertHitsValid(graphHits, eligible, what + ", graph)");
@@ -151,6 +156,7 @@ internal static class ModelComparison
                 Limit = options.Limit,
                 Cursor = cursor,
                 Namespace = options.Namespace,
+                AllNamespaces = options.AllNamespaces,
                 Filter = options.Filter,
                 IncludePayload = options.IncludePayload,
                 IncludeVectors = options.IncludeVectors,

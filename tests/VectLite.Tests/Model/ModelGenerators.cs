@@ -41,6 +41,7 @@ internal static class ModelGenerators
         (3, Gen.Select(Id, Namespace, ModelOperation.Delete)),
         (2, Gen.Select(Id.Array[1, 4], Namespace, ModelOperation.DeleteMany)),
         (2, Gen.Select(Gen.Int[0, ModelFilters.All.Count - 1], Namespace, ModelOperation.DeleteByFilter)),
+        (1, Gen.Int[0, ModelFilters.All.Count - 1].Select(ModelOperation.DeleteByFilterInAllNamespaces)),
         (5, Gen.Select(Id, Namespace, Patch, ModelOperation.UpdatePayload)),
         (2, Gen.Select(Id, Namespace, Expiry, ModelOperation.SetExpiry)),
         (1, Gen.Select(Id, Namespace, ModelOperation.ClearExpiry)),

@@ -25,8 +25,11 @@ internal sealed record ModelOperation(
 
     public static ModelOperation DeleteMany(RecordId[] ids, string? @namespace) => new(ModelOperationKind.DeleteMany, [], ids, @namespace, -1, null, ModelExpiry.None, -1);
 
-    /// <summary><paramref name="namespace"/> null deletes across every namespace.</summary>
+    /// <summary>Deletes in one namespace; <paramref name="namespace"/> null is the default namespace, like "".</summary>
     public static ModelOperation DeleteByFilter(int filter, string? @namespace) => new(ModelOperationKind.DeleteByFilter, [], [], @namespace, filter, null, ModelExpiry.None, -1);
+
+    /// <summary>Deletes across every namespace.</summary>
+    public static ModelOperation DeleteByFilterInAllNamespaces(int filter) => new(ModelOperationKind.DeleteByFilterInAllNamespaces, [], [], null, filter, null, ModelExpiry.None, -1);
 
     public static ModelOperation UpdatePayload(RecordId id, string? @namespace, string patch) => new(ModelOperationKind.UpdatePayload, [], [id], @namespace, -1, patch, ModelExpiry.None, -1);
 
@@ -47,6 +50,7 @@ internal sealed record ModelOperation(
         ModelOperationKind.Delete => $"ModelOperation.Delete({IdCode(Ids[0])}, {StringCode(Namespace)})",
         ModelOperationKind.DeleteMany => $"ModelOperation.DeleteMany([{string.Join(", ", Ids.Select(IdCode))}], {StringCode(Namespace)})",
         ModelOperationKind.DeleteByFilter => string.Create(CultureInfo.InvariantCulture, $"ModelOperation.DeleteByFilter({Filter}, {StringCode(Namespace)})"),
+        ModelOperationKind.DeleteByFilterInAllNamespaces => string.Create(CultureInfo.InvariantCulture, $"ModelOperation.DeleteByFilterInAllNamespaces({Filter})"),
         ModelOperationKind.UpdatePayload => $"ModelOperation.UpdatePayload({IdCode(Ids[0])}, {StringCode(Namespace)}, {StringCode(Patch)})",
         ModelOperationKind.SetExpiry => $"ModelOperation.SetExpiry({IdCode(Ids[0])}, {StringCode(Namespace)}, ModelExpiry.{Expiry})",
         ModelOperationKind.ClearExpiry => $"ModelOperation.ClearExpiry({IdCode(Ids[0])}, {StringCode(Namespace)})",

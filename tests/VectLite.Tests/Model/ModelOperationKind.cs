@@ -8,6 +8,7 @@ internal enum ModelOperationKind
     Delete,
     DeleteMany,
     DeleteByFilter,
+    DeleteByFilterInAllNamespaces,
     UpdatePayload,
     SetExpiry,
     ClearExpiry,

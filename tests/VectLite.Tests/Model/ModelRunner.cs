@@ -21,6 +21,9 @@ internal sealed class ModelRunner : IDisposable
     private static readonly DatabaseOptions WriterOptions = new() { SyncMode = SyncMode.OnFlush };
     private static readonly DatabaseOptions ReaderOptions = new() { ReadOnly = true };
 
+    /// <summary>A private read-only engine, as a reader in another process has: it reads the files, not the writer's memory.</summary>
+    private static readonly DatabaseOptions OtherProcessReaderOptions = new() { ReadOnly = true, Unshared = true };
+
     private readonly TempDatabase _temp = new();
     private readonly CollectionModel _model = new();
     private Database _database;
@@ -73,6 +76,8 @@ internal sealed class ModelRunner : IDisposable
                 return c.DeleteMany(operation.Ids, operation.Namespace);
             case ModelOperationKind.DeleteByFilter:
                 return c.DeleteByFilter(ModelFilters.All[operation.Filter].Filter, operation.Namespace);
+            case ModelOperationKind.DeleteByFilterInAllNamespaces:
+                return c.DeleteByFilterInAllNamespaces(ModelFilters.All[operation.Filter].Filter);
             case ModelOperationKind.UpdatePayload:
                 return c.UpdatePayload(operation.Ids[0], JsonNode.Parse(operation.Patch!)!.AsObject(), operation.Namespace);
             case ModelOperationKind.SetExpiry:
@@ -104,9 +109,13 @@ internal sealed class ModelRunner : IDisposable
                 OpenWriter();
                 return null;
             case ModelOperationKind.OpenReadOnlyBeside:
-                using (Database reader = _temp.Open(ReaderOptions))
+                using (Database reader = _temp.Open(OtherProcessReaderOptions))
                 {
-                    CheckReadOnly(reader, "read-only open beside the writer");
+                    CheckReadOnly(reader, "read-only open beside the writer (another process)");
+                }
+                using (Database view = _temp.Open(ReaderOptions))
+                {
+                    CheckReadOnly(view, "read-only view of the writer (this process)");
                 }
                 return null;
             default:

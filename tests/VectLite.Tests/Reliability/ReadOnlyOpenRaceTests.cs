@@ -20,7 +20,7 @@ public sealed class ReadOnlyOpenRaceTests : IDisposable
         docs.UpsertMany(TestData.Records(100, 8));
         string directory = Path.GetFullPath(_temp.CollectionDirectory("docs"));
         int attempts = 0;
-        Collection.ReadOnlyAttemptForTests = dir =>
+        CollectionEngine.ReadOnlyAttemptForTests = dir =>
         {
             if (dir != directory || ++attempts > 25)
             {
@@ -33,7 +33,7 @@ public sealed class ReadOnlyOpenRaceTests : IDisposable
         };
         try
         {
-            using Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true });
+            using Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true, Unshared = true }); // a private engine: a reader in another process
             Collection c = reader.GetCollection("docs");
             Assert.Equal(26, attempts);
             Assert.Equal(125, c.Count()); // the state after the 25th checkpoint, not an older one
@@ -41,7 +41,7 @@ public sealed class ReadOnlyOpenRaceTests : IDisposable
         }
         finally
         {
-            Collection.ReadOnlyAttemptForTests = null;
+            CollectionEngine.ReadOnlyAttemptForTests = null;
         }
     }
 
@@ -84,7 +84,7 @@ public sealed class ReadOnlyOpenRaceTests : IDisposable
             {
                 Assert.True(opens < 5_000, $"only {overlapped} of {opens} opens overlapped a checkpoint");
                 int before = Volatile.Read(ref checkpoints);
-                using (Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true }))
+                using (Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true, Unshared = true })) // a private engine: a reader in another process
                 {
                     Collection c = reader.GetCollection("docs");
                     Assert.Equal(500, c.Count());

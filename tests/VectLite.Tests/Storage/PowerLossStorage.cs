@@ -12,7 +12,8 @@ namespace VectLite.Tests.Storage;
 /// <remarks>
 /// The model follows the POSIX rules the engine relies on, and no more: file data and size are durable after fsync
 /// of the file; a directory entry (creation, rename, deletion) after fsync of the directory; rename is atomic. Unsynced
-/// file changes survive as an in-order prefix with a torn last write; unsynced directory changes as any subset.
+/// file changes survive as an in-order prefix with a torn last write or, closer to a real disk, page by page in any
+/// order (<see cref="PowerLossKind"/>); unsynced directory changes as any subset.
 /// </remarks>
 internal sealed class PowerLossStorage(string root) : IStorageDevice
 {
@@ -114,17 +115,31 @@ internal sealed class PowerLossStorage(string root) : IStorageDevice
 
     /// <summary>
     /// Writes one possible post-power-loss state of the database directory to <paramref name="target"/> (which must
-    /// not exist). <paramref name="keep"/>: 0 loses every unsynced change, 1 keeps all of them (what a process crash
-    /// leaves), 2 or more picks at random per file (a prefix, the last write torn) and per directory (any subset).
+    /// not exist), keeping the unsynced changes <paramref name="kind"/> says, with choices drawn from <paramref name="random"/>.
     /// </summary>
-    public void WriteImage(string target, int keep, Random random)
+    /// <returns>The files (paths under <paramref name="target"/>) that kept an unsynced change to a page while losing one to an earlier page.</returns>
+    public List<string> WriteImage(string target, PowerLossKind kind, Random random)
     {
         lock (_lock)
         {
             Directory.CreateDirectory(target);
-            WriteDirectory(_rootNode.AfterPowerLoss(keep, random), target, keep, random);
+            var outOfOrder = new List<string>();
+            WriteDirectory(_rootNode.AfterPowerLoss(kind, random), target, kind, random, outOfOrder);
+            return outOfOrder;
         }
     }
+
+    /// <summary>The most pages any one file has changed since its last fsync: below 2, no page can be kept out of order.</summary>
+    public int MostUnsyncedPages()
+    {
+        lock (_lock)
+        {
+            return MostUnsyncedPages(_rootNode);
+        }
+    }
+
+    private static int MostUnsyncedPages(SimulatedDirectory directory) =>
+        directory.Current.Values.Select(node => node is SimulatedFile file ? file.UnsyncedPages : MostUnsyncedPages((SimulatedDirectory)node)).DefaultIfEmpty(0).Max();
 
     internal void FileOperation(Action action)
     {
@@ -135,20 +150,24 @@ internal sealed class PowerLossStorage(string root) : IStorageDevice
         }
     }
 
-    private static void WriteDirectory(Dictionary<string, object> entries, string target, int keep, Random random)
+    private static void WriteDirectory(Dictionary<string, object> entries, string target, PowerLossKind kind, Random random, List<string> outOfOrder)
     {
         foreach (var (name, node) in entries)
         {
             string path = Path.Combine(target, name);
             if (node is SimulatedFile file)
             {
-                File.WriteAllBytes(path, file.AfterPowerLoss(keep, random));
+                File.WriteAllBytes(path, file.AfterPowerLoss(kind, random, out bool reordered));
+                if (reordered)
+                {
+                    outOfOrder.Add(path);
+                }
             }
             else
             {
                 var dir = (SimulatedDirectory)node;
                 Directory.CreateDirectory(path);
-                WriteDirectory(dir.AfterPowerLoss(keep, random), path, keep, random);
+                WriteDirectory(dir.AfterPowerLoss(kind, random), path, kind, random, outOfOrder);
             }
         }
     }

@@ -33,15 +33,16 @@ internal sealed class SimulatedDirectory
 
     /// <summary>
     /// The entries the disk may hold after a power cut: the synced ones plus some of the changes since.
-    /// <paramref name="keep"/>: 0 none, 1 all, 2 or more any subset (applied in order). POSIX promises nothing about
-    /// unsynced entries, not even their order, so a rename may survive while an earlier one in the same directory does not.
+    /// <see cref="PowerLossKind.LoseAll"/>: none; <see cref="PowerLossKind.KeepAll"/>: all; otherwise any subset
+    /// (applied in order). POSIX promises nothing about unsynced entries, not even their order, so a rename may survive
+    /// while an earlier one in the same directory does not.
     /// </summary>
-    public Dictionary<string, object> AfterPowerLoss(int keep, Random random)
+    public Dictionary<string, object> AfterPowerLoss(PowerLossKind kind, Random random)
     {
         var entries = new Dictionary<string, object>(_durable, StringComparer.Ordinal);
         foreach (Action<Dictionary<string, object>> change in _pending)
         {
-            if (keep == 1 || (keep > 1 && random.Next(2) == 0))
+            if (kind == PowerLossKind.KeepAll || (kind != PowerLossKind.LoseAll && random.Next(2) == 0))
             {
                 change(entries);
             }

@@ -6,6 +6,9 @@ namespace VectLite.Tests.Storage;
 /// </summary>
 internal sealed class SimulatedFile
 {
+    /// <summary>The unit a disk writes back whole (<see cref="PowerLossKind.OutOfOrderPages"/>).</summary>
+    public const int PageSize = 4096;
+
     private readonly List<(long Offset, byte[]? Bytes, long Length)> _pending = []; // Bytes null: a SetLength
     private byte[] _durable = [];
     private byte[] _current = [];
@@ -22,6 +25,9 @@ internal sealed class SimulatedFile
         _current = Resize(_current, length);
     }
 
+    /// <summary>How many distinct pages the changes since the last fsync touched.</summary>
+    public int UnsyncedPages => UnsyncedHistory().Touches.Count;
+
     public void Sync()
     {
         _durable = _current;
@@ -29,28 +35,107 @@ internal sealed class SimulatedFile
     }
 
     /// <summary>
-    /// A content the disk may hold after a power cut: the synced content plus the first <c>k</c> unsynced changes,
-    /// the next one (if a write) torn at a random length. <paramref name="keep"/>: 0 drops every unsynced change, 1
-    /// keeps all of them, anything else picks k and the tear at random.
+    /// A content the disk may hold after a power cut (see <see cref="PowerLossKind"/>). <paramref name="outOfOrder"/>
+    /// is set when the content kept an unsynced change to one page while losing one to an earlier page.
     /// </summary>
-    public byte[] AfterPowerLoss(int keep, Random random)
+    public byte[] AfterPowerLoss(PowerLossKind kind, Random random, out bool outOfOrder)
     {
-        int k = keep switch
+        outOfOrder = false;
+        return kind switch
         {
-            0 => 0,
-            1 => _pending.Count,
-            _ => random.Next(_pending.Count + 1),
+            PowerLossKind.LoseAll => _durable,
+            PowerLossKind.KeepAll => _current,
+            PowerLossKind.TornPrefix => TornPrefix(random),
+            PowerLossKind.OutOfOrderPages => OutOfOrderPages(random, out outOfOrder),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
+    }
+
+    /// <summary>The synced content plus the first k unsynced changes, the next one (if a write) torn at a random length.</summary>
+    private byte[] TornPrefix(Random random)
+    {
+        int k = random.Next(_pending.Count + 1);
         byte[] content = _durable;
         for (int i = 0; i < k; i++)
         {
             content = ApplyChange(content, _pending[i]);
         }
-        if (keep > 1 && k < _pending.Count && _pending[k].Bytes is { Length: > 1 } torn)
+        if (k < _pending.Count && _pending[k].Bytes is { Length: > 1 } torn)
         {
             content = Apply(content, _pending[k].Offset, torn.AsSpan(0, random.Next(1, torn.Length)));
         }
         return content;
+    }
+
+    /// <summary>
+    /// What a disk that writes back whole pages, in any order, may hold: the length as of a random moment since the
+    /// last fsync (file size and data are not ordered either; bytes below it that no kept write reached read as zero),
+    /// and each page as of its own random moment: the synced page plus a prefix of the unsynced changes that touched it.
+    /// </summary>
+    private byte[] OutOfOrderPages(Random random, out bool outOfOrder)
+    {
+        (long[] lengths, SortedDictionary<long, List<int>> touches) = UnsyncedHistory();
+        long length = lengths[random.Next(lengths.Length)];
+        byte[] content = Resize(_durable, length); // pages no unsynced change touched keep their synced bytes
+        outOfOrder = false;
+        bool lostEarlier = false;
+        foreach ((long page, List<int> changes) in touches)
+        {
+            int kept = random.Next(changes.Count + 1);
+            long pageStart = page * PageSize;
+            if (pageStart >= length)
+            {
+                continue;
+            }
+            outOfOrder |= kept > 0 && lostEarlier;
+            lostEarlier |= kept < changes.Count;
+            var image = new byte[PageSize];
+            _durable.AsSpan().Slice((int)Math.Min(pageStart, _durable.Length), (int)Math.Clamp(_durable.Length - pageStart, 0, PageSize)).CopyTo(image);
+            for (int c = 0; c < kept; c++)
+            {
+                (long offset, byte[]? bytes, long newLength) = _pending[changes[c]];
+                if (bytes is null)
+                {
+                    image.AsSpan((int)Math.Clamp(newLength - pageStart, 0, PageSize)).Clear(); // a truncation zeroes the page past it
+                    continue;
+                }
+                long start = Math.Max(offset, pageStart), end = Math.Min(offset + bytes.Length, pageStart + PageSize);
+                bytes.AsSpan((int)(start - offset), (int)(end - start)).CopyTo(image.AsSpan((int)(start - pageStart)));
+            }
+            image.AsSpan(0, (int)Math.Min(PageSize, length - pageStart)).CopyTo(content.AsSpan((int)pageStart));
+        }
+        return content;
+    }
+
+    /// <summary>
+    /// The file's length after each prefix of the unsynced changes (index 0: as synced), and, per page, the changes
+    /// that altered its bytes, in order: a write, the pages it covers; a truncation, the pages past the new length
+    /// that held bytes.
+    /// </summary>
+    private (long[] Lengths, SortedDictionary<long, List<int>> Touches) UnsyncedHistory()
+    {
+        var lengths = new long[_pending.Count + 1];
+        lengths[0] = _durable.Length;
+        var touches = new SortedDictionary<long, List<int>>();
+        for (int i = 0; i < _pending.Count; i++)
+        {
+            (long offset, byte[]? bytes, long newLength) = _pending[i];
+            (long from, long to) = bytes is null ? (newLength, lengths[i]) : (offset, offset + bytes.Length);
+            lengths[i + 1] = bytes is null ? newLength : Math.Max(lengths[i], offset + bytes.Length);
+            if (from >= to)
+            {
+                continue; // an empty write, or a SetLength that grows the file: no byte changes
+            }
+            for (long page = from / PageSize; page * PageSize < to; page++)
+            {
+                if (!touches.TryGetValue(page, out List<int>? list))
+                {
+                    touches[page] = list = [];
+                }
+                list.Add(i);
+            }
+        }
+        return (lengths, touches);
     }
 
     private static byte[] ApplyChange(byte[] content, (long Offset, byte[]? Bytes, long Length) change) =>

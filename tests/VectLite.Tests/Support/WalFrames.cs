@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Text;
 
 namespace VectLite.Tests.Support;
 
@@ -12,6 +13,88 @@ internal static class WalFrames
 {
     public const int FileHeaderSize = 32;
     public const int FrameHeaderSize = 16;
+
+    /// <summary>"VLWALOG1" read as a little-endian u64, the log's magic number.</summary>
+    public const ulong Magic = 0x31474F4C41574C56;
+
+    /// <summary>The log's 32-byte file header: magic, version, 16 reserved zero bytes, CRC32C of bytes 0..28.</summary>
+    public static byte[] FileHeader(ulong magic = Magic, uint version = 1)
+    {
+        var header = new byte[FileHeaderSize];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), version);
+        ResealHeader(header);
+        return header;
+    }
+
+    /// <summary>Recomputes the file header's checksum (bytes 28..32) after its bytes were edited.</summary>
+    public static void ResealHeader(Span<byte> log) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(log[28..], Crc32C(log[..28]));
+
+    /// <summary>A whole log: the file header, then <paramref name="frames"/> in order.</summary>
+    public static byte[] Log(params IEnumerable<byte[]> frames) => [.. FileHeader(), .. frames.SelectMany(f => f)];
+
+    /// <summary>
+    /// The body of a batch holding one upsert of a numeric id in the default namespace, with no expiry, one vector and
+    /// the payload given as JSON text (null: none), encoded as docs/file-format.md lays it out.
+    /// </summary>
+    public static byte[] UpsertBody(ulong id, ReadOnlySpan<float> vector, string? payloadJson)
+    {
+        byte[] payload = payloadJson is null ? [] : Encoding.UTF8.GetBytes(payloadJson);
+        var body = new byte[UpsertBodyLength(vector.Length, payload.Length)];
+        Span<byte> at = body;
+        BinaryPrimitives.WriteInt32LittleEndian(at, 1);                 // one operation
+        at[4] = 1;                                                      // upsert
+        at[5] = 0;                                                      // numeric id
+        BinaryPrimitives.WriteUInt64LittleEndian(at[6..], id);
+        BinaryPrimitives.WriteUInt16LittleEndian(at[14..], 0);          // namespace "" (u16 length + UTF-8)
+        BinaryPrimitives.WriteInt64LittleEndian(at[16..], 0);           // no expiry
+        BinaryPrimitives.WriteInt32LittleEndian(at[24..], payloadJson is null ? -1 : payload.Length);
+        payload.CopyTo(at[28..]);
+        at = at[(28 + payload.Length)..];
+        BinaryPrimitives.WriteUInt16LittleEndian(at, 1);                // one vector
+        BinaryPrimitives.WriteInt32LittleEndian(at[2..], vector.Length);
+        for (int i = 0; i < vector.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(at[(6 + (4 * i))..], vector[i]);
+        }
+        return body;
+    }
+
+    /// <summary>The size of <see cref="UpsertBody"/>'s result for a vector of <paramref name="dimension"/> and a payload of <paramref name="payloadBytes"/> UTF-8 bytes.</summary>
+    public static int UpsertBodyLength(int dimension, int payloadBytes) => 28 + payloadBytes + 6 + (4 * dimension);
+
+    /// <summary>
+    /// An upsert body of exactly <paramref name="bodyLength"/> bytes: the payload <c>{"pad":"xx...x"}</c> is as long as
+    /// it takes.
+    /// </summary>
+    public static byte[] PaddedUpsertBody(ulong id, ReadOnlySpan<float> vector, int bodyLength)
+    {
+        int pad = bodyLength - UpsertBodyLength(vector.Length, """{"pad":""}""".Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(pad, nameof(bodyLength));
+        byte[] body = UpsertBody(id, vector, $$"""{"pad":"{{new string('x', pad)}}"}""");
+        if (body.Length != bodyLength)
+        {
+            throw new InvalidOperationException($"padded body is {body.Length} bytes, not {bodyLength}");
+        }
+        return body;
+    }
+
+    /// <summary>Whether the frame at <paramref name="offset"/> is whole and its checksum right.</summary>
+    public static bool IsIntact(ReadOnlySpan<byte> log, long offset)
+    {
+        if (log.Length - offset < FrameHeaderSize)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> frame = log[(int)offset..];
+        int length = BinaryPrimitives.ReadInt32LittleEndian(frame);
+        if (length < 0 || frame.Length - FrameHeaderSize < length)
+        {
+            return false;
+        }
+        return BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]) == FrameChecksum(frame[..(FrameHeaderSize + length)]);
+    }
 
     /// <summary>One whole frame holding <paramref name="body"/> at <paramref name="lsn"/>.</summary>
     public static byte[] Build(long lsn, ReadOnlySpan<byte> body)
@@ -36,11 +119,23 @@ internal static class WalFrames
     {
         Span<byte> frame = log[(int)offset..];
         int length = BinaryPrimitives.ReadInt32LittleEndian(frame);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], FrameChecksum(frame[..(FrameHeaderSize + length)]));
+    }
+
+    /// <summary>The CRC32C a whole frame (header and body) should carry: over its length, its LSN and its body.</summary>
+    private static uint FrameChecksum(ReadOnlySpan<byte> frame)
+    {
         var crc = new Crc32(Crc32ParameterSet.Crc32C);
         crc.Append(frame[..4]);
-        crc.Append(frame[8..16]);
-        crc.Append(frame.Slice(FrameHeaderSize, length));
-        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], crc.GetCurrentHashAsUInt32());
+        crc.Append(frame[8..]);
+        return crc.GetCurrentHashAsUInt32();
+    }
+
+    private static uint Crc32C(ReadOnlySpan<byte> bytes)
+    {
+        var crc = new Crc32(Crc32ParameterSet.Crc32C);
+        crc.Append(bytes);
+        return crc.GetCurrentHashAsUInt32();
     }
 
     /// <summary>Where each frame of an intact log starts, read from the framing.</summary>

@@ -7,7 +7,7 @@ using VectLite.Vectors;
 
 namespace VectLite;
 
-public sealed partial class Collection
+internal sealed partial class CollectionEngine
 {
     /// <summary>The largest <see cref="SearchOptions.TopK"/> plus <see cref="SearchOptions.Offset"/>.</summary>
     public const int MaxSearchResults = 10_000;
@@ -19,10 +19,16 @@ public sealed partial class Collection
     /// searched, skipping deleted and non-matching records while still walking through them. <see cref="SearchOptions.Exact"/>
     /// forces the scan; <see cref="SearchOptions.Ef"/> trades speed for recall.
     /// </summary>
+    /// <remarks>
+    /// Searches one namespace: <see cref="SearchOptions.Namespace"/>, where null (the default) and "" mean the default
+    /// namespace, as in every call. <see cref="SearchOptions.AllNamespaces"/> searches all of them.
+    /// </remarks>
     /// <exception cref="DimensionMismatchException">The query's length differs from the vector's dimension.</exception>
     /// <exception cref="InvalidVectorException">The query holds NaN or infinity, or is all zeros under cosine.</exception>
     /// <exception cref="SchemaException">The collection has no vectors, or several and <see cref="SearchOptions.VectorName"/> is not set or unknown.</exception>
     /// <exception cref="ArgumentOutOfRangeException">TopK below 1, a negative Offset, TopK + Offset or Ef outside 1..<see cref="MaxSearchResults"/>, or a NaN ScoreThreshold.</exception>
+    /// <exception cref="ArgumentException"><see cref="SearchOptions.AllNamespaces"/> is set together with a non-null <see cref="SearchOptions.Namespace"/>.</exception>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null)
     {
         options ??= new SearchOptions();
@@ -37,6 +43,7 @@ public sealed partial class Collection
         {
             throw new ArgumentOutOfRangeException(nameof(options), requestedThreshold, "SearchOptions.ScoreThreshold is NaN, which no score passes or fails; use null for no threshold.");
         }
+        NamespaceScope scope = ScopeOf(options.Namespace, options.AllNamespaces, nameof(SearchOptions));
 
         CollectionState state = AcquireState();
         float[] buffer = ArrayPool<float>.Shared.Rent(query.Length);
@@ -56,14 +63,9 @@ public sealed partial class Collection
             }
 
             Snapshot snapshot = state.Published;
-            int nsId = -1;
-            if (options.Namespace is not null)
+            if (!scope.TryResolve(state.Namespaces, out int nsId))
             {
-                nsId = state.Namespaces.Find(NormalizeNamespace(options.Namespace));
-                if (nsId < 0)
-                {
-                    return [];
-                }
+                return []; // no record ever lived in that namespace
             }
 
             int wanted = options.TopK + options.Offset;

@@ -7,7 +7,7 @@ using VectLite.Vectors;
 
 namespace VectLite;
 
-public sealed partial class Collection
+internal sealed partial class CollectionEngine
 {
     /// <summary>The longest namespace name, in characters.</summary>
     public const int MaxNamespaceLength = 256;
@@ -32,7 +32,11 @@ public sealed partial class Collection
     /// <exception cref="InvalidVectorException">A vector holds NaN or infinity, or is all zeros under cosine.</exception>
     /// <exception cref="InvalidRecordException">A vector is missing or unknown, the payload cannot be stored, or the expiry is invalid.</exception>
     /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
-    public int UpsertMany(IEnumerable<Record> records)
+    public int UpsertMany(IEnumerable<Record> records) => UpsertMany(records, CancellationToken.None);
+
+    /// <summary>As <see cref="UpsertMany(IEnumerable{Record})"/>; cancellable until the batch is logged (while records are validated).</summary>
+    /// <exception cref="OperationCanceledException">Cancelled before the batch was logged: nothing was written.</exception>
+    public int UpsertMany(IEnumerable<Record> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         CollectionSchema schema = Volatile.Read(ref _state).Schema;
@@ -40,6 +44,10 @@ public sealed partial class Collection
         var operations = new List<WalOperation>(records.TryGetNonEnumeratedCount(out int n) ? n : 16);
         foreach (Record record in records)
         {
+            if ((operations.Count & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             ArgumentNullException.ThrowIfNull(record, nameof(records));
             operations.Add(WalOperation.Upsert(Prepare(schema, record, now)));
         }
@@ -50,6 +58,7 @@ public sealed partial class Collection
         lock (_writeLock)
         {
             ThrowIfNotWritable("upsert records");
+            cancellationToken.ThrowIfCancellationRequested(); // the last point before the log: after it, the batch is acknowledged
             Commit(operations);
         }
         return operations.Count;
@@ -111,11 +120,11 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Deletes the record with this id in this namespace (null: the default namespace).</summary>
+    /// <summary>Deletes the record with this id in this namespace. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>True if a visible record was deleted.</returns>
     public bool Delete(RecordId id, string? @namespace = null) => DeleteMany([id], @namespace) == 1;
 
-    /// <summary>Deletes the records with these ids in one atomic batch.</summary>
+    /// <summary>Deletes the records with these ids in one namespace, in one atomic batch. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>How many visible records were deleted.</returns>
     public int DeleteMany(IEnumerable<RecordId> ids, string? @namespace = null)
     {
@@ -154,17 +163,42 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Deletes, in one atomic batch, every visible record matching <paramref name="filter"/> (in one namespace, or all when null).</summary>
+    /// <summary>
+    /// Deletes, in one atomic batch, every visible record of one namespace that matches <paramref name="filter"/>.
+    /// <paramref name="namespace"/> null (the default) and "" mean the default namespace, as in every call: records in
+    /// other namespaces are never deleted (<see cref="DeleteByFilterInAllNamespaces"/> deletes across all of them).
+    /// </summary>
     /// <returns>How many records were deleted.</returns>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while matching; nothing was deleted.</exception>
     public int DeleteByFilter(Filter filter, string? @namespace = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        return DeleteMatching(NamespaceScope.One(NormalizeNamespace(@namespace)), filter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes, in one atomic batch, every visible record matching <paramref name="filter"/> in every namespace of the
+    /// collection: every tenant's records. To delete in one namespace, use <see cref="DeleteByFilter"/>.
+    /// </summary>
+    /// <returns>How many records were deleted.</returns>
+    /// <exception cref="ReadOnlyDatabaseException">The database was opened read-only.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while matching; nothing was deleted.</exception>
+    public int DeleteByFilterInAllNamespaces(Filter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return DeleteMatching(NamespaceScope.All, filter, cancellationToken);
+    }
+
+    private int DeleteMatching(NamespaceScope scope, Filter filter, CancellationToken cancellationToken)
+    {
         lock (_writeLock)
         {
             ThrowIfNotWritable("delete records");
             CollectionState state = _state;
             var operations = new List<WalOperation>();
-            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, @namespace, filter, cancellationToken))
+            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, scope, filter, cancellationToken))
             {
                 ref readonly RowMeta meta = ref state.Row(row);
                 operations.Add(WalOperation.Delete(meta.Id, state.Namespaces.NameOf(meta.NamespaceId)));
@@ -179,7 +213,7 @@ public sealed partial class Collection
 
     /// <summary>
     /// Applies a JSON merge patch (RFC 7386) to the record's payload: keys in <paramref name="patch"/> replace those in
-    /// the payload, nested objects merge, and a key set to null is removed.
+    /// the payload, nested objects merge, and a key set to null is removed. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.
     /// </summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool UpdatePayload(RecordId id, JsonObject patch, string? @namespace = null)
@@ -203,7 +237,7 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Makes the record expire <paramref name="timeToLive"/> from now.</summary>
+    /// <summary>Makes the record with this id in this namespace expire <paramref name="timeToLive"/> from now. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The time is not positive.</exception>
     public bool SetTimeToLive(RecordId id, TimeSpan timeToLive, string? @namespace = null)
@@ -212,7 +246,7 @@ public sealed partial class Collection
         return SetExpiry(id, new DateTimeOffset(ExpiryTicks(DateTimeOffset.UtcNow, timeToLive), TimeSpan.Zero), @namespace);
     }
 
-    /// <summary>Sets when the record expires; null clears the expiry.</summary>
+    /// <summary>Sets when the record with this id in this namespace expires; null clears the expiry. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool SetExpiry(RecordId id, DateTimeOffset? expiresAt, string? @namespace = null)
     {
@@ -230,7 +264,7 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Removes the record's expiry.</summary>
+    /// <summary>Removes the expiry of the record with this id in this namespace. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>False if no visible record has this id.</returns>
     public bool ClearExpiry(RecordId id, string? @namespace = null) => SetExpiry(id, null, @namespace);
 
@@ -300,15 +334,24 @@ public sealed partial class Collection
     {
         long lsn = _lsn + 1;
         WalBatchCodec.Encode(operations, _batchBuffer);
-        _wal!.Append(lsn, _batchBuffer.WrittenSpan, _database.SyncMode);
+        if (_wal is not null)
+        {
+            _wal.Append(lsn, _batchBuffer.WrittenSpan, _database.SyncMode);
+            _walBatches++;
+        }
+        else if (_batchBuffer.WrittenSpan.Length > WalFormat.MaxBatchBytes)
+        {
+            // In memory: nothing is logged, but a batch the log would refuse is refused here too (WalWriter.Append's rule).
+            throw new InvalidRecordException($"A single write batch of {_batchBuffer.WrittenSpan.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
+        }
         _lsn = lsn;
-        _walBatches++;
         try
         {
             BatchLoggedForTests?.Invoke(lsn);
             CollectionState state = _state;
             foreach (WalOperation op in operations)
             {
+                ApplyingOperationForTests?.Invoke(lsn);
                 state.Apply(op, lsn);
             }
             state.Publish(lsn);
@@ -324,6 +367,13 @@ public sealed partial class Collection
 
     /// <summary>Test hook: runs after a batch is logged and before it is applied, to simulate a failure there.</summary>
     internal Action<long>? BatchLoggedForTests { get; set; }
+
+    /// <summary>
+    /// Test hook: runs before each operation of a batch is applied (with the batch's LSN), so a test can pause the
+    /// writer halfway through a batch and check that readers see none of it until it is published whole. A null
+    /// check per operation when unset.
+    /// </summary>
+    internal Action<long>? ApplyingOperationForTests { get; set; }
 
     /// <summary>The row an update applies to: live and not expired (an expired record is gone as far as callers can tell).</summary>
     private static int FindRowForUpdate(CollectionState state, RecordId id, string ns)

@@ -6,9 +6,9 @@ using VectLite.Storage;
 
 namespace VectLite;
 
-public sealed partial class Collection
+internal sealed partial class CollectionEngine
 {
-    /// <summary>Reads the record with this id in this namespace (null: the default namespace), with its vectors and payload.</summary>
+    /// <summary>Reads the record with this id in this namespace, with its vectors and payload. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.</summary>
     /// <returns>The record, or null if there is none (or it was deleted or has expired).</returns>
     public Record? Get(RecordId id, string? @namespace = null)
     {
@@ -16,7 +16,10 @@ public sealed partial class Collection
         return found.Count == 0 ? null : found[0];
     }
 
-    /// <summary>Reads the records with these ids, in the order asked, leaving out ids that have no visible record.</summary>
+    /// <summary>
+    /// Reads the records with these ids in one namespace, in the order asked, leaving out ids that have no visible
+    /// record there. <paramref name="namespace"/> null (the default) and "" both mean the default namespace, as in every call.
+    /// </summary>
     public IReadOnlyList<Record> GetMany(IEnumerable<RecordId> ids, string? @namespace = null, bool includeVectors = true, bool includePayload = true)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -48,14 +51,28 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Counts visible records, optionally only those matching <paramref name="filter"/> and in one namespace (null: all).</summary>
-    public long Count(Filter? filter = null, string? @namespace = null)
+    /// <summary>
+    /// Counts the visible records of one namespace, optionally only those matching <paramref name="filter"/>.
+    /// <paramref name="namespace"/> null (the default) and "" mean the default namespace, as in every call; records in
+    /// other namespaces are not counted (<see cref="CountAllNamespaces"/> counts them all).
+    /// </summary>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
+    public long Count(Filter? filter = null, string? @namespace = null) =>
+        CountIn(NamespaceScope.One(NormalizeNamespace(@namespace)), filter);
+
+    /// <summary>
+    /// Counts the visible records of every namespace, optionally only those matching <paramref name="filter"/>.
+    /// <see cref="GetStats"/> gives the count per namespace.
+    /// </summary>
+    public long CountAllNamespaces(Filter? filter = null) => CountIn(NamespaceScope.All, filter);
+
+    private long CountIn(NamespaceScope scope, Filter? filter)
     {
         CollectionState state = AcquireState();
         try
         {
             long count = 0;
-            foreach (int _ in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, @namespace, filter, CancellationToken.None))
+            foreach (int _ in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, scope, filter, CancellationToken.None))
             {
                 count++;
             }
@@ -71,20 +88,29 @@ public sealed partial class Collection
     /// Lists records a page at a time, ordered by namespace and then id. Pass each page's
     /// <see cref="ScrollPage.NextCursor"/> to get the next; records written between pages appear if they sort after the cursor.
     /// </summary>
-    /// <exception cref="ArgumentException">The cursor is not one this method returned.</exception>
+    /// <remarks>
+    /// Lists one namespace: <see cref="ScrollOptions.Namespace"/>, where null (the default) and "" mean the default
+    /// namespace, as in every call. <see cref="ScrollOptions.AllNamespaces"/> lists all of them, namespace by namespace.
+    /// A cursor carries its scope and is refused by a scroll of another scope.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The cursor is not one this method returned, or was returned by a scroll of
+    /// another scope; or <see cref="ScrollOptions.AllNamespaces"/> is set together with a non-null <see cref="ScrollOptions.Namespace"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The limit is outside 1 to 10,000.</exception>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
     public ScrollPage Scroll(ScrollOptions? options = null)
     {
         options ??= new ScrollOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Limit, 10_000);
-        (string Namespace, RecordId Id)? after = options.Cursor is null ? null : DecodeCursor(options.Cursor);
+        NamespaceScope scope = ScopeOf(options.Namespace, options.AllNamespaces, nameof(ScrollOptions));
+        (string Namespace, RecordId Id)? after = options.Cursor is null ? null : DecodeCursor(options.Cursor, scope);
 
         CollectionState state = AcquireState();
         try
         {
             // One pass keeping the `Limit + 1` smallest keys after the cursor: O(n log limit), no full sort.
             var best = new PriorityQueue<int, (string, RecordId)>(options.Limit + 1, ScrollKeyComparer.Descending);
-            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, options.Namespace, options.Filter, CancellationToken.None))
+            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, scope, options.Filter, CancellationToken.None))
             {
                 ref readonly RowMeta meta = ref state.Row(row);
                 (string, RecordId) key = (state.Namespaces.NameOf(meta.NamespaceId), meta.Id);
@@ -117,7 +143,7 @@ public sealed partial class Collection
             {
                 records.Add(ToRecord(state, row, options.IncludeVectors, options.IncludePayload));
             }
-            string? next = more && records.Count > 0 ? EncodeCursor(records[^1].Namespace ?? "", records[^1].Id) : null;
+            string? next = more && records.Count > 0 ? EncodeCursor(scope, records[^1].Namespace ?? "", records[^1].Id) : null;
             return new ScrollPage(records, next);
         }
         finally
@@ -132,9 +158,11 @@ public sealed partial class Collection
         CollectionState state = AcquireState();
         try
         {
+            // The snapshot first: every namespace its rows use is interned by then, so the table is at least that long.
+            Snapshot snapshot = state.Published;
             var perNamespace = new long[state.Namespaces.Count];
             long total = 0;
-            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, null, null, CancellationToken.None))
+            foreach (int row in MatchingRows(state, snapshot, DateTime.UtcNow.Ticks, NamespaceScope.All, null, CancellationToken.None))
             {
                 perNamespace[state.Row(row).NamespaceId]++;
                 total++;
@@ -149,7 +177,7 @@ public sealed partial class Collection
             }
 
             long bytesOnDisk = 0;
-            foreach (string file in System.IO.Directory.EnumerateFiles(Directory))
+            foreach (string file in _inMemory ? [] : System.IO.Directory.EnumerateFiles(Directory))
             {
                 try
                 {
@@ -163,14 +191,13 @@ public sealed partial class Collection
             long walBytes;
             try
             {
-                walBytes = new FileInfo(Path.Combine(Directory, WalFileName)).Length;
+                walBytes = _inMemory ? 0 : new FileInfo(Path.Combine(Directory, WalFileName)).Length;
             }
             catch (FileNotFoundException)
             {
                 walBytes = 0;
             }
 
-            Snapshot snapshot = state.Published;
             return new CollectionStats
             {
                 Name = Name,
@@ -219,19 +246,14 @@ public sealed partial class Collection
     }
 
     /// <summary>
-    /// The visible rows in a namespace (null: all) matching a filter (null: all), in row order. Uses the payload
+    /// The visible rows in a scope (one namespace, or all) matching a filter (null: all), in row order. Uses the payload
     /// indexes to narrow the rows when they can answer the filter, and checks every candidate in full.
     /// </summary>
-    private static IEnumerable<int> MatchingRows(CollectionState state, Snapshot snapshot, long nowTicks, string? @namespace, Filter? filter, CancellationToken cancellationToken)
+    private static IEnumerable<int> MatchingRows(CollectionState state, Snapshot snapshot, long nowTicks, NamespaceScope scope, Filter? filter, CancellationToken cancellationToken)
     {
-        int nsId = -1;
-        if (@namespace is not null)
+        if (!scope.TryResolve(state.Namespaces, out int nsId))
         {
-            nsId = state.Namespaces.Find(NormalizeNamespace(@namespace));
-            if (nsId < 0)
-            {
-                yield break;
-            }
+            yield break;
         }
         var test = new VisibleRowFilter(state, snapshot, nowTicks, nsId, filter);
         if (filter is not null && state.Indexes.TryGetCandidates(filter, snapshot.RowCount, out int[] candidates))
@@ -285,9 +307,32 @@ public sealed partial class Collection
     private static JsonObject? ToPayloadObject(JsonElement payload) =>
         payload.ValueKind == JsonValueKind.Object ? JsonObject.Create(payload)!.DeepClone().AsObject() : null;
 
-    private static string EncodeCursor(string @namespace, RecordId id)
+    /// <summary>
+    /// The scope tag a cursor starts with, so a cursor is refused by a scroll of another scope instead of silently
+    /// resuming somewhere else (an all-namespaces cursor holds a position in every namespace's order).
+    /// </summary>
+    private const byte OneNamespaceCursor = 1, AllNamespacesCursor = 2;
+
+    /// <summary>The scope a search or scroll asked for. Both a namespace and all namespaces is an error, raised before any work.</summary>
+    private static NamespaceScope ScopeOf(string? @namespace, bool allNamespaces, string optionsType)
+    {
+        if (!allNamespaces)
+        {
+            return NamespaceScope.One(NormalizeNamespace(@namespace));
+        }
+        if (@namespace is not null)
+        {
+            throw new ArgumentException(
+                $"{optionsType}.Namespace ('{@namespace}') and {optionsType}.AllNamespaces are both set, but one call covers one namespace or all of them: " +
+                $"leave Namespace null to span every namespace, or AllNamespaces false to stay in '{@namespace}'.", "options");
+        }
+        return NamespaceScope.All;
+    }
+
+    private static string EncodeCursor(NamespaceScope scope, string @namespace, RecordId id)
     {
         var buffer = new BinaryBuffer(64);
+        buffer.WriteByte(scope.IsAll ? AllNamespacesCursor : OneNamespaceCursor);
         StoredRecord.WriteKey(buffer, id, @namespace);
         return Base64Url.EncodeToString(buffer.WrittenSpan);
     }
@@ -295,26 +340,45 @@ public sealed partial class Collection
     /// <summary>The longest cursor <see cref="EncodeCursor"/> can make: a 1,024-byte id and a 256-character namespace.</summary>
     private const int MaxCursorLength = 4096;
 
-    private static (string, RecordId) DecodeCursor(string cursor)
+    /// <summary>The key a cursor resumes after.</summary>
+    /// <exception cref="ArgumentException">The cursor is not one Scroll returned, or a scroll of another scope returned it.</exception>
+    private static (string, RecordId) DecodeCursor(string cursor, NamespaceScope scope)
     {
         if (cursor.Length > MaxCursorLength)
         {
             throw new ArgumentException($"A scroll cursor of {cursor.Length} characters is not one Scroll returned (they have at most {MaxCursorLength}).", nameof(cursor));
         }
+        byte tag;
+        string ns;
+        RecordId id;
         try
         {
             var reader = new BinaryCursor(Base64Url.DecodeFromChars(cursor));
-            var (id, ns) = StoredRecord.ReadKey(ref reader);
+            tag = reader.ReadByte();
+            if (tag is not (OneNamespaceCursor or AllNamespacesCursor))
+            {
+                throw new FormatException($"unknown scope tag {tag}");
+            }
+            (id, ns) = StoredRecord.ReadKey(ref reader);
             if (reader.Remaining != 0)
             {
                 throw new FormatException($"{reader.Remaining} bytes follow the key");
             }
-            return (ns, id);
         }
         catch (Exception ex) when (ex is FormatException or InvalidRecordException)
         {
             throw new ArgumentException($"'{cursor}' is not a scroll cursor returned by Scroll.", nameof(cursor), ex);
         }
+        if (tag == AllNamespacesCursor && !scope.IsAll)
+        {
+            throw new ArgumentException($"The cursor continues a scroll of all namespaces; this scroll covers {scope}. Set ScrollOptions.AllNamespaces (and no Namespace) to continue it.", nameof(cursor));
+        }
+        if (tag == OneNamespaceCursor && (scope.IsAll || !string.Equals(ns, scope.Name, StringComparison.Ordinal)))
+        {
+            string from = ns.Length == 0 ? "the default namespace" : $"namespace '{ns}'";
+            throw new ArgumentException($"The cursor continues a scroll of {from}; this scroll covers {scope}. Scroll the same namespace to continue it.", nameof(cursor));
+        }
+        return (ns, id);
     }
 
     /// <summary>Orders scroll keys by namespace (ordinal), then id.</summary>

@@ -4,7 +4,7 @@ using VectLite.Storage;
 
 namespace VectLite;
 
-public sealed partial class Collection
+internal sealed partial class CollectionEngine
 {
     /// <summary>How long automatic checkpoints pause after one failed (the log keeps everything meanwhile).</summary>
     private const long AutoCheckpointRetryMilliseconds = 10_000;
@@ -58,6 +58,11 @@ public sealed partial class Collection
     /// <summary>Runs one checkpoint. The caller holds <see cref="_checkpointGate"/>.</summary>
     private void Checkpoint(CheckpointTrigger trigger, CancellationToken cancellationToken)
     {
+        if (_inMemory)
+        {
+            CompactMemory(trigger, cancellationToken);
+            return;
+        }
         long started = Environment.TickCount64;
         IStorageDevice storage = _database.Storage;
         CheckpointImage image;
@@ -153,6 +158,35 @@ public sealed partial class Collection
         }
     }
 
+    /// <summary>
+    /// The checkpoint of an in-memory collection: the state is compacted (deleted, replaced and expired rows freed, the
+    /// graphs renumbered or rebuilt) under the writer lock, as the first step of a file checkpoint does; there are no
+    /// files to write and no log to cut, so the checkpoint generation stays 0.
+    /// </summary>
+    private void CompactMemory(CheckpointTrigger trigger, CancellationToken cancellationToken)
+    {
+        long started = Environment.TickCount64;
+        int rows;
+        lock (_writeLock)
+        {
+            ThrowIfNotWritable("compact");
+            cancellationToken.ThrowIfCancellationRequested();
+            CollectionState state = _state;
+            if (state.RowCount != state.LiveRows || state.AnyExpiring)
+            {
+                CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out _, out _);
+                Volatile.Write(ref _state, fresh);
+                state.Release(); // freed once the last reader that took it lets go
+                state = fresh;
+            }
+            rows = state.RowCount;
+        }
+        TimeSpan took = TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+        Interlocked.Increment(ref _checkpointsWritten);
+        _lastCheckpoint = new CheckpointInfo(0, trigger, DateTimeOffset.UtcNow, rows, took, took);
+        _lastCheckpointError = null;
+    }
+
     /// <summary>Test hook: runs on the checkpointing thread after the image is fixed and the writer lock released, before any file is written.</summary>
     internal Action? CheckpointWritingForTests { get; set; }
 
@@ -169,7 +203,8 @@ public sealed partial class Collection
         {
             return;
         }
-        if (CheckpointPolicy.Due(options, _wal!.Length - WalFormat.FileHeaderSize, state.RowCount, state.LiveRows) is not { } trigger)
+        long logBytes = _wal is null ? 0 : _wal.Length - WalFormat.FileHeaderSize; // in memory: only dead rows count
+        if (CheckpointPolicy.Due(options, logBytes, state.RowCount, state.LiveRows) is not { } trigger)
         {
             return;
         }

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace VectLite;
+
+/// <summary>
+/// What differs between a collection's stored schema and a schema a caller asks for, in words such as
+/// <c>vector "default" dimension 8 (stored) vs 16 (requested)</c>, split into structural and runtime differences (see
+/// <see cref="HnswOptions"/> for which settings are which).
+/// </summary>
+internal static class SchemaDifferences
+{
+    /// <summary>
+    /// The structural differences: vectors (matched by name; declaration order does not matter, since records and
+    /// searches name their vectors), their dimensions and metrics, and <see cref="StructuralHnsw"/>. Empty when
+    /// <paramref name="requested"/> describes the stored collection.
+    /// </summary>
+    public static List<string> Structural(CollectionSchema stored, CollectionSchema requested)
+    {
+        var differences = new List<string>();
+        foreach (VectorSpec s in stored.Vectors)
+        {
+            int r = requested.FindVector(s.Name);
+            if (r < 0)
+            {
+                differences.Add($"vector \"{s.Name}\" ({s.Dimension}-d {s.Metric}) is stored but not requested");
+                continue;
+            }
+            VectorSpec q = requested.Vectors[r];
+            if (q.Dimension != s.Dimension)
+            {
+                differences.Add(Differ($"vector \"{s.Name}\" dimension", s.Dimension, q.Dimension));
+            }
+            if (q.Metric != s.Metric)
+            {
+                differences.Add($"vector \"{s.Name}\" metric {s.Metric} (stored) vs {q.Metric} (requested)");
+            }
+        }
+        foreach (VectorSpec q in requested.Vectors)
+        {
+            if (stored.FindVector(q.Name) < 0)
+            {
+                differences.Add($"vector \"{q.Name}\" ({q.Dimension}-d {q.Metric}) is requested but not stored");
+            }
+        }
+        differences.AddRange(StructuralHnsw(stored.Hnsw, requested.Hnsw));
+        return differences;
+    }
+
+    /// <summary>The HNSW settings the stored graphs depend on: <see cref="HnswOptions.M"/> and <see cref="HnswOptions.EfConstruction"/>.</summary>
+    public static List<string> StructuralHnsw(HnswOptions stored, HnswOptions requested)
+    {
+        var differences = new List<string>();
+        Add(differences, "hnsw.M", stored.M, requested.M);
+        Add(differences, "hnsw.EfConstruction", stored.EfConstruction, requested.EfConstruction);
+        return differences;
+    }
+
+    /// <summary>The HNSW settings that only change how the live collection behaves, and may differ from the stored ones.</summary>
+    public static List<string> RuntimeHnsw(HnswOptions stored, HnswOptions requested)
+    {
+        var differences = new List<string>();
+        Add(differences, "hnsw.EfSearch", stored.EfSearch, requested.EfSearch);
+        Add(differences, "hnsw.MinIndexedVectors", stored.MinIndexedVectors, requested.MinIndexedVectors);
+        Add(differences, "hnsw.ParallelInsertThreshold", stored.ParallelInsertThreshold, requested.ParallelInsertThreshold);
+        Add(differences, "hnsw.MaxInsertThreads", stored.MaxInsertThreads, requested.MaxInsertThreads);
+        Add(differences, "hnsw.TombstoneRebuildPercent", stored.TombstoneRebuildPercent, requested.TombstoneRebuildPercent);
+        return differences;
+    }
+
+    private static void Add(List<string> differences, string setting, int stored, int requested)
+    {
+        if (stored != requested)
+        {
+            differences.Add(Differ(setting, stored, requested));
+        }
+    }
+
+    private static string Differ(string what, int stored, int requested) =>
+        string.Create(CultureInfo.InvariantCulture, $"{what} {stored} (stored) vs {requested} (requested)");
+}
