@@ -219,17 +219,19 @@ internal static class WalReader
     private static AfterTear ScanAfterTear(SafeFileHandle handle, long from, long fileLength, long newestSeen, long checkpointLsn, long tornLsn, uint version, int headerSize, ref byte[] buffer)
     {
         int count = 0;
-        long first = 0, newest = newestSeen;
+        long first = 0, newest = newestSeen, start = from;
+        bool firstFound = true;
         while (FindIntactFrame(handle, from, fileLength, newest, checkpointLsn, headerSize) is { } found)
         {
             FrameInfo frame = found;
-            bool firstFound = count == 0;
             while (true)
             {
                 bool marker = IsSyncMarker(frame, version);
                 // The first frame after the tear carrying the torn frame's LSN (a marker: the one before it) means no
-                // batch is missing: the bad bytes never were a batch, so no power cut explains them.
-                bool nothingMissing = firstFound && (marker ? frame.Lsn < tornLsn : frame.Lsn <= tornLsn);
+                // batch is missing: the bad bytes never were a batch. Unless they are as long as sync markers would be:
+                // an unsynced marker a power cut lost while keeping a later page is within the loss window too.
+                bool nothingMissing = firstFound && (marker ? frame.Lsn < tornLsn : frame.Lsn <= tornLsn)
+                    && (version == WalFormat.Version1 || (frame.Offset - (start - 1)) % WalFormat.FrameHeaderSize != 0);
                 firstFound = false;
                 if (!marker)
                 {

@@ -166,6 +166,32 @@ public sealed class LogSyncedLsnTests : IDisposable
     }
 
     [Fact]
+    public void A_lost_unsynced_marker_followed_by_a_later_unsynced_batch_is_a_torn_tail()
+    {
+        // OnFlush: batch 3 synced by a flush, whose marker is not synced yet; batch 4 written after it. A power cut
+        // lost the marker's page and kept batch 4's: no batch is missing, but the bad bytes are exactly a marker long
+        // and nothing records batch 4 as synced, so they may be that unsynced marker: a torn tail, batch 4 dropped.
+        List<long> frames = WriteLog(Batch(1, 0), Batch(2, 0), Batch(3, 0), Marker(3), Batch(4, 3));
+        Flip(frames[3] + 9); // the marker's LSN
+
+        using (Database db = _temp.Open())
+        {
+            Collection c = db.GetCollection("docs");
+            Assert.Equal(3, c.Count());
+            Assert.Null(c.Get(4));
+        }
+
+        // The same bytes followed by a frame that records batch 4 as synced: the marker was durable, so it is damage.
+        frames = WriteLog(Batch(1, 0), Batch(2, 0), Batch(3, 0), Marker(3), Batch(4, 3), Marker(4));
+        Flip(frames[3] + 9);
+        using (Database db = _temp.Open())
+        {
+            var ex = Assert.Throws<CorruptFileException>(() => db.GetCollection("docs"));
+            Assert.Equal(frames[3], ex.Offset);
+        }
+    }
+
+    [Fact]
     public void A_marker_the_checkpoint_covers_after_damage_is_no_evidence()
     {
         // A crash while a checkpoint emptied the log can leave damaged bytes and a marker of the checkpoint's own LSN:
