@@ -6,7 +6,9 @@ public abstract partial class Filter
 {
     /// <summary>Matches records where some value at <paramref name="path"/> equals <paramref name="value"/> (JSON <c>{"path": {"$eq": value}}</c>).</summary>
     /// <param name="path">A dot path such as <c>meta.author.name</c>.</param>
-    /// <param name="value">The operand; <see cref="FilterValue.Null"/> also matches a missing field.</param>
+    /// <param name="value">The operand; <see cref="FilterValue.Null"/> also matches a missing field. A scalar also
+    /// matches an array holding an equal element; an array (<see cref="FilterValue.ArrayOf"/>) matches an array that
+    /// equals it as a whole (same length and order).</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or has an empty segment; <paramref name="value"/> is NaN or infinite.</exception>
     public static Filter Eq(string path, FilterValue value) => Single(path, FilterOperator.Eq, value);
@@ -67,8 +69,16 @@ public abstract partial class Filter
     /// <param name="path">A dot path such as <c>tags</c>.</param>
     /// <param name="value">The element or substring to look for.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is NaN or infinite.</exception>
-    public static Filter Contains(string path, FilterValue value) => Single(path, FilterOperator.Contains, value);
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is NaN, infinite or an array.</exception>
+    public static Filter Contains(string path, FilterValue value)
+    {
+        if (value.Kind == FilterValueKind.Array)
+        {
+            throw new ArgumentException("$contains takes a single value, not an array; to match an array as a whole use Filter.Eq(path, FilterValue.ArrayOf(...)).", nameof(value));
+        }
+
+        return Single(path, FilterOperator.Contains, value);
+    }
 
     /// <summary>Matches records where at least one value resolves at <paramref name="path"/> (JSON <c>null</c> counts), or, with <paramref name="exists"/> false, where none does (<c>$exists</c>).</summary>
     /// <param name="path">A dot path such as <c>meta.author</c>.</param>
@@ -133,6 +143,11 @@ public abstract partial class Filter
 
     private static void CheckOperand(FilterValue value, string paramName)
     {
+        foreach (FilterValue item in value.Items)
+        {
+            CheckOperand(item, paramName);
+        }
+
         if (value.Kind == FilterValueKind.Number && !double.IsFinite(value.NumberValue))
         {
             throw new ArgumentException($"A filter operand must be a finite number; got {value.NumberValue}.", paramName);
