@@ -110,8 +110,19 @@ public sealed partial class Collection
     /// <inheritdoc cref="CollectionEngine.GetStats"/>
     public CollectionStats GetStats() => Usable().GetStats();
 
-    /// <inheritdoc cref="CollectionEngine.Search"/>
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null) => Usable().Search(query, options);
+
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
+    public IReadOnlyList<SearchHit> Search(float[] query, SearchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Usable().Search(query, options);
+    }
+
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
+    public IReadOnlyList<SearchHit> Search(ReadOnlyMemory<float> query, SearchOptions? options = null) => Usable().Search(query.Span, options);
 
     /// <inheritdoc cref="CollectionEngine.UpdateOptions"/>
     public void UpdateOptions(HnswOptions options, CancellationToken cancellationToken = default) =>

@@ -158,17 +158,22 @@ internal sealed partial class CollectionEngine
                 continue; // cannot happen: the filter accepted it; kept so a defect shows as a missing hit, not a wrong one
             }
             ref readonly RowMeta meta = ref state.Row(row);
-            Dictionary<string, float[]>? vectors = null;
+            Dictionary<string, ReadOnlyMemory<float>>? vectors = null;
+            ReadOnlyMemory<float>? single = null;
             if (options.IncludeVectors)
             {
-                vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+                vectors = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
                 for (int v = 0; v < state.Arenas.Length; v++)
                 {
                     vectors[state.Schema.Vectors[v].Name] = state.Arenas[v].Get(row).ToArray();
                 }
+                if (state.Arenas.Length == 1)
+                {
+                    single = vectors[state.Schema.Vectors[0].Name];
+                }
             }
             hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
-                options.IncludePayload ? ToPayloadObject(meta.Payload) : null, vectors,
+                options.IncludePayload ? ToPayloadObject(meta.Payload) : null, vectors, single,
                 meta.ExpiresAtTicks == 0 ? null : new DateTimeOffset(meta.ExpiresAtTicks, TimeSpan.Zero)));
         }
         return hits;
