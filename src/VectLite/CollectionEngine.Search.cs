@@ -56,8 +56,9 @@ internal sealed partial class CollectionEngine
     /// every call), and the search runs in that namespace, or in all of them with <see cref="SearchOptions.AllNamespaces"/>
     /// (the record is then looked up in the default namespace). Only that one record is left out: another record with the
     /// same vector is a hit with the top score.</para>
-    /// <para>A missing record is an error, as in Qdrant's recommend API ("no point with id"), not an empty result: an
-    /// empty list would be indistinguishable from "nothing similar passes the filter".</para>
+    /// <para>A missing record is an error, as in Qdrant's recommend API (404 "No point with id ... found", kept on purpose
+    /// because a missing example would give unexpected results, qdrant/qdrant#5115), not an empty result: an empty list
+    /// would be indistinguishable from "nothing similar passes the filter".</para>
     /// <para>The lookup and the search read the same snapshot: a write between them cannot make the record's vector and
     /// the searched state disagree.</para>
     /// </remarks>
