@@ -84,7 +84,7 @@ public partial class VectLiteCollection<TKey, TRecord>
             {
                 yield break; // hits come best first, so none after this one passes either
             }
-            Dictionary<string, ReadOnlyMemory<float>>? vectors = hit.Vectors?.ToDictionary(v => v.Key, v => new ReadOnlyMemory<float>(v.Value), StringComparer.Ordinal);
+            IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectors = hit.Vectors;
             yield return new VectorSearchResult<TRecord>(_mapper.FromStorage(hit.Id, hit.Payload, vectors), score);
         }
     }

@@ -110,8 +110,38 @@ public sealed partial class Collection
     /// <inheritdoc cref="CollectionEngine.GetStats"/>
     public CollectionStats GetStats() => Usable().GetStats();
 
-    /// <inheritdoc cref="CollectionEngine.Search"/>
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null) => Usable().Search(query, options);
+
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
+    public IReadOnlyList<SearchHit> Search(float[] query, SearchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Usable().Search(query, options);
+    }
+
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
+    public IReadOnlyList<SearchHit> Search(ReadOnlyMemory<float> query, SearchOptions? options = null) => Usable().Search(query.Span, options);
+
+    /// <inheritdoc cref="CollectionEngine.SearchById"/>
+    public IReadOnlyList<SearchHit> SearchById(RecordId id, SearchOptions? options = null) => Usable().SearchById(id, options);
+
+    /// <inheritdoc cref="CollectionEngine.SearchBatch"/>
+    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchBatch(IReadOnlyList<ReadOnlyMemory<float>> queries, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        Usable().SearchBatch(queries, options, cancellationToken);
+
+    /// <inheritdoc cref="CollectionEngine.SearchBatch"/>
+    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchBatch(IReadOnlyList<float[]> queries, SearchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var memories = new ReadOnlyMemory<float>[queries.Count];
+        for (int i = 0; i < memories.Length; i++)
+        {
+            memories[i] = queries[i] ?? throw new ArgumentException($"{nameof(queries)}[{i}] is null.", nameof(queries));
+        }
+        return Usable().SearchBatch(memories, options, cancellationToken);
+    }
 
     /// <inheritdoc cref="CollectionEngine.UpdateOptions"/>
     public void UpdateOptions(HnswOptions options, CancellationToken cancellationToken = default) =>
@@ -135,6 +165,13 @@ public sealed partial class Collection
     {
         get => Engine.ApplyingOperationForTests;
         set => Engine.ApplyingOperationForTests = value;
+    }
+
+    /// <summary>Test hook, see <see cref="CollectionEngine.BatchQueryStartingForTests"/>.</summary>
+    internal Action<int>? BatchQueryStartingForTests
+    {
+        get => Engine.BatchQueryStartingForTests;
+        set => Engine.BatchQueryStartingForTests = value;
     }
 
     /// <summary>Test hook, see <see cref="CollectionEngine.CheckpointWritingForTests"/>.</summary>
