@@ -152,6 +152,13 @@ public sealed class WriteBatchTests : IDisposable
             db.Write(CrossBatch());
         }
         Assert.NotNull(copy);
+        // verify reports the pending transaction as a warning: the files are intact, the next writer open completes it.
+        VerifyReport report = Database.Verify(copy);
+        Assert.True(report.IsIntact);
+        VerifiedFile transactions = Assert.Single(report.Files, f => f.Kind == VerifiedFileKind.TransactionLog);
+        VerifyFinding pending = Assert.Single(transactions.Findings);
+        Assert.Equal(VerifySeverity.Warning, pending.Severity);
+        Assert.StartsWith("1 committed write batches across collections are not yet complete", pending.Description);
         // The copy's collection logs lack their parts; only the transaction log has the batch.
         using (Database ro = Database.Open(copy, new DatabaseOptions { ReadOnly = true }))
         {
@@ -163,6 +170,7 @@ public sealed class WriteBatchTests : IDisposable
             Assert.Equal(After, State(db)); // a writer open logs the missing parts
         }
         Assert.Equal(32, new FileInfo(Path.Combine(copy, "transactions.vlwal")).Length); // and empties the transaction log
+        Assert.Empty(Assert.Single(Database.Verify(copy).Files, f => f.Kind == VerifiedFileKind.TransactionLog).Findings);
         using (Database db = Database.Open(copy))
         {
             Assert.Equal(After, State(db)); // from the collections' own logs now
