@@ -40,6 +40,19 @@ public sealed partial class Collection
     /// <summary>The database handle this collection was obtained from.</summary>
     public Database Database => _database;
 
+    /// <summary>
+    /// Runs a hybrid query: several retrievers (dense searches on any named vectors, each with its own limit and
+    /// filter) over one snapshot, fused into one ranking (reciprocal rank, distribution-based or linear), optionally
+    /// diversified by maximal marginal relevance and cut at a score threshold. See <see cref="HybridQuery"/>.
+    /// </summary>
+    /// <returns>The hits with their fused scores, and what each stage did (<see cref="QueryResult.Stages"/>).</returns>
+    /// <exception cref="ArgumentException">The query has no prefetch, too many, or an option out of range (named).</exception>
+    /// <exception cref="DimensionMismatchException">A prefetch's vector has the wrong length for its named vector.</exception>
+    /// <exception cref="InvalidVectorException">A prefetch's vector holds NaN or infinity, or is all zeros under cosine.</exception>
+    /// <exception cref="SchemaException">A vector name is missing where the collection has several, or unknown.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between stages.</exception>
+    public QueryResult Query(HybridQuery query, CancellationToken cancellationToken = default) => Usable().Query(query, cancellationToken);
+
     /// <summary>The shared collection this handle routes to.</summary>
     internal CollectionEngine Engine { get; }
 
