@@ -13,6 +13,7 @@ var root = new RootCommand("vectlite: create, load, query, inspect, verify, comp
     CountCommand.Create(),
     SearchCommand.Create(),
     DeleteCommand.Create(),
+    BenchCommand.Create(),
     InspectCommand.Create(),
     VerifyCommand.Create(),
     CompactCommand.Create(),
