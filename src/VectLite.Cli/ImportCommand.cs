@@ -18,10 +18,11 @@ internal static class ImportCommand
     {
         var path = CommonOptions.Database();
         var name = CommonOptions.Collection();
-        var file = new Argument<string>("file") { Description = "A JSON Lines file, or - for standard input." };
+        var file = new Argument<string>("file") { Description = "A JSON Lines file, - for standard input, or an .fvecs file (vectors only: ids 0, 1, 2, ...)." };
+        var format = new Option<string?>("--format") { Description = "jsonl or fvecs (default: from the file name; standard input is jsonl)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Records per atomic batch.", DefaultValueFactory = _ => 1000 };
         var fromLine = new Option<long>("--from-line") { Description = "Skip the lines before this one (1-based): resume an interrupted import.", DefaultValueFactory = _ => 1 };
-        var command = new Command("import", "Upsert records from a JSON Lines file into a collection, in atomic batches.") { path, name, file, batchSize, fromLine };
+        var command = new Command("import", "Upsert records from a JSON Lines file into a collection, in atomic batches.") { path, name, file, format, batchSize, fromLine };
         command.SetAction(result => CliErrors.Run(() =>
         {
             int size = result.GetValue(batchSize);
@@ -39,9 +40,14 @@ internal static class ImportCommand
             {
                 throw new CliUsageException($"'{source}' does not exist.");
             }
+            string kind = (result.GetValue(format) ?? (source.EndsWith(".fvecs", StringComparison.OrdinalIgnoreCase) ? "fvecs" : "jsonl")).ToLowerInvariant();
+            if (kind is not ("jsonl" or "fvecs") || (kind == "fvecs" && source == "-"))
+            {
+                throw new CliUsageException(kind == "fvecs" ? "fvecs is read from a file, not standard input." : $"--format: '{kind}' is not jsonl or fvecs.");
+            }
             using Database db = CommonOptions.Open(result.GetRequiredValue(path), readOnly: false);
             Collection collection = db.GetCollection(result.GetRequiredValue(name));
-            using TextReader reader = source == "-" ? Console.In : new StreamReader(source);
+            IEnumerable<(long Line, Record? Record)> records = kind == "fvecs" ? FvecsRecords.Read(source) : JsonLinesRecords(source);
 
             var watch = Stopwatch.StartNew();
             var batch = new List<Record>(size);
@@ -68,21 +74,27 @@ internal static class ImportCommand
                     Console.Error.Write($"\r{imported:N0} records, {imported / watch.Elapsed.TotalSeconds:N0}/s   ");
                 }
             }
-            while (reader.ReadLine() is { } line)
+            using IEnumerator<(long Line, Record? Record)> reading = records.GetEnumerator();
+            while (true)
             {
-                lineNumber++;
-                if (lineNumber < first || line.Length == 0)
-                {
-                    continue;
-                }
                 try
                 {
-                    batch.Add(RecordJson.Parse(line, lineNumber));
+                    if (!reading.MoveNext())
+                    {
+                        break;
+                    }
                 }
                 catch (CliUsageException ex)
                 {
-                    throw new CliUsageException($"{ex.Message}. Lines up to {committedThrough} are imported: fix it and resume with --from-line {committedThrough + 1}.");
+                    throw new CliUsageException($"{ex.Message} Lines up to {committedThrough} are imported: fix it and resume with --from-line {committedThrough + 1}.");
                 }
+                (long line, Record? record) = reading.Current;
+                lineNumber = line;
+                if (lineNumber < first || record is null)
+                {
+                    continue;
+                }
+                batch.Add(record);
                 if (batch.Count == size)
                 {
                     Commit();
@@ -100,5 +112,18 @@ internal static class ImportCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The records of a JSON Lines file (or standard input) with their line numbers; null for a blank line.</summary>
+    /// <exception cref="CliUsageException">A line is not a record; the message names it.</exception>
+    private static IEnumerable<(long Line, Record? Record)> JsonLinesRecords(string source)
+    {
+        using TextReader reader = source == "-" ? Console.In : new StreamReader(source);
+        long lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            yield return (lineNumber, line.Length == 0 ? null : RecordJson.Parse(line, lineNumber));
+        }
     }
 }

@@ -126,6 +126,32 @@ public sealed class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public void An_fvecs_file_imports_as_ids_0_1_2_and_a_cut_file_names_the_vector()
+    {
+        Ok("create", _db.Path, "vecs", "--dimension", "2", "--metric", "l2");
+        string path = Path.Combine(_dir, "base.fvecs");
+        using (var w = new BinaryWriter(File.Create(path)))
+        {
+            foreach (float[] v in new[] { new float[] { 1, 2 }, [3, 4], [5, 6] })
+            {
+                w.Write(2);
+                w.Write(v[0]);
+                w.Write(v[1]);
+            }
+        }
+        Assert.StartsWith("imported 3 records into vecs", Ok("import", _db.Path, "vecs", path).StdoutLines[0], StringComparison.Ordinal);
+        Assert.Equal(["""{"id":1,"vectors":{"default":[3,4]}}"""], Ok("get", _db.Path, "vecs", "1").StdoutLines);
+
+        byte[] cut = File.ReadAllBytes(path)[..^2]; // the third vector's last value is cut short
+        File.WriteAllBytes(path, cut);
+        Ok("create", _db.Path, "cut", "--dimension", "2");
+        CliResult run = CliProcess.Run("import", _db.Path, "cut", path, "--batch-size", "2");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("vector 3: the file ends inside its 2 values. Lines up to 2 are imported: fix it and resume with --from-line 3.", run.Stderr);
+        Assert.Equal(["2"], Ok("count", _db.Path, "cut").StdoutLines);
+    }
+
+    [Fact]
     public void Delete_by_id_and_by_filter_and_drop()
     {
         CreateAndImport();
