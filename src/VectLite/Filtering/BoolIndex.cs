@@ -21,12 +21,24 @@ internal sealed class BoolIndex : FieldIndex
     public override long MemoryBytes => _true.MemoryBytes + _false.MemoryBytes;
 
     /// <inheritdoc/>
-    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into)
+    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into) =>
+        TryCollectInto(condition, rowLimit, new BufferSink(into), out _);
+
+    /// <inheritdoc/>
+    public override bool TryMark(FieldCondition condition, int rowLimit, RowBitset into, out bool exact) =>
+        TryCollectInto(condition, rowLimit, new BitsetSink(into), out exact);
+
+    private bool TryCollectInto<TSink>(FieldCondition condition, int rowLimit, TSink into, out bool exact)
+        where TSink : struct, IRowSink
     {
+        exact = false;
         if (!IsEqualityLike(condition.Operator) || !AllOperandsAre(condition, FilterValueKind.Boolean))
         {
             return false;
         }
+
+        // $contains holds only for arrays holding the boolean; the index lists scalars too.
+        exact = condition.Operator != FilterOperator.Contains;
 
         bool wantTrue = false;
         bool wantFalse = false;

@@ -37,12 +37,24 @@ internal sealed class KeywordIndex : FieldIndex
     }
 
     /// <inheritdoc/>
-    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into)
+    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into) =>
+        TryCollectInto(condition, rowLimit, new BufferSink(into), out _);
+
+    /// <inheritdoc/>
+    public override bool TryMark(FieldCondition condition, int rowLimit, RowBitset into, out bool exact) =>
+        TryCollectInto(condition, rowLimit, new BitsetSink(into), out exact);
+
+    private bool TryCollectInto<TSink>(FieldCondition condition, int rowLimit, TSink into, out bool exact)
+        where TSink : struct, IRowSink
     {
+        exact = false;
         if (!IsEqualityLike(condition.Operator) || !AllOperandsAre(condition, FilterValueKind.String))
         {
             return false;
         }
+
+        // $eq/$in are answered exactly; $contains marks every key holding the operand, a superset for arrays.
+        exact = condition.Operator != FilterOperator.Contains;
 
         if (condition.Operator == FilterOperator.Contains)
         {

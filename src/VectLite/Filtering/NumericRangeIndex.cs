@@ -52,12 +52,30 @@ internal sealed class NumericRangeIndex : FieldIndex
     internal int SortedCount => Volatile.Read(ref _state).SortedValues.Length;
 
     /// <inheritdoc/>
-    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into)
+    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into) =>
+        TryCollectInto(condition, rowLimit, new BufferSink(into), out _);
+
+    /// <inheritdoc/>
+    public override bool TryMark(FieldCondition condition, int rowLimit, RowBitset into, out bool exact) =>
+        TryCollectInto(condition, rowLimit, new BitsetSink(into), out exact);
+
+    private bool TryCollectInto<TSink>(FieldCondition condition, int rowLimit, TSink into, out bool exact)
+        where TSink : struct, IRowSink
     {
         FilterOperator op = condition.Operator;
+        exact = false;
         if (!(IsEqualityLike(op) || op.IsRange()) || !AllOperandsAre(condition, FilterValueKind.Number))
         {
             return false;
+        }
+
+        // $contains holds only for arrays, but the index also lists scalars equal to the operand; operands beyond
+        // 2^53 widen the bounds. Everything else is answered exactly (see JsonValueComparer: a double compare of the
+        // stored value agrees with the evaluator's exact compare whenever the operand is exact as a double).
+        exact = op != FilterOperator.Contains;
+        foreach (FilterValue value in condition.Values)
+        {
+            exact &= value.IsExactAsDouble;
         }
 
         State state = Volatile.Read(ref _state);
@@ -160,7 +178,8 @@ internal sealed class NumericRangeIndex : FieldIndex
         }
 
         /// <summary>Adds rows below <paramref name="rowLimit"/> whose value lies between the bounds.</summary>
-        public void Collect(double low, bool lowInclusive, double high, bool highInclusive, int tailCount, int rowLimit, RowBuffer into)
+        public void Collect<TSink>(double low, bool lowInclusive, double high, bool highInclusive, int tailCount, int rowLimit, TSink into)
+            where TSink : struct, IRowSink
         {
             double[] values = SortedValues;
             int start = LowerBound(values, low, lowInclusive);
