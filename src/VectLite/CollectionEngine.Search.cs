@@ -77,20 +77,20 @@ internal sealed partial class CollectionEngine
                 HnswGraph? graph = state.Graph(ordinal);
                 int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
                 int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
-                SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, out _);
+                SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, out int budget);
                 switch (spec.Metric)
                 {
                     case Metric.Cosine:
-                        Run<CosineScorer>(arena, graph, path, ef, q, snapshot.RowCount, ref rowFilter, heap);
+                        Run<CosineScorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
                         break;
                     case Metric.Dot:
-                        Run<DotScorer>(arena, graph, path, ef, q, snapshot.RowCount, ref rowFilter, heap);
+                        Run<DotScorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
                         break;
                     case Metric.L2:
-                        Run<L2Scorer>(arena, graph, path, ef, q, snapshot.RowCount, ref rowFilter, heap);
+                        Run<L2Scorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
                         break;
                     case Metric.L1:
-                        Run<L1Scorer>(arena, graph, path, ef, q, snapshot.RowCount, ref rowFilter, heap);
+                        Run<L1Scorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
                         break;
                 }
             }
@@ -108,18 +108,20 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    private static void Run<TScorer>(VectorArena arena, HnswGraph? graph, SearchPath path, int ef, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
+    private static void Run<TScorer>(VectorArena arena, HnswGraph? graph, SearchPath path, int ef, int budget, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
     {
         if (path != SearchPath.Exact)
         {
-            SearchPlanner.LastGraphDistances = graph!.Search(query, heap.K, ef, ref filter, heap, path == SearchPath.GraphTwoHop ? HnswFilterWalk.TwoHop : HnswFilterWalk.Through);
-            if (path != SearchPath.GraphTwoHop || heap.Count == heap.K)
+            int distances = graph!.Search(query, heap.K, ef, ref filter, heap, path == SearchPath.GraphTwoHop ? HnswFilterWalk.TwoHop : HnswFilterWalk.Through, budget);
+            SearchPlanner.LastGraphDistances = distances;
+            if (distances >= 0 && (path != SearchPath.GraphTwoHop || heap.Count == heap.K))
             {
                 return;
             }
 
-            // A two-hop walk that found fewer than k rows lost its way among rejected nodes: answer exactly instead.
+            // The walk cost more than the exact scan would (a filter that avoids the query's neighbourhood makes a walk
+            // wander), or a two-hop walk found fewer than k rows: answer exactly instead.
             heap.Clear();
         }
 

@@ -7,6 +7,7 @@ internal sealed class BoolIndex : FieldIndex
 {
     private readonly PostingList _true = new();
     private readonly PostingList _false = new();
+    private readonly PayloadColumn<int> _column = new();
 
     /// <summary>Creates an empty index on <paramref name="path"/>.</summary>
     public BoolIndex(PayloadPath path, bool isComplete)
@@ -18,7 +19,7 @@ internal sealed class BoolIndex : FieldIndex
     public override PayloadIndexKind Kind => PayloadIndexKind.Bool;
 
     /// <inheritdoc/>
-    public override long MemoryBytes => _true.MemoryBytes + _false.MemoryBytes;
+    public override long MemoryBytes => _true.MemoryBytes + _false.MemoryBytes + _column.MemoryBytes;
 
     /// <inheritdoc/>
     public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into) =>
@@ -61,15 +62,34 @@ internal sealed class BoolIndex : FieldIndex
         return true;
     }
 
+    /// <inheritdoc/>
+    public override ColumnFilter? TryCompile(FieldCondition condition)
+    {
+        if (condition.Operator is not (FilterOperator.Eq or FilterOperator.In) || !AllOperandsAre(condition, FilterValueKind.Boolean))
+        {
+            return null;
+        }
+
+        var wanted = new List<int>(2);
+        foreach (FilterValue value in condition.Values)
+        {
+            wanted.Add(value.BooleanValue ? 1 : 0);
+        }
+
+        return new ColumnFilter.OrdinalIn(_column, [.. wanted]);
+    }
+
     internal override void AddValue(int row, JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.True:
                 _true.Add(row);
+                _column.Add(row, 1);
                 break;
             case JsonValueKind.False:
                 _false.Add(row);
+                _column.Add(row, 0);
                 break;
         }
     }

@@ -55,6 +55,12 @@ internal abstract class FieldIndex
     /// </summary>
     public abstract bool TryMark(FieldCondition condition, int rowLimit, RowBitset into, out bool exact);
 
+    /// <summary>
+    /// Compiles <paramref name="condition"/> against this index's typed column, or returns null when the column cannot
+    /// answer it exactly (the same conditions for which <see cref="TryMark"/> is not exact, or cannot answer at all).
+    /// </summary>
+    public abstract ColumnFilter? TryCompile(FieldCondition condition);
+
     /// <summary>Stores one scalar (or skips it when it is not this index's type).</summary>
     internal abstract void AddValue(int row, JsonElement value);
 

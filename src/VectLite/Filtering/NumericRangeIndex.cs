@@ -27,6 +27,7 @@ internal sealed class NumericRangeIndex : FieldIndex
     private const int MinTailCapacity = 1024;
 
     private State _state = new([], [], MinTailCapacity);
+    private readonly PayloadColumn<double> _column = new();
 
     /// <summary>Creates an empty index on <paramref name="path"/>.</summary>
     public NumericRangeIndex(PayloadPath path, bool isComplete)
@@ -44,7 +45,7 @@ internal sealed class NumericRangeIndex : FieldIndex
         {
             State state = Volatile.Read(ref _state);
             return (((long)state.SortedValues.Length + state.TailValues.Length) * sizeof(double))
-                + (((long)state.SortedRows.Length + state.TailRows.Length) * sizeof(int)) + (4 * 24);
+                + (((long)state.SortedRows.Length + state.TailRows.Length) * sizeof(int)) + (4 * 24) + _column.MemoryBytes;
         }
     }
 
@@ -107,12 +108,46 @@ internal sealed class NumericRangeIndex : FieldIndex
         return true;
     }
 
+    /// <inheritdoc/>
+    public override ColumnFilter? TryCompile(FieldCondition condition)
+    {
+        FilterOperator op = condition.Operator;
+        if (!(op is FilterOperator.Eq or FilterOperator.In || op.IsRange()) || !AllOperandsAre(condition, FilterValueKind.Number))
+        {
+            return null;
+        }
+
+        var intervals = new (double, bool, double, bool)[condition.Values.Length];
+        for (int i = 0; i < intervals.Length; i++)
+        {
+            FilterValue value = condition.Values[i];
+            if (!value.IsExactAsDouble)
+            {
+                return null; // compared exactly as integers by the evaluator: leave it to the payload
+            }
+
+            double v = value.NumberValue;
+            intervals[i] = op switch
+            {
+                FilterOperator.Gt => (v, false, double.PositiveInfinity, true),
+                FilterOperator.Gte => (v, true, double.PositiveInfinity, true),
+                FilterOperator.Lt => (double.NegativeInfinity, true, v, false),
+                FilterOperator.Lte => (double.NegativeInfinity, true, v, true),
+                _ => (v, true, v, true),
+            };
+        }
+
+        return new ColumnFilter.NumberIn(_column, intervals);
+    }
+
     internal override void AddValue(int row, JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number))
         {
             return;
         }
+
+        _column.Add(row, number);
 
         State state = _state; // the writer owns the field: a plain read sees its own last write
         int count = state.TailCount;

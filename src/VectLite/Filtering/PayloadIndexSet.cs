@@ -164,6 +164,47 @@ internal sealed class PayloadIndexSet
         return rows is not null;
     }
 
+    /// <summary>
+    /// Compiles <paramref name="filter"/> against the indexes' typed columns (see <see cref="ColumnFilter"/>), or returns
+    /// null when some condition is not one a complete index answers exactly. Safe on any thread while the writer adds;
+    /// the result tests rows below the row limit published when it is used.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
+    public ColumnFilter? TryCompile(Filter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        Snapshot snapshot = Volatile.Read(ref _snapshot);
+        return snapshot.Indexes.Length == 0 ? null : Compile(snapshot, filter);
+    }
+
+    private static ColumnFilter? Compile(Snapshot snapshot, Filter filter)
+    {
+        switch (filter)
+        {
+            case FieldCondition condition:
+                return snapshot.ByField.TryGetValue(condition.Path.Text, out FieldIndex? index) && index.IsComplete
+                    ? index.TryCompile(condition)
+                    : null;
+            case CompositeFilter composite:
+                var children = new ColumnFilter[composite.Children.Length];
+                for (int i = 0; i < children.Length; i++)
+                {
+                    if ((children[i] = Compile(snapshot, composite.Children[i])!) is null)
+                    {
+                        return null;
+                    }
+                }
+                return composite switch
+                {
+                    AndFilter => new ColumnFilter.All(children),
+                    OrFilter => new ColumnFilter.Any(children),
+                    _ => null,
+                };
+            default:
+                return null;
+        }
+    }
+
     /// <summary>The rented candidate set of <paramref name="filter"/>, or null when the indexes cannot narrow it.</summary>
     private static RowBitset? Mark(Snapshot snapshot, Filter filter, int rowLimit, out bool exact)
     {

@@ -29,7 +29,7 @@ internal sealed partial class HnswGraph
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1 or <paramref name="ef"/> is negative.</exception>
     internal void Search<TFilter>(ReadOnlySpan<float> query, int k, int ef, ref TFilter filter, TopKHeap results)
         where TFilter : struct, IRowFilter =>
-        Search(query, k, ef, ref filter, results, HnswFilterWalk.Through);
+        Search(query, k, ef, ref filter, results, HnswFilterWalk.Through, int.MaxValue);
 
     /// <summary>
     /// As <see cref="Search{TFilter}(ReadOnlySpan{float}, int, int, ref TFilter, TopKHeap)"/>, with the way rejected
@@ -37,8 +37,16 @@ internal sealed partial class HnswGraph
     /// <see cref="HnswFilterWalk.TwoHop"/> the filter is called before a node is scored, possibly more than once per
     /// row (a filter that evaluates payloads should cache its verdicts), and only accepted nodes are scored.
     /// </summary>
-    /// <returns>The number of distances computed at level 0: the walk's cost, for the planner's measurements.</returns>
-    internal int Search<TFilter>(ReadOnlySpan<float> query, int k, int ef, ref TFilter filter, TopKHeap results, HnswFilterWalk walk)
+    /// <param name="query">As in the overload without <paramref name="walk"/>.</param>
+    /// <param name="k">As in the overload without <paramref name="walk"/>.</param>
+    /// <param name="ef">As in the overload without <paramref name="walk"/>.</param>
+    /// <param name="filter">As in the overload without <paramref name="walk"/>, except for when it is called.</param>
+    /// <param name="results">As in the overload without <paramref name="walk"/>.</param>
+    /// <param name="walk">How rejected nodes are treated.</param>
+    /// <param name="budget">The most level-0 distances the walk may compute: past it the walk stops, offers nothing and
+    /// returns -1 (the caller answers another way; the planner passes the exact scan's cost).</param>
+    /// <returns>The number of distances computed at level 0 (the walk's cost), or -1 when the budget ran out.</returns>
+    internal int Search<TFilter>(ReadOnlySpan<float> query, int k, int ef, ref TFilter filter, TopKHeap results, HnswFilterWalk walk, int budget)
         where TFilter : struct, IRowFilter
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -52,14 +60,14 @@ internal sealed partial class HnswGraph
         int size = _parameters.EffectiveEf(k, ef);
         return _metric switch
         {
-            Metric.L2 => SearchCore<L2Scorer, TFilter>(query, size, ref filter, results, walk),
-            Metric.L1 => SearchCore<L1Scorer, TFilter>(query, size, ref filter, results, walk),
-            Metric.Cosine => SearchCore<CosineScorer, TFilter>(query, size, ref filter, results, walk),
-            _ => SearchCore<DotScorer, TFilter>(query, size, ref filter, results, walk),
+            Metric.L2 => SearchCore<L2Scorer, TFilter>(query, size, ref filter, results, walk, budget),
+            Metric.L1 => SearchCore<L1Scorer, TFilter>(query, size, ref filter, results, walk, budget),
+            Metric.Cosine => SearchCore<CosineScorer, TFilter>(query, size, ref filter, results, walk, budget),
+            _ => SearchCore<DotScorer, TFilter>(query, size, ref filter, results, walk, budget),
         };
     }
 
-    private int SearchCore<TScorer, TFilter>(ReadOnlySpan<float> query, int ef, ref TFilter filter, TopKHeap results, HnswFilterWalk walk)
+    private int SearchCore<TScorer, TFilter>(ReadOnlySpan<float> query, int ef, ref TFilter filter, TopKHeap results, HnswFilterWalk walk, int budget)
         where TScorer : struct, IBoundedScorer
         where TFilter : struct, IRowFilter
     {
@@ -79,8 +87,12 @@ internal sealed partial class HnswGraph
             float currentScore = ScoreNode<TScorer>(view, query, current);
             (current, currentScore) = Descend<TScorer>(view, query, current, currentScore, (int)(entry >> 32), 0);
             int scored = walk == HnswFilterWalk.TwoHop
-                ? SearchLayerTwoHop<TScorer, TFilter>(context, view, query, current, currentScore, ef, ref filter)
-                : SearchLayer<TScorer, TFilter>(context, view, query, current, currentScore, 0, ef, -1, ref filter);
+                ? SearchLayerTwoHop<TScorer, TFilter>(context, view, query, current, currentScore, ef, budget, ref filter)
+                : SearchLayer<TScorer, TFilter>(context, view, query, current, currentScore, 0, ef, -1, ref filter, budget);
+            if (scored > budget)
+            {
+                return -1;
+            }
 
             foreach (ScoredNode found in context.Results.Items)
             {
@@ -178,7 +190,7 @@ internal sealed partial class HnswGraph
     /// about 10% of the search time on Fashion-MNIST.
     /// </para>
     /// </remarks>
-    private static unsafe int SearchLayer<TScorer, TFilter>(HnswSearchContext context, in GraphView view, ReadOnlySpan<float> query, int entry, float entryScore, int level, int ef, int exclude, ref TFilter filter)
+    private static unsafe int SearchLayer<TScorer, TFilter>(HnswSearchContext context, in GraphView view, ReadOnlySpan<float> query, int entry, float entryScore, int level, int ef, int exclude, ref TFilter filter, int budget = int.MaxValue)
         where TScorer : struct, IBoundedScorer
         where TFilter : struct, IRowFilter
     {
@@ -211,7 +223,7 @@ internal sealed partial class HnswGraph
         Span<int> pending = stackalloc int[2 * HnswParameters.MaxM * 2];
         int scored = 0;
 
-        while (candidates.Count > 0)
+        while (candidates.Count > 0 && scored <= budget)
         {
             ScoredNode current = candidates.Top;
             if (current.Score < bound)

@@ -38,7 +38,7 @@ internal sealed partial class HnswGraph
     /// give it footholds anywhere in the accepted set, and the best-first order then moves from them towards the query.
     /// </para>
     /// </remarks>
-    private static unsafe int SearchLayerTwoHop<TScorer, TFilter>(HnswSearchContext context, in GraphView view, ReadOnlySpan<float> query, int entry, float entryScore, int ef, ref TFilter filter)
+    private static unsafe int SearchLayerTwoHop<TScorer, TFilter>(HnswSearchContext context, in GraphView view, ReadOnlySpan<float> query, int entry, float entryScore, int ef, int budget, ref TFilter filter)
         where TScorer : struct, IBoundedScorer
         where TFilter : struct, IRowFilter
     {
@@ -92,7 +92,7 @@ internal sealed partial class HnswGraph
         Span<int> rejected = stackalloc int[capacity];
 
 
-        while (candidates.Count > 0)
+        while (candidates.Count > 0 && scored <= budget)
         {
             ScoredNode current = candidates.Top;
             if (current.Score < bound)
@@ -170,11 +170,40 @@ internal sealed partial class HnswGraph
                 }
             }
 
+            // Pass 1c: nothing passed within two hops: the walk is among rejected nodes (the filter avoids this part
+            // of the graph). Walk through them as SearchLayer does: score the unvisited direct neighbours and queue
+            // them, never as results (their rows are stored complemented to say so), until passing nodes appear.
+            if (gathered == 0)
+            {
+                for (int r = 0; r < bridges; r++)
+                {
+                    int neighbor = rejected[r];
+                    ref ushort mark = ref Unsafe.Add(ref visited, neighbor);
+                    if (mark == epoch)
+                    {
+                        continue;
+                    }
+
+                    mark = epoch;
+                    int row = view.Row(neighbor);
+                    if (row < 0)
+                    {
+                        candidates.Push(current.Score, neighbor); // dead: no vector, followed at its parent's score
+                        continue;
+                    }
+
+                    PrefetchLines(view.Vector(row), 0, Math.Min(LeadLines, vectorLines));
+                    pending[gathered++] = neighbor;
+                    pending[gathered++] = ~row;
+                }
+            }
+
             // Pass 2: score, as SearchLayer does.
             scored += gathered >> 1;
             for (int a = 0; a < PrefetchAhead && 2 * a < gathered; a++)
             {
-                PrefetchLines(view.Vector(pending[(2 * a) + 1]), LeadLines, vectorLines);
+                int aheadRow = pending[(2 * a) + 1];
+                PrefetchLines(view.Vector(aheadRow < 0 ? ~aheadRow : aheadRow), LeadLines, vectorLines);
             }
 
             for (int i = 0; i < gathered; i += 2)
@@ -182,16 +211,23 @@ internal sealed partial class HnswGraph
                 int ahead = i + (2 * PrefetchAhead);
                 if (ahead < gathered)
                 {
-                    PrefetchLines(view.Vector(pending[ahead + 1]), LeadLines, vectorLines);
+                    int aheadRow = pending[ahead + 1];
+                    PrefetchLines(view.Vector(aheadRow < 0 ? ~aheadRow : aheadRow), LeadLines, vectorLines);
                 }
 
                 int neighbor = pending[i];
                 int row = pending[i + 1];
-                float score = TScorer.ScoreAbove(query, new ReadOnlySpan<float>(view.Vector(row), dimension), bound);
+                bool passes = row >= 0;
+                float score = TScorer.ScoreAbove(query, new ReadOnlySpan<float>(view.Vector(passes ? row : ~row), dimension), bound);
                 if (score > bound)
                 {
                     candidates.Push(score, neighbor);
                     Prefetch(Unsafe.AsPointer(ref view.Links.Level0(candidates.Top.Node)));
+                    if (!passes)
+                    {
+                        continue;
+                    }
+
                     results.Push(score, neighbor);
                     if (results.Count > ef)
                     {

@@ -26,6 +26,7 @@ internal struct VisibleRowFilter : IRowFilter
     private RowBitset? _rows;
     private Filter? _residual;
     private bool _checkNamespace;
+    private ColumnFilter? _columns;
     private RowBitset? _evaluated;
     private RowBitset? _verdicts;
 
@@ -71,6 +72,12 @@ internal struct VisibleRowFilter : IRowFilter
             _checkNamespace = false;
         }
     }
+
+    /// <summary>
+    /// Answers the payload filter from the indexes' typed columns where they can (<paramref name="columns"/> is the
+    /// filter compiled against them), reading the payload only for rows holding several values of a field.
+    /// </summary>
+    public void UseColumns(ColumnFilter columns) => _columns = columns;
 
     /// <summary>Stops testing the namespace: the caller knows every row is in it.</summary>
     public void SkipNamespaceCheck() => _checkNamespace = false;
@@ -130,15 +137,28 @@ internal struct VisibleRowFilter : IRowFilter
         {
             return true;
         }
+        if (_columns is not null)
+        {
+            ColumnVerdict verdict = _columns.Test(row);
+            if (verdict != ColumnVerdict.Unknown)
+            {
+                return verdict == ColumnVerdict.Yes;
+            }
+        }
+        return EvaluatePayload(row, in meta);
+    }
+
+    private bool EvaluatePayload(int row, in RowMeta meta)
+    {
         if (_evaluated is null)
         {
-            return _residual.Matches(meta.Payload);
+            return _residual!.Matches(meta.Payload);
         }
         if (_evaluated.Contains(row))
         {
             return _verdicts!.Contains(row);
         }
-        bool verdict = _residual.Matches(meta.Payload);
+        bool verdict = _residual!.Matches(meta.Payload);
         _evaluated.Add(row);
         if (verdict)
         {

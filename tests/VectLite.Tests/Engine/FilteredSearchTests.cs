@@ -125,6 +125,9 @@ public sealed class FilteredSearchTests : IDisposable
             r => r.Namespace == "even" && r.Bucket < 50);
         AssertSearch(path, new SearchOptions { TopK = TopK, Ef = 64, Namespace = small, Filter = Filter.Ne("note", 1), IncludePayload = false },
             r => r.Namespace == small && r.Note != 1);
+        // An indexed filter and a small namespace: both row sets, intersected.
+        AssertSearch(path, new SearchOptions { TopK = TopK, Ef = 64, Namespace = "tenth", Filter = Filter.Lt("bucket", 50), IncludePayload = false },
+            r => r.Namespace == "tenth" && r.Bucket < 50);
     }
 
     [Fact]
