@@ -200,35 +200,32 @@ internal sealed partial class CollectionEngine
             int wanted = options.TopK + options.Offset + (excludedRow >= 0 ? 1 : 0);
             var heap = new TopKHeap(wanted);
             var rowFilter = new VisibleRowFilter(state, snapshot, nowTicks, nsId, options.Filter);
-            int[]? candidates = null;
-            if (options.Filter is not null && state.Indexes.TryGetCandidates(options.Filter, snapshot.RowCount, out int[] rows))
+            try
             {
-                candidates = rows;
+                VectorArena arena = state.Arenas[ordinal];
+                HnswGraph? graph = state.Graph(ordinal);
+                int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
+                int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
+                SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, out int budget);
+                switch (spec.Metric)
+                {
+                    case Metric.Cosine:
+                        Run<CosineScorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        break;
+                    case Metric.Dot:
+                        Run<DotScorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        break;
+                    case Metric.L2:
+                        Run<L2Scorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        break;
+                    case Metric.L1:
+                        Run<L1Scorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        break;
+                }
             }
-
-            VectorArena arena = state.Arenas[ordinal];
-            HnswGraph? graph = options.Exact ? null : state.Graph(ordinal);
-            int ef = 0;
-            bool useGraph = false;
-            if (graph is not null && SearchPlanner.PreferGraph(state, snapshot, ref rowFilter, candidates, wanted, out double passRate))
+            finally
             {
-                useGraph = true;
-                ef = SearchPlanner.ChooseEf(options.Ef ?? state.Schema.Hnsw.EfSearch, wanted, passRate);
-            }
-            switch (spec.Metric)
-            {
-                case Metric.Cosine:
-                    Run<CosineScorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
-                    break;
-                case Metric.Dot:
-                    Run<DotScorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
-                    break;
-                case Metric.L2:
-                    Run<L2Scorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
-                    break;
-                case Metric.L1:
-                    Run<L1Scorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
-                    break;
+                rowFilter.Release();
             }
 
             return BuildHits(state, snapshot, spec.Metric, heap, options, excludedRow);
@@ -239,25 +236,35 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    private static void Run<TScorer>(VectorArena arena, HnswGraph? graph, bool useGraph, int ef, ReadOnlySpan<float> query, int rowCount, int[]? candidates, ref VisibleRowFilter filter, TopKHeap heap)
+    private static void Run<TScorer>(VectorArena arena, HnswGraph? graph, SearchPath path, int ef, int budget, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
     {
-        if (useGraph)
+        if (path != SearchPath.Exact)
         {
-            graph!.Search(query, heap.K, ef, ref filter, heap);
+            int distances = graph!.Search(query, heap.K, ef, ref filter, heap, path == SearchPath.GraphTwoHop ? HnswFilterWalk.TwoHop : HnswFilterWalk.Through, budget);
+            SearchPlanner.LastGraphDistances = distances;
+            if (distances >= 0 && (path != SearchPath.GraphTwoHop || heap.Count == heap.K))
+            {
+                return;
+            }
+
+            // The walk cost more than the exact scan would (a filter that avoids the query's neighbourhood makes a walk
+            // wander), or a two-hop walk found fewer than k rows: answer exactly instead.
+            heap.Clear();
         }
-        else if (candidates is null && filter.AcceptsAll)
+
+        if (filter.RowSet is { } rows)
+        {
+            ExactScanner.ScanSet<TScorer, VisibleRowFilter>(arena, query, rows, ref filter, heap);
+        }
+        else if (filter.AcceptsAll)
         {
             var all = default(AcceptAllRows); // nothing deleted or expiring, no filter: no per-row test at all
             ExactScanner.ScanAll<TScorer, AcceptAllRows>(arena, query, rowCount, ref all, heap);
         }
-        else if (candidates is null)
-        {
-            ExactScanner.ScanAll<TScorer, VisibleRowFilter>(arena, query, rowCount, ref filter, heap);
-        }
         else
         {
-            ExactScanner.ScanRows<TScorer, VisibleRowFilter>(arena, query, candidates, ref filter, heap);
+            ExactScanner.ScanAll<TScorer, VisibleRowFilter>(arena, query, rowCount, ref filter, heap);
         }
     }
 
