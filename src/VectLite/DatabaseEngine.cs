@@ -371,6 +371,16 @@ internal sealed class DatabaseEngine
             {
                 return false;
             }
+            lock (TransactionGate)
+            {
+                // A transaction record left by a commit whose log could not be emptied names collections by name and
+                // LSN: a collection dropped and created again must not meet it. Empty it first (it is complete), or
+                // refuse the drop if that fails.
+                if (_transactionLog is { IsEmpty: false } log)
+                {
+                    log.Clear();
+                }
+            }
             if (_open.Remove(name, out CollectionEngine? collection))
             {
                 collection.Close(dropped: true);

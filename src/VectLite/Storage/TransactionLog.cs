@@ -41,6 +41,9 @@ internal sealed class TransactionLog : IDisposable
         return new TransactionLog(writer);
     }
 
+    /// <summary>True when the log holds no transaction (it is emptied after every commit).</summary>
+    public bool IsEmpty => _writer.Length <= WalFormat.FileHeaderSize;
+
     /// <summary>Appends <paramref name="record"/> and fsyncs it: the transaction is committed when this returns.</summary>
     /// <exception cref="StorageException">The append or its fsync failed; the record was cut back off (not committed).</exception>
     /// <exception cref="InvalidRecordException">The record is larger than a log frame may be; nothing was written.</exception>
