@@ -8,6 +8,7 @@ var root = new RootCommand("vectlite: create, inspect, verify, compact and recov
     VerifyCommand.Create(),
     CompactCommand.Create(),
     RecoverCommand.Create(),
+    ServeCommand.Create(),
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
