@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace VectLite.Server.Http;
@@ -12,6 +13,12 @@ internal static class QdrantResponse
 {
     private const string StartedKey = "vectlite.started";
 
+    /// <summary>
+    /// Payload text and messages go out as written (no \u escapes for non-ASCII, quotes or backticks): the body is
+    /// application/json, never embedded in HTML, so the HTML-safe default encoder only makes it harder to read.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Remembers when the request began, for the envelope's <c>time</c>.</summary>
     public static void MarkStart(HttpContext context) => context.Items[StartedKey] = Stopwatch.GetTimestamp();
 
@@ -20,7 +27,7 @@ internal static class QdrantResponse
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("result");
@@ -53,7 +60,7 @@ internal static class QdrantResponse
         context.Response.Clear();
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("status");

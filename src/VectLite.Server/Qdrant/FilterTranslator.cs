@@ -106,10 +106,7 @@ internal static class FilterTranslator
         }
         if (JsonFields.Get(condition, "is_empty") is { } isEmpty)
         {
-            string path = Path(KeyOf(isEmpty, "is_empty"));
-            // Qdrant: the field is missing, null, or an empty array. VectLite's missing-matches-null rule covers the
-            // first two; "no element other than null" covers the empty array.
-            return Filter.Not(Filter.Exists(path)) | Filter.Eq(path, FilterValue.Null) | Filter.Not(Filter.Ne(path, FilterValue.Null) & Filter.Exists(path) & HasNonNullElement(path));
+            return IsEmpty(Path(KeyOf(isEmpty, "is_empty")));
         }
         if (JsonFields.Get(condition, "is_null") is { } isNull)
         {
@@ -143,8 +140,15 @@ internal static class FilterTranslator
         throw QdrantException.BadRequest($"unknown filter condition {condition.GetRawText()}");
     }
 
-    /// <summary>True when some value at the path is not JSON null (so an empty array has none).</summary>
-    private static Filter HasNonNullElement(string path) => Filter.Ne(path, FilterValue.Null);
+    /// <summary>
+    /// Qdrant's is_empty: the field is missing, null, or an empty array. VectLite's "a missing field matches null" rule
+    /// covers the first two; for the third, an empty array is a field that exists but holds no number, string or
+    /// boolean (a number is &gt;= the lowest double, a string &gt;= "", a boolean one of true/false). A field holding
+    /// only objects therefore counts as empty too (VectLite filters compare no whole objects; see docs/server.md).
+    /// </summary>
+    private static Filter IsEmpty(string path) =>
+        Filter.Eq(path, FilterValue.Null)
+        | (Filter.Exists(path) & Filter.Not(Filter.Gte(path, double.MinValue) | Filter.Gte(path, "") | Filter.In(path, true, false)));
 
     private static string KeyOf(JsonElement holder, string condition) =>
         JsonFields.String(holder, "key") ?? throw QdrantException.BadRequest($"`{condition}` needs a `key`");
@@ -176,7 +180,7 @@ internal static class FilterTranslator
                     bool wanted = property.Value.ValueKind == JsonValueKind.True;
                     Filter test = property.Name == "is_null"
                         ? Filter.Exists(path) & Filter.Eq(path, FilterValue.Null)
-                        : Filter.Not(Filter.Exists(path)) | Filter.Eq(path, FilterValue.Null) | Filter.Not(HasNonNullElement(path));
+                        : IsEmpty(path);
                     parts.Add(wanted ? test : Filter.Not(test));
                     break;
                 default:

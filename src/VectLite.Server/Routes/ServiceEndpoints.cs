@@ -25,7 +25,7 @@ internal static class ServiceEndpoints
     private static async Task Version(HttpContext context)
     {
         context.Response.ContentType = "application/json";
-        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        await using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, QdrantResponse.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("title", "qdrant - vector search engine");
