@@ -41,6 +41,10 @@ internal static class FilterTranslator
             {
                 continue;
             }
+            if (clause.Name == "min_should")
+            {
+                throw QdrantException.Unsupported("the `min_should` filter clause");
+            }
             List<Filter> conditions = Conditions(clause.Value, clause.Name);
             switch (clause.Name)
             {
@@ -59,8 +63,6 @@ internal static class FilterTranslator
                         parts.Add(Filter.Not(conditions.Count == 1 ? conditions[0] : Filter.Or([.. conditions])));
                     }
                     break;
-                case "min_should":
-                    throw QdrantException.Unsupported("the `min_should` filter clause");
                 default:
                     throw QdrantException.BadRequest($"unknown filter clause `{clause.Name}`: expected must, should or must_not");
             }
