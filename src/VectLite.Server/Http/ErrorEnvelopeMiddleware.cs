@@ -16,10 +16,15 @@ internal sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<Erro
         try
         {
             await next(context).ConfigureAwait(false);
-            if (context.Response.StatusCode == StatusCodes.Status404NotFound && !context.Response.HasStarted && context.Response.ContentLength is null)
+            int status = context.Response.StatusCode;
+            if (status >= 400 && !context.Response.HasStarted && context.Response.ContentLength is null)
             {
-                // No route matched: Qdrant answers unknown paths with its envelope too.
-                await QdrantResponse.Error(context, StatusCodes.Status404NotFound, $"Not found: no endpoint {context.Request.Method} {context.Request.Path}").ConfigureAwait(false);
+                // Routing answered without a body (404: no such path, 405: not with this method): give it the envelope
+                // too, so a client reads every error the same way.
+                string message = status == StatusCodes.Status404NotFound
+                    ? $"Not found: no endpoint {context.Request.Method} {context.Request.Path}"
+                    : $"Bad request: {context.Request.Method} {context.Request.Path} is not served (HTTP {status})";
+                await QdrantResponse.Error(context, status, message).ConfigureAwait(false);
             }
             return;
         }
