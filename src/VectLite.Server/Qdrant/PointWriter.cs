@@ -22,7 +22,7 @@ internal static class PointWriter
     }
 
     /// <summary>Writes a search hit with its score converted to Qdrant's meaning.</summary>
-    public static void WriteScored(Utf8JsonWriter writer, RecordId id, double score, JsonObject? payloadObject, IReadOnlyDictionary<string, float[]>? vectorMap,
+    public static void WriteScored(Utf8JsonWriter writer, RecordId id, float score, JsonObject? payloadObject, IReadOnlyDictionary<string, float[]>? vectorMap,
         CollectionSchema schema, PayloadSelector payload, VectorSelector vectors)
     {
         writer.WriteStartObject();
