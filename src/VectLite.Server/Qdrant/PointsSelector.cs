@@ -36,11 +36,10 @@ internal sealed record PointsSelector(IReadOnlyList<RecordId>? Ids, Filter? Filt
             }
             yield break;
         }
-        var options = new ScrollOptions { Filter = Filter, Limit = 1000, IncludePayload = false };
         string? cursor = null;
         do
         {
-            ScrollPage page = collection.Scroll(cursor is null ? options : new ScrollOptions { Filter = Filter, Limit = 1000, IncludePayload = false, Cursor = cursor });
+            ScrollPage page = collection.Scroll(new ScrollOptions { Filter = Filter, Limit = 1000, IncludePayload = false, Cursor = cursor });
             foreach (Record record in page.Records)
             {
                 yield return record.Id;
