@@ -17,12 +17,12 @@ internal static class PointWriter
         writer.WritePropertyName("id");
         PointIds.Write(writer, record.Id);
         WritePayload(writer, record.Payload, payload);
-        WriteVectors(writer, schema, vectors, record.Vectors.Count == 0 ? null : record.Vectors.Select(kv => (kv.Key, kv.Value.Span.ToArray())));
+        WriteVectors(writer, schema, vectors, record.Vectors.Count == 0 ? null : record.Vectors);
         writer.WriteEndObject();
     }
 
     /// <summary>Writes a search hit with its score converted to Qdrant's meaning.</summary>
-    public static void WriteScored(Utf8JsonWriter writer, RecordId id, float score, JsonObject? payloadObject, IReadOnlyDictionary<string, float[]>? vectorMap,
+    public static void WriteScored(Utf8JsonWriter writer, RecordId id, float score, JsonObject? payloadObject, IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectorMap,
         CollectionSchema schema, PayloadSelector payload, VectorSelector vectors)
     {
         writer.WriteStartObject();
@@ -32,7 +32,7 @@ internal static class PointWriter
         writer.WriteNumber("version", 0);
         writer.WriteNumber("score", score);
         WritePayload(writer, payloadObject, payload);
-        WriteVectors(writer, schema, vectors, vectorMap?.Select(kv => (kv.Key, kv.Value)));
+        WriteVectors(writer, schema, vectors, vectorMap);
         writer.WriteEndObject();
     }
 
@@ -46,7 +46,7 @@ internal static class PointWriter
         payload.Select(payloadObject).WriteTo(writer);
     }
 
-    private static void WriteVectors(Utf8JsonWriter writer, CollectionSchema schema, VectorSelector selector, IEnumerable<(string Name, float[] Vector)>? vectors)
+    private static void WriteVectors(Utf8JsonWriter writer, CollectionSchema schema, VectorSelector selector, IEnumerable<KeyValuePair<string, ReadOnlyMemory<float>>>? vectors)
     {
         if (!selector.Enabled || vectors is null)
         {
@@ -55,7 +55,7 @@ internal static class PointWriter
         bool unnamed = VectorNames.IsUnnamed(schema);
         if (unnamed)
         {
-            foreach ((string name, float[] vector) in vectors)
+            foreach ((string name, ReadOnlyMemory<float> vector) in vectors)
             {
                 if (selector.Wants(name, unnamed: true))
                 {
@@ -66,7 +66,7 @@ internal static class PointWriter
             return;
         }
         writer.WriteStartObject("vector");
-        foreach ((string name, float[] vector) in vectors)
+        foreach ((string name, ReadOnlyMemory<float> vector) in vectors)
         {
             if (selector.Wants(name, unnamed: false))
             {
@@ -77,10 +77,10 @@ internal static class PointWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteArray(Utf8JsonWriter writer, float[] vector)
+    private static void WriteArray(Utf8JsonWriter writer, ReadOnlyMemory<float> vector)
     {
         writer.WriteStartArray();
-        foreach (float x in vector)
+        foreach (float x in vector.Span)
         {
             writer.WriteNumberValue(x);
         }

@@ -69,9 +69,7 @@ internal static class QueryRunner
             w.WriteStartArray();
             foreach (Record record in records)
             {
-                IReadOnlyDictionary<string, float[]>? vectors = query.Vectors.Enabled
-                    ? record.Vectors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal)
-                    : null;
+                IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectors = query.Vectors.Enabled ? record.Vectors : null;
                 PointWriter.WriteScored(w, record.Id, 0, record.Payload, vectors, schema, query.Payload, query.Vectors);
             }
             w.WriteEndArray();

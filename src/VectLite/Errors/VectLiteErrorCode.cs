@@ -34,4 +34,6 @@ public enum VectLiteErrorCode
     /// further writes; reopening the database replays the log and gives the all-or-nothing result.
     /// </summary>
     Faulted = 14,
+    /// <summary>A call that needs an existing record (search by a record's id) named one that is absent, deleted or expired.</summary>
+    RecordNotFound = 15,
 }
