@@ -122,9 +122,50 @@ public sealed class QueryTests
         Assert.Equal(1, searchBatch[0][0].GetProperty("id").GetInt32());
     }
 
+    /// <summary>
+    /// Qdrant's RRF: a point scores the sum over the prefetch lists it is in of weight / (k + rank), ranks from 0, k = 2
+    /// by default. The expected ranks and scores are worked out here from brute-force dot products.
+    /// </summary>
     [Theory]
-    [InlineData("""{"prefetch":[{"query":[1,0]}],"query":{"fusion":"rrf"}}""", "`prefetch`")]
-    [InlineData("""{"query":{"fusion":"rrf"}}""", "fusion")]
+    [InlineData("""{"fusion":"rrf"}""", 2, 1.0, 1.0)]
+    [InlineData("""{"rrf":{"k":5,"weights":[3,1]}}""", 5, 3.0, 1.0)]
+    public async Task Prefetches_fused_by_rrf_score_as_Qdrant(string fusion, int k, double weightA, double weightB)
+    {
+        await using ServerHost host = await ServerHost.Start();
+        (await host.Put("/collections/multi", """{"vectors":{"a":{"size":4,"distance":"Dot"},"b":{"size":4,"distance":"Dot"}}}""")).AssertOk();
+        float[][] a = TestData.Vectors(40, 4, seed: 21), b = TestData.Vectors(40, 4, seed: 22);
+        var points = string.Join(",", Enumerable.Range(0, 40).Select(i => $$$"""{"id":{{{i}}},"vector":{"a":{{{TestData.Json(a[i])}}},"b":{{{TestData.Json(b[i])}}}},"payload":{"even":{{{(i % 2 == 0 ? "true" : "false")}}}}}"""));
+        (await host.Put("/collections/multi/points", $$"""{"points":[{{points}}]}""")).AssertOk();
+        float[] qa = TestData.Vectors(1, 4, seed: 31)[0], qb = TestData.Vectors(1, 4, seed: 32)[0];
+
+        // Each prefetch: the 6 best even points by dot product (the top-level filter applies to every prefetch).
+        List<int> listA = Enumerable.Range(0, 40).Where(i => i % 2 == 0).OrderByDescending(i => TestData.Dot(qa, a[i])).Take(6).ToList();
+        List<int> listB = Enumerable.Range(0, 40).Where(i => i % 2 == 0).OrderByDescending(i => TestData.Dot(qb, b[i])).Take(6).ToList();
+        var fused = new Dictionary<int, double>();
+        for (int rank = 0; rank < 6; rank++)
+        {
+            fused[listA[rank]] = fused.GetValueOrDefault(listA[rank]) + weightA / (k + rank);
+            fused[listB[rank]] = fused.GetValueOrDefault(listB[rank]) + weightB / (k + rank);
+        }
+        var expected = fused.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(4).ToList();
+
+        JsonElement result = (await host.Post("/collections/multi/points/query", $$$"""
+            {"prefetch":[{"query":{{{TestData.Json(qa)}}},"using":"a","limit":6},{"query":{{{TestData.Json(qb)}}},"using":"b","limit":6}],
+             "query":{{{fusion}}},"filter":{"must":[{"key":"even","match":{"value":true}}]},"limit":4}
+            """)).AssertOk().Result.GetProperty("points");
+        var actual = result.EnumerateArray().Select(p => (Id: p.GetProperty("id").GetInt32(), Score: p.GetProperty("score").GetDouble())).ToList();
+        Assert.Equal(expected.Select(e => e.Value), actual.Select(p => p.Score), (x, y) => Math.Abs(x - y) < 1e-5);
+        foreach ((int id, double score) in actual)
+        {
+            Assert.Equal(fused[id], score, 5); // ties may come in either order; each id carries its own fused score
+        }
+        Assert.Equal(expected.Select(e => e.Value).Sum(), actual.Sum(p => p.Score), 4);
+    }
+
+    [Theory]
+    [InlineData("""{"prefetch":[{"query":[1,0],"prefetch":[{"query":[1,0]}]}],"query":{"fusion":"rrf"}}""", "nested `prefetch`")]
+    [InlineData("""{"prefetch":[{"query":[1,0]}],"query":[1,0]}""", "not a fusion")]
+    [InlineData("""{"query":{"fusion":"rrf"}}""", "needs `prefetch`es")]
     [InlineData("""{"query":{"indices":[1],"values":[1.0]},"using":"s"}""", "sparse")]
     [InlineData("""{"query":{"recommend":{"positive":[1]}}}""", "`recommend`")]
     [InlineData("""{"query":[1,0,0]}""", "expected dim: 2, got 3")]

@@ -143,6 +143,21 @@ const nearest = places.map(p => ({ id: p.id, d: dist(p.vector.image) })).sort((a
 const byImage = await client.query('places', { query: target, using: 'image', limit: 3 });
 equal(byImage.points.map(p => p.id), nearest.map(p => p.id), 'Euclid: the three nearest');
 byImage.points.forEach((p, i) => check(Math.abs(p.score - nearest[i].d) < 1e-5, `Euclid score ${p.score} is the distance ${nearest[i].d}`));
+// Hybrid: two dense prefetches fused by RRF (Qdrant: sum of 1 / (2 + rank), ranks from 0), computed here.
+const textQuery = [0.5, -1];
+const rank = (key, q, score) => places.map(p => ({ id: p.id, s: score(p.vector[key], q) })).sort((a, b) => b.s - a.s).slice(0, 5).map(p => p.id);
+const byImageList = rank('image', target, (v, q) => -Math.sqrt(v.reduce((s, x, i) => s + (x - q[i]) ** 2, 0)));
+const byTextList = rank('text', textQuery, (v, q) => v[0] * q[0] + v[1] * q[1]);
+const rrf = new Map();
+[byImageList, byTextList].forEach(list => list.forEach((id, r) => rrf.set(id, (rrf.get(id) ?? 0) + 1 / (2 + r))));
+const fusedExpected = [...rrf.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+const fused = await client.query('places', {
+  prefetch: [{ query: target, using: 'image', limit: 5 }, { query: textQuery, using: 'text', limit: 5 }],
+  query: { fusion: 'rrf' },
+  limit: 3,
+});
+fused.points.forEach(p => check(Math.abs(p.score - rrf.get(p.id)) < 1e-6, `RRF score of ${p.id}: ${p.score} ~ ${rrf.get(p.id)}`));
+equal(fused.points.map(p => p.score.toFixed(6)), fusedExpected.map(e => e[1].toFixed(6)), 'RRF: the best fused scores, in order');
 const batch = await client.queryBatch('places', { searches: [{ query: target, using: 'image', limit: 1 }, { query: [1, 0], using: 'text', limit: 2 }] });
 equal(batch.length, 2, 'queryBatch answers each search');
 equal(batch[0].points[0].id, nearest[0].id, 'queryBatch: the first search');
@@ -150,7 +165,7 @@ equal(batch[0].points[0].id, nearest[0].id, 'queryBatch: the first search');
 // 11. Errors.
 await expectError(client.query('missing', { query: q }), 404, "doesn't exist", 'an unknown collection');
 await expectError(client.upsert('books', { points: [{ id: 99, vector: [1, 2, 3] }] }), 400, 'expected dim: 4, got 3', 'a wrong dimension');
-await expectError(client.query('books', { prefetch: [{ query: q }], query: { fusion: 'rrf' } }), 400, 'not supported', 'fusion');
+await expectError(client.query('books', { query: { recommend: { positive: [2] } } }), 400, 'not supported', 'a recommend query');
 const intruder = new QdrantClient({ url, apiKey: 'wrong-key', checkCompatibility: false });
 await expectError(intruder.getCollections(), 401, 'API key', 'a wrong API key');
 

@@ -5,8 +5,9 @@ namespace VectLite.Server.Qdrant;
 
 /// <summary>
 /// A parsed dense query, from <c>points/query</c> (<c>query</c>, <c>using</c>) or the legacy <c>points/search</c>
-/// (<c>vector</c>): what to compare, where, and what to return. Fusion, prefetch, sparse, multi-vector, recommend,
-/// discover, order_by and formula queries are refused by name: the engine has none of them yet.
+/// (<c>vector</c>): what to compare, where, and what to return. Sparse, multi-vector, recommend, discover, order_by
+/// and formula queries are refused by name: the engine has none of them yet. Queries with <c>prefetch</c> go to
+/// <see cref="FusionQuery"/>.
 /// </summary>
 internal sealed class QueryRequest
 {
@@ -58,7 +59,6 @@ internal sealed class QueryRequest
     /// <summary>Reads a <c>points/query</c> request.</summary>
     public static QueryRequest ReadQuery(JsonElement body, CollectionSchema schema)
     {
-        JsonFields.RejectIfSet(body, "prefetch", "`prefetch` (and hybrid fusion)");
         JsonFields.RejectIfSet(body, "lookup_from", "`lookup_from`");
         string? vectorName = JsonFields.String(body, "using");
         if (JsonFields.Get(body, "query") is not { } query)
@@ -77,7 +77,7 @@ internal sealed class QueryRequest
                 throw kind switch
                 {
                     "indices" or "values" => QdrantException.Unsupported("a sparse query vector"),
-                    "fusion" or "rrf" => QdrantException.Unsupported("fusion (`fusion`/`rrf`) queries"),
+                    "fusion" or "rrf" => QdrantException.BadRequest("a fusion query needs `prefetch`es to fuse"),
                     _ => QdrantException.Unsupported($"the `{kind}` query"),
                 };
             }

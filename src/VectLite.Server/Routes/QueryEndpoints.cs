@@ -23,7 +23,7 @@ internal sealed class QueryEndpoints(ServerState state)
     {
         Collection collection = state.Collection(RouteValues.Get(context, "name"));
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
-        Action<Utf8JsonWriter> points = QueryRunner.Run(collection, QueryRequest.ReadQuery(body, collection.Schema));
+        Action<Utf8JsonWriter> points = RunQuery(collection, body);
         await QdrantResponse.Ok(context, w => WrapPoints(w, points)).ConfigureAwait(false);
     }
 
@@ -32,7 +32,7 @@ internal sealed class QueryEndpoints(ServerState state)
     {
         Collection collection = state.Collection(RouteValues.Get(context, "name"));
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
-        List<Action<Utf8JsonWriter>> results = Batch(body, q => QueryRunner.Run(collection, QueryRequest.ReadQuery(q, collection.Schema)));
+        List<Action<Utf8JsonWriter>> results = Batch(body, q => RunQuery(collection, q));
         await QdrantResponse.Ok(context, w =>
         {
             w.WriteStartArray();
@@ -79,6 +79,12 @@ internal sealed class QueryEndpoints(ServerState state)
         state.CheckBatch(searches.GetArrayLength(), "searches");
         return searches.EnumerateArray().Select(run).ToList();
     }
+
+    /// <summary>A hybrid query (with <c>prefetch</c>) runs as a fused <see cref="HybridQuery"/>; any other as a single search.</summary>
+    private static Action<Utf8JsonWriter> RunQuery(Collection collection, JsonElement body) =>
+        JsonFields.Get(body, "prefetch") is not null
+            ? FusionQuery.Run(collection, body)
+            : QueryRunner.Run(collection, QueryRequest.ReadQuery(body, collection.Schema));
 
     private static void WrapPoints(Utf8JsonWriter writer, Action<Utf8JsonWriter> points)
     {
