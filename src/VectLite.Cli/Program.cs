@@ -18,6 +18,7 @@ var root = new RootCommand("vectlite: create, load, query, inspect, verify, comp
     VerifyCommand.Create(),
     CompactCommand.Create(),
     RecoverCommand.Create(),
+    ServeCommand.Create(),
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -104,6 +104,11 @@ internal sealed partial class CollectionEngine
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Limit, 10_000);
         NamespaceScope scope = ScopeOf(options.Namespace, options.AllNamespaces, nameof(ScrollOptions));
         (string Namespace, RecordId Id)? after = options.Cursor is null ? null : DecodeCursor(options.Cursor, scope);
+        if (options.StartAt is not null && (options.Cursor is not null || scope.IsAll))
+        {
+            throw new ArgumentException("ScrollOptions.StartAt starts a scroll of one namespace at an id; it cannot be combined with a Cursor or with AllNamespaces.", nameof(options));
+        }
+        RecordId? startAt = options.StartAt;
 
         CollectionState state = AcquireState();
         try
@@ -115,6 +120,10 @@ internal sealed partial class CollectionEngine
                 ref readonly RowMeta meta = ref state.Row(row);
                 (string, RecordId) key = (state.Namespaces.NameOf(meta.NamespaceId), meta.Id);
                 if (after is { } a && ScrollKeyComparer.Ascending.Compare(key, a) <= 0)
+                {
+                    continue;
+                }
+                if (startAt is { } first && meta.Id.CompareTo(first) < 0)
                 {
                     continue;
                 }

@@ -32,6 +32,19 @@ public sealed class ScrollOptions
     /// </summary>
     public bool AllNamespaces { get; init; }
 
+    /// <summary>
+    /// Start the page at this id, inclusive (the records of the scroll's namespace whose id sorts at or after it), instead
+    /// of at the beginning or a <see cref="Cursor"/>: how Qdrant's scroll offset works. Null (the default) for none.
+    /// Setting it together with <see cref="Cursor"/> or <see cref="AllNamespaces"/> is an <see cref="ArgumentException"/>.
+    /// </summary>
+    public RecordId? StartAt
+    {
+        get => _startAt;
+        init => _startAt = value;
+    }
+
+    private RecordId? _startAt;
+
     /// <summary>Only records matching this filter.</summary>
     public Filter? Filter { get; init; }
 
@@ -46,6 +59,8 @@ public sealed class ScrollOptions
     {
         var copy = (ScrollOptions)MemberwiseClone();
         copy._cursor = cursor;
+        copy._startAt = null; // the cursor continues after the previous page, which began at StartAt
+
         return copy;
     }
 }
