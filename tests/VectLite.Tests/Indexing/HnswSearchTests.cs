@@ -246,14 +246,25 @@ public sealed class HnswSearchTests(ITestOutputHelper output)
         graph.Search(queries[0], K, 200, ref filter, heap);
         heap.Clear();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (float[] query in queries)
+        // The runtime itself may allocate on this thread while the loop runs (tiered JIT installing optimised code,
+        // which under heavy load lands later): one window of 20 searches can see a few KB that are not the search's.
+        // A search that allocates allocates in every window, so the steady state is proven by any window at zero.
+        var seen = new List<long>();
+        for (int window = 0; window < 5; window++)
         {
-            graph.Search(query, K, 64, ref filter, heap);
-            heap.Clear();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            foreach (float[] query in queries)
+            {
+                graph.Search(query, K, 64, ref filter, heap);
+                heap.Clear();
+            }
+            seen.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (seen[^1] == 0)
+            {
+                return;
+            }
         }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Fail($"every window of {queries.Length} searches allocated: {string.Join(", ", seen)} bytes");
     }
 
     [Fact]
