@@ -108,47 +108,76 @@ internal sealed partial class CollectionEngine
         CollectionState state = AcquireState();
         try
         {
-            // One pass keeping the `Limit + 1` smallest keys after the cursor: O(n log limit), no full sort.
-            var best = new PriorityQueue<int, (string, RecordId)>(options.Limit + 1, ScrollKeyComparer.Descending);
-            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, scope, options.Filter, CancellationToken.None))
+            Snapshot snapshot = state.Published;
+            long now = DateTime.UtcNow.Ticks;
+            OrderedKeyIndex.Coverage keys = state.OrderedKeys.Cover(state, snapshot.RowCount);
+            var rows = new List<int>(Math.Min(options.Limit + 1, 1024));
+            foreach ((int namespaceId, RecordId? resumeAfter) in ScrollNamespaces(state.Namespaces, scope, after))
             {
-                ref readonly RowMeta meta = ref state.Row(row);
-                (string, RecordId) key = (state.Namespaces.NameOf(meta.NamespaceId), meta.Id);
-                if (after is { } a && ScrollKeyComparer.Ascending.Compare(key, a) <= 0)
+                // Seek to the cursor in id order and read on until the page is full (one more to know whether a next
+                // page exists): O(limit log n) for a page, plus the keys passed over (deleted, expired, filtered out).
+                var ids = new IdRunMerge(keys.Runs(namespaceId), resumeAfter);
+                while (rows.Count <= options.Limit && ids.TryNext(out RecordId id))
                 {
-                    continue;
+                    int row = state.FindVisibleRow(new RecordKey(namespaceId, id), snapshot, now);
+                    if (row >= 0 && (options.Filter is null || options.Filter.Matches(state.Row(row).Payload)))
+                    {
+                        rows.Add(row);
+                    }
                 }
-                if (best.Count <= options.Limit)
+                if (rows.Count > options.Limit)
                 {
-                    best.Enqueue(row, key);
-                }
-                else if (best.TryPeek(out _, out var largest) && ScrollKeyComparer.Ascending.Compare(key, largest) < 0)
-                {
-                    best.EnqueueDequeue(row, key);
+                    break;
                 }
             }
 
-            bool more = best.Count > options.Limit;
-            if (more)
+            bool more = rows.Count > options.Limit;
+            int count = Math.Min(rows.Count, options.Limit);
+            var records = new List<Record>(count);
+            for (int i = 0; i < count; i++)
             {
-                best.Dequeue();
+                records.Add(ToRecord(state, rows[i], options.IncludeVectors, options.IncludePayload));
             }
-            var rows = new int[best.Count];
-            for (int i = rows.Length - 1; i >= 0; i--)
-            {
-                rows[i] = best.Dequeue();
-            }
-            var records = new List<Record>(rows.Length);
-            foreach (int row in rows)
-            {
-                records.Add(ToRecord(state, row, options.IncludeVectors, options.IncludePayload));
-            }
-            string? next = more && records.Count > 0 ? EncodeCursor(scope, records[^1].Namespace ?? "", records[^1].Id) : null;
+            string? next = more ? EncodeCursor(scope, records[^1].Namespace ?? "", records[^1].Id) : null;
             return new ScrollPage(records, next);
         }
         finally
         {
             state.Release();
+        }
+    }
+
+    /// <summary>
+    /// The namespaces a scroll page reads, in scroll order (one, or every one by ordinal name), each with the id to resume
+    /// after: the cursor's id in the cursor's namespace, none (from the start) in the namespaces after it.
+    /// </summary>
+    private static IEnumerable<(int NamespaceId, RecordId? After)> ScrollNamespaces(NamespaceTable table, NamespaceScope scope, (string Namespace, RecordId Id)? after)
+    {
+        if (!scope.IsAll)
+        {
+            int id = table.Find(scope.Name);
+            if (id >= 0)
+            {
+                yield return (id, after?.Id);
+            }
+            yield break;
+        }
+        int count = table.Count;
+        var ordered = new int[count];
+        var names = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            ordered[i] = i;
+            names[i] = table.NameOf(i);
+        }
+        Array.Sort(names, ordered, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            int c = after is { } a ? string.CompareOrdinal(names[i], a.Namespace) : 1;
+            if (c >= 0)
+            {
+                yield return (ordered[i], c == 0 ? after!.Value.Id : (RecordId?)null);
+            }
         }
     }
 
@@ -379,18 +408,5 @@ internal sealed partial class CollectionEngine
             throw new ArgumentException($"The cursor continues a scroll of {from}; this scroll covers {scope}. Scroll the same namespace to continue it.", nameof(cursor));
         }
         return (ns, id);
-    }
-
-    /// <summary>Orders scroll keys by namespace (ordinal), then id.</summary>
-    private sealed class ScrollKeyComparer(int sign) : IComparer<(string Namespace, RecordId Id)>
-    {
-        public static readonly ScrollKeyComparer Ascending = new(1);
-        public static readonly ScrollKeyComparer Descending = new(-1);
-
-        public int Compare((string Namespace, RecordId Id) x, (string Namespace, RecordId Id) y)
-        {
-            int c = string.CompareOrdinal(x.Namespace, y.Namespace);
-            return sign * (c != 0 ? c : x.Id.CompareTo(y.Id));
-        }
     }
 }
