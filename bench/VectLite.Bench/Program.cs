@@ -9,5 +9,6 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     AutoCheckpointCommand.Create(),
     CosineCommand.Create(),
     CosineKernelsCommand.Create(),
+    ScrollCommand.Create(),
 };
 return root.Parse(args).Invoke();
