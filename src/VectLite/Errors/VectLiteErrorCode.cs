@@ -34,4 +34,7 @@ public enum VectLiteErrorCode
     /// further writes; reopening the database replays the log and gives the all-or-nothing result.
     /// </summary>
     Faulted = 14,
+
+    /// <summary>A backup's target directory exists and is not empty: a backup never writes over or into other files.</summary>
+    BackupTargetNotEmpty = 15,
 }
