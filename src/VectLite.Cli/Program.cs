@@ -1,12 +1,13 @@
 using System.CommandLine;
 using VectLite.Cli;
 
-var root = new RootCommand("vectlite: create, inspect, verify, compact and recover VectLite databases.")
+var root = new RootCommand("vectlite: create, inspect, verify, compact, back up and recover VectLite databases.")
 {
     DemoCommand.Create(),
     InspectCommand.Create(),
     VerifyCommand.Create(),
     CompactCommand.Create(),
+    BackupCommand.Create(),
     RecoverCommand.Create(),
 };
 ParseResult parsed = root.Parse(args);

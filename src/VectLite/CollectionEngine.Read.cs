@@ -92,6 +92,9 @@ internal sealed partial class CollectionEngine
     /// Lists one namespace: <see cref="ScrollOptions.Namespace"/>, where null (the default) and "" mean the default
     /// namespace, as in every call. <see cref="ScrollOptions.AllNamespaces"/> lists all of them, namespace by namespace.
     /// A cursor carries its scope and is refused by a scroll of another scope.
+    /// <para>Cost: a page seeks to its cursor in an id-ordered index (built on the first
+    /// scroll of the collection's current state) and reads on until it has <see cref="ScrollOptions.Limit"/> records:
+    /// O(limit log n) plus the records it passes over (deleted, expired, or failing the filter), so an export is linear in n.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">The cursor is not one this method returned, or was returned by a scroll of
     /// another scope; or <see cref="ScrollOptions.AllNamespaces"/> is set together with a non-null <see cref="ScrollOptions.Namespace"/>.</exception>
