@@ -115,7 +115,7 @@ internal sealed partial class CollectionEngine
             long now = DateTime.UtcNow.Ticks;
             OrderedKeyIndex.Coverage keys = state.OrderedKeys.Cover(state, snapshot.RowCount);
             var rows = new List<int>(Math.Min(options.Limit + 1, 1024));
-            foreach ((int namespaceId, RecordId? resumeAfter) in ScrollNamespaces(state.Namespaces, scope, after))
+            foreach ((int namespaceId, RecordId? resumeAfter) in ScrollNamespaces(state.Namespaces, keys, scope, after))
             {
                 // Seek to the cursor in id order and read on until the page is full (one more to know whether a next
                 // page exists): O(limit log n) for a page, plus the keys passed over (deleted, expired, filtered out).
@@ -151,10 +151,10 @@ internal sealed partial class CollectionEngine
     }
 
     /// <summary>
-    /// The namespaces a scroll page reads, in scroll order (one, or every one by ordinal name), each with the id to resume
-    /// after: the cursor's id in the cursor's namespace, none (from the start) in the namespaces after it.
+    /// The namespaces a scroll page reads, in scroll order (one, or every one holding keys by ordinal name), each with the
+    /// id to resume after: the cursor's id in the cursor's namespace, none (from the start) in the namespaces after it.
     /// </summary>
-    private static IEnumerable<(int NamespaceId, RecordId? After)> ScrollNamespaces(NamespaceTable table, NamespaceScope scope, (string Namespace, RecordId Id)? after)
+    private static IEnumerable<(int NamespaceId, RecordId? After)> ScrollNamespaces(NamespaceTable table, OrderedKeyIndex.Coverage keys, NamespaceScope scope, (string Namespace, RecordId Id)? after)
     {
         if (!scope.IsAll)
         {
@@ -165,22 +165,9 @@ internal sealed partial class CollectionEngine
             }
             yield break;
         }
-        int count = table.Count;
-        var ordered = new int[count];
-        var names = new string[count];
-        for (int i = 0; i < count; i++)
+        foreach ((string name, int id) in keys.NamespacesFrom(after?.Namespace))
         {
-            ordered[i] = i;
-            names[i] = table.NameOf(i);
-        }
-        Array.Sort(names, ordered, StringComparer.Ordinal);
-        for (int i = 0; i < count; i++)
-        {
-            int c = after is { } a ? string.CompareOrdinal(names[i], a.Namespace) : 1;
-            if (c >= 0)
-            {
-                yield return (ordered[i], c == 0 ? after!.Value.Id : (RecordId?)null);
-            }
+            yield return (id, after is { } a && string.Equals(name, a.Namespace, StringComparison.Ordinal) ? a.Id : (RecordId?)null);
         }
     }
 

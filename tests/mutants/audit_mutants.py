@@ -31,7 +31,7 @@ MUTANTS = [
        "return DeleteMatching(NamespaceScope.All, filter, cancellationToken);", 1)],
      ENGINE, "FullyQualifiedName~Engine.NamespaceScopeTests"),
     ("3", "Scroll ignores Namespace",
-     [("src/VectLite/CollectionEngine.Read.cs", "in ScrollNamespaces(state.Namespaces, scope, after))", "in ScrollNamespaces(state.Namespaces, NamespaceScope.All, after))", 1)],
+     [("src/VectLite/CollectionEngine.Read.cs", "in ScrollNamespaces(state.Namespaces, keys, scope, after))", "in ScrollNamespaces(state.Namespaces, keys, NamespaceScope.All, after))", 1)],
      ENGINE, "FullyQualifiedName~Engine.NamespaceScopeTests"),
     ("4", "Scroll ignores IncludePayload",
      [("src/VectLite/CollectionEngine.Read.cs", "ToRecord(state, row, options.IncludeVectors, options.IncludePayload)", "ToRecord(state, row, options.IncludeVectors, true)", 1)],

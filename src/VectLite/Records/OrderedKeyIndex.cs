@@ -61,15 +61,19 @@ internal sealed class OrderedKeyIndex
     /// <summary>The runs of every namespace as of a row count: immutable once published.</summary>
     internal sealed class Coverage
     {
-        public static readonly Coverage Empty = new(0, [], 0);
+        public static readonly Coverage Empty = new(0, [], 0, [], []);
 
         private readonly RecordId[][][] _runsByNamespace;
+        private readonly string[] _sortedNames;
+        private readonly int[] _sortedIds;
 
-        private Coverage(int rows, RecordId[][][] runsByNamespace, long keys)
+        private Coverage(int rows, RecordId[][][] runsByNamespace, long keys, string[] sortedNames, int[] sortedIds)
         {
             Rows = rows;
             _runsByNamespace = runsByNamespace;
             Keys = keys;
+            _sortedNames = sortedNames;
+            _sortedIds = sortedIds;
         }
 
         /// <summary>Every key started in a row below this is held.</summary>
@@ -81,6 +85,27 @@ internal sealed class OrderedKeyIndex
         /// <summary>The sorted runs of one namespace, largest first (none for a namespace with no key yet).</summary>
         public RecordId[][] Runs(int namespaceId) =>
             (uint)namespaceId < (uint)_runsByNamespace.Length ? _runsByNamespace[namespaceId] : [];
+
+        /// <summary>
+        /// The namespaces holding keys, by ordinal name, from the first whose name is at or after <paramref name="from"/>
+        /// (all for null): the order an all-namespaces scroll lists them in. A namespace with no key here has nothing to list.
+        /// </summary>
+        public IEnumerable<(string Name, int Id)> NamespacesFrom(string? from)
+        {
+            int start = 0;
+            if (from is not null)
+            {
+                start = Array.BinarySearch(_sortedNames, from, StringComparer.Ordinal);
+                if (start < 0)
+                {
+                    start = ~start;
+                }
+            }
+            for (int i = start; i < _sortedNames.Length; i++)
+            {
+                yield return (_sortedNames[i], _sortedIds[i]);
+            }
+        }
 
         /// <summary>This coverage plus the keys started in rows [<see cref="Rows"/>, <paramref name="rowCount"/>).</summary>
         public Coverage Extend(CollectionState state, int rowCount)
@@ -115,7 +140,18 @@ internal sealed class OrderedKeyIndex
                 Array.Sort(run);
                 runs[ns] = WithRun(old, run);
             }
-            return new Coverage(rowCount, runs, Keys + added);
+            var holding = new List<int>();
+            for (int ns = 0; ns < runs.Length; ns++)
+            {
+                if (runs[ns].Length > 0)
+                {
+                    holding.Add(ns);
+                }
+            }
+            int[] sortedIds = [.. holding];
+            string[] sortedNames = [.. holding.Select(state.Namespaces.NameOf)];
+            Array.Sort(sortedNames, sortedIds, StringComparer.Ordinal);
+            return new Coverage(rowCount, runs, Keys + added, sortedNames, sortedIds);
         }
 
         /// <summary>
