@@ -123,7 +123,10 @@ internal static class DatabaseBackup
         string target = Path.GetFullPath(targetDirectory);
         string source = Path.GetFullPath(engine.Path);
         string relative = Path.GetRelativePath(source, target);
-        if (relative == "." || (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative)))
+        bool outside = Path.IsPathRooted(relative) || relative == ".."
+            || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            || relative.StartsWith(".." + Path.AltDirectorySeparatorChar, StringComparison.Ordinal);
+        if (!outside)
         {
             throw new ArgumentException($"A backup of '{source}' cannot go into '{target}', inside the database itself: name a directory outside it.", nameof(targetDirectory));
         }

@@ -222,6 +222,7 @@ public sealed class BackupTests : IDisposable
         Assert.Throws<BackupTargetNotEmptyException>(() => db.Backup(Path.Combine(_target, "keep.txt"))); // a file
         Assert.Throws<ArgumentException>(() => db.Backup(Path.Combine(_temp.Path, "inside")));
         Assert.Throws<ArgumentException>(() => db.Backup(_temp.Path));
+        Assert.Throws<ArgumentException>(() => db.Backup(Path.Combine(_temp.Path, "..inside"))); // a name that starts with two dots
         Assert.False(Directory.Exists(Path.Combine(_temp.Path, "inside")));
     }
 
