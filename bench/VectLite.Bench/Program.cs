@@ -9,6 +9,7 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     AutoCheckpointCommand.Create(),
     CosineCommand.Create(),
     CosineKernelsCommand.Create(),
+    FilteredCommand.Create(),
     ScrollCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,9 +1,19 @@
 using System.CommandLine;
 using VectLite.Cli;
 
-var root = new RootCommand("vectlite: create, inspect, verify, compact, back up and recover VectLite databases.")
+var root = new RootCommand("vectlite: create, load, query, inspect, verify, compact, back up and recover VectLite databases.")
 {
     DemoCommand.Create(),
+    CreateCommand.Create(),
+    ListCommand.Create(),
+    DropCommand.Create(),
+    ImportCommand.Create(),
+    ExportCommand.Create(),
+    GetCommand.Create(),
+    CountCommand.Create(),
+    SearchCommand.Create(),
+    DeleteCommand.Create(),
+    BenchCommand.Create(),
     InspectCommand.Create(),
     VerifyCommand.Create(),
     CompactCommand.Create(),

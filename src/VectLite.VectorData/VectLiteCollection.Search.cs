@@ -84,20 +84,8 @@ public partial class VectLiteCollection<TKey, TRecord>
             {
                 yield break; // hits come best first, so none after this one passes either
             }
-            Dictionary<string, ReadOnlyMemory<float>>? vectors = hit.Vectors?.ToDictionary(v => v.Key, v => new ReadOnlyMemory<float>(v.Value), StringComparer.Ordinal);
+            IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectors = hit.Vectors;
             yield return new VectorSearchResult<TRecord>(_mapper.FromStorage(hit.Id, hit.Payload, vectors), score);
         }
     }
-
-    /// <summary>Not available yet: VectLite has no keyword (BM25) index, so there is nothing to fuse with the vector search.</summary>
-    /// <exception cref="NotSupportedException">Always.</exception>
-    public IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(
-        TInput searchValue,
-        ICollection<string> keywords,
-        int top,
-        HybridSearchOptions<TRecord>? options = null,
-        CancellationToken cancellationToken = default)
-        where TInput : notnull =>
-        throw new NotSupportedException(
-            "VectLite has no keyword index yet, so keyword hybrid search is not available. Use SearchAsync (vector search with a filter) instead.");
 }

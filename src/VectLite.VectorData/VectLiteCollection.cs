@@ -25,7 +25,7 @@ namespace VectLite.VectorData;
 /// calling thread); the other calls are quick and complete on the calling thread.</para>
 /// </remarks>
 // Not sealed: VectLiteDynamicCollection is this collection with dynamic (dictionary) mapping, as in the other connectors.
-public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
+public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
     where TKey : notnull
     where TRecord : class
 {

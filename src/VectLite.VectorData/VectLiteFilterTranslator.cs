@@ -14,7 +14,9 @@ namespace VectLite.VectorData;
 /// <para>Supported: <c>== != &lt; &lt;= &gt; &gt;=</c> between a property and a value; <c>&amp;&amp; || !</c>; a bool
 /// property alone (<c>r.IsActive</c>, <c>!r.IsActive</c>); <c>Contains</c> on an array or list property
 /// (<c>$contains</c>) and on a captured or inline collection (<c>$in</c>); <c>r.Tags.Any(t =&gt; values.Contains(t))</c>
-/// (<c>$in</c>, matching any element); <c>string.Contains</c> (ordinal substring); <c>== null</c> / <c>!= null</c> and
+/// (<c>$in</c>, matching any element); <c>r.Tags == array</c> / <c>!=</c> on an array or list property (whole-array
+/// equality: same length, equal elements in the same order; MEVD's InMemory connector compares references there, and
+/// its MongoDB connector refuses lists); <c>string.Contains</c> (ordinal substring); <c>== null</c> / <c>!= null</c> and
 /// <c>HasValue</c>. Captured variables, member accesses and any other sub-expression that does not read the record are
 /// evaluated once, at translation time.</para>
 /// <para>Null semantics follow C#: <c>r.X == null</c> matches JSON null and a missing field; <c>r.X != v</c> matches
@@ -141,7 +143,14 @@ internal sealed class VectLiteFilterTranslator : FilterTranslatorBase
         }
         if (VectLitePayloadCodec.TryGetElementType(property.Type, out _))
         {
-            throw Unsupported(equality, "an array or list property compares by reference in .NET; use Contains to test its elements");
+            // r.Tags == array: whole-array equality (same length, equal elements in the same order), the meaning a
+            // stored array can have; .NET's reference equality has none for a record read from storage.
+            if (value is not IEnumerable elements || value is string)
+            {
+                throw Unsupported(equality, "an array or list property compares with an array or list value");
+            }
+            FilterValue array = ArrayOperand(elements, equality);
+            return new(negated ? Filter.Ne(path, array) : Filter.Eq(path, array));
         }
         if (value is DateTime dateTime)
         {
@@ -283,6 +292,20 @@ internal sealed class VectLiteFilterTranslator : FilterTranslatorBase
         return [.. operands];
     }
 
+    /// <summary>
+    /// An array operand holding each element as it is stored. A <see cref="DateTime"/> element compares in its stored
+    /// form, kind included (an array cannot accept every kind of every element the way a scalar comparison does).
+    /// </summary>
+    private static FilterValue ArrayOperand(IEnumerable elements, Expression node)
+    {
+        var items = new List<FilterValue>();
+        foreach (object? element in elements)
+        {
+            items.Add(Operand(element, node));
+        }
+        return FilterValue.ArrayOf([.. items]);
+    }
+
     private static FilterValue Operand(object? value, Expression node)
     {
         try
@@ -331,7 +354,8 @@ internal sealed class VectLiteFilterTranslator : FilterTranslatorBase
 
     private static NotSupportedException Unsupported(Expression node, string? reason = null) =>
         new($"VectLite cannot translate the filter expression '{node}'{(reason is null ? "" : $": {reason}")}. "
-            + "Supported: == != < <= > >= between a property and a value, && || !, bool properties, Contains on array or list properties "
+            + "Supported: == != < <= > >= between a property and a value (== and != also between an array or list property and an array or list), "
+            + "&& || !, bool properties, Contains on array or list properties "
             + "and on captured collections, Any(x => values.Contains(x)), string.Contains, null checks.");
 
     /// <summary>A translated sub-expression: an engine filter, or a constant when nothing of it depends on the record.</summary>

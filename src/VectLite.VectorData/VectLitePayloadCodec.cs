@@ -18,7 +18,7 @@ namespace VectLite.VectorData;
 /// text, so they read back exactly. Filter operands are parsed from that same text, so <c>r.F == 0.1f</c> compares
 /// 0.1 with 0.1 instead of the widened 0.100000001490116.</item>
 /// <item><see cref="Guid"/>: its "D" string (lower case, hyphens).</item>
-/// <item><see cref="DateTimeOffset"/>: ISO-8601 "O" text of the UTC instant (<c>2020-01-01T10:30:45.0000000+00:00</c>).
+/// <item><see cref="DateTimeOffset"/>: <see cref="SortableDateTime"/>'s form, ISO-8601 "O" text of the UTC instant (<c>2020-01-01T10:30:45.0000000+00:00</c>).
 /// Fixed width and one offset, so ordinal string order is time order; the original offset is not kept (the value
 /// reads back as the same instant at offset zero, which <see cref="DateTimeOffset.Equals(DateTimeOffset)"/> considers equal).</item>
 /// <item><see cref="DateTime"/>: ISO-8601 "O" text of the wall-clock value with its kind (<c>...45.0000000</c>,
@@ -248,8 +248,8 @@ internal static class VectLitePayloadCodec
     /// </summary>
     public static string DateTimeUpperForm(DateTime value) => DateTimeWallClock(value) + "Z";
 
-    private static string FormatDateTimeOffset(DateTimeOffset value) =>
-        value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    // The engine's sortable form, so connector records and engine filters (Filter.Gt("At", instant)) agree.
+    private static string FormatDateTimeOffset(DateTimeOffset value) => SortableDateTime.Format(value);
 
     private static object ReadSequence(JsonArray array, Type type, Type elementType, string storageName)
     {

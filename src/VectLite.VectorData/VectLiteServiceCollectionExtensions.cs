@@ -9,8 +9,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers VectLite vector stores and collections on an <see cref="IServiceCollection"/>, in the shape of the other
 /// MEVD connectors: the concrete type plus its abstractions (<see cref="VectorStore"/>;
-/// <see cref="VectorStoreCollection{TKey, TRecord}"/>, <see cref="IVectorSearchable{TRecord}"/> and
-/// <see cref="IKeywordHybridSearchable{TRecord}"/>), optionally keyed, with a chosen lifetime.
+/// <see cref="VectorStoreCollection{TKey, TRecord}"/> and <see cref="IVectorSearchable{TRecord}"/>), optionally keyed,
+/// with a chosen lifetime. (Not <c>IKeywordHybridSearchable</c>: VectLite has no keyword index yet.)
 /// </summary>
 /// <remarks>
 /// <para>The database comes from a path (the store or collection opens a handle on it and disposes it), or from the
@@ -153,8 +153,8 @@ public static class VectLiteServiceCollectionExtensions
 
     /// <summary>
     /// Registers a <see cref="VectLiteCollection{TKey, TRecord}"/> named <paramref name="name"/> in the database in
-    /// <paramref name="path"/>, as itself, <see cref="VectorStoreCollection{TKey, TRecord}"/>,
-    /// <see cref="IVectorSearchable{TRecord}"/> and <see cref="IKeywordHybridSearchable{TRecord}"/>.
+    /// <paramref name="path"/>, as itself, <see cref="VectorStoreCollection{TKey, TRecord}"/> and
+    /// <see cref="IVectorSearchable{TRecord}"/>.
     /// </summary>
     /// <typeparam name="TKey">The key type.</typeparam>
     /// <typeparam name="TRecord">The record type.</typeparam>
@@ -257,8 +257,8 @@ public static class VectLiteServiceCollectionExtensions
 
     /// <summary>
     /// Registers a <see cref="VectLiteCollection{TKey, TRecord}"/> named <paramref name="name"/> in the
-    /// <see cref="Database"/> registered in the container, as itself, <see cref="VectorStoreCollection{TKey, TRecord}"/>,
-    /// <see cref="IVectorSearchable{TRecord}"/> and <see cref="IKeywordHybridSearchable{TRecord}"/>. The collection does
+    /// <see cref="Database"/> registered in the container, as itself, <see cref="VectorStoreCollection{TKey, TRecord}"/> and
+    /// <see cref="IVectorSearchable{TRecord}"/>. The collection does
     /// not dispose the database: the container does.
     /// </summary>
     /// <typeparam name="TKey">The key type.</typeparam>
@@ -373,8 +373,6 @@ public static class VectLiteServiceCollectionExtensions
         services.Add(new ServiceDescriptor(typeof(VectorStoreCollection<TKey, TRecord>), serviceKey,
             static (sp, key) => sp.GetRequiredKeyedService<VectLiteCollection<TKey, TRecord>>(key), lifetime));
         services.Add(new ServiceDescriptor(typeof(IVectorSearchable<TRecord>), serviceKey,
-            static (sp, key) => sp.GetRequiredKeyedService<VectLiteCollection<TKey, TRecord>>(key), lifetime));
-        services.Add(new ServiceDescriptor(typeof(IKeywordHybridSearchable<TRecord>), serviceKey,
             static (sp, key) => sp.GetRequiredKeyedService<VectLiteCollection<TKey, TRecord>>(key), lifetime));
     }
 }

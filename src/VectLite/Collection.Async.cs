@@ -32,7 +32,7 @@ public sealed partial class Collection
         return Task.Run(() => engine.UpsertMany(records, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Searches as <see cref="Search"/> does, on the calling thread (the work is CPU; there is nothing to wait for).</summary>
+    /// <summary>Searches as <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/> does, on the calling thread (the work is CPU; there is nothing to wait for).</summary>
     /// <exception cref="OperationCanceledException">Cancelled before the search started.</exception>
     public Task<IReadOnlyList<SearchHit>> SearchAsync(ReadOnlyMemory<float> query, SearchOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -40,6 +40,19 @@ public sealed partial class Collection
     /// <summary>The database handle this collection was obtained from.</summary>
     public Database Database => _database;
 
+    /// <summary>
+    /// Runs a hybrid query: several retrievers (dense searches on any named vectors, each with its own limit and
+    /// filter) over one snapshot, fused into one ranking (reciprocal rank, distribution-based or linear), optionally
+    /// diversified by maximal marginal relevance and cut at a score threshold. See <see cref="HybridQuery"/>.
+    /// </summary>
+    /// <returns>The hits with their fused scores, and what each stage did (<see cref="QueryResult.Stages"/>).</returns>
+    /// <exception cref="ArgumentException">The query has no prefetch, too many, or an option out of range (named).</exception>
+    /// <exception cref="DimensionMismatchException">A prefetch's vector has the wrong length for its named vector.</exception>
+    /// <exception cref="InvalidVectorException">A prefetch's vector holds NaN or infinity, or is all zeros under cosine.</exception>
+    /// <exception cref="SchemaException">A vector name is missing where the collection has several, or unknown.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between stages.</exception>
+    public QueryResult Query(HybridQuery query, CancellationToken cancellationToken = default) => Usable().Query(query, cancellationToken);
+
     /// <summary>The shared collection this handle routes to.</summary>
     internal CollectionEngine Engine { get; }
 
@@ -110,8 +123,38 @@ public sealed partial class Collection
     /// <inheritdoc cref="CollectionEngine.GetStats"/>
     public CollectionStats GetStats() => Usable().GetStats();
 
-    /// <inheritdoc cref="CollectionEngine.Search"/>
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null) => Usable().Search(query, options);
+
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
+    public IReadOnlyList<SearchHit> Search(float[] query, SearchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Usable().Search(query, options);
+    }
+
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
+    public IReadOnlyList<SearchHit> Search(ReadOnlyMemory<float> query, SearchOptions? options = null) => Usable().Search(query.Span, options);
+
+    /// <inheritdoc cref="CollectionEngine.SearchById"/>
+    public IReadOnlyList<SearchHit> SearchById(RecordId id, SearchOptions? options = null) => Usable().SearchById(id, options);
+
+    /// <inheritdoc cref="CollectionEngine.SearchBatch"/>
+    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchBatch(IReadOnlyList<ReadOnlyMemory<float>> queries, SearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        Usable().SearchBatch(queries, options, cancellationToken);
+
+    /// <inheritdoc cref="CollectionEngine.SearchBatch"/>
+    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchBatch(IReadOnlyList<float[]> queries, SearchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var memories = new ReadOnlyMemory<float>[queries.Count];
+        for (int i = 0; i < memories.Length; i++)
+        {
+            memories[i] = queries[i] ?? throw new ArgumentException($"{nameof(queries)}[{i}] is null.", nameof(queries));
+        }
+        return Usable().SearchBatch(memories, options, cancellationToken);
+    }
 
     /// <inheritdoc cref="CollectionEngine.UpdateOptions"/>
     public void UpdateOptions(HnswOptions options, CancellationToken cancellationToken = default) =>
@@ -135,6 +178,13 @@ public sealed partial class Collection
     {
         get => Engine.ApplyingOperationForTests;
         set => Engine.ApplyingOperationForTests = value;
+    }
+
+    /// <summary>Test hook, see <see cref="CollectionEngine.BatchQueryStartingForTests"/>.</summary>
+    internal Action<int>? BatchQueryStartingForTests
+    {
+        get => Engine.BatchQueryStartingForTests;
+        set => Engine.BatchQueryStartingForTests = value;
     }
 
     /// <summary>Test hook, see <see cref="CollectionEngine.CheckpointWritingForTests"/>.</summary>

@@ -32,6 +32,130 @@ internal sealed partial class CollectionEngine
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null)
     {
         options ??= new SearchOptions();
+        NamespaceScope scope = ValidateSearchOptions(options);
+        CollectionState state = AcquireState();
+        try
+        {
+            int ordinal = ResolveVector(state.Schema, options.VectorName);
+            return SearchIn(state, state.Published, DateTime.UtcNow.Ticks, ordinal, scope, query, options, excludedRow: -1);
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    /// <summary>
+    /// Finds the records nearest to a stored record, using its vector as the query and leaving the record itself out of
+    /// the hits ("more like this"). Everything else is as <see cref="Search"/>: the filter, <see cref="SearchOptions.TopK"/>,
+    /// offset, threshold, the vector named by <see cref="SearchOptions.VectorName"/> (the record's vector of that name is
+    /// the query) and the scope.
+    /// </summary>
+    /// <remarks>
+    /// <para>The record is looked up in <see cref="SearchOptions.Namespace"/> (null or "": the default namespace, as in
+    /// every call), and the search runs in that namespace, or in all of them with <see cref="SearchOptions.AllNamespaces"/>
+    /// (the record is then looked up in the default namespace). Only that one record is left out: another record with the
+    /// same vector is a hit with the top score.</para>
+    /// <para>A missing record is an error, as in Qdrant's recommend API (404 "No point with id ... found", kept on purpose
+    /// because a missing example would give unexpected results, qdrant/qdrant#5115), not an empty result: an empty list
+    /// would be indistinguishable from "nothing similar passes the filter".</para>
+    /// <para>The lookup and the search read the same snapshot: a write between them cannot make the record's vector and
+    /// the searched state disagree.</para>
+    /// </remarks>
+    /// <exception cref="RecordNotFoundException">No live record (absent, deleted or expired) has <paramref name="id"/> in that namespace.</exception>
+    /// <exception cref="SchemaException">The collection has no vectors, or several and <see cref="SearchOptions.VectorName"/> is not set or unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Search"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="SearchOptions.AllNamespaces"/> is set together with a non-null <see cref="SearchOptions.Namespace"/>.</exception>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
+    public IReadOnlyList<SearchHit> SearchById(RecordId id, SearchOptions? options = null)
+    {
+        options ??= new SearchOptions();
+        NamespaceScope scope = ValidateSearchOptions(options);
+        string ns = NormalizeNamespace(options.Namespace);
+        CollectionState state = AcquireState();
+        try
+        {
+            int ordinal = ResolveVector(state.Schema, options.VectorName);
+            Snapshot snapshot = state.Published;
+            long now = DateTime.UtcNow.Ticks;
+            int nsId = state.Namespaces.Find(ns);
+            int row = nsId < 0 ? -1 : state.FindVisibleRow(new RecordKey(nsId, id), snapshot, now);
+            if (row < 0)
+            {
+                throw new RecordNotFoundException(id, ns);
+            }
+
+            // The arena row is never moved or rewritten while the state is held; SearchIn copies it before normalising.
+            return SearchIn(state, snapshot, now, ordinal, scope, state.Arenas[ordinal].Get(row), options, excludedRow: row);
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs many searches with one set of options, in parallel on all cores, over one snapshot acquired once: every query
+    /// sees the same state, whatever writes happen meanwhile. Result <c>i</c> is what <see cref="Search"/> would return for
+    /// <c>queries[i]</c> on that state.
+    /// </summary>
+    /// <remarks>
+    /// Every query is validated (dimension, finite values) before any search starts, so bad input is the same typed
+    /// exception <see cref="Search"/> raises, not an <see cref="AggregateException"/>. The calling thread takes part in
+    /// the work; the thread pool supplies the others.
+    /// </remarks>
+    /// <returns>One list of hits per query, in query order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="queries"/> is null.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before every query ran (checked before each query).</exception>
+    /// <exception cref="DimensionMismatchException">A query's length differs from the vector's dimension.</exception>
+    /// <exception cref="InvalidVectorException">A query holds NaN or infinity, or is all zeros under cosine.</exception>
+    /// <exception cref="SchemaException">As for <see cref="Search"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Search"/>.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="Search"/>.</exception>
+    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchBatch(IReadOnlyList<ReadOnlyMemory<float>> queries, SearchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        options ??= new SearchOptions();
+        NamespaceScope scope = ValidateSearchOptions(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        var results = new IReadOnlyList<SearchHit>[queries.Count];
+        if (queries.Count == 0)
+        {
+            return results;
+        }
+
+        CollectionState state = AcquireState();
+        try
+        {
+            int ordinal = ResolveVector(state.Schema, options.VectorName);
+            VectorSpec spec = state.Schema.Vectors[ordinal];
+            for (int i = 0; i < queries.Count; i++)
+            {
+                ValidateVector(spec, queries[i].Span);
+            }
+
+            Snapshot snapshot = state.Published;
+            long now = DateTime.UtcNow.Ticks;
+            Action<int>? starting = BatchQueryStartingForTests;
+            Parallel.For(0, queries.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                starting?.Invoke(i);
+                results[i] = SearchIn(state, snapshot, now, ordinal, scope, queries[i].Span, options, excludedRow: -1);
+            });
+            return results;
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    /// <summary>Test hook: called with the query's index as each query of <see cref="SearchBatch"/> starts, on the thread that runs it.</summary>
+    internal Action<int>? BatchQueryStartingForTests { get; set; }
+
+    /// <summary>Checks the options every search shares, before any state is read; returns the namespace scope.</summary>
+    private static NamespaceScope ValidateSearchOptions(SearchOptions options)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Offset);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.TopK + (long)options.Offset, MaxSearchResults, nameof(options));
@@ -43,13 +167,19 @@ internal sealed partial class CollectionEngine
         {
             throw new ArgumentOutOfRangeException(nameof(options), requestedThreshold, "SearchOptions.ScoreThreshold is NaN, which no score passes or fails; use null for no threshold.");
         }
-        NamespaceScope scope = ScopeOf(options.Namespace, options.AllNamespaces, nameof(SearchOptions));
+        return ScopeOf(options.Namespace, options.AllNamespaces, nameof(SearchOptions));
+    }
 
-        CollectionState state = AcquireState();
+    /// <summary>
+    /// One search on a held state and snapshot. <paramref name="excludedRow"/>, when not -1, is a row (in
+    /// <paramref name="snapshot"/>) left out of the hits; one more candidate is gathered so the count stays TopK.
+    /// Safe to run on many threads at once over the same state.
+    /// </summary>
+    private static List<SearchHit> SearchIn(CollectionState state, Snapshot snapshot, long nowTicks, int ordinal, NamespaceScope scope, ReadOnlySpan<float> query, SearchOptions options, int excludedRow)
+    {
         float[] buffer = ArrayPool<float>.Shared.Rent(query.Length);
         try
         {
-            int ordinal = ResolveVector(state.Schema, options.VectorName);
             VectorSpec spec = state.Schema.Vectors[ordinal];
             Span<float> q = buffer.AsSpan(0, query.Length);
             query.CopyTo(q);
@@ -62,83 +192,89 @@ internal sealed partial class CollectionEngine
                 Debug.Assert(normalized, "A validated cosine query is finite and nonzero, so it normalises.");
             }
 
-            Snapshot snapshot = state.Published;
             if (!scope.TryResolve(state.Namespaces, out int nsId))
             {
                 return []; // no record ever lived in that namespace
             }
 
-            int wanted = options.TopK + options.Offset;
+            int wanted = options.TopK + options.Offset + (excludedRow >= 0 ? 1 : 0);
             var heap = new TopKHeap(wanted);
-            var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, nsId, options.Filter);
-            int[]? candidates = null;
-            if (options.Filter is not null && state.Indexes.TryGetCandidates(options.Filter, snapshot.RowCount, out int[] rows))
+            var rowFilter = new VisibleRowFilter(state, snapshot, nowTicks, nsId, options.Filter);
+            try
             {
-                candidates = rows;
+                VectorArena arena = state.Arenas[ordinal];
+                HnswGraph? graph = state.Graph(ordinal);
+                int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
+                int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
+                SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, out int budget);
+                switch (spec.Metric)
+                {
+                    case Metric.Cosine:
+                        Run<CosineScorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        break;
+                    case Metric.Dot:
+                        Run<DotScorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        break;
+                    case Metric.L2:
+                        Run<L2Scorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        break;
+                    case Metric.L1:
+                        Run<L1Scorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        break;
+                }
+            }
+            finally
+            {
+                rowFilter.Release();
             }
 
-            VectorArena arena = state.Arenas[ordinal];
-            HnswGraph? graph = options.Exact ? null : state.Graph(ordinal);
-            int ef = 0;
-            bool useGraph = false;
-            if (graph is not null && SearchPlanner.PreferGraph(state, snapshot, ref rowFilter, candidates, wanted, out double passRate))
-            {
-                useGraph = true;
-                ef = SearchPlanner.ChooseEf(options.Ef ?? state.Schema.Hnsw.EfSearch, wanted, passRate);
-            }
-            switch (spec.Metric)
-            {
-                case Metric.Cosine:
-                    Run<CosineScorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
-                    break;
-                case Metric.Dot:
-                    Run<DotScorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
-                    break;
-                case Metric.L2:
-                    Run<L2Scorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
-                    break;
-                case Metric.L1:
-                    Run<L1Scorer>(arena, graph, useGraph, ef, q, snapshot.RowCount, candidates, ref rowFilter, heap);
-                    break;
-            }
-
-            return BuildHits(state, snapshot, spec.Metric, heap, options);
+            return BuildHits(state, snapshot, spec.Metric, heap, options, excludedRow);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(buffer);
-            state.Release();
         }
     }
 
-    private static void Run<TScorer>(VectorArena arena, HnswGraph? graph, bool useGraph, int ef, ReadOnlySpan<float> query, int rowCount, int[]? candidates, ref VisibleRowFilter filter, TopKHeap heap)
+    private static void Run<TScorer>(VectorArena arena, HnswGraph? graph, SearchPath path, int ef, int budget, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
     {
-        if (useGraph)
+        if (path != SearchPath.Exact)
         {
-            graph!.Search(query, heap.K, ef, ref filter, heap);
+            int distances = graph!.Search(query, heap.K, ef, ref filter, heap, path == SearchPath.GraphTwoHop ? HnswFilterWalk.TwoHop : HnswFilterWalk.Through, budget);
+            SearchPlanner.LastGraphDistances = distances;
+            if (distances >= 0 && (path != SearchPath.GraphTwoHop || heap.Count == heap.K))
+            {
+                return;
+            }
+
+            // The walk cost more than the exact scan would (a filter that avoids the query's neighbourhood makes a walk
+            // wander), or a two-hop walk found fewer than k rows: answer exactly instead.
+            heap.Clear();
         }
-        else if (candidates is null && filter.AcceptsAll)
+
+        if (filter.RowSet is { } rows)
+        {
+            ExactScanner.ScanSet<TScorer, VisibleRowFilter>(arena, query, rows, ref filter, heap);
+        }
+        else if (filter.AcceptsAll)
         {
             var all = default(AcceptAllRows); // nothing deleted or expiring, no filter: no per-row test at all
             ExactScanner.ScanAll<TScorer, AcceptAllRows>(arena, query, rowCount, ref all, heap);
         }
-        else if (candidates is null)
+        else
         {
             ExactScanner.ScanAll<TScorer, VisibleRowFilter>(arena, query, rowCount, ref filter, heap);
         }
-        else
-        {
-            ExactScanner.ScanRows<TScorer, VisibleRowFilter>(arena, query, candidates, ref filter, heap);
-        }
     }
 
-    private static List<SearchHit> BuildHits(CollectionState state, Snapshot snapshot, Metric metric, TopKHeap heap, SearchOptions options)
+    private static List<SearchHit> BuildHits(CollectionState state, Snapshot snapshot, Metric metric, TopKHeap heap, SearchOptions options, int excludedRow)
     {
         var ranked = new (float Score, int Row)[heap.Count];
         heap.DrainDescending(ranked);
-        var hits = new List<SearchHit>(Math.Max(0, ranked.Length - options.Offset));
-        for (int i = options.Offset; i < ranked.Length; i++)
+        var hits = new List<SearchHit>(Math.Min(options.TopK, ranked.Length));
+        int toSkip = options.Offset;
+        for (int i = 0; i < ranked.Length && hits.Count < options.TopK; i++)
         {
             float score = metric switch
             {
@@ -157,18 +293,32 @@ internal sealed partial class CollectionEngine
             {
                 continue; // cannot happen: the filter accepted it; kept so a defect shows as a missing hit, not a wrong one
             }
+            if (row == excludedRow)
+            {
+                continue; // the query's own record (search by id); skipped before the offset counts
+            }
+            if (toSkip > 0)
+            {
+                toSkip--;
+                continue;
+            }
             ref readonly RowMeta meta = ref state.Row(row);
-            Dictionary<string, float[]>? vectors = null;
+            Dictionary<string, ReadOnlyMemory<float>>? vectors = null;
+            ReadOnlyMemory<float>? single = null;
             if (options.IncludeVectors)
             {
-                vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+                vectors = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
                 for (int v = 0; v < state.Arenas.Length; v++)
                 {
                     vectors[state.Schema.Vectors[v].Name] = state.Arenas[v].Get(row).ToArray();
                 }
+                if (state.Arenas.Length == 1)
+                {
+                    single = vectors[state.Schema.Vectors[0].Name];
+                }
             }
             hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
-                options.IncludePayload ? ToPayloadObject(meta.Payload) : null, vectors,
+                options.IncludePayload ? ToPayloadObject(meta.Payload) : null, vectors, single,
                 meta.ExpiresAtTicks == 0 ? null : new DateTimeOffset(meta.ExpiresAtTicks, TimeSpan.Zero)));
         }
         return hits;

@@ -330,13 +330,15 @@ internal sealed partial class CollectionEngine
     /// out of memory, a defect), this handle no longer matches the log: it faults and refuses further writes, and a
     /// reopen replays the batch whole.
     /// </remarks>
-    private void Commit(List<WalOperation> operations)
+    /// <param name="operations">The batch.</param>
+    /// <param name="syncMode">The sync mode for this batch; the database's when null.</param>
+    private void Commit(List<WalOperation> operations, SyncMode? syncMode = null)
     {
         long lsn = _lsn + 1;
         WalBatchCodec.Encode(operations, _batchBuffer);
         if (_wal is not null)
         {
-            _wal.Append(lsn, _batchBuffer.WrittenSpan, _database.SyncMode);
+            _wal.Append(lsn, _batchBuffer.WrittenSpan, syncMode ?? _database.SyncMode);
             _walBatches++;
         }
         else if (_batchBuffer.WrittenSpan.Length > WalFormat.MaxBatchBytes)

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace VectLite;
 
 /// <summary>A collection's counters, as of the moment <see cref="Collection.GetStats"/> was called.</summary>
@@ -59,4 +62,75 @@ public sealed record CollectionStats
 
     /// <summary>The payload indexes defined.</summary>
     public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
+
+    /// <summary>
+    /// A few lines for a log or a console: counts, each vector index's state, payload indexes, memory by component, disk
+    /// and log, and checkpoints. For example:
+    /// <code>
+    /// docs: 1,000 records (2 namespaces), 1,040 rows stored, 40 replaced or deleted
+    /// vector default: HNSW indexed, 1,040 nodes (40 dead), built, 210.5 KiB
+    /// payload indexes: lang (Keyword), year (Numeric)
+    /// memory: 2.1 MiB (vectors 1.5 MiB, graphs 210.5 KiB, payloads 120.0 KiB, rows 97.5 KiB, payload indexes 12.3 KiB)
+    /// disk: 1.9 MiB (log 64.0 KiB, 3 batches since checkpoint 2), LSN 41
+    /// checkpoints: 1 written, last generation 2 (Manual) at 2026-11-30 16:30:00Z
+    /// </code>
+    /// </summary>
+    public override string ToString()
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.Append(c, $"{Name}: {RecordCount:N0} records");
+        if (NamespaceCounts.Count > 1)
+        {
+            text.Append(c, $" ({NamespaceCounts.Count:N0} namespaces)");
+        }
+        text.Append(c, $", {StoredRows:N0} rows stored, {DeletedRows:N0} replaced or deleted");
+        foreach (VectorIndexStats index in VectorIndexes)
+        {
+            text.AppendLine().Append(c, $"vector {index.VectorName}: ")
+                .Append(index.Indexed ? "HNSW indexed" : "not indexed yet (searches scan)")
+                .Append(c, $", {index.Nodes:N0} nodes ({index.DeadNodes:N0} dead), {index.Origin}, {Bytes(index.MemoryBytes)}");
+        }
+        text.AppendLine().Append("payload indexes: ")
+            .Append(PayloadIndexes.Count == 0 ? "none" : string.Join(", ", PayloadIndexes.Select(i => $"{i.Field} ({i.Kind})")));
+        if (Memory is { } m)
+        {
+            text.AppendLine().Append(c, $"memory: {Bytes(m.Total)} (vectors {Bytes(m.Vectors)}, graphs {Bytes(m.Graphs)}, payloads {Bytes(m.Payloads)}, rows {Bytes(m.Rows)}, payload indexes {Bytes(m.PayloadIndexes)})");
+        }
+        text.AppendLine().Append(c, $"disk: {Bytes(BytesOnDisk)} (log {Bytes(WalBytes)}, {WalBatchesSinceCheckpoint:N0} batches since checkpoint {CheckpointGeneration}), LSN {Lsn}");
+        if (TornTailBytesDropped > 0)
+        {
+            text.Append(c, $"; {Bytes(TornTailBytesDropped)} of torn log tail dropped at open ({TornTailReason})");
+        }
+        text.AppendLine().Append(c, $"checkpoints: {CheckpointsWritten:N0} written");
+        if (LastCheckpoint is { } last)
+        {
+            text.Append(c, $", last generation {last.Generation} ({last.Trigger}) at {last.CompletedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z");
+        }
+        if (CheckpointRunning)
+        {
+            text.Append(", one running");
+        }
+        if (LastCheckpointError is not null)
+        {
+            text.Append(c, $", last automatic one failed: {LastCheckpointError}");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Bytes in the largest binary unit that keeps the number at least 1: "512 B", "1.5 KiB", "2.0 MiB".</summary>
+    internal static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        int unit = 0;
+        while (Math.Abs(value) >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
+    }
 }

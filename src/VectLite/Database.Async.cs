@@ -53,6 +53,15 @@ public sealed partial class Database
         return Task.Run(Flush, cancellationToken);
     }
 
+    /// <summary>Applies a write batch as <see cref="Write(WriteBatch)"/> does, on the thread pool (it fsyncs).</summary>
+    /// <exception cref="OperationCanceledException">Cancelled before the commit: nothing was written.</exception>
+    public Task<int> WriteAsync(WriteBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ThrowIfWriteRefused("write a batch");
+        return Task.Run(() => Write(batch, cancellationToken), cancellationToken);
+    }
+
     /// <summary>Checkpoints every collection as <see cref="Compact"/> does, on the thread pool.</summary>
     /// <remarks>Cancellation is honoured up to each collection's commit point (see <see cref="Collection.Compact"/>): a cancelled compaction leaves the collections not yet committed as they were.</remarks>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

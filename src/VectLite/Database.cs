@@ -310,6 +310,37 @@ public sealed partial class Database : IDisposable, IAsyncDisposable
         return Engine.DropCollection(name);
     }
 
+    /// <summary>
+    /// Applies a batch of upserts, deletes, payload updates and expiries, in one collection or across several, all or
+    /// nothing: every operation is validated first (nothing is written if one is invalid), and after a crash every
+    /// operation is there or none is. When it returns, the batch is durable, whatever the sync mode, if it touched
+    /// more than one collection (a batch in one collection follows the sync mode, as any write does).
+    /// </summary>
+    /// <remarks>
+    /// Operations apply in the order added, each seeing the ones before it. Writers of the collections involved wait
+    /// while the batch commits. Readers see each collection's part whole; a reader that reads two collections while
+    /// the batch commits may see one part before the other (each collection publishes its own snapshot). See
+    /// docs/durability.md, "Write batches across collections".
+    /// </remarks>
+    /// <returns>How many operations took effect: every upsert, and each delete, update or expiry of a record that exists.</returns>
+    /// <exception cref="CollectionNotFoundException">The batch names a collection that does not exist; nothing was written.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The handle is read-only.</exception>
+    /// <exception cref="VectLiteException">An operation is invalid (as the same call on <see cref="Collection"/> reports it); nothing was written.</exception>
+    /// <exception cref="StorageException">
+    /// The commit failed (nothing was written), or a collection's part could not be written after the commit: the
+    /// batch is committed, those collections refuse writes, and reopening the database completes it.
+    /// </exception>
+    public int Write(WriteBatch batch) => Write(batch, CancellationToken.None);
+
+    /// <summary>As <see cref="Write(WriteBatch)"/>; cancellable until the batch is committed.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled before the commit: nothing was written.</exception>
+    public int Write(WriteBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ThrowIfWriteRefused("write a batch");
+        return Transactions.WriteBatchCommitter.Commit(Engine, batch, cancellationToken);
+    }
+
     /// <summary>fsyncs every open collection's log, whatever the sync mode.</summary>
     public void Flush()
     {

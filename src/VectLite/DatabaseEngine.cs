@@ -22,6 +22,8 @@ internal sealed class DatabaseEngine
     private readonly string _collectionsPath;
     private SyncMode _syncMode;
     private bool _closed;
+    private Storage.TransactionLog? _transactionLog;
+    private Dictionary<string, List<Storage.TransactionPart>>? _pendingParts; // read-only: committed transactions to apply at load
 
     /// <summary>Handles holding this engine; the opener's is the first. Changed under the registry slot's gate, or by Interlocked on release.</summary>
     private int _references = 1;
@@ -115,7 +117,11 @@ internal sealed class DatabaseEngine
                 throw new DirectoryNotFoundException($"No database at '{full}': the directory does not exist.");
             }
             Database.ReadManifest(manifestPath);
-            return new DatabaseEngine(full, readOnly: true, options, writerLock: null) { Slot = slot };
+            return new DatabaseEngine(full, readOnly: true, options, writerLock: null)
+            {
+                Slot = slot,
+                _pendingParts = Transactions.TransactionRecovery.ReadPending(full),
+            };
         }
 
         IStorageDevice storage = options.Storage;
@@ -149,6 +155,15 @@ internal sealed class DatabaseEngine
             storage.CreateDirectory(System.IO.Path.Combine(full, Database.CollectionsFolder));
             var engine = new DatabaseEngine(full, readOnly: false, options, writerLock) { Slot = slot };
             engine.RemoveLeftovers();
+            try
+            {
+                Transactions.TransactionRecovery.CompleteOnOpen(engine, cancellationToken);
+            }
+            catch
+            {
+                engine.CloseCollectionsAfterFailedOpen();
+                throw;
+            }
             return engine;
         }
         catch
@@ -303,6 +318,7 @@ internal sealed class DatabaseEngine
                 return false;
             }
             collection = CollectionEngine.Open(this, name, path, IsReadOnly, cancellationToken);
+            Transactions.TransactionRecovery.ApplyPending(_pendingParts, collection, Path);
             _open[name] = collection;
             return true;
         }
@@ -354,6 +370,16 @@ internal sealed class DatabaseEngine
             if (!ListCollectionsCore().Contains(name, StringComparer.Ordinal))
             {
                 return false;
+            }
+            lock (TransactionGate)
+            {
+                // A transaction record left by a commit whose log could not be emptied names collections by name and
+                // LSN: a collection dropped and created again must not meet it. Empty it first (it is complete), or
+                // refuse the drop if that fails.
+                if (_transactionLog is { IsEmpty: false } log)
+                {
+                    log.Clear();
+                }
             }
             if (_open.Remove(name, out CollectionEngine? collection))
             {
@@ -446,6 +472,8 @@ internal sealed class DatabaseEngine
                     }
                 }
                 _open.Clear();
+                _transactionLog?.Dispose();
+                _transactionLog = null;
             }
             finally
             {
@@ -457,6 +485,33 @@ internal sealed class DatabaseEngine
             }
             return true;
         }
+    }
+
+    /// <summary>Serialises write batches across collections (one transaction log, one commit at a time).</summary>
+    public Lock TransactionGate { get; } = new();
+
+    /// <summary>Test hook: runs right after a cross-collection write batch is committed, before its parts are written.</summary>
+    internal Action? TransactionCommittedForTests { get; set; }
+
+    /// <summary>The transaction log, opened (created when missing) on first use. The transaction gate or the open holds.</summary>
+    public Storage.TransactionLog TransactionLog() => _transactionLog ??= VectLite.Storage.TransactionLog.OpenForCommits(Storage, Path);
+
+    /// <summary>Closes what a writer open that failed in transaction recovery loaded (the lock is released by the caller's cleanup).</summary>
+    private void CloseCollectionsAfterFailedOpen()
+    {
+        foreach (CollectionEngine collection in _open.Values)
+        {
+            try
+            {
+                collection.Close(dropped: false, closeCheckpoint: false);
+            }
+            catch (StorageException)
+            {
+            }
+        }
+        _open.Clear();
+        _transactionLog?.Dispose();
+        _transactionLog = null;
     }
 
     /// <summary>The directory of collection <paramref name="name"/>.</summary>

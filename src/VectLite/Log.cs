@@ -33,6 +33,14 @@ internal static partial class Log
         Message = "Collection '{Collection}': recovered a damaged write-ahead log: kept {KeptBatches} batches, set aside {DroppedBytes} bytes from byte {Offset} ({Reason}); the original log is at {BackupPath}.")]
     public static partial void LogSalvaged(ILogger logger, string collection, int keptBatches, long droppedBytes, long offset, string reason, string backupPath);
 
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
+        Message = "A write batch across collections is complete in every collection's log, but the transaction log could not be emptied; the next open finds it complete.")]
+    public static partial void TransactionLogNotCleared(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
+        Message = "Completed {Transactions} write batches across collections that a crash interrupted after they were committed ({Parts} collection parts were missing and have been written).")]
+    public static partial void TransactionsRecovered(ILogger logger, int transactions, int parts);
+
     // Event ids from 20 on belong to schema and options messages (kept apart from the storage messages above).
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information,

@@ -1,4 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace VectLite;
 
@@ -10,6 +13,11 @@ namespace VectLite;
 /// var r = new Record(42, embedding, new JsonObject { ["title"] = "Dune", ["year"] = 1965 });
 /// var named = new Record("doc-7") { Namespace = "tenant-a", TimeToLive = TimeSpan.FromHours(1) }
 ///     .WithVector("text", textVector).WithVector("image", imageVector);
+///
+/// // Typed payloads through System.Text.Json source generation (AOT-safe):
+/// // [JsonSerializable(typeof(Book))] partial class AppJson : JsonSerializerContext;
+/// var typed = new Record(43, embedding).WithPayload(new Book("Dune", 1965), AppJson.Default.Book);
+/// Book? book = collection.Get(43)?.GetPayload(AppJson.Default.Book);
 /// </code>
 /// </example>
 public sealed class Record
@@ -38,7 +46,7 @@ public sealed class Record
     public ReadOnlyMemory<float>? Vector { get; set; }
 
     /// <summary>
-    /// Vectors by name. On write, every named vector of the schema must be present (here or via <see cref="Vector"/>).
+    /// Vectors by name, the same type as <see cref="SearchHit.Vectors"/>. On write, every named vector of the schema must be present (here or via <see cref="Vector"/>).
     /// Read back, they are bit for bit the values written, for every metric (cosine vectors are not normalised).
     /// </summary>
     public Dictionary<string, ReadOnlyMemory<float>> Vectors => _vectors ??= new(StringComparer.Ordinal);
@@ -56,6 +64,47 @@ public sealed class Record
 
     /// <summary>On write, an alternative to <see cref="ExpiresAt"/>: the record expires this long after the write. Must be positive.</summary>
     public TimeSpan? TimeToLive { get; set; }
+
+    /// <summary>
+    /// Sets <see cref="Payload"/> to <paramref name="payload"/> serialized with source-generated metadata (trimming- and
+    /// AOT-safe) and returns this record. A <see cref="DateTimeOffset"/> property sorts in filters only when written in
+    /// VectLite's form: register <see cref="SortableDateTimeOffsetConverter"/> on the context.
+    /// </summary>
+    /// <param name="payload">The value; null clears the payload.</param>
+    /// <param name="typeInfo">Its metadata, e.g. <c>AppJson.Default.Book</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is null.</exception>
+    /// <exception cref="InvalidRecordException"><paramref name="payload"/> does not serialize to a JSON object.</exception>
+    public Record WithPayload<T>(T payload, JsonTypeInfo<T> typeInfo)
+    {
+        Payload = TypedPayload.ToObject(payload, typeInfo);
+        return this;
+    }
+
+    /// <summary>As <see cref="WithPayload{T}(T, JsonTypeInfo{T})"/>, with reflection-based serialization.</summary>
+    /// <param name="payload">The value; null clears the payload.</param>
+    /// <param name="options">Serializer options, or null for the defaults.</param>
+    /// <exception cref="InvalidRecordException"><paramref name="payload"/> does not serialize to a JSON object.</exception>
+    [RequiresUnreferencedCode("Reflection-based serialization; use the JsonTypeInfo<T> overload for trimming and AOT.")]
+    [RequiresDynamicCode("Reflection-based serialization; use the JsonTypeInfo<T> overload for trimming and AOT.")]
+    public Record WithPayload<T>(T payload, JsonSerializerOptions? options = null)
+    {
+        Payload = TypedPayload.ToObject(payload, options);
+        return this;
+    }
+
+    /// <summary>Reads <see cref="Payload"/> as a <typeparamref name="T"/> with source-generated metadata (trimming- and AOT-safe).</summary>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>AppJson.Default.Book</c>.</param>
+    /// <returns>The payload, or <c>default</c> when the record has none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is null.</exception>
+    /// <exception cref="JsonException">The payload does not fit <typeparamref name="T"/>.</exception>
+    public T? GetPayload<T>(JsonTypeInfo<T> typeInfo) => TypedPayload.FromObject(Payload, typeInfo);
+
+    /// <summary>As <see cref="GetPayload{T}(JsonTypeInfo{T})"/>, with reflection-based deserialization.</summary>
+    /// <param name="options">Serializer options, or null for the defaults.</param>
+    /// <exception cref="JsonException">The payload does not fit <typeparamref name="T"/>.</exception>
+    [RequiresUnreferencedCode("Reflection-based deserialization; use the JsonTypeInfo<T> overload for trimming and AOT.")]
+    [RequiresDynamicCode("Reflection-based deserialization; use the JsonTypeInfo<T> overload for trimming and AOT.")]
+    public T? GetPayload<T>(JsonSerializerOptions? options = null) => TypedPayload.FromObject<T>(Payload, options);
 
     /// <summary>Sets a named vector and returns this record.</summary>
     public Record WithVector(string name, ReadOnlyMemory<float> vector)

@@ -1,6 +1,6 @@
 namespace VectLite;
 
-/// <summary>Options for <see cref="Collection.Search"/>.</summary>
+/// <summary>Options for <see cref="Collection.Search(ReadOnlySpan{float}, SearchOptions?)"/> and the other search calls.</summary>
 public sealed class SearchOptions
 {
     /// <summary>How many hits to return (after <see cref="Offset"/>), 1 to 10,000. Default 10.</summary>

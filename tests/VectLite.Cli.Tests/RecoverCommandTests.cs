@@ -13,8 +13,8 @@ public sealed class RecoverCommandTests : IDisposable
     public void A_log_damaged_in_its_second_batch_is_salvaged_to_the_first_and_the_database_verifies_again()
     {
         byte[] log = File.ReadAllBytes(_db.WalPath);
-        long second = 32 + 16 + BinaryPrimitives.ReadInt32LittleEndian(log.AsSpan(32));
-        _db.FlipByte("collections/docs/wal.vlwal", second + 16 + 5); // inside the second of three batches
+        long second = 32 + 24 + BinaryPrimitives.ReadInt32LittleEndian(log.AsSpan(32)); // file header, frame header (log format 2), batch
+        _db.FlipByte("collections/docs/wal.vlwal", second + 24 + 5); // inside the second of three batches
         Assert.Equal(1, CliProcess.Run("verify", _db.Path).ExitCode);
 
         CliResult run = CliProcess.Run("recover", _db.Path);

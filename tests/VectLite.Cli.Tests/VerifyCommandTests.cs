@@ -99,8 +99,8 @@ public sealed class VerifyCommandTests : IDisposable
     public void A_damaged_batch_followed_by_intact_batches_exits_1()
     {
         byte[] log = File.ReadAllBytes(_db.WalPath);
-        long second = 32 + 16 + BinaryPrimitives.ReadInt32LittleEndian(log.AsSpan(32));
-        _db.FlipByte("collections/docs/wal.vlwal", second + 16 + 5); // inside the second of three batches
+        long second = 32 + 24 + BinaryPrimitives.ReadInt32LittleEndian(log.AsSpan(32)); // file header, frame header (log format 2), batch
+        _db.FlipByte("collections/docs/wal.vlwal", second + 24 + 5); // inside the second of three batches
 
         CliResult run = CliProcess.Run("verify", _db.Path);
 

@@ -44,7 +44,7 @@ public sealed class DependencyInjectionTests : IDisposable
         Verify<VectLiteCollection<int, Hotel>>(provider, lifetime, key);
         Verify<VectorStoreCollection<int, Hotel>>(provider, lifetime, key);
         Verify<IVectorSearchable<Hotel>>(provider, lifetime, key);
-        Verify<IKeywordHybridSearchable<Hotel>>(provider, lifetime, key);
+        Assert.Null(provider.GetKeyedService<IKeywordHybridSearchable<Hotel>>(key)); // not claimed: no keyword index yet
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class DependencyInjectionTests : IDisposable
         Verify<VectLiteCollection<int, Hotel>>(provider, lifetime, key);
         Verify<VectorStoreCollection<int, Hotel>>(provider, lifetime, key);
         Verify<IVectorSearchable<Hotel>>(provider, lifetime, key);
-        Verify<IKeywordHybridSearchable<Hotel>>(provider, lifetime, key);
+        Assert.Null(provider.GetKeyedService<IKeywordHybridSearchable<Hotel>>(key)); // not claimed: no keyword index yet
     }
 
     [Fact]

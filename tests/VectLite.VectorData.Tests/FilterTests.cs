@@ -194,12 +194,24 @@ public sealed class FilterTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Comparing_an_array_property_by_reference_is_not_supported()
+    public Task Array_property_equal_to_an_array_matches_it_as_a_whole()
     {
-        string[] tags = ["pool"];
-        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => _hotels.GetAsync(h => h.Tags == tags, top: 5).ToListAsync().AsTask());
-        Assert.Contains("use Contains", ex.Message, StringComparison.Ordinal);
+        string[] tags = ["pool", "spa"];
+        return Expect(h => h.Tags == tags, 1); // not 3 (["pool", "beach"]) nor 5 (["spa"])
     }
+
+    [Fact]
+    public Task Array_property_equality_respects_order_and_length()
+    {
+        string[] reversed = ["spa", "pool"];
+        return Expect(h => h.Tags == reversed || h.Floors == new List<int> { 1, 2 }, 3);
+    }
+
+    [Fact]
+    public Task Array_property_not_equal_to_an_array() => Expect(h => h.Tags != new[] { "pool", "spa" }, 2, 3, 4, 5);
+
+    [Fact]
+    public Task Empty_array_equality() => Expect(h => h.Floors == new List<int>(), 4);
 
     private async Task Expect(Expression<Func<Hotel, bool>> filter, params int[] expectedIds)
     {

@@ -40,6 +40,16 @@ public sealed class FilterTranslatorTests
     }
 
     [Fact]
+    public void Array_property_equality_maps_to_whole_array_eq_and_ne()
+    {
+        string[] tags = ["pool", "spa"];
+        Assert.Equal("""{"Tags":{"$eq":["pool","spa"]}}""", Translate(h => h.Tags == tags));
+        Assert.Equal("""{"Tags":{"$ne":["pool","spa"]}}""", Translate(h => tags != h.Tags));
+        Assert.Equal("""{"Floors":{"$eq":[1,2]}}""", Translate(h => h.Floors == new List<int> { 1, 2 }));
+        Assert.Equal("""{"Tags":{"$eq":null}}""", Translate(h => h.Tags == null));
+    }
+
+    [Fact]
     public void Null_checks_map_to_eq_and_ne_null()
     {
         Assert.Equal("""{"Stars":{"$eq":null}}""", Translate(h => h.Stars == null));

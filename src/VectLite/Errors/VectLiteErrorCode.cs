@@ -34,7 +34,9 @@ public enum VectLiteErrorCode
     /// further writes; reopening the database replays the log and gives the all-or-nothing result.
     /// </summary>
     Faulted = 14,
+    /// <summary>A call that needs an existing record (search by a record's id) named one that is absent, deleted or expired.</summary>
+    RecordNotFound = 15,
 
     /// <summary>A backup's target directory exists and is not empty: a backup never writes over or into other files.</summary>
-    BackupTargetNotEmpty = 15,
+    BackupTargetNotEmpty = 16,
 }

@@ -13,11 +13,15 @@ namespace VectLite.Filtering;
 /// <c>$exists: false</c> is the negated <c>$exists: true</c>. The positive test asks "does ANY resolved value pass?",
 /// and stops the path walk at the first that does.</para>
 /// <para>String operands are encoded to UTF-8 here, so evaluation compares bytes and allocates nothing.</para>
+/// <para>Array operands (<c>{"tags": ["a", "b"]}</c>, MongoDB's whole-array equality) are tested against every
+/// resolved value that is an array as a whole, and against each element of it (so a nested array element can equal
+/// them too, as in MongoDB); a scalar operand never equals an array, and an array operand never equals a scalar.</para>
 /// </remarks>
 internal sealed class FieldCondition : Filter
 {
     private readonly FilterValue[] _values;
     private readonly byte[]?[] _utf8;
+    private readonly byte[]?[]?[]? _itemUtf8; // per array operand, its elements' UTF-8; null when no operand is an array
     private readonly FilterOperator _test;
     private readonly bool _negated;
     private readonly bool _matchesMissing;
@@ -31,6 +35,7 @@ internal sealed class FieldCondition : Filter
         Debug.Assert(op is FilterOperator.In or FilterOperator.Nin || values.Length == 1, $"{op.Name()} takes exactly one operand.");
         Debug.Assert(op != FilterOperator.Exists || values[0].Kind == FilterValueKind.Boolean, "$exists takes a boolean operand.");
         Debug.Assert(!op.IsRange() || values[0].Kind is FilterValueKind.Number or FilterValueKind.String, "A range operator takes a number or a string.");
+        Debug.Assert(op != FilterOperator.Contains || values[0].Kind != FilterValueKind.Array, "$contains takes a scalar operand.");
 
         Path = path;
         Operator = op;
@@ -42,6 +47,22 @@ internal sealed class FieldCondition : Filter
             {
                 bool encoded = Utf8Strings.TryEncode(values[i].StringValue, out _utf8[i]);
                 Debug.Assert(encoded, "Operand strings are validated before a condition is built.");
+            }
+            else if (values[i].Kind == FilterValueKind.Array)
+            {
+                _itemUtf8 ??= new byte[values.Length][][];
+                ReadOnlySpan<FilterValue> items = values[i].Items;
+                var encodedItems = new byte[]?[items.Length];
+                for (int j = 0; j < items.Length; j++)
+                {
+                    if (items[j].Kind == FilterValueKind.String)
+                    {
+                        bool encoded = Utf8Strings.TryEncode(items[j].StringValue, out encodedItems[j]);
+                        Debug.Assert(encoded, "Operand strings are validated before a condition is built.");
+                    }
+                }
+
+                _itemUtf8[i] = encodedItems;
             }
         }
 
@@ -136,7 +157,13 @@ internal sealed class FieldCondition : Filter
             default:
                 if (value.ValueKind == JsonValueKind.Array)
                 {
-                    // Array membership: each element is a candidate (one level; nested arrays never equal a scalar).
+                    // Whole-array equality first (only an array operand can equal an array), then array membership.
+                    if (_itemUtf8 is not null && _test == FilterOperator.Eq && TestScalar(value))
+                    {
+                        return true;
+                    }
+
+                    // Array membership: each element is a candidate (one level; a nested array only equals an array operand).
                     foreach (JsonElement element in value.EnumerateArray())
                     {
                         if (TestScalar(element))
@@ -158,7 +185,9 @@ internal sealed class FieldCondition : Filter
         {
             for (int i = 0; i < _values.Length; i++)
             {
-                if (JsonValueComparer.Equal(element, _values[i], _utf8[i]))
+                if (_values[i].Kind == FilterValueKind.Array
+                    ? JsonValueComparer.ArrayEqual(element, _values[i].Items, _itemUtf8![i]!)
+                    : JsonValueComparer.Equal(element, _values[i], _utf8[i]))
                 {
                     return true;
                 }

@@ -45,6 +45,22 @@ internal abstract class FieldIndex
     /// </summary>
     public abstract bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into);
 
+    /// <summary>
+    /// Adds to <paramref name="into"/> (a set over at least <paramref name="rowLimit"/> rows) every row below
+    /// <paramref name="rowLimit"/> that may satisfy <paramref name="condition"/>, as <see cref="TryCollect"/> does, or
+    /// returns false when this index cannot answer it. <paramref name="exact"/> says whether the rows marked are
+    /// exactly the rows that satisfy the condition (so no row needs its payload evaluated): true for equality and
+    /// ranges, false for <c>$contains</c> (a key that merely holds the operand, or a scalar that equals it, is
+    /// marked too) and for integer operands beyond 2^53 (compared as doubles). Safe on any thread while the writer adds.
+    /// </summary>
+    public abstract bool TryMark(FieldCondition condition, int rowLimit, RowBitset into, out bool exact);
+
+    /// <summary>
+    /// Compiles <paramref name="condition"/> against this index's typed column, or returns null when the column cannot
+    /// answer it exactly (the same conditions for which <see cref="TryMark"/> is not exact, or cannot answer at all).
+    /// </summary>
+    public abstract ColumnFilter? TryCompile(FieldCondition condition);
+
     /// <summary>Stores one scalar (or skips it when it is not this index's type).</summary>
     internal abstract void AddValue(int row, JsonElement value);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VectLite.Filtering;
 
 namespace VectLite;
@@ -6,7 +7,9 @@ public abstract partial class Filter
 {
     /// <summary>Matches records where some value at <paramref name="path"/> equals <paramref name="value"/> (JSON <c>{"path": {"$eq": value}}</c>).</summary>
     /// <param name="path">A dot path such as <c>meta.author.name</c>.</param>
-    /// <param name="value">The operand; <see cref="FilterValue.Null"/> also matches a missing field.</param>
+    /// <param name="value">The operand; <see cref="FilterValue.Null"/> also matches a missing field. A scalar also
+    /// matches an array holding an equal element; an array (<see cref="FilterValue.ArrayOf"/>) matches an array that
+    /// equals it as a whole (same length and order).</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or has an empty segment; <paramref name="value"/> is NaN or infinite.</exception>
     public static Filter Eq(string path, FilterValue value) => Single(path, FilterOperator.Eq, value);
@@ -51,6 +54,7 @@ public abstract partial class Filter
     /// <param name="values">The accepted values; a <see cref="FilterValue.Null"/> among them also accepts a missing field.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; a value is NaN or infinite.</exception>
+    [OverloadResolutionPriority(1)] // a collection expression ([], ["a", "b"]) fits the sequence overloads too: prefer this one
     public static Filter In(string path, params FilterValue[] values) => Many(path, FilterOperator.In, values);
 
     /// <summary>Matches records where no value at <paramref name="path"/> equals any of <paramref name="values"/> (<c>$nin</c>), including records without the field.</summary>
@@ -58,7 +62,64 @@ public abstract partial class Filter
     /// <param name="values">The rejected values.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; a value is NaN or infinite.</exception>
+    [OverloadResolutionPriority(1)] // a collection expression ([], ["a", "b"]) fits the sequence overloads too: prefer this one
     public static Filter Nin(string path, params FilterValue[] values) => Many(path, FilterOperator.Nin, values);
+
+    /// <summary>Matches records where some value at <paramref name="path"/> equals one of <paramref name="values"/> (<c>$in</c>). An empty sequence matches nothing; takes the values from a sequence (a list, a set, a LINQ query).</summary>
+    /// <param name="path">A dot path such as <c>color</c>.</param>
+    /// <param name="values">The values, enumerated once, here.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; a value is NaN or infinite.</exception>
+    public static Filter In(string path, IEnumerable<FilterValue> values) => Many(path, FilterOperator.In, Materialize(values));
+
+    /// <inheritdoc cref="In(string, IEnumerable{FilterValue})"/>
+    public static Filter In(string path, IEnumerable<string> values) => Many(path, FilterOperator.In, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="In(string, IEnumerable{FilterValue})"/>
+    public static Filter In(string path, IEnumerable<int> values) => Many(path, FilterOperator.In, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="In(string, IEnumerable{FilterValue})"/>
+    public static Filter In(string path, IEnumerable<long> values) => Many(path, FilterOperator.In, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="In(string, IEnumerable{FilterValue})"/>
+    public static Filter In(string path, IEnumerable<double> values) => Many(path, FilterOperator.In, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="In(string, IEnumerable{FilterValue})"/>
+    public static Filter In(string path, IEnumerable<float> values) => Many(path, FilterOperator.In, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="In(string, IEnumerable{FilterValue})"/>
+    public static Filter In(string path, IEnumerable<bool> values) => Many(path, FilterOperator.In, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="In(string, IEnumerable{FilterValue})"/>
+    public static Filter In(string path, IEnumerable<DateTimeOffset> values) => Many(path, FilterOperator.In, Materialize(values, static v => v));
+
+    /// <summary>Matches records where some value at <paramref name="path"/> equals none of <paramref name="values"/> (<c>$nin</c>), including records without the field; takes the values from a sequence (a list, a set, a LINQ query).</summary>
+    /// <param name="path">A dot path such as <c>color</c>.</param>
+    /// <param name="values">The values, enumerated once, here.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; a value is NaN or infinite.</exception>
+    public static Filter Nin(string path, IEnumerable<FilterValue> values) => Many(path, FilterOperator.Nin, Materialize(values));
+
+    /// <inheritdoc cref="Nin(string, IEnumerable{FilterValue})"/>
+    public static Filter Nin(string path, IEnumerable<string> values) => Many(path, FilterOperator.Nin, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="Nin(string, IEnumerable{FilterValue})"/>
+    public static Filter Nin(string path, IEnumerable<int> values) => Many(path, FilterOperator.Nin, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="Nin(string, IEnumerable{FilterValue})"/>
+    public static Filter Nin(string path, IEnumerable<long> values) => Many(path, FilterOperator.Nin, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="Nin(string, IEnumerable{FilterValue})"/>
+    public static Filter Nin(string path, IEnumerable<double> values) => Many(path, FilterOperator.Nin, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="Nin(string, IEnumerable{FilterValue})"/>
+    public static Filter Nin(string path, IEnumerable<float> values) => Many(path, FilterOperator.Nin, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="Nin(string, IEnumerable{FilterValue})"/>
+    public static Filter Nin(string path, IEnumerable<bool> values) => Many(path, FilterOperator.Nin, Materialize(values, static v => v));
+
+    /// <inheritdoc cref="Nin(string, IEnumerable{FilterValue})"/>
+    public static Filter Nin(string path, IEnumerable<DateTimeOffset> values) => Many(path, FilterOperator.Nin, Materialize(values, static v => v));
 
     /// <summary>
     /// Matches records where some value at <paramref name="path"/> is an array holding an element equal to
@@ -67,8 +128,16 @@ public abstract partial class Filter
     /// <param name="path">A dot path such as <c>tags</c>.</param>
     /// <param name="value">The element or substring to look for.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is NaN or infinite.</exception>
-    public static Filter Contains(string path, FilterValue value) => Single(path, FilterOperator.Contains, value);
+    /// <exception cref="ArgumentException"><paramref name="path"/> is invalid; <paramref name="value"/> is NaN, infinite or an array.</exception>
+    public static Filter Contains(string path, FilterValue value)
+    {
+        if (value.Kind == FilterValueKind.Array)
+        {
+            throw new ArgumentException("$contains takes a single value, not an array; to match an array as a whole use Filter.Eq(path, FilterValue.ArrayOf(...)).", nameof(value));
+        }
+
+        return Single(path, FilterOperator.Contains, value);
+    }
 
     /// <summary>Matches records where at least one value resolves at <paramref name="path"/> (JSON <c>null</c> counts), or, with <paramref name="exists"/> false, where none does (<c>$exists</c>).</summary>
     /// <param name="path">A dot path such as <c>meta.author</c>.</param>
@@ -131,8 +200,31 @@ public abstract partial class Filter
         return new FieldCondition(parsed, op, (FilterValue[])values.Clone());
     }
 
+    private static FilterValue[] Materialize(IEnumerable<FilterValue> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return [.. values];
+    }
+
+    private static FilterValue[] Materialize<T>(IEnumerable<T> values, Func<T, FilterValue> convert)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var operands = new List<FilterValue>(values.TryGetNonEnumeratedCount(out int count) ? count : 4);
+        foreach (T value in values)
+        {
+            operands.Add(convert(value));
+        }
+
+        return [.. operands];
+    }
+
     private static void CheckOperand(FilterValue value, string paramName)
     {
+        foreach (FilterValue item in value.Items)
+        {
+            CheckOperand(item, paramName);
+        }
+
         if (value.Kind == FilterValueKind.Number && !double.IsFinite(value.NumberValue))
         {
             throw new ArgumentException($"A filter operand must be a finite number; got {value.NumberValue}.", paramName);

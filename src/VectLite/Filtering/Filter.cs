@@ -19,11 +19,12 @@ namespace VectLite;
 /// <c>{"$not": {...}}</c>.</item>
 /// <item>Field paths use dots into nested objects: <c>"meta.author.name"</c>; a numeric segment indexes an array
 /// (<c>"items.0.name"</c>). Paths may not be empty, have empty segments, or start with <c>$</c>.</item>
-/// <item>Operands are strings, numbers, booleans or <c>null</c>; <c>$in</c>/<c>$nin</c> take an array of them;
+/// <item>Operands are strings, numbers, booleans or <c>null</c>, or arrays of those (<c>$eq $ne</c>, and members of <c>$in $nin</c>); <c>$in</c>/<c>$nin</c> take an array of operands;
 /// <c>$gt $gte $lt $lte</c> take a number or a string; <c>$exists</c> takes a boolean.</item>
 /// <item>An object is never a value: <c>{"a": {"b": 1}}</c> is rejected with a message pointing to the dot path
 /// <c>{"a.b": 1}</c> (VectLite has no whole-object equality, which would silently depend on key order and
-/// completeness). An array is never a value either: use <c>$in</c> or <c>$contains</c>.</item>
+/// completeness). An array of scalars is a value (<c>{"tags": ["a", "b"]}</c>, <c>$eq</c>, <c>$ne</c>, and as a
+/// member of <c>$in</c>/<c>$nin</c>): whole-array equality, as in MongoDB; arrays inside it are rejected.</item>
 /// <item>The empty object <c>{}</c> is rejected: to match every record, pass no filter.</item>
 /// <item>A repeated key in one object is rejected.</item>
 /// </list>
@@ -34,6 +35,9 @@ namespace VectLite;
 /// <item>A condition holds when ANY resolved value satisfies it; when a resolved value is an array, its elements
 /// are candidates too, so <c>{"tags": "x"}</c> matches <c>{"tags": ["x", "y"]}</c> and
 /// <c>{"scores": {"$gt": 5}}</c> matches <c>{"scores": [1, 9]}</c>.</item>
+/// <item>An array operand matches a resolved array that equals it as a whole, same length, equal elements in the
+/// same order: <c>{"tags": ["a", "b"]}</c> matches <c>["a", "b"]</c>, not <c>["b", "a"]</c> or <c>["a", "b", "c"]</c>
+/// (use <c>$contains</c> or <c>$in</c> for membership). It also matches an array that holds such an array as an element.</item>
 /// <item><c>$eq</c>/<c>$in</c>: numbers by numeric value (1 equals 1.0; integers compare exactly), strings
 /// ordinally, booleans, and <c>null</c> matches JSON <c>null</c>. A path that resolves to no value at all (missing
 /// field, record without payload) also matches <c>null</c>, as in MongoDB.</item>

@@ -144,7 +144,9 @@ internal static class FilterParser
                 return;
 
             case JsonValueKind.Array:
-                throw Error(location, "an array is not a value to compare with; use {\"$in\": [...]} to match one of several values, or {\"$contains\": value} to match an array element");
+                // MongoDB's whole-array equality: {"tags": ["a", "b"]} matches a tags array that is exactly ["a", "b"].
+                parts.Add(new FieldCondition(path, FilterOperator.Eq, [ReadArray(value, location)]));
+                return;
 
             default:
                 parts.Add(new FieldCondition(path, FilterOperator.Eq, [ReadScalar(value, location, "a field value")]));
@@ -235,7 +237,8 @@ internal static class FilterParser
                 int i = 0;
                 foreach (JsonElement item in operand.EnumerateArray())
                 {
-                    values[i] = ReadScalar(item, FilterLocation.Index(location, i), $"each value of {name}");
+                    string at = FilterLocation.Index(location, i);
+                    values[i] = item.ValueKind == JsonValueKind.Array ? ReadArray(item, at) : ReadScalar(item, at, $"each value of {name}");
                     i++;
                 }
 
@@ -260,9 +263,32 @@ internal static class FilterParser
 
                 return new FieldCondition(path, op, [ReadScalar(operand, location, name)]);
 
+            case FilterOperator.Eq:
+            case FilterOperator.Ne:
+                return new FieldCondition(path, op, [operand.ValueKind == JsonValueKind.Array ? ReadArray(operand, location) : ReadScalar(operand, location, name)]);
+
             default:
+                if (operand.ValueKind == JsonValueKind.Array)
+                {
+                    throw Error(location, $"{name} expects a single value, found an array; to match an array as a whole use {{\"$eq\": [...]}}");
+                }
+
                 return new FieldCondition(path, op, [ReadScalar(operand, location, name)]);
         }
+    }
+
+    /// <summary>Reads an array operand of strings, numbers, booleans and nulls (arrays do not nest).</summary>
+    private static FilterValue ReadArray(JsonElement element, string location)
+    {
+        var items = new FilterValue[element.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement item in element.EnumerateArray())
+        {
+            items[i] = ReadScalar(item, FilterLocation.Index(location, i), "each element of an array value");
+            i++;
+        }
+
+        return FilterValue.ArrayOf(items);
     }
 
     /// <summary>Reads a string, number, boolean or null; <paramref name="what"/> names the expectation in the message.</summary>

@@ -14,4 +14,10 @@ public enum FilterValueKind
 
     /// <summary><c>true</c> or <c>false</c>.</summary>
     Boolean = 3,
+
+    /// <summary>
+    /// An array of strings, numbers, booleans and nulls (<see cref="FilterValue.ArrayOf"/>), compared as a whole:
+    /// equal to a JSON array of the same length with equal elements in the same order.
+    /// </summary>
+    Array = 4,
 }

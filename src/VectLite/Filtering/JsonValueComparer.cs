@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -31,9 +32,37 @@ internal static class JsonValueComparer
                 return element.ValueKind == JsonValueKind.Number && TryCompareNumber(element, value, out int c) && c == 0;
             case FilterValueKind.Boolean:
                 return element.ValueKind == (value.BooleanValue ? JsonValueKind.True : JsonValueKind.False);
+            case FilterValueKind.Array:
+                Debug.Fail("Array operands compare with ArrayEqual, which needs their elements' UTF-8.");
+                return false;
             default:
                 return element.ValueKind == JsonValueKind.Null;
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="element"/> is an array of the same length as <paramref name="items"/> whose elements
+    /// equal them in order; <paramref name="utf8"/> holds the UTF-8 form of each string item.
+    /// </summary>
+    public static bool ArrayEqual(JsonElement element, ReadOnlySpan<FilterValue> items, byte[]?[] utf8)
+    {
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != items.Length)
+        {
+            return false;
+        }
+
+        int i = 0;
+        foreach (JsonElement item in element.EnumerateArray())
+        {
+            if (!Equal(item, items[i], utf8[i]))
+            {
+                return false;
+            }
+
+            i++;
+        }
+
+        return true;
     }
 
     /// <summary>Orders <paramref name="element"/> against a number or string operand; false when the types differ.</summary>

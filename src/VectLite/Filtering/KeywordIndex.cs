@@ -12,6 +12,10 @@ internal sealed class KeywordIndex : FieldIndex
 {
     private readonly ConcurrentDictionary<string, PostingList> _postings = new(StringComparer.Ordinal);
 
+    /// <summary>Each key's ordinal (in order of first sight), the value <see cref="_column"/> holds per row.</summary>
+    private readonly ConcurrentDictionary<string, int> _ordinals = new(StringComparer.Ordinal);
+    private readonly PayloadColumn<int> _column = new();
+
     /// <summary>Creates an empty index on <paramref name="path"/>.</summary>
     public KeywordIndex(PayloadPath path, bool isComplete)
         : base(path, isComplete)
@@ -32,17 +36,29 @@ internal sealed class KeywordIndex : FieldIndex
                 // The key string (header, length, UTF-16 characters), the dictionary node, and the list.
                 bytes += 24 + (2L * entry.Key.Length) + 48 + entry.Value.MemoryBytes;
             }
-            return bytes;
+            return bytes + (_ordinals.Count * 16L) + _column.MemoryBytes;
         }
     }
 
     /// <inheritdoc/>
-    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into)
+    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into) =>
+        TryCollectInto(condition, rowLimit, new BufferSink(into), out _);
+
+    /// <inheritdoc/>
+    public override bool TryMark(FieldCondition condition, int rowLimit, RowBitset into, out bool exact) =>
+        TryCollectInto(condition, rowLimit, new BitsetSink(into), out exact);
+
+    private bool TryCollectInto<TSink>(FieldCondition condition, int rowLimit, TSink into, out bool exact)
+        where TSink : struct, IRowSink
     {
+        exact = false;
         if (!IsEqualityLike(condition.Operator) || !AllOperandsAre(condition, FilterValueKind.String))
         {
             return false;
         }
+
+        // $eq/$in are answered exactly; $contains marks every key holding the operand, a superset for arrays.
+        exact = condition.Operator != FilterOperator.Contains;
 
         if (condition.Operator == FilterOperator.Contains)
         {
@@ -72,12 +88,39 @@ internal sealed class KeywordIndex : FieldIndex
         return true;
     }
 
+    /// <inheritdoc/>
+    public override ColumnFilter? TryCompile(FieldCondition condition)
+    {
+        if (condition.Operator is not (FilterOperator.Eq or FilterOperator.In) || !AllOperandsAre(condition, FilterValueKind.String))
+        {
+            return null;
+        }
+
+        var wanted = new List<int>(condition.Values.Length);
+        foreach (FilterValue value in condition.Values)
+        {
+            if (_ordinals.TryGetValue(value.StringValue, out int ordinal))
+            {
+                wanted.Add(ordinal); // a key never seen matches no row written so far
+            }
+        }
+
+        return new ColumnFilter.OrdinalIn(_column, [.. wanted]);
+    }
+
     internal override void AddValue(int row, JsonElement value)
     {
         // Unreadable strings (unpaired surrogate escapes) match no condition, so leaving them out loses nothing.
         if (value.ValueKind == JsonValueKind.String && JsonValueComparer.TryGetString(value, out string? text))
         {
             _postings.GetOrAdd(text, static _ => new PostingList()).Add(row);
+            if (!_ordinals.TryGetValue(text, out int ordinal))
+            {
+                ordinal = _ordinals.Count; // the writer is the only one adding keys
+                _ordinals[text] = ordinal;
+            }
+
+            _column.Add(row, ordinal);
         }
     }
 }

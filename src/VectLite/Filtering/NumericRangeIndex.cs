@@ -27,6 +27,7 @@ internal sealed class NumericRangeIndex : FieldIndex
     private const int MinTailCapacity = 1024;
 
     private State _state = new([], [], MinTailCapacity);
+    private readonly PayloadColumn<double> _column = new();
 
     /// <summary>Creates an empty index on <paramref name="path"/>.</summary>
     public NumericRangeIndex(PayloadPath path, bool isComplete)
@@ -44,7 +45,7 @@ internal sealed class NumericRangeIndex : FieldIndex
         {
             State state = Volatile.Read(ref _state);
             return (((long)state.SortedValues.Length + state.TailValues.Length) * sizeof(double))
-                + (((long)state.SortedRows.Length + state.TailRows.Length) * sizeof(int)) + (4 * 24);
+                + (((long)state.SortedRows.Length + state.TailRows.Length) * sizeof(int)) + (4 * 24) + _column.MemoryBytes;
         }
     }
 
@@ -52,12 +53,30 @@ internal sealed class NumericRangeIndex : FieldIndex
     internal int SortedCount => Volatile.Read(ref _state).SortedValues.Length;
 
     /// <inheritdoc/>
-    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into)
+    public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into) =>
+        TryCollectInto(condition, rowLimit, new BufferSink(into), out _);
+
+    /// <inheritdoc/>
+    public override bool TryMark(FieldCondition condition, int rowLimit, RowBitset into, out bool exact) =>
+        TryCollectInto(condition, rowLimit, new BitsetSink(into), out exact);
+
+    private bool TryCollectInto<TSink>(FieldCondition condition, int rowLimit, TSink into, out bool exact)
+        where TSink : struct, IRowSink
     {
         FilterOperator op = condition.Operator;
+        exact = false;
         if (!(IsEqualityLike(op) || op.IsRange()) || !AllOperandsAre(condition, FilterValueKind.Number))
         {
             return false;
+        }
+
+        // $contains holds only for arrays, but the index also lists scalars equal to the operand; operands beyond
+        // 2^53 widen the bounds. Everything else is answered exactly (see JsonValueComparer: a double compare of the
+        // stored value agrees with the evaluator's exact compare whenever the operand is exact as a double).
+        exact = op != FilterOperator.Contains;
+        foreach (FilterValue value in condition.Values)
+        {
+            exact &= value.IsExactAsDouble;
         }
 
         State state = Volatile.Read(ref _state);
@@ -89,12 +108,46 @@ internal sealed class NumericRangeIndex : FieldIndex
         return true;
     }
 
+    /// <inheritdoc/>
+    public override ColumnFilter? TryCompile(FieldCondition condition)
+    {
+        FilterOperator op = condition.Operator;
+        if (!(op is FilterOperator.Eq or FilterOperator.In || op.IsRange()) || !AllOperandsAre(condition, FilterValueKind.Number))
+        {
+            return null;
+        }
+
+        var intervals = new (double, bool, double, bool)[condition.Values.Length];
+        for (int i = 0; i < intervals.Length; i++)
+        {
+            FilterValue value = condition.Values[i];
+            if (!value.IsExactAsDouble)
+            {
+                return null; // compared exactly as integers by the evaluator: leave it to the payload
+            }
+
+            double v = value.NumberValue;
+            intervals[i] = op switch
+            {
+                FilterOperator.Gt => (v, false, double.PositiveInfinity, true),
+                FilterOperator.Gte => (v, true, double.PositiveInfinity, true),
+                FilterOperator.Lt => (double.NegativeInfinity, true, v, false),
+                FilterOperator.Lte => (double.NegativeInfinity, true, v, true),
+                _ => (v, true, v, true),
+            };
+        }
+
+        return new ColumnFilter.NumberIn(_column, intervals);
+    }
+
     internal override void AddValue(int row, JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number))
         {
             return;
         }
+
+        _column.Add(row, number);
 
         State state = _state; // the writer owns the field: a plain read sees its own last write
         int count = state.TailCount;
@@ -160,7 +213,8 @@ internal sealed class NumericRangeIndex : FieldIndex
         }
 
         /// <summary>Adds rows below <paramref name="rowLimit"/> whose value lies between the bounds.</summary>
-        public void Collect(double low, bool lowInclusive, double high, bool highInclusive, int tailCount, int rowLimit, RowBuffer into)
+        public void Collect<TSink>(double low, bool lowInclusive, double high, bool highInclusive, int tailCount, int rowLimit, TSink into)
+            where TSink : struct, IRowSink
         {
             double[] values = SortedValues;
             int start = LowerBound(values, low, lowInclusive);

@@ -140,6 +140,151 @@ internal sealed class PayloadIndexSet
         return result is not null;
     }
 
+    /// <summary>
+    /// Uses the indexes to narrow <paramref name="filter"/> to a set of rows below <paramref name="rowLimit"/>, as
+    /// <see cref="TryGetCandidates"/> does, but as a <see cref="RowBitset"/> built without sorting: the form a query
+    /// tests per visited node. On true, <paramref name="rows"/> (rented: give it back with <see cref="RowBitset.Return"/>)
+    /// holds every matching row below the limit, and <paramref name="exact"/> says whether it holds only those, so no
+    /// payload needs evaluating (liveness is still the caller's to check). On false <paramref name="rows"/> is null.
+    /// Safe to call from any thread while the writer adds.
+    /// </summary>
+    /// <remarks>
+    /// Exact when every condition the answer rests on is (equality and ranges, see <see cref="FieldIndex.TryMark"/>)
+    /// and nothing was left out: an AND with an unanswerable child, or a <c>$contains</c>, gives a superset.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowLimit"/> is negative.</exception>
+    public bool TryMark(Filter filter, int rowLimit, out RowBitset? rows, out bool exact)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowLimit);
+        Snapshot snapshot = Volatile.Read(ref _snapshot);
+        exact = false;
+        rows = snapshot.Indexes.Length == 0 ? null : Mark(snapshot, filter, rowLimit, out exact);
+        return rows is not null;
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="filter"/> against the indexes' typed columns (see <see cref="ColumnFilter"/>), or returns
+    /// null when some condition is not one a complete index answers exactly. Safe on any thread while the writer adds;
+    /// the result tests rows below the row limit published when it is used.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
+    public ColumnFilter? TryCompile(Filter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        Snapshot snapshot = Volatile.Read(ref _snapshot);
+        return snapshot.Indexes.Length == 0 ? null : Compile(snapshot, filter);
+    }
+
+    private static ColumnFilter? Compile(Snapshot snapshot, Filter filter)
+    {
+        switch (filter)
+        {
+            case FieldCondition condition:
+                return snapshot.ByField.TryGetValue(condition.Path.Text, out FieldIndex? index) && index.IsComplete
+                    ? index.TryCompile(condition)
+                    : null;
+            case CompositeFilter composite:
+                var children = new ColumnFilter[composite.Children.Length];
+                for (int i = 0; i < children.Length; i++)
+                {
+                    if ((children[i] = Compile(snapshot, composite.Children[i])!) is null)
+                    {
+                        return null;
+                    }
+                }
+                return composite switch
+                {
+                    AndFilter => new ColumnFilter.All(children),
+                    OrFilter => new ColumnFilter.Any(children),
+                    _ => null,
+                };
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The rented candidate set of <paramref name="filter"/>, or null when the indexes cannot narrow it.</summary>
+    private static RowBitset? Mark(Snapshot snapshot, Filter filter, int rowLimit, out bool exact)
+    {
+        exact = false;
+        switch (filter)
+        {
+            case FieldCondition condition:
+                if (!snapshot.ByField.TryGetValue(condition.Path.Text, out FieldIndex? index) || !index.IsComplete)
+                {
+                    return null;
+                }
+
+                RowBitset set = RowBitset.Rent(rowLimit);
+                if (index.TryMark(condition, rowLimit, set, out exact))
+                {
+                    return set;
+                }
+
+                RowBitset.Return(set);
+                return null;
+
+            case AndFilter and:
+                RowBitset? intersection = null;
+                bool allExact = true;
+                foreach (Filter child in and.Children)
+                {
+                    RowBitset? rows = Mark(snapshot, child, rowLimit, out bool childExact);
+                    if (rows is null)
+                    {
+                        allExact = false; // the caller evaluates this child per row
+                        continue;
+                    }
+
+                    allExact &= childExact;
+                    if (intersection is null)
+                    {
+                        intersection = rows;
+                    }
+                    else
+                    {
+                        intersection.IntersectWith(rows);
+                        RowBitset.Return(rows);
+                    }
+                }
+
+                exact = intersection is not null && allExact;
+                return intersection;
+
+            case OrFilter or:
+                RowBitset? union = null;
+                bool unionExact = true;
+                foreach (Filter child in or.Children)
+                {
+                    RowBitset? rows = Mark(snapshot, child, rowLimit, out bool childExact);
+                    if (rows is null)
+                    {
+                        RowBitset.Return(union);
+                        return null; // one unanswerable branch may match any row
+                    }
+
+                    unionExact &= childExact;
+                    if (union is null)
+                    {
+                        union = rows;
+                    }
+                    else
+                    {
+                        union.UnionWith(rows);
+                        RowBitset.Return(rows);
+                    }
+                }
+
+                exact = unionExact;
+                return union;
+
+            default:
+                return null;
+        }
+    }
+
     /// <summary>The candidate set of <paramref name="filter"/>, or null when the indexes cannot narrow it.</summary>
     private static int[]? Collect(Snapshot snapshot, Filter filter, int rowLimit)
     {

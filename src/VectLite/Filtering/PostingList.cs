@@ -86,7 +86,11 @@ internal sealed class PostingList
     }
 
     /// <summary>Appends every published row below <paramref name="rowLimit"/> to <paramref name="into"/>. Safe on any thread.</summary>
-    public void CopyBelow(int rowLimit, RowBuffer into)
+    public void CopyBelow(int rowLimit, RowBuffer into) => CopyBelow(rowLimit, new BufferSink(into));
+
+    /// <summary>Appends every published row below <paramref name="rowLimit"/> to <paramref name="into"/>. Safe on any thread.</summary>
+    public void CopyBelow<TSink>(int rowLimit, TSink into)
+        where TSink : struct, IRowSink
     {
         int remaining = Volatile.Read(ref _count);
         int[]?[] directory = Volatile.Read(ref _directory);

@@ -28,6 +28,25 @@ internal sealed partial class HnswGraph
     /// <exception cref="ArgumentException"><paramref name="query"/> does not have the graph's dimension.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1 or <paramref name="ef"/> is negative.</exception>
     internal void Search<TFilter>(ReadOnlySpan<float> query, int k, int ef, ref TFilter filter, TopKHeap results)
+        where TFilter : struct, IRowFilter =>
+        Search(query, k, ef, ref filter, results, HnswFilterWalk.Through, int.MaxValue);
+
+    /// <summary>
+    /// As <see cref="Search{TFilter}(ReadOnlySpan{float}, int, int, ref TFilter, TopKHeap)"/>, with the way rejected
+    /// nodes are treated chosen by <paramref name="walk"/> (see <see cref="HnswFilterWalk"/>). With
+    /// <see cref="HnswFilterWalk.TwoHop"/> the filter is called before a node is scored, possibly more than once per
+    /// row (a filter that evaluates payloads should cache its verdicts), and only accepted nodes are scored.
+    /// </summary>
+    /// <param name="query">As in the overload without <paramref name="walk"/>.</param>
+    /// <param name="k">As in the overload without <paramref name="walk"/>.</param>
+    /// <param name="ef">As in the overload without <paramref name="walk"/>.</param>
+    /// <param name="filter">As in the overload without <paramref name="walk"/>, except for when it is called.</param>
+    /// <param name="results">As in the overload without <paramref name="walk"/>.</param>
+    /// <param name="walk">How rejected nodes are treated.</param>
+    /// <param name="budget">The most level-0 distances the walk may compute: past it the walk stops, offers nothing and
+    /// returns -1 (the caller answers another way; the planner passes the exact scan's cost).</param>
+    /// <returns>The number of distances computed at level 0 (the walk's cost), or -1 when the budget ran out.</returns>
+    internal int Search<TFilter>(ReadOnlySpan<float> query, int k, int ef, ref TFilter filter, TopKHeap results, HnswFilterWalk walk, int budget)
         where TFilter : struct, IRowFilter
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -39,24 +58,16 @@ internal sealed partial class HnswGraph
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(ef);
         int size = _parameters.EffectiveEf(k, ef);
-        switch (_metric)
+        return _metric switch
         {
-            case Metric.L2:
-                SearchCore<L2Scorer, TFilter>(query, size, ref filter, results);
-                break;
-            case Metric.L1:
-                SearchCore<L1Scorer, TFilter>(query, size, ref filter, results);
-                break;
-            case Metric.Cosine:
-                SearchCore<CosineScorer, TFilter>(query, size, ref filter, results);
-                break;
-            default:
-                SearchCore<DotScorer, TFilter>(query, size, ref filter, results);
-                break;
-        }
+            Metric.L2 => SearchCore<L2Scorer, TFilter>(query, size, ref filter, results, walk, budget),
+            Metric.L1 => SearchCore<L1Scorer, TFilter>(query, size, ref filter, results, walk, budget),
+            Metric.Cosine => SearchCore<CosineScorer, TFilter>(query, size, ref filter, results, walk, budget),
+            _ => SearchCore<DotScorer, TFilter>(query, size, ref filter, results, walk, budget),
+        };
     }
 
-    private void SearchCore<TScorer, TFilter>(ReadOnlySpan<float> query, int ef, ref TFilter filter, TopKHeap results)
+    private int SearchCore<TScorer, TFilter>(ReadOnlySpan<float> query, int ef, ref TFilter filter, TopKHeap results, HnswFilterWalk walk, int budget)
         where TScorer : struct, IBoundedScorer
         where TFilter : struct, IRowFilter
     {
@@ -65,7 +76,7 @@ internal sealed partial class HnswGraph
         long entry = Volatile.Read(ref _entry);
         if (entry == NoEntry)
         {
-            return;
+            return 0;
         }
 
         GraphView view = GetView();
@@ -75,12 +86,20 @@ internal sealed partial class HnswGraph
             int current = (int)entry;
             float currentScore = ScoreNode<TScorer>(view, query, current);
             (current, currentScore) = Descend<TScorer>(view, query, current, currentScore, (int)(entry >> 32), 0);
-            SearchLayer<TScorer, TFilter>(context, view, query, current, currentScore, 0, ef, -1, ref filter);
+            int scored = walk == HnswFilterWalk.TwoHop
+                ? SearchLayerTwoHop<TScorer, TFilter>(context, view, query, current, currentScore, ef, budget, ref filter)
+                : SearchLayer<TScorer, TFilter>(context, view, query, current, currentScore, 0, ef, -1, ref filter, budget);
+            if (scored > budget)
+            {
+                return -1;
+            }
 
             foreach (ScoredNode found in context.Results.Items)
             {
                 results.Push(found.Score, view.Row(found.Node));
             }
+
+            return scored;
         }
         finally
         {
@@ -171,7 +190,7 @@ internal sealed partial class HnswGraph
     /// about 10% of the search time on Fashion-MNIST.
     /// </para>
     /// </remarks>
-    private static unsafe void SearchLayer<TScorer, TFilter>(HnswSearchContext context, in GraphView view, ReadOnlySpan<float> query, int entry, float entryScore, int level, int ef, int exclude, ref TFilter filter)
+    private static unsafe int SearchLayer<TScorer, TFilter>(HnswSearchContext context, in GraphView view, ReadOnlySpan<float> query, int entry, float entryScore, int level, int ef, int exclude, ref TFilter filter, int budget = int.MaxValue)
         where TScorer : struct, IBoundedScorer
         where TFilter : struct, IRowFilter
     {
@@ -202,8 +221,9 @@ internal sealed partial class HnswGraph
 
         // The unvisited live neighbours of the node being expanded, as (node, row) pairs.
         Span<int> pending = stackalloc int[2 * HnswParameters.MaxM * 2];
+        int scored = 0;
 
-        while (candidates.Count > 0)
+        while (candidates.Count > 0 && scored <= budget)
         {
             ScoredNode current = candidates.Top;
             if (current.Score < bound)
@@ -245,6 +265,7 @@ internal sealed partial class HnswGraph
             }
 
             // Pass 2: score each once, with the vector two places ahead streaming in meanwhile.
+            scored += gathered >> 1;
             for (int a = 0; a < PrefetchAhead && 2 * a < gathered; a++)
             {
                 PrefetchLines(view.Vector(pending[(2 * a) + 1]), LeadLines, vectorLines);
@@ -284,6 +305,8 @@ internal sealed partial class HnswGraph
                 }
             }
         }
+
+        return scored;
     }
 
     /// <summary>Prefetches cache lines <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive) of the vector at <paramref name="vector"/>.</summary>

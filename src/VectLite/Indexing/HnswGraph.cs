@@ -62,7 +62,7 @@ namespace VectLite.Indexing;
 /// </para>
 /// <para>
 /// Thread safety: <see cref="Add"/> and <see cref="AddMany"/> may run on many threads at once, beside any
-/// number of <see cref="Search{TFilter}"/> calls; a search sees the nodes whose insert had begun before it
+/// number of <see cref="Search{TFilter}(ReadOnlySpan{float}, int, int, ref TFilter, VectLite.Search.TopKHeap)"/> calls; a search sees the nodes whose insert had begun before it
 /// started (those still being linked only partly). <see cref="Remap"/> and <see cref="Save(Stream, ulong)"/> need no concurrent insert (the
 /// engine's writer lock); searches may continue during both, and on the old graph after a remap. The rows
 /// an insert names must already be written to the arena.

@@ -122,6 +122,49 @@ internal static class ExactScanner
         }
     }
 
+    /// <summary>
+    /// Offers each member of <paramref name="rows"/> that <paramref name="filter"/> accepts to <paramref name="heap"/>,
+    /// in ascending row order: the scan over a query's row set. <see cref="IRowFilter.Accept"/> is called once per
+    /// member, before its distance.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="arena"/>, <paramref name="rows"/> or <paramref name="heap"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="query"/> does not have the arena's dimension.</exception>
+    internal static void ScanSet<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, Filtering.RowBitset rows, ref TFilter filter, TopKHeap heap)
+        where TScorer : struct, IVectorScorer
+        where TFilter : struct, IRowFilter
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(heap);
+        if (query.Length != arena.Dimension)
+        {
+            ThrowQueryLength(query.Length, arena.Dimension);
+        }
+
+        float threshold = heap.Threshold;
+        ReadOnlySpan<ulong> words = rows.Words;
+        for (int w = 0; w < words.Length; w++)
+        {
+            ulong word = words[w];
+            while (word != 0)
+            {
+                int row = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                if (!filter.Accept(row))
+                {
+                    continue;
+                }
+
+                float score = TScorer.Score(query, arena.Get(row));
+                if (score >= threshold)
+                {
+                    heap.Push(score, row);
+                    threshold = heap.Threshold;
+                }
+            }
+        }
+    }
+
     [DoesNotReturn]
     private static void ThrowQueryLength(int actual, int dimension) =>
         throw new ArgumentException($"The query has {actual} components; the vectors have dimension {dimension}.", "query");

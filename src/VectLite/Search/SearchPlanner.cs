@@ -1,81 +1,291 @@
+using VectLite.Filtering;
+using VectLite.Indexing;
 using VectLite.Records;
 
 namespace VectLite.Search;
 
+/// <summary>How a search runs: an exact scan, or a graph walk of one kind.</summary>
+internal enum SearchPath
+{
+    /// <summary>Score every row that passes (the set bits of the row set, or every row with a test).</summary>
+    Exact,
+
+    /// <summary>A graph walk that scores every neighbour and keeps the ones that pass (<see cref="HnswFilterWalk.Through"/>).</summary>
+    GraphThrough,
+
+    /// <summary>A graph walk that scores only passing nodes, looking two hops out (<see cref="HnswFilterWalk.TwoHop"/>).</summary>
+    GraphTwoHop,
+}
+
 /// <summary>
-/// Chooses between an exact scan and a filtered HNSW search, and the candidate list size for the latter.
+/// Turns a search's filter and namespace into a row test (with a row set when the payload indexes or the namespace
+/// can give one) and chooses the cheaper of an exact scan and a filtered graph walk, by a cost model in distance
+/// computations.
 /// </summary>
 /// <remarks>
-/// How it decides:
-/// <list type="number">
-/// <item>Estimate how many rows pass the filter and namespace: the payload indexes' candidate count when they can
-/// answer the filter (an upper bound), else the pass rate of a fixed sample of rows times the row count.</item>
-/// <item>Few passing rows (under <see cref="ExactScanRows"/>, or under <see cref="ExactScanPassRate"/> of the rows):
-/// scan them exactly. It is exact, and cheaper than a graph walk that must step over nearly every node to collect k
-/// matches, which is where filtered HNSW loses recall.</item>
-/// <item>Otherwise search the graph with the filter, widening ef by the inverse pass rate (capped) so the walk
-/// still meets about ef matching nodes.</item>
-/// </list>
+/// <para><b>Row set.</b> When the payload indexes answer the filter (see <see cref="PayloadIndexSet.TryMark"/>) their
+/// rows become a <see cref="RowBitset"/>, built once per query without sorting; when they answer it exactly, no payload
+/// is read at all. A namespace holding less than <see cref="NamespaceSetShare"/> of the rows contributes its rows too
+/// (intersected), so a small tenant is planned like a small collection. Otherwise the namespace is a 4-byte compare per
+/// row, and a filter no index answers is evaluated per row, its verdicts cached for the query on a two-hop walk.</para>
+/// <para><b>Estimate.</b> The passing rows: the set's population (exact), times the pass rate of a sample of the set's
+/// rows when the payload must still be evaluated; with no set, the pass rate of <see cref="SampleSize"/> evenly spaced
+/// rows times the row count.</para>
+/// <para><b>Cost model</b>, in exact-scan distances (docs/tuning.md has the measurements behind the constants). An
+/// exact scan costs one sequential distance per passing row (<see cref="ScanCostPerRow"/>; with no row set, also a row
+/// test per row, <see cref="TestCostPerRow"/>). A graph walk costs <see cref="GraphDistanceCost"/> per distance, and
+/// its distances are modelled from counts measured on Fashion-MNIST (60,000 x 784, M 16): an unfiltered walk scores
+/// <see cref="UnfilteredDistancesAtEf10"/> x (ef / 10)^<see cref="EfExponent"/> (scaled by ln rows); a walk through
+/// rejected nodes (<see cref="SearchPath.GraphThrough"/>) that times pass rate^-<see cref="ThroughPassExponent"/>; a
+/// two-hop walk (<see cref="SearchPath.GraphTwoHop"/>) <see cref="TwoHopFactor"/> x pass rate^<see cref="TwoHopPassExponent"/>
+/// times it, offered only below <see cref="ThroughPassRate"/> and while its two-hop reach holds
+/// (<see cref="MinTwoHopReach"/>). The cheapest runs. A two-hop walk that still ends with fewer than k rows is
+/// followed by the exact scan.</para>
 /// </remarks>
 internal static class SearchPlanner
 {
-    /// <summary>A filter leaving at most this many rows is scanned exactly.</summary>
-    public const int ExactScanRows = 4_096;
-
-    /// <summary>A filter passing less than this share of the rows is scanned exactly.</summary>
-    public const double ExactScanPassRate = 0.02;
-
-    /// <summary>Rows sampled to estimate an unindexed filter's pass rate.</summary>
+    /// <summary>Rows sampled to estimate a pass rate that no row set gives.</summary>
     public const int SampleSize = 512;
 
-    /// <summary>The most ef is widened for a selective filter.</summary>
-    public const int MaxEfWidening = 16;
+    /// <summary>
+    /// At or above this sampled pass rate, a filter the typed columns answer is tested per visited row and no row set
+    /// is built (building one costs a write per passing row; at 50% of 60,000 rows that is 30,000 per query).
+    /// </summary>
+    public const double SetlessPassRate = 0.125;
 
-    /// <summary>True to search the graph; false to scan. <paramref name="passRate"/> is the estimated share of rows that pass.</summary>
-    public static bool PreferGraph(CollectionState state, Snapshot snapshot, ref VisibleRowFilter filter, int[]? candidates, int wanted, out double passRate)
+    /// <summary>A namespace holding less than this share of the rows is turned into a row set.</summary>
+    public const double NamespaceSetShare = 0.5;
+
+    /// <summary>At or above this pass rate a filtered walk goes through rejected nodes; below it, around them (measured crossover, see docs/tuning.md).</summary>
+    public const double ThroughPassRate = 0.35;
+
+    /// <summary>
+    /// The passing nodes two hops out of a node, (2M)^2 x pass rate, must be at least this many for a two-hop walk to
+    /// keep its recall: below it the walk loses its way (measured with M 16: recall plateaus at 0.95 at a 2% pass rate
+    /// and 0.54 at 1%, whatever the ef), and the planner scans instead.
+    /// </summary>
+    public const double MinTwoHopReach = 40;
+
+    /// <summary>Cost of one distance in an exact scan (sequential rows, the hardware prefetcher helps): the unit.</summary>
+    public const double ScanCostPerRow = 1.0;
+
+    /// <summary>Cost of the row test of a scan without a row set (deletion mark, namespace; no distance), in scan distances.</summary>
+    public const double TestCostPerRow = 0.02;
+
+    /// <summary>Cost of one graph distance, in exact-scan distances: random access and the walk's bookkeeping (measured 0.6 us against 0.26 us).</summary>
+    public const double GraphDistanceCost = 2.4;
+
+    /// <summary>Level-0 distances of an unfiltered walk at ef 10 on 60,000 rows (measured: 152; grows with ln rows).</summary>
+    public const double UnfilteredDistancesAtEf10 = 150;
+
+    /// <summary>How an unfiltered walk's distances grow with ef: (ef / 10)^0.68 (measured from ef 10 to 320).</summary>
+    public const double EfExponent = 0.68;
+
+    /// <summary>How a walk through rejected nodes grows as the pass rate p falls: p^-0.68 (measured from 50% to 1%).</summary>
+    public const double ThroughPassExponent = 0.68;
+
+    /// <summary>A two-hop walk scores 5.5 x p^0.77 times an unfiltered walk's distances (measured from 20% to 5%): only passing nodes.</summary>
+    public const double TwoHopFactor = 5.5;
+
+    /// <summary>The exponent of the pass rate in <see cref="TwoHopFactor"/>'s rule.</summary>
+    public const double TwoHopPassExponent = 0.77;
+
+    /// <summary>The share of the exact scan's cost a filtered walk may spend before it gives way to the scan.</summary>
+    public const double BudgetShare = 0.5;
+
+    /// <summary>The smallest distance budget of a filtered walk, so an estimate that is too low never starves it.</summary>
+    public const int MinBudget = 256;
+
+    /// <summary>For the benchmark's calibration only: when set, a search on this thread that could use the graph takes this path.</summary>
+    [ThreadStatic]
+    internal static SearchPath? ForcedPath;
+
+    /// <summary>For the benchmark's calibration: the level-0 distances the last graph search on this thread computed.</summary>
+    [ThreadStatic]
+    internal static int LastGraphDistances;
+
+    /// <summary>
+    /// Plans one search: sets up <paramref name="filter"/>'s row set and verdict cache and returns the path and the
+    /// estimated number of passing rows. <paramref name="graph"/> null (or <paramref name="forceExact"/>) plans a scan.
+    /// </summary>
+    public static SearchPath Plan(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
+        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, out int budget)
     {
-        passRate = 1;
         int rows = snapshot.RowCount;
+        double passing = rows;
+        budget = int.MaxValue;
         if (rows == 0)
         {
-            return false;
-        }
-        if (candidates is not null)
-        {
-            passRate = (double)candidates.Length / rows;
-            return candidates.Length > ExactScanRows && passRate >= ExactScanPassRate && candidates.Length > wanted;
-        }
-        if (!filter.HasConditions)
-        {
-            return true; // only deletions and expiry to skip: the graph walks past those
+            return SearchPath.Exact;
         }
 
-        // Sample evenly spaced rows (not the first n: ids and payloads often correlate with insertion order).
+        if (!filter.HasConditions)
+        {
+            return graph is null || forceExact ? SearchPath.Exact : ForcedPath ?? SearchPath.GraphThrough;
+        }
+
+        BuildRowSet(state, snapshot, payloadFilter, namespaceId, ref filter);
+        passing = Estimate(snapshot, ref filter);
+
+        // A walk that scores more than half of what the exact scan would cost is stopped and the scan runs instead:
+        // it bounds the price of a filter that avoids the query's neighbourhood (the walk wanders through rejected
+        // nodes) at about 1.5 scans. Walks that keep their way use far less (at 10%, 135 to 623 of a 1,250 budget).
+        double exactCost = (passing * ScanCostPerRow) + (filter.RowSet is null ? rows * TestCostPerRow : 0);
+        budget = (int)Math.Min(int.MaxValue, Math.Max(MinBudget, BudgetShare * exactCost / GraphDistanceCost));
+        if (ForcedPath is { } forced && graph is not null && !forceExact)
+        {
+            if (forced == SearchPath.GraphTwoHop)
+            {
+                filter.CacheVerdicts();
+            }
+            return forced;
+        }
+        if (graph is null || forceExact || passing <= wanted)
+        {
+            return SearchPath.Exact;
+        }
+
+        double passRate = Math.Min(1, passing / rows);
+        double unfiltered = UnfilteredDistancesAtEf10 * Math.Pow(Math.Max(ef, wanted) / 10.0, EfExponent) * Math.Log(Math.Max(rows, 3)) / Math.Log(60_000);
+        double throughCost = GraphDistanceCost * unfiltered * Math.Pow(passRate, -ThroughPassExponent);
+        int m0 = 2 * state.HnswParameters.M;
+        bool twoHopHolds = (double)m0 * m0 * passRate >= MinTwoHopReach;
+        double twoHopCost = twoHopHolds && passRate < ThroughPassRate
+            ? GraphDistanceCost * unfiltered * TwoHopFactor * Math.Pow(passRate, TwoHopPassExponent)
+            : double.PositiveInfinity;
+        if (exactCost <= Math.Min(throughCost, twoHopCost))
+        {
+            return SearchPath.Exact;
+        }
+
+        if (throughCost <= twoHopCost)
+        {
+            return SearchPath.GraphThrough;
+        }
+
+        filter.CacheVerdicts();
+        return SearchPath.GraphTwoHop;
+    }
+
+    /// <summary>Gives <paramref name="filter"/> the rows the payload indexes and the namespace allow, when they narrow anything.</summary>
+    private static void BuildRowSet(CollectionState state, Snapshot snapshot, Filter? payloadFilter, int namespaceId, ref VisibleRowFilter filter)
+    {
+        int rows = snapshot.RowCount;
+        bool loneNamespace = namespaceId >= 0 && state.Namespaces.Count == 1; // every row is in it (ids only grow)
+        bool smallNamespace = namespaceId >= 0 && !loneNamespace && state.NamespaceRows(namespaceId).Count < rows * NamespaceSetShare;
+        if (loneNamespace)
+        {
+            filter.SkipNamespaceCheck();
+        }
+
+        if (payloadFilter is not null && state.Indexes.TryCompile(payloadFilter) is { } columns)
+        {
+            // The typed columns test a row in O(1) without JSON. When many rows pass, testing the rows a walk visits
+            // is cheaper than building a set of every passing row; the set is built when few pass (the scan or the
+            // two-hop walk wants it, and it costs little then).
+            filter.UseColumns(columns);
+            if (!smallNamespace && SampledPassRate(ref filter, rows) >= SetlessPassRate)
+            {
+                return;
+            }
+        }
+
+        RowBitset? set = null;
+        bool exact = false;
+        if (payloadFilter is not null)
+        {
+            state.Indexes.TryMark(payloadFilter, rows, out set, out exact);
+        }
+
+        bool coversNamespace = loneNamespace;
+        if (namespaceId >= 0)
+        {
+            if (!loneNamespace)
+            {
+                PostingList members = state.NamespaceRows(namespaceId);
+                if (smallNamespace)
+                {
+                    RowBitset inNamespace = RowBitset.Rent(rows);
+                    members.CopyBelow(rows, new BitsetSink(inNamespace));
+                    if (set is null)
+                    {
+                        set = inNamespace;
+                    }
+                    else
+                    {
+                        set.IntersectWith(inNamespace);
+                        RowBitset.Return(inNamespace);
+                    }
+                    coversNamespace = true;
+                }
+            }
+        }
+
+        if (set is not null)
+        {
+            filter.UseRowSet(set, exact || payloadFilter is null, coversNamespace);
+        }
+    }
+
+    /// <summary>The share of <see cref="SampleSize"/> evenly spaced rows that pass <paramref name="filter"/>.</summary>
+    private static double SampledPassRate(ref VisibleRowFilter filter, int rows)
+    {
         int sample = Math.Min(SampleSize, rows);
-        int passed = 0;
+        int pass = 0;
         double step = (double)rows / sample;
         for (int i = 0; i < sample; i++)
         {
             if (filter.Accept((int)(i * step)))
             {
-                passed++;
+                pass++;
             }
         }
-        passRate = Math.Max(passed, 0.5) / sample; // never 0: an unlucky sample must not claim "nothing passes"
-        double estimate = passRate * rows;
-        return estimate > ExactScanRows && passRate >= ExactScanPassRate && estimate > wanted;
+        return (double)pass / sample;
     }
 
-    /// <summary>The candidate list size: the requested or configured ef (0: automatic), at least <paramref name="wanted"/>, widened for selective filters.</summary>
-    public static int ChooseEf(int requested, int wanted, double passRate)
+    /// <summary>The estimated number of rows that pass.</summary>
+    private static double Estimate(Snapshot snapshot, ref VisibleRowFilter filter)
     {
-        int ef = requested > 0 ? requested : Math.Max(40, 2 * wanted);
-        ef = Math.Max(ef, wanted);
-        if (passRate < 1)
+        RowBitset? set = filter.RowSet;
+        if (set is not null)
         {
-            double widening = Math.Min(MaxEfWidening, 1 / Math.Max(passRate, 1.0 / MaxEfWidening));
-            ef = (int)Math.Min(10_000, ef * widening);
+            int members = set.Count();
+            if (!filter.EvaluatesPayloads || members == 0)
+            {
+                return members;
+            }
+
+            // Sample the set's members evenly: walk the set bits in SampleSize strides of the row range.
+            int sampled = 0, passed = 0;
+            double stride = (double)set.RowCount / SampleSize;
+            for (int i = 0; i < SampleSize; i++)
+            {
+                int row = set.NextAtOrAfter((int)(i * stride));
+                if (row < 0)
+                {
+                    break;
+                }
+                sampled++;
+                if (filter.Accept(row))
+                {
+                    passed++;
+                }
+            }
+            return sampled == 0 ? members : members * Math.Max(passed, 0.5) / sampled;
         }
-        return ef;
+
+        // Sample evenly spaced rows (not the first n: ids and payloads often correlate with insertion order).
+        int rows = snapshot.RowCount;
+        int sample = Math.Min(SampleSize, rows);
+        int pass = 0;
+        double step = (double)rows / sample;
+        for (int i = 0; i < sample; i++)
+        {
+            if (filter.Accept((int)(i * step)))
+            {
+                pass++;
+            }
+        }
+        return rows * Math.Max(pass, 0.5) / sample; // never 0: an unlucky sample must not claim "nothing passes"
     }
 }

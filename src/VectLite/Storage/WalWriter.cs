@@ -8,7 +8,8 @@ namespace VectLite.Storage;
 /// </summary>
 /// <remarks>
 /// Each batch is one <c>pwrite</c> of its whole frame, so the operating system holds either all of it or a torn prefix
-/// that the reader's checksum rejects. An append that fails (write or fsync) is cut back off the file before the error
+/// that the reader's checksum rejects. Each frame records the newest LSN fsynced before it (<see cref="WalFormat"/>), so
+/// that after a power cut the reader can tell an unsynced frame lost out of order from damage to a durable one. An append that fails (write or fsync) is cut back off the file before the error
 /// reaches the caller, so the log never holds an unacknowledged frame the next batch would have to follow; if even the
 /// cut fails, the writer refuses every further append until the database is reopened (which drops a torn tail).
 /// Not thread-safe: the collection's writer lock serialises callers.
@@ -18,16 +19,23 @@ internal sealed class WalWriter : IDisposable
     private readonly IStorageDevice _storage;
     private IStorageFile _file;
     private long _length;
+    private long _batchesEnd; // where the last batch frame ends: past it, only sync markers
     private long _unsyncedBatches;
+    private long _lastLsn;
+    private long _syncedLsn;
+    private bool _markerUnsynced;
     private bool _cutBackFailed;
     private bool _disposed;
     private byte[] _frame = new byte[4096];
 
-    private WalWriter(IStorageDevice storage, IStorageFile file, long length)
+    private WalWriter(IStorageDevice storage, IStorageFile file, long length, long lastLsn)
     {
         _storage = storage;
         _file = file;
         _length = length;
+        _batchesEnd = length;
+        _lastLsn = lastLsn;
+        _syncedLsn = lastLsn; // the open synced everything it kept
     }
 
     /// <summary>Creates an empty log (header only) at <paramref name="path"/>, atomically.</summary>
@@ -35,26 +43,85 @@ internal sealed class WalWriter : IDisposable
 
     /// <summary>
     /// Opens an existing log for appending after <paramref name="validLength"/> bytes, cutting off anything past it
-    /// (a torn tail found by <see cref="WalReader"/>), and syncs the cut so it is not replayed after another crash.
+    /// (a torn tail found by <see cref="WalReader"/>), and syncs it: the frames it keeps are durable from here on, and
+    /// the next frame records them so. A version 1 log is rewritten as version 2 first (under a temporary name, then
+    /// renamed over it), keeping its frames.
     /// </summary>
-    /// <exception cref="StorageException">The log could not be opened, cut or synced.</exception>
-    public static WalWriter OpenForAppend(IStorageDevice storage, string path, long validLength)
+    /// <param name="storage">The device the log lives on.</param>
+    /// <param name="path">The log file.</param>
+    /// <param name="validLength">Where the intact frames end (<see cref="WalReadResult.ValidLength"/>).</param>
+    /// <param name="lastLsn">The LSN of the last intact frame, or the checkpoint's when there is none (<see cref="WalReadResult.LastLsn"/>).</param>
+    /// <param name="markSynced">
+    /// Append a sync marker before the sync, so the log itself records the kept frames as durable
+    /// (<see cref="WalReadResult.EndsUnmarked"/>: frames the log does not yet record as synced).
+    /// </param>
+    /// <exception cref="StorageException">The log could not be opened, cut, rewritten or synced.</exception>
+    public static WalWriter OpenForAppend(IStorageDevice storage, string path, long validLength, long lastLsn, bool markSynced = false)
     {
+        if (WalReader.ReadVersion(path) == WalFormat.Version1)
+        {
+            validLength = Upgrade(storage, path, validLength, lastLsn);
+            markSynced = false; // the upgrade ends with a marker
+        }
         IStorageFile file = storage.OpenForWrite(path);
         try
         {
             if (file.Length != validLength)
             {
                 file.SetLength(validLength);
-                file.Sync();
             }
-            return new WalWriter(storage, file, validLength);
+            var writer = new WalWriter(storage, file, validLength, lastLsn);
+            if (markSynced)
+            {
+                int length = EncodeFrame(ref writer._frame, lastLsn, lastLsn, []);
+                file.Write(writer._frame.AsSpan(0, length), validLength);
+                writer._length += length;
+            }
+            file.Sync();
+            return writer;
         }
         catch
         {
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Rewrites the version 1 log at <paramref name="path"/> (its frames up to <paramref name="validLength"/>) as
+    /// version 2 and returns the new valid length. Each frame records its predecessor as synced, which is true once the
+    /// new file is fsynced, before the rename that makes it the log; a sync marker after them records the last one.
+    /// </summary>
+    private static long Upgrade(IStorageDevice storage, string path, long validLength, long lastLsn)
+    {
+        string temp = path + DurableFile.TempSuffix;
+        long length = WalFormat.FileHeaderSize;
+        try
+        {
+            using (IStorageFile target = storage.Create(temp))
+            {
+                target.Write(BuildFileHeader(), 0);
+                byte[] frame = new byte[4096];
+                WalReader.ForEachFrame(path, validLength, (lsn, batch) =>
+                {
+                    int frameLength = EncodeFrame(ref frame, lsn, lsn - 1, batch.Span);
+                    target.Write(frame.AsSpan(0, frameLength), length);
+                    length += frameLength;
+                });
+                int markerLength = EncodeFrame(ref frame, lastLsn, lastLsn, []);
+                target.Write(frame.AsSpan(0, markerLength), length);
+                length += markerLength;
+                target.Sync();
+            }
+            storage.Move(temp, path);
+        }
+        catch (Exception ex) when (ex is StorageException or IOException or UnauthorizedAccessException)
+        {
+            DurableFile.TryDelete(storage, temp);
+            throw ex as StorageException ?? new StorageException(VectLiteErrorCode.StorageFailure, path, "rewrite the log as version 2", ex);
+        }
+        storage.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return length;
     }
 
     /// <summary>The log's current size in bytes.</summary>
@@ -84,16 +151,8 @@ internal sealed class WalWriter : IDisposable
             throw new InvalidRecordException($"A single write batch of {batch.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
         }
 
-        int frameLength = WalFormat.FrameHeaderSize + batch.Length;
-        if (_frame.Length < frameLength)
-        {
-            _frame = new byte[Math.Max(frameLength, _frame.Length * 2)];
-        }
+        int frameLength = EncodeFrame(ref _frame, lsn, _syncedLsn, batch);
         Span<byte> frame = _frame.AsSpan(0, frameLength);
-        BinaryPrimitives.WriteInt32LittleEndian(frame, batch.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(frame[8..], lsn);
-        batch.CopyTo(frame[WalFormat.FrameHeaderSize..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], FrameChecksum(frame[..4], frame[8..16], batch));
 
         long unsynced = _unsyncedBatches + 1;
         try
@@ -111,7 +170,31 @@ internal sealed class WalWriter : IDisposable
             throw;
         }
         _length += frameLength;
+        _batchesEnd = _length;
         _unsyncedBatches = unsynced;
+        _lastLsn = lsn;
+        if (unsynced == 0)
+        {
+            _syncedLsn = lsn;
+            _markerUnsynced = false;
+        }
+    }
+
+    /// <summary>Writes the frame of <paramref name="batch"/> into <paramref name="frame"/> (grown as needed) and returns its length.</summary>
+    private static int EncodeFrame(ref byte[] frame, long lsn, long syncedLsn, ReadOnlySpan<byte> batch)
+    {
+        int frameLength = WalFormat.FrameHeaderSize + batch.Length;
+        if (frame.Length < frameLength)
+        {
+            frame = new byte[Math.Max(frameLength, frame.Length * 2)];
+        }
+        Span<byte> bytes = frame.AsSpan(0, frameLength);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, batch.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes[8..], lsn);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes[16..], syncedLsn);
+        batch.CopyTo(bytes[WalFormat.FrameHeaderSize..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[4..], FrameChecksum(bytes[..4], bytes[8..WalFormat.FrameHeaderSize], batch));
+        return frameLength;
     }
 
     /// <summary>
@@ -131,7 +214,10 @@ internal sealed class WalWriter : IDisposable
         }
     }
 
-    /// <summary>fsyncs everything appended so far.</summary>
+    /// <summary>
+    /// fsyncs everything appended so far, then appends a sync marker (not itself synced: the next sync carries it), so
+    /// that the log records those batches as durable even if no batch follows.
+    /// </summary>
     public void Sync()
     {
         if (_unsyncedBatches == 0)
@@ -140,6 +226,37 @@ internal sealed class WalWriter : IDisposable
         }
         _file.Sync();
         _unsyncedBatches = 0;
+        _syncedLsn = _lastLsn;
+        AppendSyncMarker();
+    }
+
+    /// <summary>
+    /// Appends a sync marker: a frame with no batch whose LSN and synced LSN are the newest synced LSN. A batch frame
+    /// records the syncs before it, but after an explicit sync (Flush, close, a checkpoint) no batch may follow; without
+    /// the marker, damage to a durable frame at the end of the log would look like the loss of unsynced ones.
+    /// </summary>
+    /// <remarks>
+    /// A marker that cannot be written is cut back and skipped: the sync it records has succeeded, and the marker only
+    /// sharpens what a later read can prove. The next frame starts where it would have.
+    /// </remarks>
+    private void AppendSyncMarker()
+    {
+        if (_cutBackFailed)
+        {
+            return;
+        }
+        int length = EncodeFrame(ref _frame, _syncedLsn, _syncedLsn, []);
+        try
+        {
+            _file.Write(_frame.AsSpan(0, length), _length);
+        }
+        catch (StorageException)
+        {
+            CutBack();
+            return;
+        }
+        _length += length;
+        _markerUnsynced = true;
     }
 
     /// <summary>Cuts the log back to its header after a checkpoint has made its contents redundant, and syncs the cut.</summary>
@@ -148,7 +265,10 @@ internal sealed class WalWriter : IDisposable
     {
         _file.SetLength(WalFormat.FileHeaderSize);
         _length = WalFormat.FileHeaderSize;
+        _batchesEnd = _length;
         _unsyncedBatches = 0;
+        _syncedLsn = _lastLsn; // the checkpoint holds them durably
+        _markerUnsynced = false;
         _cutBackFailed = false;
         _file.Sync();
     }
@@ -171,16 +291,17 @@ internal sealed class WalWriter : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(offset), offset, $"The log holds {_length} bytes; frames start at {WalFormat.FileHeaderSize}.");
         }
-        Sync();
-        if (offset == _length)
+        if (offset >= _batchesEnd)
         {
-            Reset();
+            Reset(); // every batch is in the checkpoint (at most sync markers follow): no sync of what it drops
             return;
         }
+        Sync();
 
         string path = _file.Path;
         string temp = path + DurableFile.TempSuffix;
         long keep = _length - offset;
+        int markerLength;
         try
         {
             using IStorageFile target = _storage.Create(temp);
@@ -202,6 +323,9 @@ internal sealed class WalWriter : IDisposable
                     copied += read;
                 }
             }
+            // The kept frames are durable once this file is: record them so, whatever follows.
+            markerLength = EncodeFrame(ref _frame, _lastLsn, _lastLsn, []);
+            target.Write(_frame.AsSpan(0, markerLength), WalFormat.FileHeaderSize + keep);
             target.Sync();
         }
         catch (Exception ex) when (ex is StorageException or IOException or UnauthorizedAccessException)
@@ -222,8 +346,11 @@ internal sealed class WalWriter : IDisposable
         {
             _file.Dispose();
             _file = _storage.OpenForWrite(path);
-            _length = WalFormat.FileHeaderSize + keep;
+            _length = WalFormat.FileHeaderSize + keep + markerLength;
+            _batchesEnd = _length;
             _unsyncedBatches = 0;
+            _syncedLsn = _lastLsn;
+            _markerUnsynced = false;
             _cutBackFailed = false;
             _storage.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         }
@@ -245,6 +372,10 @@ internal sealed class WalWriter : IDisposable
         try
         {
             Sync();
+            if (_markerUnsynced)
+            {
+                _file.Sync(); // the close is the last chance to make the marker durable
+            }
         }
         finally
         {
@@ -252,11 +383,12 @@ internal sealed class WalWriter : IDisposable
         }
     }
 
-    internal static uint FrameChecksum(ReadOnlySpan<byte> lengthBytes, ReadOnlySpan<byte> lsnBytes, ReadOnlySpan<byte> batch)
+    /// <summary>A frame's checksum: over its length, the rest of its header after the checksum (LSN, synced LSN) and its batch.</summary>
+    internal static uint FrameChecksum(ReadOnlySpan<byte> lengthBytes, ReadOnlySpan<byte> headerAfterChecksum, ReadOnlySpan<byte> batch)
     {
         var crc = Checksum.CreateRunning();
         crc.Append(lengthBytes);
-        crc.Append(lsnBytes);
+        crc.Append(headerAfterChecksum);
         crc.Append(batch);
         return crc.GetCurrentHashAsUInt32();
     }
@@ -265,7 +397,7 @@ internal sealed class WalWriter : IDisposable
     {
         var header = new byte[WalFormat.FileHeaderSize];
         BinaryPrimitives.WriteUInt64LittleEndian(header, FileMagic.WriteAheadLog);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), FileMagic.CurrentVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), WalFormat.Version);
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), Checksum.Compute(header.AsSpan(0, 28)));
         return header;
     }

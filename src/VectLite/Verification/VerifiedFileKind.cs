@@ -23,4 +23,7 @@ public enum VerifiedFileKind
 
     /// <summary>A file or folder that is not part of the current checkpoint: a leftover, or not VectLite's.</summary>
     Other = 6,
+
+    /// <summary><c>transactions.vlwal</c>: the database's transaction log (write batches across collections).</summary>
+    TransactionLog = 7,
 }

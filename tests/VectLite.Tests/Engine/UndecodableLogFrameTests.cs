@@ -42,7 +42,7 @@ public sealed class UndecodableLogFrameTests : IDisposable
         {
             int length = BinaryPrimitives.ReadInt32LittleEndian(wal.AsSpan(offset));
             lsn = BinaryPrimitives.ReadInt64LittleEndian(wal.AsSpan(offset + 8));
-            offset += 16 + length;
+            offset += WalFrames.FrameHeaderSize + length;
         }
         return lsn;
     }

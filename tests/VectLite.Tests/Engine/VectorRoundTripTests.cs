@@ -95,9 +95,9 @@ public sealed class VectorRoundTripTests : IDisposable
             AssertNamed(c.Get(1)!.Vectors);
             AssertNamed(c.GetMany([1])[0].Vectors);
             AssertNamed(c.Scroll(new ScrollOptions { IncludeVectors = true }).Records[0].Vectors);
-            IReadOnlyDictionary<string, float[]> hit = c.Search([1f, 1f, 0f], new SearchOptions { VectorName = "text", IncludeVectors = true })[0].Vectors!;
-            AssertBits(text, hit["text"], "search text");
-            AssertBits(image, hit["image"], "search image");
+            IReadOnlyDictionary<string, ReadOnlyMemory<float>> hit = c.Search([1f, 1f, 0f], new SearchOptions { VectorName = "text", IncludeVectors = true })[0].Vectors!;
+            AssertBits(text, hit["text"].ToArray(), "search text");
+            AssertBits(image, hit["image"].ToArray(), "search image");
         }
 
         void AssertNamed(Dictionary<string, ReadOnlyMemory<float>> vectors)
@@ -200,7 +200,7 @@ public sealed class VectorRoundTripTests : IDisposable
             {
                 foreach (SearchHit hit in c.Search(query, new SearchOptions { TopK = vectors.Length, Exact = exact, IncludeVectors = true }))
                 {
-                    AssertBits(vectors[hit.Id.AsNumber], hit.Vectors![CollectionSchema.DefaultVectorName], $"{when}: Search (exact {exact}) {hit.Id}");
+                    AssertBits(vectors[hit.Id.AsNumber], hit.Vectors![CollectionSchema.DefaultVectorName].ToArray(), $"{when}: Search (exact {exact}) {hit.Id}");
                     seen.Add(hit.Id.AsNumber);
                 }
             }

@@ -122,7 +122,7 @@ public sealed class LogDamageTests : IDisposable
         List<long> frames = WriteBatches();
         byte[] wal = File.ReadAllBytes(WalPath);
         // Rewrite frame 4's operation type to an unknown one and fix its checksum: intact framing, undecodable content.
-        wal[frames[3] + 16 + 4] = 0xEE;
+        wal[frames[3] + WalFrames.FrameHeaderSize + 4] = 0xEE;
         WalFrames.Reseal(wal, frames[3]);
         File.WriteAllBytes(WalPath, wal);
 

@@ -40,8 +40,8 @@ public sealed class LogHeaderTests : IDisposable
         { "checkpoint magic", 0, "not a VectLite write-ahead log (bad magic number)" },
         { "reserved byte changed", 28, "log header checksum mismatch" },
         { "checksum changed", 28, "log header checksum mismatch" },
-        { "version 2", 8, "unsupported log format version 2 (this build reads version 1)" },
-        { "version 0", 8, "unsupported log format version 0 (this build reads version 1)" },
+        { "version 3", 8, "unsupported log format version 3 (this build reads versions 1 and 2)" },
+        { "version 0", 8, "unsupported log format version 0 (this build reads versions 1 and 2)" },
     };
 
     private byte[] Damaged(string kind)
@@ -70,8 +70,8 @@ public sealed class LogHeaderTests : IDisposable
                 BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(28)) ^ 1);
                 return WithHeader(header);
             }
-            case "version 2":
-                return WithHeader(WalFrames.FileHeader(version: 2));
+            case "version 3":
+                return WithHeader(WalFrames.FileHeader(version: 3));
             case "version 0":
                 return WithHeader(WalFrames.FileHeader(version: 0));
             default:

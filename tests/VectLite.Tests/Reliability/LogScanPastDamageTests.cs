@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using VectLite.Tests.Engine;
 using VectLite.Tests.Support;
 
@@ -16,7 +17,7 @@ public sealed class LogScanPastDamageTests : IDisposable
     /// <summary>The reader's scan window: candidates are examined 1 MiB at a time.</summary>
     private const int ScanWindow = 1 << 20;
 
-    /// <summary>The smallest frame: a 16-byte header and a 4-byte batch holding only its operation count.</summary>
+    /// <summary>The smallest frame: a 24-byte header and a 4-byte batch holding only its operation count.</summary>
     private const int SmallestFrame = WalFrames.FrameHeaderSize + sizeof(int);
 
     private readonly TempDatabase _temp = new();
@@ -85,7 +86,11 @@ public sealed class LogScanPastDamageTests : IDisposable
             Assert.Equal(records, c.Count());
             Assert.Equal(length - tornOffset, c.GetStats().TornTailBytesDropped);
         }
-        Assert.Equal(tornOffset, new FileInfo(WalPath).Length); // the writer cut the tail off
+        // The writer cut the tail off, then recorded the batches it kept as synced: a 24-byte sync marker.
+        byte[] after = File.ReadAllBytes(WalPath);
+        Assert.Equal(tornOffset + WalFrames.FrameHeaderSize, after.Length);
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(after.AsSpan((int)tornOffset)));
+        Assert.True(WalFrames.IsIntact(after, tornOffset));
     }
 
     // ---- a log longer than the scan window ----

@@ -38,11 +38,11 @@ public sealed class StorageErrorTests : IDisposable
         string path = Path.Combine(_temp.Path, "wal.vlwal");
         var device = new FaultInjectingStorage(FileSystemStorage.Instance) { Fault = InjectedFault.ShortWrite };
         WalWriter.CreateEmpty(device, path);
-        using (WalWriter wal = WalWriter.OpenForAppend(device, path, new FileInfo(path).Length))
+        using (WalWriter wal = WalWriter.OpenForAppend(device, path, new FileInfo(path).Length, lastLsn: 0))
         {
             wal.Append(1, new byte[100], SyncMode.PerOp);
             long good = new FileInfo(path).Length;
-            Assert.Equal(32 + 16 + 100, good); // file header + frame header + batch, per docs/file-format.md
+            Assert.Equal(32 + 24 + 100, good); // file header + frame header + batch, per docs/file-format.md
 
             device.FailAt = device.OperationCount + 1; // the next write: half of it lands, then ENOSPC
             var ex = Assert.Throws<StorageException>(() => wal.Append(2, new byte[1000], SyncMode.PerOp));
@@ -50,7 +50,7 @@ public sealed class StorageErrorTests : IDisposable
             Assert.Equal(good, new FileInfo(path).Length);
 
             wal.Append(2, new byte[10], SyncMode.PerOp); // the fault is gone (FailAt passed): appends resume
-            Assert.Equal(good + 16 + 10, new FileInfo(path).Length);
+            Assert.Equal(good + 24 + 10, new FileInfo(path).Length);
         }
     }
 
@@ -62,11 +62,11 @@ public sealed class StorageErrorTests : IDisposable
         var device = new FaultInjectingStorage(FileSystemStorage.Instance) { Fault = InjectedFault.ShortWrite, FailFromThenOn = true };
         WalWriter.CreateEmpty(device, path);
         long header = new FileInfo(path).Length;
-        using (WalWriter wal = WalWriter.OpenForAppend(device, path, header))
+        using (WalWriter wal = WalWriter.OpenForAppend(device, path, header, lastLsn: 0))
         {
             device.FailAt = device.OperationCount + 1; // the write and the truncate after it both fail
             Assert.Throws<StorageException>(() => wal.Append(1, new byte[1000], SyncMode.PerOp));
-            Assert.Equal(header + 508, new FileInfo(path).Length); // half of the 1,016-byte frame stayed
+            Assert.Equal(header + 512, new FileInfo(path).Length); // half of the 1,024-byte frame stayed
 
             device.ClearFaults();
             int before = device.OperationCount;
@@ -76,10 +76,10 @@ public sealed class StorageErrorTests : IDisposable
         }
 
         // Reopening (what a database open does after reading the log) cuts the torn frame and appends again.
-        using (WalWriter reopened = WalWriter.OpenForAppend(device, path, header))
+        using (WalWriter reopened = WalWriter.OpenForAppend(device, path, header, lastLsn: 0))
         {
             reopened.Append(1, new byte[10], SyncMode.PerOp);
-            Assert.Equal(header + 26, new FileInfo(path).Length);
+            Assert.Equal(header + 34, new FileInfo(path).Length);
         }
     }
 }

@@ -21,11 +21,11 @@ public sealed class WalBatchLimitTests : IDisposable
         WalWriter.CreateEmpty(FileSystemStorage.Instance, path);
         // Never written to or read: the limit is checked first, so these pages are not even touched.
         byte[] oversized = GC.AllocateUninitializedArray<byte>(WalFormat.MaxBatchBytes + 1);
-        using (WalWriter writer = WalWriter.OpenForAppend(FileSystemStorage.Instance, path, 32))
+        using (WalWriter writer = WalWriter.OpenForAppend(FileSystemStorage.Instance, path, 32, lastLsn: 0))
         {
             writer.Append(1, [1, 2, 3], SyncMode.PerOp);
             long length = new FileInfo(path).Length;
-            Assert.Equal(32 + 16 + 3, length);
+            Assert.Equal(32 + 24 + 3, length);
 
             Assert.Throws<InvalidRecordException>(() => writer.Append(2, oversized, SyncMode.PerOp));
             Assert.Equal(length, new FileInfo(path).Length);

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Diagnostics;
+
+namespace VectLite.Cli;
+
+/// <summary>
+/// <c>vectlite import DB COLLECTION FILE|- [--batch-size 1000] [--from-line N]</c>: upserts records from JSON Lines
+/// (<see cref="RecordJson"/>), streamed in atomic batches, so memory stays bounded by one batch.
+/// </summary>
+/// <remarks>
+/// Each batch is validated whole before it is written: a bad line stops the import with its line number, every
+/// earlier batch stays committed, and the message gives the <c>--from-line</c> that resumes after them. Progress (lines,
+/// rate) goes to stderr once a second when stderr is a terminal, and as one summary line at the end.
+/// </remarks>
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var path = CommonOptions.Database();
+        var name = CommonOptions.Collection();
+        var file = new Argument<string>("file") { Description = "A JSON Lines file, - for standard input, or an .fvecs file (vectors only: ids 0, 1, 2, ...)." };
+        var format = new Option<string?>("--format") { Description = "jsonl or fvecs (default: from the file name; standard input is jsonl)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Records per atomic batch.", DefaultValueFactory = _ => 1000 };
+        var fromLine = new Option<long>("--from-line") { Description = "Skip the lines before this one (1-based): resume an interrupted import.", DefaultValueFactory = _ => 1 };
+        var command = new Command("import", "Upsert records from a JSON Lines file into a collection, in atomic batches.") { path, name, file, format, batchSize, fromLine };
+        command.SetAction(result => CliErrors.Run(() =>
+        {
+            int size = result.GetValue(batchSize);
+            long first = result.GetValue(fromLine);
+            if (size < 1)
+            {
+                throw new CliUsageException("--batch-size must be at least 1.");
+            }
+            if (first < 1)
+            {
+                throw new CliUsageException("--from-line must be at least 1.");
+            }
+            string source = result.GetRequiredValue(file);
+            if (source != "-" && !File.Exists(source))
+            {
+                throw new CliUsageException($"'{source}' does not exist.");
+            }
+            string kind = (result.GetValue(format) ?? (source.EndsWith(".fvecs", StringComparison.OrdinalIgnoreCase) ? "fvecs" : "jsonl")).ToLowerInvariant();
+            if (kind is not ("jsonl" or "fvecs") || (kind == "fvecs" && source == "-"))
+            {
+                throw new CliUsageException(kind == "fvecs" ? "fvecs is read from a file, not standard input." : $"--format: '{kind}' is not jsonl or fvecs.");
+            }
+            using Database db = CommonOptions.Open(result.GetRequiredValue(path), readOnly: false);
+            Collection collection = db.GetCollection(result.GetRequiredValue(name));
+            IEnumerable<(long Line, Record? Record)> records = kind == "fvecs" ? FvecsRecords.Read(source) : JsonLinesRecords(source);
+
+            var watch = Stopwatch.StartNew();
+            var batch = new List<Record>(size);
+            long lineNumber = 0, imported = 0, committedThrough = first - 1, batchStart = first;
+            TimeSpan lastProgress = TimeSpan.Zero;
+            bool progress = !Console.IsErrorRedirected;
+            void Commit()
+            {
+                try
+                {
+                    collection.UpsertMany(batch);
+                }
+                catch (VectLiteException ex)
+                {
+                    throw new CliUsageException($"lines {batchStart}-{lineNumber}: {ex.Message} Nothing of this batch was written; lines up to {committedThrough} are imported: fix the line and resume with --from-line {committedThrough + 1}.");
+                }
+                imported += batch.Count;
+                committedThrough = lineNumber;
+                batch.Clear();
+                batchStart = lineNumber + 1;
+                if (progress && watch.Elapsed - lastProgress >= TimeSpan.FromSeconds(1))
+                {
+                    lastProgress = watch.Elapsed;
+                    Console.Error.Write($"\r{imported:N0} records, {imported / watch.Elapsed.TotalSeconds:N0}/s   ");
+                }
+            }
+            using IEnumerator<(long Line, Record? Record)> reading = records.GetEnumerator();
+            while (true)
+            {
+                try
+                {
+                    if (!reading.MoveNext())
+                    {
+                        break;
+                    }
+                }
+                catch (CliUsageException ex)
+                {
+                    throw new CliUsageException($"{ex.Message} Lines up to {committedThrough} are imported: fix it and resume with --from-line {committedThrough + 1}.");
+                }
+                (long line, Record? record) = reading.Current;
+                lineNumber = line;
+                if (lineNumber < first || record is null)
+                {
+                    continue;
+                }
+                batch.Add(record);
+                if (batch.Count == size)
+                {
+                    Commit();
+                }
+            }
+            if (batch.Count > 0)
+            {
+                Commit();
+            }
+            if (progress)
+            {
+                Console.Error.Write("\r");
+            }
+            Console.Out.WriteLine($"imported {imported:N0} records into {collection.Name} in {Format.Millis(watch.Elapsed)} ({lineNumber:N0} lines read)");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The records of a JSON Lines file (or standard input) with their line numbers; null for a blank line.</summary>
+    /// <exception cref="CliUsageException">A line is not a record; the message names it.</exception>
+    private static IEnumerable<(long Line, Record? Record)> JsonLinesRecords(string source)
+    {
+        using TextReader reader = source == "-" ? Console.In : new StreamReader(source);
+        long lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            yield return (lineNumber, line.Length == 0 ? null : RecordJson.Parse(line, lineNumber));
+        }
+    }
+}
