@@ -10,5 +10,6 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     CosineCommand.Create(),
     CosineKernelsCommand.Create(),
     FilteredCommand.Create(),
+    ScrollCommand.Create(),
 };
 return root.Parse(args).Invoke();

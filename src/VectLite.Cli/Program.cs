@@ -1,7 +1,7 @@
 using System.CommandLine;
 using VectLite.Cli;
 
-var root = new RootCommand("vectlite: create, load, query, inspect, verify, compact and recover VectLite databases.")
+var root = new RootCommand("vectlite: create, load, query, inspect, verify, compact, back up and recover VectLite databases.")
 {
     DemoCommand.Create(),
     CreateCommand.Create(),
@@ -17,6 +17,7 @@ var root = new RootCommand("vectlite: create, load, query, inspect, verify, comp
     InspectCommand.Create(),
     VerifyCommand.Create(),
     CompactCommand.Create(),
+    BackupCommand.Create(),
     RecoverCommand.Create(),
     ServeCommand.Create(),
 };

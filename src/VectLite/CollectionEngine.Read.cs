@@ -92,6 +92,9 @@ internal sealed partial class CollectionEngine
     /// Lists one namespace: <see cref="ScrollOptions.Namespace"/>, where null (the default) and "" mean the default
     /// namespace, as in every call. <see cref="ScrollOptions.AllNamespaces"/> lists all of them, namespace by namespace.
     /// A cursor carries its scope and is refused by a scroll of another scope.
+    /// <para>Cost: a page seeks to its cursor in an id-ordered index (built on the first
+    /// scroll of the collection's current state) and reads on until it has <see cref="ScrollOptions.Limit"/> records:
+    /// O(limit log n) plus the records it passes over (deleted, expired, or failing the filter), so an export is linear in n.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">The cursor is not one this method returned, or was returned by a scroll of
     /// another scope; or <see cref="ScrollOptions.AllNamespaces"/> is set together with a non-null <see cref="ScrollOptions.Namespace"/>.</exception>
@@ -113,51 +116,65 @@ internal sealed partial class CollectionEngine
         CollectionState state = AcquireState();
         try
         {
-            // One pass keeping the `Limit + 1` smallest keys after the cursor: O(n log limit), no full sort.
-            var best = new PriorityQueue<int, (string, RecordId)>(options.Limit + 1, ScrollKeyComparer.Descending);
-            foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, scope, options.Filter, CancellationToken.None))
+            Snapshot snapshot = state.Published;
+            long now = DateTime.UtcNow.Ticks;
+            OrderedKeyIndex.Coverage keys = state.OrderedKeys.Cover(state, snapshot.RowCount);
+            var rows = new List<int>(Math.Min(options.Limit + 1, 1024));
+            foreach ((int namespaceId, RecordId? resumeAfter) in ScrollNamespaces(state.Namespaces, keys, scope, after))
             {
-                ref readonly RowMeta meta = ref state.Row(row);
-                (string, RecordId) key = (state.Namespaces.NameOf(meta.NamespaceId), meta.Id);
-                if (after is { } a && ScrollKeyComparer.Ascending.Compare(key, a) <= 0)
+                // Seek to the cursor in id order and read on until the page is full (one more to know whether a next
+                // page exists): O(limit log n) for a page, plus the keys passed over (deleted, expired, filtered out).
+                var ids = startAt is { } first
+                    ? new IdRunMerge(keys.Runs(namespaceId), first, inclusive: true) // one namespace, no cursor: checked above
+                    : new IdRunMerge(keys.Runs(namespaceId), resumeAfter);
+                while (rows.Count <= options.Limit && ids.TryNext(out RecordId id))
                 {
-                    continue;
+                    int row = state.FindVisibleRow(new RecordKey(namespaceId, id), snapshot, now);
+                    if (row >= 0 && (options.Filter is null || options.Filter.Matches(state.Row(row).Payload)))
+                    {
+                        rows.Add(row);
+                    }
                 }
-                if (startAt is { } first && meta.Id.CompareTo(first) < 0)
+                if (rows.Count > options.Limit)
                 {
-                    continue;
-                }
-                if (best.Count <= options.Limit)
-                {
-                    best.Enqueue(row, key);
-                }
-                else if (best.TryPeek(out _, out var largest) && ScrollKeyComparer.Ascending.Compare(key, largest) < 0)
-                {
-                    best.EnqueueDequeue(row, key);
+                    break;
                 }
             }
 
-            bool more = best.Count > options.Limit;
-            if (more)
+            bool more = rows.Count > options.Limit;
+            int count = Math.Min(rows.Count, options.Limit);
+            var records = new List<Record>(count);
+            for (int i = 0; i < count; i++)
             {
-                best.Dequeue();
+                records.Add(ToRecord(state, rows[i], options.IncludeVectors, options.IncludePayload));
             }
-            var rows = new int[best.Count];
-            for (int i = rows.Length - 1; i >= 0; i--)
-            {
-                rows[i] = best.Dequeue();
-            }
-            var records = new List<Record>(rows.Length);
-            foreach (int row in rows)
-            {
-                records.Add(ToRecord(state, row, options.IncludeVectors, options.IncludePayload));
-            }
-            string? next = more && records.Count > 0 ? EncodeCursor(scope, records[^1].Namespace ?? "", records[^1].Id) : null;
+            string? next = more ? EncodeCursor(scope, records[^1].Namespace ?? "", records[^1].Id) : null;
             return new ScrollPage(records, next);
         }
         finally
         {
             state.Release();
+        }
+    }
+
+    /// <summary>
+    /// The namespaces a scroll page reads, in scroll order (one, or every one holding keys by ordinal name), each with the
+    /// id to resume after: the cursor's id in the cursor's namespace, none (from the start) in the namespaces after it.
+    /// </summary>
+    private static IEnumerable<(int NamespaceId, RecordId? After)> ScrollNamespaces(NamespaceTable table, OrderedKeyIndex.Coverage keys, NamespaceScope scope, (string Namespace, RecordId Id)? after)
+    {
+        if (!scope.IsAll)
+        {
+            int id = table.Find(scope.Name);
+            if (id >= 0)
+            {
+                yield return (id, after?.Id);
+            }
+            yield break;
+        }
+        foreach ((string name, int id) in keys.NamespacesFrom(after?.Namespace))
+        {
+            yield return (id, after is { } a && string.Equals(name, a.Namespace, StringComparison.Ordinal) ? a.Id : (RecordId?)null);
         }
     }
 
@@ -388,18 +405,5 @@ internal sealed partial class CollectionEngine
             throw new ArgumentException($"The cursor continues a scroll of {from}; this scroll covers {scope}. Scroll the same namespace to continue it.", nameof(cursor));
         }
         return (ns, id);
-    }
-
-    /// <summary>Orders scroll keys by namespace (ordinal), then id.</summary>
-    private sealed class ScrollKeyComparer(int sign) : IComparer<(string Namespace, RecordId Id)>
-    {
-        public static readonly ScrollKeyComparer Ascending = new(1);
-        public static readonly ScrollKeyComparer Descending = new(-1);
-
-        public int Compare((string Namespace, RecordId Id) x, (string Namespace, RecordId Id) y)
-        {
-            int c = string.CompareOrdinal(x.Namespace, y.Namespace);
-            return sign * (c != 0 ? c : x.Id.CompareTo(y.Id));
-        }
     }
 }

@@ -71,4 +71,16 @@ public sealed partial class Database
         ThrowIfWriteRefused("compact");
         return Task.Run(() => Compact(cancellationToken), cancellationToken);
     }
+
+    /// <summary>Backs up the database as <see cref="Backup"/> does, on the thread pool (the copy's reads, writes and fsyncs block a pool thread, not the caller).</summary>
+    /// <remarks>Cancellation is checked while waiting for running checkpoints and between chunks of the copy; a cancelled
+    /// backup removes what it wrote and leaves the database as it was.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="BackupTargetNotEmptyException">The target directory exists and is not empty.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The handle is read-only.</exception>
+    public Task<BackupReport> BackupAsync(string targetDirectory, CancellationToken cancellationToken = default)
+    {
+        CheckBackup(targetDirectory);
+        return Task.Run(() => Backup(targetDirectory, cancellationToken), cancellationToken);
+    }
 }

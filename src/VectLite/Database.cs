@@ -360,6 +360,47 @@ public sealed partial class Database : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Copies the database, consistently, into <paramref name="targetDirectory"/> while writes continue: the copy opens
+    /// as a normal database (<see cref="Open"/>) and holds every write batch logged before one consistent point, in every
+    /// collection alike, and none after it.
+    /// </summary>
+    /// <remarks>
+    /// <para>The consistent point is taken while this call runs: every write acknowledged before the call is in the
+    /// copy, none acknowledged after it returns. Writers are paused only for that instant (every collection's writer
+    /// lock, briefly, together); the files are copied while writes go on. Readers never wait.</para>
+    /// <para>While the copy runs, checkpoints wait (an automatic one skips its turn and comes again later), and dropping
+    /// a collection or closing the database waits for the backup to end. The copy is fsynced; its database manifest is
+    /// written last, so a copy cut short by a crash or a cancellation is not a database (and is removed when it can be).
+    /// See docs/operations.md, "Backup".</para>
+    /// </remarks>
+    /// <param name="targetDirectory">A new directory, or an empty one, outside this database's directory.</param>
+    /// <param name="cancellationToken">Checked while waiting for running checkpoints and between chunks of the copy.</param>
+    /// <returns>What was copied: per collection the LSN of the last batch the copy holds, and the bytes.</returns>
+    /// <exception cref="BackupTargetNotEmptyException">The target exists and is not empty (or is a file).</exception>
+    /// <exception cref="ArgumentException">The target lies inside this database's directory, or is empty.</exception>
+    /// <exception cref="ReadOnlyDatabaseException">The handle is read-only: only the writer can hold checkpoints back
+    /// while it copies (open the database for writing, or copy a closed database's directory).</exception>
+    /// <exception cref="NotSupportedException">An in-memory database: it has no files to copy.</exception>
+    /// <exception cref="CorruptFileException">A checkpoint file disagrees with its manifest's checksum; nothing is left in the target.</exception>
+    /// <exception cref="StorageException">A file could not be read or written; nothing is left in the target.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing is left in the target.</exception>
+    public BackupReport Backup(string targetDirectory, CancellationToken cancellationToken = default)
+    {
+        CheckBackup(targetDirectory);
+        return DatabaseBackup.Run(Engine, targetDirectory, cancellationToken);
+    }
+
+    private void CheckBackup(string targetDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(targetDirectory);
+        ThrowIfWriteRefused("back up (a backup holds checkpoints back while it copies, which only the writer can do)");
+        if (IsInMemory)
+        {
+            throw new NotSupportedException("An in-memory database has no files to back up.");
+        }
+    }
+
+    /// <summary>
     /// Releases this handle: its collections become unusable. The last handle of this process on the database also
     /// syncs and closes every collection and releases the writer lock.
     /// </summary>

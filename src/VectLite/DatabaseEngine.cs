@@ -398,6 +398,30 @@ internal sealed class DatabaseEngine
         }
     }
 
+    /// <summary>
+    /// Loads every collection and runs <paramref name="action"/> on them (in name order) with collection management held
+    /// off: no collection is created, loaded, dropped or closed until it returns. Used by a backup to fix its point.
+    /// </summary>
+    public T WithCollectionsHeld<T>(Func<CollectionEngine[], T> action)
+    {
+        lock (_lock)
+        {
+            ThrowIfClosed();
+            var collections = new List<CollectionEngine>();
+            foreach (string name in ListCollectionsCore())
+            {
+                if (TryGetCollection(name, out CollectionEngine? collection))
+                {
+                    collections.Add(collection);
+                }
+            }
+            return action([.. collections]);
+        }
+    }
+
+    /// <summary>Test hooks for <see cref="DatabaseBackup"/> on this engine; null (the default) outside tests.</summary>
+    internal DatabaseBackup.Hooks? BackupHooksForTests { get; set; }
+
     /// <summary>fsyncs every open collection's log, whatever the sync mode.</summary>
     public void Flush()
     {

@@ -10,8 +10,8 @@ namespace VectLite;
 /// <param name="Graphs">The HNSW graphs: links, levels and node-to-row maps (no vectors), as <see cref="VectorIndexStats.MemoryBytes"/>.</param>
 /// <param name="Payloads">The payloads' JSON text (UTF-8) held for every row. The parsed form adds a table of about 12
 /// bytes per JSON token and a small object per payload, not counted here.</param>
-/// <param name="Rows">Per-row metadata (id, namespace, previous version, expiry, deletion mark) and the id map (an estimate
-/// of 48 bytes per entry).</param>
+/// <param name="Rows">Per-row metadata (id, namespace, previous version, expiry, deletion mark), the id map (an estimate
+/// of 48 bytes per entry) and, once the collection was scrolled, the ids in scroll order (16 bytes per key).</param>
 /// <param name="PayloadIndexes">The keyword, numeric and bool payload indexes.</param>
 public sealed record MemoryStats(long Vectors, long Graphs, long Payloads, long Rows, long PayloadIndexes)
 {

@@ -36,4 +36,7 @@ public enum VectLiteErrorCode
     Faulted = 14,
     /// <summary>A call that needs an existing record (search by a record's id) named one that is absent, deleted or expired.</summary>
     RecordNotFound = 15,
+
+    /// <summary>A backup's target directory exists and is not empty: a backup never writes over or into other files.</summary>
+    BackupTargetNotEmpty = 16,
 }

@@ -115,6 +115,9 @@ internal sealed class CollectionState
 
     public NamespaceTable Namespaces { get; } = new();
 
+    /// <summary>The keys in id order per namespace, for scrolling; built by readers on first use (see <see cref="OrderedKeyIndex"/>).</summary>
+    public OrderedKeyIndex OrderedKeys { get; } = new();
+
     public PayloadIndexSet Indexes => Volatile.Read(ref _indexes);
 
     public Snapshot Published => Volatile.Read(ref _published);
@@ -221,7 +224,7 @@ internal sealed class CollectionState
             }
         }
         long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
-            + ((long)_deletedAt.Capacity * sizeof(long)) + ((long)Keys.Count * 48);
+            + ((long)_deletedAt.Capacity * sizeof(long)) + ((long)Keys.Count * 48) + OrderedKeys.MemoryBytes;
         return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes);
     }
 
