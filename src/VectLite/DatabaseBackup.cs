@@ -50,6 +50,7 @@ internal static class DatabaseBackup
         Hooks? hooks = engine.BackupHooksForTests;
 
         var entered = new List<CollectionEngine>();
+        byte[]? pendingTransactions = null;
         try
         {
             CollectionEngine.BackupPoint[] points = engine.WithCollectionsHeld(collections =>
@@ -61,26 +62,37 @@ internal static class DatabaseBackup
                 }
                 cancellationToken.ThrowIfCancellationRequested();
                 int locked = 0;
-                try
+                // The transaction gate first, as a write batch takes it: no batch across collections is mid-commit
+                // at the consistent point, and a committed one the collections do not all have yet (a part that
+                // failed after the commit) is copied with them, for the copy's first open to complete.
+                lock (engine.TransactionGate)
                 {
-                    foreach (CollectionEngine collection in collections)
+                    try
                     {
-                        collection.EnterWriterLock();
-                        locked++;
+                        foreach (CollectionEngine collection in collections)
+                        {
+                            collection.EnterWriterLock();
+                            locked++;
+                        }
+                        var fixedPoints = new CollectionEngine.BackupPoint[collections.Length];
+                        for (int i = 0; i < collections.Length; i++)
+                        {
+                            fixedPoints[i] = collections[i].FixBackupPoint();
+                        }
+                        string transactionLog = TransactionLog.PathIn(engine.Path);
+                        if (File.Exists(transactionLog) && new FileInfo(transactionLog).Length > WalFormat.FileHeaderSize)
+                        {
+                            pendingTransactions = File.ReadAllBytes(transactionLog);
+                        }
+                        hooks?.AtConsistentPoint?.Invoke();
+                        return fixedPoints;
                     }
-                    var fixedPoints = new CollectionEngine.BackupPoint[collections.Length];
-                    for (int i = 0; i < collections.Length; i++)
+                    finally
                     {
-                        fixedPoints[i] = collections[i].FixBackupPoint();
-                    }
-                    hooks?.AtConsistentPoint?.Invoke();
-                    return fixedPoints;
-                }
-                finally
-                {
-                    for (int i = locked - 1; i >= 0; i--)
-                    {
-                        collections[i].ExitWriterLock();
+                        for (int i = locked - 1; i >= 0; i--)
+                        {
+                            collections[i].ExitWriterLock();
+                        }
                     }
                 }
             });
@@ -95,6 +107,11 @@ internal static class DatabaseBackup
                 copied.Add(CopyCollection(storage, point, Path.Combine(collectionsFolder, point.Name), cancellationToken));
             }
             storage.SyncDirectory(collectionsFolder);
+
+            if (pendingTransactions is not null)
+            {
+                DurableFile.WriteAtomic(storage, TransactionLog.PathIn(target), pendingTransactions);
+            }
 
             cancellationToken.ThrowIfCancellationRequested(); // the last point where the target is not yet a database
             byte[] databaseManifest = File.ReadAllBytes(Path.Combine(engine.Path, Database.ManifestFileName));

@@ -228,6 +228,24 @@ public sealed class WriteBatchTests : IDisposable
     }
 
     [Fact]
+    public void A_backup_taken_while_a_committed_batch_lacks_a_part_completes_it_in_the_copy()
+    {
+        string copy = Path.Combine(Path.GetTempPath(), "vectlite-tests", "backup-" + Guid.NewGuid().ToString("N"));
+        _copies.Add(copy);
+        using (Database db = OpenSeeded())
+        {
+            db.GetCollection("notes").BatchLoggedForTests = _ => throw new OutOfMemoryException("simulated");
+            Assert.Throws<StorageException>(() => db.Write(CrossBatch()));
+            db.GetCollection("notes").BatchLoggedForTests = null;
+            // "tags" never got its part: only the transaction log has it. The backup must carry it along.
+            db.Backup(copy);
+        }
+        Assert.True(new FileInfo(Path.Combine(copy, "transactions.vlwal")).Length > 32);
+        using Database restored = Database.Open(copy);
+        Assert.Equal(After, State(restored));
+    }
+
+    [Fact]
     public void A_batch_in_one_collection_is_one_log_batch_and_needs_no_transaction_log()
     {
         using Database db = OpenSeeded();
