@@ -34,26 +34,9 @@ public sealed class LogScanPastDamageTests : IDisposable
 
     private static byte[] Frame(long lsn, ulong id) => WalFrames.Build(lsn, WalFrames.UpsertBody(id, [id, 1], null));
 
-    /// <summary>Writes the log and returns where each of <paramref name="frames"/> starts.</summary>
-    private List<long> WriteLog(params byte[][] frames)
-    {
-        File.WriteAllBytes(WalPath, WalFrames.Log(frames));
-        var offsets = new List<long>();
-        long at = WalFrames.FileHeaderSize;
-        foreach (byte[] frame in frames)
-        {
-            offsets.Add(at);
-            at += frame.Length;
-        }
-        return offsets;
-    }
+    private List<long> WriteLog(params byte[][] frames) => WalFrames.WriteLog(WalPath, frames);
 
-    private void Flip(long offset)
-    {
-        byte[] wal = File.ReadAllBytes(WalPath);
-        wal[offset] ^= 0x04;
-        File.WriteAllBytes(WalPath, wal);
-    }
+    private void Flip(long offset) => WalFrames.FlipBit(WalPath, offset);
 
     /// <summary>A writer open and a read-only open both fail naming the damage and the intact frame after it; the log is left as it was.</summary>
     private void AssertCorrupt(long damageOffset, long intactLsn, long intactOffset)

@@ -30,26 +30,9 @@ public sealed class LogSyncedLsnTests : IDisposable
 
     private static byte[] Marker(long lsn) => WalFrames.Build(lsn, [], syncedLsn: lsn);
 
-    /// <summary>Writes the log and returns where each frame starts.</summary>
-    private List<long> WriteLog(params byte[][] frames)
-    {
-        File.WriteAllBytes(WalPath, WalFrames.Log(frames));
-        var offsets = new List<long>();
-        long at = WalFrames.FileHeaderSize;
-        foreach (byte[] frame in frames)
-        {
-            offsets.Add(at);
-            at += frame.Length;
-        }
-        return offsets;
-    }
+    private List<long> WriteLog(params byte[][] frames) => WalFrames.WriteLog(WalPath, frames);
 
-    private void Flip(long offset)
-    {
-        byte[] wal = File.ReadAllBytes(WalPath);
-        wal[offset] ^= 0x04;
-        File.WriteAllBytes(WalPath, wal);
-    }
+    private void Flip(long offset) => WalFrames.FlipBit(WalPath, offset);
 
     /// <summary>The (LSN, synced LSN, batch length) of every frame of the log, read from the bytes.</summary>
     private List<(long Lsn, long Synced, int Length)> Frames()

@@ -136,6 +136,28 @@ internal static class WalFrames
         return frame;
     }
 
+    /// <summary>Writes a version 2 log of <paramref name="frames"/> to <paramref name="walPath"/>; returns where each frame starts.</summary>
+    public static List<long> WriteLog(string walPath, params byte[][] frames)
+    {
+        File.WriteAllBytes(walPath, Log(frames));
+        var offsets = new List<long>();
+        long at = FileHeaderSize;
+        foreach (byte[] frame in frames)
+        {
+            offsets.Add(at);
+            at += frame.Length;
+        }
+        return offsets;
+    }
+
+    /// <summary>Flips one bit (0x04) of the byte at <paramref name="offset"/> of the file at <paramref name="path"/>.</summary>
+    public static void FlipBit(string path, long offset)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[offset] ^= 0x04;
+        File.WriteAllBytes(path, bytes);
+    }
+
     /// <summary>Appends a frame, in the log's own version, to the log file at <paramref name="walPath"/>.</summary>
     public static void Append(string walPath, long lsn, ReadOnlySpan<byte> body, long? syncedLsn = null)
     {
