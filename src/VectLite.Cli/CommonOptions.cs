@@ -17,6 +17,12 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "JSON output for scripts (one object per line) instead of a table." };
 
+    public static Option<double> LockTimeout() => new("--lock-timeout")
+    {
+        Description = "Seconds to wait for another process's writer lock before failing (default 0: fail at once).",
+        DefaultValueFactory = _ => 0,
+    };
+
     /// <summary>Parses the filter option, naming the problem as a usage error.</summary>
     public static Filter? ParseFilter(string? json)
     {
@@ -44,6 +50,16 @@ internal static class CommonOptions
     }
 
     /// <summary>Opens an existing database read-only (so it runs beside a writer) or for writing.</summary>
-    public static Database Open(string path, bool readOnly) =>
-        VectLite.Database.Open(DatabasePath.RequireExisting(path), new DatabaseOptions { ReadOnly = readOnly });
+    /// <param name="path">The database directory; it must hold a database.</param>
+    /// <param name="readOnly">Open read-only.</param>
+    /// <param name="lockTimeoutSeconds">For a writer: how long to wait for another process's lock.</param>
+    public static Database Open(string path, bool readOnly, double lockTimeoutSeconds = 0)
+    {
+        if (!(lockTimeoutSeconds is >= 0 and <= 86_400))
+        {
+            throw new CliUsageException("--lock-timeout must be between 0 and 86,400 seconds.");
+        }
+        return VectLite.Database.Open(DatabasePath.RequireExisting(path),
+            new DatabaseOptions { ReadOnly = readOnly, LockTimeout = TimeSpan.FromSeconds(lockTimeoutSeconds) });
+    }
 }

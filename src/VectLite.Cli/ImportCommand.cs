@@ -17,12 +17,13 @@ internal static class ImportCommand
     public static Command Create()
     {
         var path = CommonOptions.Database();
+        var lockTimeout = CommonOptions.LockTimeout();
         var name = CommonOptions.Collection();
         var file = new Argument<string>("file") { Description = "A JSON Lines file, - for standard input, or an .fvecs file (vectors only: ids 0, 1, 2, ...)." };
         var format = new Option<string?>("--format") { Description = "jsonl or fvecs (default: from the file name; standard input is jsonl)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Records per atomic batch.", DefaultValueFactory = _ => 1000 };
         var fromLine = new Option<long>("--from-line") { Description = "Skip the lines before this one (1-based): resume an interrupted import.", DefaultValueFactory = _ => 1 };
-        var command = new Command("import", "Upsert records from a JSON Lines file into a collection, in atomic batches.") { path, name, file, format, batchSize, fromLine };
+        var command = new Command("import", "Upsert records from a JSON Lines file into a collection, in atomic batches.") { path, lockTimeout, name, file, format, batchSize, fromLine };
         command.SetAction(result => CliErrors.Run(() =>
         {
             int size = result.GetValue(batchSize);
@@ -45,7 +46,7 @@ internal static class ImportCommand
             {
                 throw new CliUsageException(kind == "fvecs" ? "fvecs is read from a file, not standard input." : $"--format: '{kind}' is not jsonl or fvecs.");
             }
-            using Database db = CommonOptions.Open(result.GetRequiredValue(path), readOnly: false);
+            using Database db = CommonOptions.Open(result.GetRequiredValue(path), readOnly: false, result.GetValue(lockTimeout));
             Collection collection = db.GetCollection(result.GetRequiredValue(name));
             IEnumerable<(long Line, Record? Record)> records = kind == "fvecs" ? FvecsRecords.Read(source) : JsonLinesRecords(source);
 

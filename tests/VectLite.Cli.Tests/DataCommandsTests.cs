@@ -179,6 +179,24 @@ public sealed class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public void A_writer_command_facing_another_process_lock_fails_with_DatabaseLocked_after_its_lock_timeout()
+    {
+        CreateAndImport();
+        using (Database holder = Database.Open(_db.Path)) // this test process holds the writer lock
+        {
+            CliResult run = CliProcess.Run("delete", _db.Path, "docs", "--id", "1", "--lock-timeout", "0.5");
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("DatabaseLocked", run.Stderr);
+            Assert.False(run.HasStackTrace);
+            Assert.Equal(4, holder.GetCollection("docs").CountAllNamespaces()); // nothing deleted
+        }
+        CliResult bad = CliProcess.Run("delete", _db.Path, "docs", "--id", "1", "--lock-timeout", "-1");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--lock-timeout", bad.Stderr);
+        Assert.Equal(["deleted 1 records"], Ok("delete", _db.Path, "docs", "--id", "1", "--lock-timeout", "5").StdoutLines);
+    }
+
+    [Fact]
     public void An_unknown_collection_is_a_typed_error_exit_1()
     {
         CreateAndImport();
