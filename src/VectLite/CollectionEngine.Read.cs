@@ -118,27 +118,18 @@ internal sealed partial class CollectionEngine
         {
             Snapshot snapshot = state.Published;
             long now = DateTime.UtcNow.Ticks;
-            OrderedKeyIndex.Coverage keys = state.OrderedKeys.Cover(state, snapshot.RowCount);
-            var rows = new List<int>(Math.Min(options.Limit + 1, 1024));
-            foreach ((int namespaceId, RecordId? resumeAfter) in ScrollNamespaces(state.Namespaces, keys, scope, after))
+            List<int> rows;
+            if (options.Filter is not null
+                && state.Indexes.TryGetCandidates(options.Filter, snapshot.RowCount, out int[] candidates)
+                && candidates.Length <= Math.Max(SelectiveScrollRows, snapshot.RowCount / 16))
             {
-                // Seek to the cursor in id order and read on until the page is full (one more to know whether a next
-                // page exists): O(limit log n) for a page, plus the keys passed over (deleted, expired, filtered out).
-                var ids = startAt is { } first
-                    ? new IdRunMerge(keys.Runs(namespaceId), first, inclusive: true) // one namespace, no cursor: checked above
-                    : new IdRunMerge(keys.Runs(namespaceId), resumeAfter);
-                while (rows.Count <= options.Limit && ids.TryNext(out RecordId id))
-                {
-                    int row = state.FindVisibleRow(new RecordKey(namespaceId, id), snapshot, now);
-                    if (row >= 0 && (options.Filter is null || options.Filter.Matches(state.Row(row).Payload)))
-                    {
-                        rows.Add(row);
-                    }
-                }
-                if (rows.Count > options.Limit)
-                {
-                    break;
-                }
+                // A selective filter the payload indexes answer: the few rows it leaves, sorted, beat walking every key
+                // in id order past records that do not match (O(candidates log limit) a page).
+                rows = ScrollCandidates(state, snapshot, now, scope, options, after, startAt, candidates);
+            }
+            else
+            {
+                rows = ScrollInIdOrder(state, snapshot, now, scope, options, after, startAt);
             }
 
             bool more = rows.Count > options.Limit;
@@ -155,6 +146,86 @@ internal sealed partial class CollectionEngine
         {
             state.Release();
         }
+    }
+
+    /// <summary>A filter whose index candidates are at most this many (or a 16th of the rows) scrolls by candidates.</summary>
+    private const int SelectiveScrollRows = 1024;
+
+    /// <summary>
+    /// The first <c>Limit + 1</c> visible rows after the cursor (or from <paramref name="startAt"/>) among
+    /// <paramref name="candidates"/>, in scroll order (namespace name, ordinal; then id): the order
+    /// <see cref="ScrollInIdOrder"/> gives, so a scroll may switch between the two from page to page.
+    /// </summary>
+    private static List<int> ScrollCandidates(CollectionState state, Snapshot snapshot, long now, NamespaceScope scope, ScrollOptions options,
+        (string Namespace, RecordId Id)? after, RecordId? startAt, int[] candidates)
+    {
+        var rows = new List<int>();
+        if (!scope.TryResolve(state.Namespaces, out int nsId))
+        {
+            return rows;
+        }
+        var test = new VisibleRowFilter(state, snapshot, now, nsId, options.Filter);
+        var best = new PriorityQueue<int, (string, RecordId)>(options.Limit + 1, ScrollOrder.Descending);
+        foreach (int row in candidates)
+        {
+            if (!test.Accept(row))
+            {
+                continue;
+            }
+            ref readonly RowMeta meta = ref state.Row(row);
+            (string, RecordId) key = (state.Namespaces.NameOf(meta.NamespaceId), meta.Id);
+            if ((after is { } a && ScrollOrder.Ascending.Compare(key, a) <= 0) || (startAt is { } first && meta.Id.CompareTo(first) < 0))
+            {
+                continue;
+            }
+            if (best.Count <= options.Limit)
+            {
+                best.Enqueue(row, key);
+            }
+            else if (best.TryPeek(out _, out var largest) && ScrollOrder.Ascending.Compare(key, largest) < 0)
+            {
+                best.EnqueueDequeue(row, key);
+            }
+        }
+        var ordered = new int[best.Count];
+        for (int i = ordered.Length - 1; i >= 0; i--)
+        {
+            ordered[i] = best.Dequeue();
+        }
+        rows.AddRange(ordered);
+        return rows;
+    }
+
+    /// <summary>
+    /// The first <c>Limit + 1</c> visible, matching rows after the cursor in id order, from the ordered key index: a page
+    /// seeks to its cursor and reads on, O(limit log n) plus the keys it passes over.
+    /// </summary>
+    private static List<int> ScrollInIdOrder(CollectionState state, Snapshot snapshot, long now, NamespaceScope scope, ScrollOptions options,
+        (string Namespace, RecordId Id)? after, RecordId? startAt)
+    {
+        OrderedKeyIndex.Coverage keys = state.OrderedKeys.Cover(state, snapshot.RowCount);
+        var rows = new List<int>(Math.Min(options.Limit + 1, 1024));
+        foreach ((int namespaceId, RecordId? resumeAfter) in ScrollNamespaces(state.Namespaces, keys, scope, after))
+        {
+            // Seek to the cursor in id order and read on until the page is full (one more to know whether a next
+            // page exists): O(limit log n) for a page, plus the keys passed over (deleted, expired, filtered out).
+            var ids = startAt is { } first
+                ? new IdRunMerge(keys.Runs(namespaceId), first, inclusive: true) // one namespace, no cursor: checked above
+                : new IdRunMerge(keys.Runs(namespaceId), resumeAfter);
+            while (rows.Count <= options.Limit && ids.TryNext(out RecordId id))
+            {
+                int row = state.FindVisibleRow(new RecordKey(namespaceId, id), snapshot, now);
+                if (row >= 0 && (options.Filter is null || options.Filter.Matches(state.Row(row).Payload)))
+                {
+                    rows.Add(row);
+                }
+            }
+            if (rows.Count > options.Limit)
+            {
+                break;
+            }
+        }
+        return rows;
     }
 
     /// <summary>
