@@ -13,6 +13,7 @@ internal static class FvecsRecords
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20);
         byte[] header = new byte[4];
+        byte[] bytes = [];
         long number = 0;
         while (true)
         {
@@ -31,8 +32,12 @@ internal static class FvecsRecords
             {
                 throw new CliUsageException($"vector {number}: dimension {dimension} is not between 1 and {VectorSpec.MaxDimension}; not an .fvecs file?");
             }
-            var bytes = new byte[dimension * sizeof(float)];
-            if (stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
+            int length = dimension * sizeof(float);
+            if (bytes.Length < length)
+            {
+                bytes = new byte[length]; // one buffer for the file: every vector is copied out of it into its record
+            }
+            if (stream.ReadAtLeast(bytes.AsSpan(0, length), length, throwOnEndOfStream: false) < length)
             {
                 throw new CliUsageException($"vector {number}: the file ends inside its {dimension} values.");
             }

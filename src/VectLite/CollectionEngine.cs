@@ -257,7 +257,7 @@ internal sealed partial class CollectionEngine
             WalWriter? wal = null;
             if (!readOnly)
             {
-                wal = WalWriter.OpenForAppend(database.Storage, walPath, result.ValidLength, result.LastLsn, markSynced: result.EndsUnmarked);
+                wal = WalWriter.OpenForAppend(database.Storage, walPath, result.ValidLength, result.LastLsn, markSynced: result.EndsUnmarked, result.Version);
                 RemoveOrphans(database.Storage, directory, manifest);
             }
             return new CollectionEngine(database, name, directory, state, wal, result.LastLsn, manifest.Generation, replayed, result.TornBytes, result.TornReason) { _diskStamp = stamp };

@@ -356,14 +356,6 @@ internal static class WalReader
         }
     }
 
-    /// <summary>Reads a log's version without replaying it.</summary>
-    /// <exception cref="CorruptFileException">The header is damaged or of an unknown version.</exception>
-    public static uint ReadVersion(string path)
-    {
-        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return ReadHeader(handle, path, RandomAccess.GetLength(handle));
-    }
-
     private static uint ReadHeader(SafeFileHandle handle, string path, long fileLength)
     {
         if (fileLength < WalFormat.FileHeaderSize)

@@ -55,10 +55,11 @@ internal sealed class WalWriter : IDisposable
     /// Append a sync marker before the sync, so the log itself records the kept frames as durable
     /// (<see cref="WalReadResult.EndsUnmarked"/>: frames the log does not yet record as synced).
     /// </param>
+    /// <param name="version">The log's format version, as the read that found <paramref name="validLength"/> gave it (<see cref="WalReadResult.Version"/>).</param>
     /// <exception cref="StorageException">The log could not be opened, cut, rewritten or synced.</exception>
-    public static WalWriter OpenForAppend(IStorageDevice storage, string path, long validLength, long lastLsn, bool markSynced = false)
+    public static WalWriter OpenForAppend(IStorageDevice storage, string path, long validLength, long lastLsn, bool markSynced = false, uint version = WalFormat.Version)
     {
-        if (WalReader.ReadVersion(path) == WalFormat.Version1)
+        if (version == WalFormat.Version1)
         {
             validLength = Upgrade(storage, path, validLength, lastLsn);
             markSynced = false; // the upgrade ends with a marker
