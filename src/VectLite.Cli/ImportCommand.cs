@@ -4,8 +4,10 @@ using System.Diagnostics;
 namespace VectLite.Cli;
 
 /// <summary>
-/// <c>vectlite import DB COLLECTION FILE|- [--batch-size 1000] [--from-line N]</c>: upserts records from JSON Lines
-/// (<see cref="RecordJson"/>), streamed in atomic batches, so memory stays bounded by one batch.
+/// <c>vectlite import DB COLLECTION FILE|- [--batch-size 1000] [--from-line N] [--embed FIELD [--embed-vector NAME]]</c>:
+/// upserts records from JSON Lines (<see cref="RecordJson"/>), streamed in atomic batches, so memory stays bounded by
+/// one batch. With <c>--embed</c>, each record's vector is computed from the text at a payload path
+/// (<see cref="TextEmbedder"/>).
 /// </summary>
 /// <remarks>
 /// Each batch is validated whole before it is written: a bad line stops the import with its line number, every
@@ -23,7 +25,9 @@ internal static class ImportCommand
         var format = new Option<string?>("--format") { Description = "jsonl or fvecs (default: from the file name; standard input is jsonl)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Records per atomic batch.", DefaultValueFactory = _ => 1000 };
         var fromLine = new Option<long>("--from-line") { Description = "Skip the lines before this one (1-based): resume an interrupted import.", DefaultValueFactory = _ => 1 };
-        var command = new Command("import", "Upsert records from a JSON Lines file into a collection, in atomic batches.") { path, lockTimeout, name, file, format, batchSize, fromLine };
+        var embed = new Option<string?>("--embed") { Description = "Compute each record's vector from the text at this payload path (e.g. body or doc.title) with the built-in all-MiniLM-L6-v2 model (384-d)." };
+        var embedVector = new Option<string?>("--embed-vector") { Description = "With --embed: the named vector to fill (default: the collection's only vector)." };
+        var command = new Command("import", "Upsert records from a JSON Lines file into a collection, in atomic batches.") { path, lockTimeout, name, file, format, batchSize, fromLine, embed, embedVector };
         command.SetAction(result => CliErrors.Run(() =>
         {
             int size = result.GetValue(batchSize);
@@ -46,8 +50,21 @@ internal static class ImportCommand
             {
                 throw new CliUsageException(kind == "fvecs" ? "fvecs is read from a file, not standard input." : $"--format: '{kind}' is not jsonl or fvecs.");
             }
+            string? embedPath = result.GetValue(embed);
+            string? embedName = result.GetValue(embedVector);
+            if (embedName is not null && embedPath is null)
+            {
+                throw new CliUsageException("--embed-vector needs --embed.");
+            }
+            if (embedPath is not null && kind == "fvecs")
+            {
+                throw new CliUsageException("--embed reads text from JSON Lines payloads; an fvecs file holds vectors already.");
+            }
             using Database db = CommonOptions.Open(result.GetRequiredValue(path), readOnly: false, result.GetValue(lockTimeout));
             Collection collection = db.GetCollection(result.GetRequiredValue(name));
+            string? embedInto = embedPath is null ? null : EmbeddedVectorName(collection, embedName);
+            using TextEmbedder? embedder = embedPath is null ? null : TextEmbedder.Load("--embed");
+            var texts = new List<string>(embedder is null ? 0 : size);
             IEnumerable<(long Line, Record? Record)> records = kind == "fvecs" ? FvecsRecords.Read(source) : JsonLinesRecords(source);
 
             var watch = Stopwatch.StartNew();
@@ -57,6 +74,15 @@ internal static class ImportCommand
             bool progress = !Console.IsErrorRedirected;
             void Commit()
             {
+                if (embedder is not null)
+                {
+                    float[][] vectors = embedder.Embed(texts);
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        batch[i].Vectors[embedInto!] = vectors[i];
+                    }
+                    texts.Clear();
+                }
                 try
                 {
                     collection.UpsertMany(batch);
@@ -95,6 +121,14 @@ internal static class ImportCommand
                 {
                     continue;
                 }
+                if (embedPath is not null)
+                {
+                    if (record.Vector is not null || record.Vectors.Count > 0)
+                    {
+                        throw new CliUsageException($"line {lineNumber}: the record has a vector and --embed would replace it; drop one. Lines up to {committedThrough} are imported: resume with --from-line {committedThrough + 1}.");
+                    }
+                    texts.Add(TextEmbedder.TextAt(record, embedPath, lineNumber));
+                }
                 batch.Add(record);
                 if (batch.Count == size)
                 {
@@ -113,6 +147,26 @@ internal static class ImportCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The named vector <c>--embed</c> fills, checked before the model loads: it exists and is 384-d.</summary>
+    private static string EmbeddedVectorName(Collection collection, string? vectorName)
+    {
+        CollectionSchema schema = collection.Schema;
+        VectorSpec? spec = vectorName is null
+            ? (schema.Vectors.Count == 1 ? schema.Vectors[0] : null)
+            : schema.Vectors.FirstOrDefault(v => v.Name == vectorName);
+        if (spec is null)
+        {
+            throw new CliUsageException(vectorName is null
+                ? $"--embed: collection '{collection.Name}' has {schema.Vectors.Count} named vectors; choose one with --embed-vector."
+                : $"--embed-vector: collection '{collection.Name}' has no vector named '{vectorName}'.");
+        }
+        if (spec.Dimension != TextEmbedder.Dimensions)
+        {
+            throw new CliUsageException($"--embed makes {TextEmbedder.Dimensions}-d vectors (all-MiniLM-L6-v2) but the collection's vector '{spec.Name}' has {spec.Dimension} dimensions; create one with --dimension {TextEmbedder.Dimensions}.");
+        }
+        return spec.Name;
     }
 
     /// <summary>The records of a JSON Lines file (or standard input) with their line numbers; null for a blank line.</summary>

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace VectLite.Cli;
 
 /// <summary>
-/// <c>vectlite search DB COLLECTION (--vector "[..]" | --vector-file F | --like ID) [--top-k 10] [--ef N] [--exact]
+/// <c>vectlite search DB COLLECTION (--vector "[..]" | --vector-file F | --like ID | --text "words") [--top-k 10] [--ef N] [--exact]
 /// [--filter JSON] [--namespace NS | --all-namespaces] [--vector-name NAME] [--json]</c>: nearest neighbours.
 /// </summary>
 internal static class SearchCommand
@@ -17,6 +17,7 @@ internal static class SearchCommand
         var vector = new Option<string?>("--vector") { Description = "The query vector as a JSON array, e.g. \"[0.1, 0.2, 0.3]\"." };
         var vectorFile = new Option<string?>("--vector-file") { Description = "A file holding the query vector as a JSON array." };
         var like = new Option<string?>("--like") { Description = "Search with a stored record's vector (the record itself left out)." };
+        var text = new Option<string?>("--text") { Description = "Search with the embedding of this text (the built-in all-MiniLM-L6-v2 model, as import --embed uses)." };
         var topK = new Option<int>("--top-k", "-k") { Description = "How many hits.", DefaultValueFactory = _ => 10 };
         var ef = new Option<int?>("--ef") { Description = "HNSW search breadth for this query (default: the collection's)." };
         var exact = new Option<bool>("--exact") { Description = "Exact search (a scan), no index." };
@@ -25,13 +26,14 @@ internal static class SearchCommand
         var all = CommonOptions.AllNamespaces();
         var filter = CommonOptions.Filter();
         var json = CommonOptions.Json();
-        var command = new Command("search", "Find the nearest records to a vector.") { path, name, vector, vectorFile, like, topK, ef, exact, vectorName, ns, all, filter, json };
+        var command = new Command("search", "Find the nearest records to a vector.") { path, name, vector, vectorFile, like, text, topK, ef, exact, vectorName, ns, all, filter, json };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            int given = (result.GetValue(vector) is null ? 0 : 1) + (result.GetValue(vectorFile) is null ? 0 : 1) + (result.GetValue(like) is null ? 0 : 1);
+            int given = (result.GetValue(vector) is null ? 0 : 1) + (result.GetValue(vectorFile) is null ? 0 : 1) + (result.GetValue(like) is null ? 0 : 1)
+                + (result.GetValue(text) is null ? 0 : 1);
             if (given != 1)
             {
-                throw new CliUsageException("give exactly one of --vector, --vector-file and --like.");
+                throw new CliUsageException("give exactly one of --vector, --vector-file, --like and --text.");
             }
             CommonOptions.CheckScope(result.GetValue(ns), result.GetValue(all));
             var options = new SearchOptions
@@ -46,9 +48,20 @@ internal static class SearchCommand
             };
             using Database db = CommonOptions.Open(result.GetRequiredValue(path), readOnly: true);
             Collection c = db.GetCollection(result.GetRequiredValue(name));
-            IReadOnlyList<SearchHit> hits = result.GetValue(like) is { } id
-                ? c.SearchById(RecordJson.ParseId(id, asString: false), options)
-                : c.Search(ParseVector(result.GetValue(vector) ?? ReadFile(result.GetValue(vectorFile)!)), options);
+            IReadOnlyList<SearchHit> hits;
+            if (result.GetValue(like) is { } id)
+            {
+                hits = c.SearchById(RecordJson.ParseId(id, asString: false), options);
+            }
+            else if (result.GetValue(text) is { } words)
+            {
+                using TextEmbedder embedder = TextEmbedder.Load("--text");
+                hits = c.Search(embedder.Embed([words])[0], options);
+            }
+            else
+            {
+                hits = c.Search(ParseVector(result.GetValue(vector) ?? ReadFile(result.GetValue(vectorFile)!)), options);
+            }
             if (result.GetValue(json))
             {
                 var lines = new JsonLines(Console.Out);
