@@ -57,7 +57,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     }
 
     /// <summary>
-    /// Embeds each text, in order, in batches of <see cref="MiniLmEmbeddingOptions.BatchSize"/>.
+    /// Embeds each text, in batches of <see cref="MiniLmEmbeddingOptions.BatchSize"/> texts of similar length (each
+    /// batch is padded to its longest text), and returns the embeddings in the order of the input.
     /// </summary>
     /// <param name="values">The texts; none may be <see langword="null"/>. An empty text gets the model's embedding of
     /// an empty sentence.</param>
@@ -85,17 +86,33 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
                 throw new ArgumentNullException(nameof(values), $"Text {i} of {texts.Length} is null; pass an empty string to embed nothing.");
         }
 
-        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
-        DateTimeOffset createdAt = DateTimeOffset.UtcNow;
+        // Batches of similar length: every text in a batch is padded to the longest one, so batching texts in input
+        // order wastes most of the model's work on padding when lengths vary (sentence-transformers sorts too).
+        int[] order = new int[texts.Length];
+        for (int i = 0; i < order.Length; i++)
+            order[i] = i;
+        int[] lengths = [.. texts.Select(t => t.Length)];
+        Array.Sort(lengths, order);
+
+        var vectors = new float[texts.Length][];
+        var batch = new string[Math.Min(_batchSize, texts.Length)];
         for (int start = 0; start < texts.Length; start += _batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string[] batch = texts.Length <= _batchSize ? texts : texts[start..Math.Min(texts.Length, start + _batchSize)];
-            float[][] vectors = _encoder.Encode(batch, cancellationToken);
-            foreach (float[] vector in vectors)
-                result.Add(new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = createdAt });
+            int count = Math.Min(_batchSize, texts.Length - start);
+            if (batch.Length != count)
+                batch = new string[count];
+            for (int i = 0; i < count; i++)
+                batch[i] = texts[order[start + i]];
+            float[][] encoded = _encoder.Encode(batch, cancellationToken);
+            for (int i = 0; i < count; i++)
+                vectors[order[start + i]] = encoded[i];
         }
 
+        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
+        DateTimeOffset createdAt = DateTimeOffset.UtcNow;
+        foreach (float[] vector in vectors)
+            result.Add(new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = createdAt });
         return Task.FromResult(result);
     }
 

@@ -52,7 +52,7 @@ public sealed class MiniLmEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>
     public async Task Batches_keep_the_input_order()
     {
         using var small = new MiniLmEmbeddingGenerator(new MiniLmEmbeddingOptions { BatchSize = 2 });
-        string[] texts = ["red apples", "a database index", "ocean waves at night", "compilers and linkers", "violin concerto"];
+        string[] texts = ["red apples", "a database index built at every checkpoint", "ocean waves", "compilers and linkers of the early eighties", "violin concerto"];
 
         GeneratedEmbeddings<Embedding<float>> embeddings = await small.GenerateAsync(texts);
 

@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using VectLite.Embeddings;
+
+namespace VectLite.Bench;
+
+/// <summary>
+/// MiniLM embeddings of a list of texts, computed once and kept in a file named by a hash of the model and the
+/// texts (raw little-endian float32, 384 per text), so rounds and re-runs do not pay the model again.
+/// </summary>
+internal static class EmbeddingCache
+{
+    /// <summary>The embeddings of <paramref name="texts"/>, in order, from the cache or the model.</summary>
+    /// <param name="texts">The texts.</param>
+    /// <param name="folder">The cache folder (created if missing).</param>
+    /// <param name="label">What the texts are, for progress lines.</param>
+    /// <param name="computeTime">Time spent in the model; zero when read from the cache.</param>
+    public static float[][] Get(IReadOnlyList<string> texts, string folder, string label, out TimeSpan computeTime)
+    {
+        Directory.CreateDirectory(folder);
+        string file = Path.Combine(folder, $"minilm-{Key(texts)}.f32");
+        const int dims = MiniLmEmbeddingGenerator.Dimensions;
+        computeTime = TimeSpan.Zero;
+        if (File.Exists(file) && new FileInfo(file).Length == (long)texts.Count * dims * sizeof(float))
+        {
+            byte[] bytes = File.ReadAllBytes(file);
+            float[] all = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+            return [.. Enumerable.Range(0, texts.Count).Select(i => all.AsSpan(i * dims, dims).ToArray())];
+        }
+
+        using var generator = new MiniLmEmbeddingGenerator();
+        var result = new float[texts.Count][];
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        const int chunk = 512;
+        for (int start = 0; start < texts.Count; start += chunk)
+        {
+            string[] part = [.. texts.Skip(start).Take(chunk)];
+            var embeddings = generator.GenerateAsync(part).GetAwaiter().GetResult();
+            for (int i = 0; i < part.Length; i++)
+                result[start + i] = embeddings[i].Vector.ToArray();
+            Console.Error.Write($"\rembedding {label}: {Math.Min(start + chunk, texts.Count):N0} / {texts.Count:N0} ({(start + part.Length) / watch.Elapsed.TotalSeconds:N0}/s)   ");
+        }
+        computeTime = watch.Elapsed;
+        Console.Error.WriteLine();
+        using (FileStream output = File.Create(file + ".tmp"))
+        {
+            foreach (float[] vector in result)
+                output.Write(MemoryMarshal.AsBytes(vector.AsSpan()));
+        }
+        File.Move(file + ".tmp", file, overwrite: true);
+        return result;
+    }
+
+    private static string Key(IReadOnlyList<string> texts)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(MiniLmEmbeddingGenerator.ModelId + "\n"));
+        foreach (string text in texts)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(text));
+            hash.AppendData("\0"u8);
+        }
+        return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+}

@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace VectLite.Bench;
+
+/// <summary>
+/// <c>retrieval [--corpus FILE] [--packages N] [--queries 2000] [--rounds 3] [--cache DIR] [--out FILE]</c>: hybrid
+/// retrieval quality and speed on the Debian archive's English package descriptions. Each sampled package's synopsis
+/// is a query; its relevant documents are the long descriptions of that package and of every package with the
+/// identical long text. Reports MRR@10, recall@10 and recall@100 of each retriever (VectLite BM25, VectLite dense
+/// MiniLM, their fusions; Lucene.Net BM25 as the peer), build times, index sizes, and single-thread queries/s per
+/// round (median, min-max).
+/// </summary>
+internal static class RetrievalCommand
+{
+    private const int Depth = 100;
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var corpus = new Option<string?>("--corpus") { Description = "The Translation-en index (default: the main archive's, from /var/lib/apt/lists)." };
+        var packages = new Option<int>("--packages") { Description = "Use a seeded sample of this many packages as the corpus (0: all).", DefaultValueFactory = _ => 0 };
+        var queries = new Option<int>("--queries") { Description = "Queries (synopses of a seeded sample of packages).", DefaultValueFactory = _ => 2000 };
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds of every retriever's queries.", DefaultValueFactory = _ => 3 };
+        var cache = new Option<string>("--cache") { Description = "Where MiniLM embeddings are kept between runs.", DefaultValueFactory = _ => Path.Combine(BenchPaths.RepositoryRoot, "bench", ".cache") };
+        var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("retrieval-debian.md") };
+        var command = new Command("retrieval", "BM25, dense (MiniLM) and fused retrieval on Debian's package descriptions, with Lucene.Net BM25 as the peer.")
+        {
+            corpus, packages, queries, rounds, cache, output,
+        };
+        command.SetAction(result =>
+        {
+            Run(result.GetValue(corpus), result.GetValue(packages), result.GetValue(queries), result.GetValue(rounds),
+                result.GetRequiredValue(cache), result.GetRequiredValue(output));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>One retriever's answers and timings.</summary>
+    private sealed class Retriever(string name, Func<int, int[]> search)
+    {
+        public string Name { get; } = name;
+
+        public Func<int, int[]> Search { get; } = search;
+
+        public List<double> QueriesPerSecond { get; } = [];
+
+        public RankingMetrics Metrics { get; } = new();
+
+        public int[][] Answers { get; set; } = [];
+
+        public string Build { get; init; } = "";
+
+        public string Size { get; init; } = "";
+    }
+
+    private static void Run(string? corpusPath, int packageCount, int queryCount, int rounds, string cacheFolder, string output)
+    {
+        var started = Stopwatch.StartNew();
+        MachineInfo machine = MachineInfo.Collect();
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+        corpusPath ??= DebianDescriptions.FindIndex();
+        List<DebianPackage> all = DebianDescriptions.Load(corpusPath);
+        var random = new Random(20261130);
+        List<DebianPackage> docs = packageCount > 0 && packageCount < all.Count
+            ? [.. all.OrderBy(_ => random.Next()).Take(packageCount).OrderBy(p => p.Package, StringComparer.Ordinal)]
+            : all;
+        string[] bodies = [.. docs.Select(p => p.Body)];
+        Dictionary<string, HashSet<int>> byBody = [];
+        for (int i = 0; i < bodies.Length; i++)
+        {
+            if (!byBody.TryGetValue(bodies[i], out HashSet<int>? same))
+                byBody[bodies[i]] = same = [];
+            same.Add(i);
+        }
+        int[] queryDocs = [.. Enumerable.Range(0, docs.Count).OrderBy(_ => random.Next()).Take(Math.Min(queryCount, docs.Count))];
+        string[] queryTexts = [.. queryDocs.Select(i => docs[i].Synopsis)];
+        HashSet<int>[] relevant = [.. queryDocs.Select(i => byBody[bodies[i]])];
+        Console.Error.WriteLine($"retrieval: {docs.Count:N0} documents ({byBody.Count:N0} distinct texts), {queryTexts.Length:N0} queries, load {load}");
+
+        // Dense vectors: MiniLM over the documents and the queries (cached between runs; the model's time is reported).
+        float[][] docVectors = EmbeddingCache.Get(bodies, cacheFolder, "documents", out TimeSpan docEmbedTime);
+        float[][] queryVectors = EmbeddingCache.Get(queryTexts, cacheFolder, "queries", out TimeSpan queryEmbedTime);
+
+        using TempDirectory folder = TempDirectory.Create("retrieval");
+        var retrievers = new List<Retriever>();
+
+        // Lucene.Net BM25: the peer.
+        using LuceneBm25 lucene = LuceneBm25.Build(bodies, Path.Combine(folder.Path, "lucene"));
+        retrievers.Add(new Retriever("Lucene.Net 4.8 BM25 (peer)", q => lucene.Search(queryTexts[q], Depth))
+        {
+            Build = Format.Seconds(lucene.BuildTime),
+            Size = Format.Bytes(lucene.IndexBytes),
+        });
+
+        // VectLite: one collection with the dense vector (HNSW, cosine) and the body as payload.
+        string dbPath = Path.Combine(folder.Path, "vectlite");
+        using Database database = Database.Open(dbPath, new DatabaseOptions { SyncMode = SyncMode.OnFlush });
+        Collection collection = database.CreateCollection("packages", CollectionSchema.SingleVector(docVectors[0].Length, Metric.Cosine));
+        var watch = Stopwatch.StartNew();
+        foreach (int[] chunk in Enumerable.Range(0, docs.Count).Chunk(1000))
+        {
+            collection.UpsertMany(chunk.Select(i => new Record((ulong)i, docVectors[i], new() { ["body"] = bodies[i] })));
+        }
+        database.Flush();
+        TimeSpan denseBuild = watch.Elapsed;
+        var denseOptions = new SearchOptions { TopK = Depth, Ef = 2 * Depth, IncludePayload = false };
+        retrievers.Add(new Retriever("VectLite dense (MiniLM, HNSW)", q => Ids(collection.Search(queryVectors[q], denseOptions)))
+        {
+            Build = Format.Seconds(denseBuild) + " (+ " + (docEmbedTime == TimeSpan.Zero ? "cached embeddings" : Format.Seconds(docEmbedTime) + " embedding") + ")",
+            Size = "",
+        });
+
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (Retriever retriever in retrievers)
+            {
+                var answers = new int[queryTexts.Length][];
+                watch.Restart();
+                for (int q = 0; q < queryTexts.Length; q++)
+                    answers[q] = retriever.Search(q);
+                retriever.QueriesPerSecond.Add(queryTexts.Length / watch.Elapsed.TotalSeconds);
+                retriever.Answers = answers;
+            }
+            Console.Error.WriteLine($"retrieval: round {round + 1} of {rounds} done");
+        }
+        foreach (Retriever retriever in retrievers)
+        {
+            for (int q = 0; q < queryTexts.Length; q++)
+                retriever.Metrics.Add(retriever.Answers[q], relevant[q]);
+        }
+
+        var report = new MarkdownReport("Hybrid retrieval: Debian package descriptions", machine);
+        report.Paragraph($"Load average at the start: {load}. Corpus: `{corpusPath}`, {docs.Count:N0} packages with a long description ({byBody.Count:N0} distinct texts); {queryTexts.Length:N0} queries, each a sampled package's synopsis, whose relevant documents are that package's long description and every identical one. Embeddings: all-MiniLM-L6-v2 through VectLite.Embeddings ({(docEmbedTime == TimeSpan.Zero ? "read from the cache" : $"{Format.Seconds(docEmbedTime)} for the documents, {Format.Seconds(queryEmbedTime)} for the queries")}); query embedding is outside the timed searches. BM25 k1 1.2, b 0.75 on both sides; queries are an OR of the analysed terms. Every retriever returns its top {Depth}; queries/s on one thread, {rounds} rounds. Run time {Format.Seconds(started.Elapsed)}.");
+        report.Table(["retriever", "MRR@10", "recall@10", "recall@100", "queries/s (median, min-max)", "build", "index size"],
+            retrievers.Select(r => (IReadOnlyList<string>)[
+                r.Name, Format.Recall(r.Metrics.Mrr10), Format.Recall(r.Metrics.Recall10), Format.Recall(r.Metrics.Recall100),
+                $"{Format.Count(Statistics.Median(r.QueriesPerSecond))} ({Format.Count(r.QueriesPerSecond.Min())}-{Format.Count(r.QueriesPerSecond.Max())})",
+                r.Build, r.Size,
+            ]));
+        report.Save(output);
+    }
+
+    private static int[] Ids(IReadOnlyList<SearchHit> hits)
+    {
+        var ids = new int[hits.Count];
+        for (int i = 0; i < ids.Length; i++)
+            ids[i] = checked((int)hits[i].Id.AsNumber);
+        return ids;
+    }
+}
