@@ -33,12 +33,15 @@ internal static class EmbeddingCache
         var result = new float[texts.Count][];
         var watch = System.Diagnostics.Stopwatch.StartNew();
         const int chunk = 512;
+        // Chunks of similar length (the generator pads each batch to its longest text), in chunks for progress.
+        int[] order = [.. Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length)];
         for (int start = 0; start < texts.Count; start += chunk)
         {
-            string[] part = [.. texts.Skip(start).Take(chunk)];
+            int[] indexes = [.. order.Skip(start).Take(chunk)];
+            string[] part = [.. indexes.Select(i => texts[i])];
             var embeddings = generator.GenerateAsync(part).GetAwaiter().GetResult();
             for (int i = 0; i < part.Length; i++)
-                result[start + i] = embeddings[i].Vector.ToArray();
+                result[indexes[i]] = embeddings[i].Vector.ToArray();
             Console.Error.Write($"\rembedding {label}: {Math.Min(start + chunk, texts.Count):N0} / {texts.Count:N0} ({(start + part.Length) / watch.Elapsed.TotalSeconds:N0}/s)   ");
         }
         computeTime = watch.Elapsed;
