@@ -98,6 +98,18 @@ public sealed partial class Collection
     /// <inheritdoc cref="CollectionEngine.DropPayloadIndex"/>
     public bool DropPayloadIndex(string field) => Writable("drop a payload index").DropPayloadIndex(field);
 
+    /// <inheritdoc cref="CollectionEngine.CreateTextIndex"/>
+    public void CreateTextIndex(string name, TextIndexOptions options) => Writable("create a text index").CreateTextIndex(name, options);
+
+    /// <inheritdoc cref="CollectionEngine.DropTextIndex"/>
+    public bool DropTextIndex(string name) => Writable("drop a text index").DropTextIndex(name);
+
+    /// <inheritdoc cref="CollectionEngine.TextIndexes"/>
+    public IReadOnlyDictionary<string, TextIndexOptions> TextIndexes => Usable().TextIndexes;
+
+    /// <inheritdoc cref="CollectionEngine.SearchText"/>
+    public IReadOnlyList<SearchHit> SearchText(string index, string query, TextSearchOptions? options = null) => Usable().SearchText(index, query, options);
+
     /// <inheritdoc cref="CollectionEngine.Flush"/>
     public void Flush() => Usable().Flush();
 

@@ -87,7 +87,10 @@ internal sealed partial class CollectionEngine
                 graphs[o] = state.Graph(o)?.Freeze();
             }
             state.TryAcquire(); // the current state: its count is positive; released when the files are written
-            image = new CheckpointImage(state, state.RowCount, _lsn, _wal.Length, graphs, state.Schema, state.Indexes.Definitions.ToArray());
+            image = new CheckpointImage(state, state.RowCount, _lsn, _wal.Length, graphs, state.Schema, state.Indexes.Definitions.ToArray())
+            {
+                TextIndexes = state.TextIndexes,
+            };
             blocked = Environment.TickCount64 - started;
         }
 
@@ -112,6 +115,7 @@ internal sealed partial class CollectionEngine
                 CreatedAt = DateTimeOffset.UtcNow,
                 Schema = image.Schema,
                 PayloadIndexes = [.. image.PayloadIndexes],
+                TextIndexes = [.. image.TextIndexes.Select(t => t.Definition)],
                 Files = files,
             };
             manifest.WriteAtomic(storage, Directory); // the commit point

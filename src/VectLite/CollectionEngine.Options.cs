@@ -89,6 +89,7 @@ internal sealed partial class CollectionEngine
                     CreatedAt = stored.CreatedAt,
                     Schema = stored.Schema.WithHnsw(options),
                     PayloadIndexes = stored.PayloadIndexes,
+                    TextIndexes = stored.TextIndexes,
                     Files = stored.Files,
                 }.WriteAtomic(_database.Storage, Directory);
             }

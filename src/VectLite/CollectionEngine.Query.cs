@@ -49,6 +49,12 @@ internal sealed partial class CollectionEngine
                 {
                     throw new ArgumentOutOfRangeException($"query.Prefetches[{i}].Weight", p.Weight, "A prefetch's weight must be positive and finite.");
                 }
+                if (p.TextIndex is not null)
+                {
+                    ResolveTextIndex(state, p.TextIndex);
+                    ordinals[i] = -1;
+                    continue;
+                }
                 ordinals[i] = ResolveVector(state.Schema, p.VectorName);
                 ValidateVector(state.Schema.Vectors[ordinals[i]], p.Vector.Span);
             }
@@ -70,6 +76,15 @@ internal sealed partial class CollectionEngine
                     (var shared, null) => shared,
                     (var shared, var own) => Filter.And(shared, own),
                 };
+                if (p.TextIndex is not null)
+                {
+                    lists[i] = SearchTextIn(state, snapshot, now, ResolveTextIndex(state, p.TextIndex), scope, p.TextQuery!, p.Limit, filter,
+                        query.IncludePayload, query.IncludeVectors || mmrVector is not null);
+                    weights[i] = p.Weight;
+                    stages.Add(new QueryStage(string.Create(CultureInfo.InvariantCulture,
+                        $"prefetch {i}: text '{p.TextIndex}' (limit {p.Limit}{(filter is null ? "" : ", filtered")})"), lists[i].Count, Lap(watch)));
+                    continue;
+                }
                 var options = new SearchOptions
                 {
                     TopK = p.Limit,

@@ -334,6 +334,7 @@ internal sealed partial class CollectionEngine
     /// <param name="syncMode">The sync mode for this batch; the database's when null.</param>
     private void Commit(List<WalOperation> operations, SyncMode? syncMode = null)
     {
+        CheckTextFields(operations);
         long lsn = _lsn + 1;
         WalBatchCodec.Encode(operations, _batchBuffer);
         if (_wal is not null)

@@ -1,6 +1,9 @@
 namespace VectLite;
 
-/// <summary>One retriever of a <see cref="HybridQuery"/>: a dense nearest-neighbour search on one named vector.</summary>
+/// <summary>
+/// One retriever of a <see cref="HybridQuery"/>: a dense nearest-neighbour search on one named vector, or (made with
+/// <see cref="Text"/>) a BM25 full-text search on one text index.
+/// </summary>
 /// <param name="vector">The query vector; its length is the named vector's dimension.</param>
 public sealed class Prefetch(ReadOnlyMemory<float> vector)
 {
@@ -24,4 +27,22 @@ public sealed class Prefetch(ReadOnlyMemory<float> vector)
 
     /// <summary>Search exactly (a scan) instead of through the index.</summary>
     public bool Exact { get; init; }
+
+    /// <summary>For a full-text retriever: the text index to search; null for a dense one.</summary>
+    public string? TextIndex { get; private init; }
+
+    /// <summary>For a full-text retriever: the query (syntax of <see cref="Collection.SearchText"/>).</summary>
+    public string? TextQuery { get; private init; }
+
+    /// <summary>
+    /// A full-text retriever: BM25 search of <paramref name="query"/> on the text index <paramref name="index"/>. Its
+    /// <see cref="Limit"/>, <see cref="Filter"/> and <see cref="Weight"/> apply as for a dense one; Ef and Exact do not.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="index"/> or <paramref name="query"/> is null.</exception>
+    public static Prefetch Text(string index, string query)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(query);
+        return new Prefetch(ReadOnlyMemory<float>.Empty) { TextIndex = index, TextQuery = query };
+    }
 }

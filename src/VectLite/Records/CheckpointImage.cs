@@ -16,4 +16,8 @@ namespace VectLite.Records;
 /// <param name="Schema">The schema.</param>
 /// <param name="PayloadIndexes">The payload index definitions at <see cref="Lsn"/>.</param>
 internal sealed record CheckpointImage(CollectionState State, int Rows, long Lsn, long WalOffset, HnswGraph?[] Graphs,
-    CollectionSchema Schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes);
+    CollectionSchema Schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes)
+{
+    /// <summary>The text indexes at <see cref="Lsn"/>: each writes its postings for the image's rows.</summary>
+    public Text.TextIndex[] TextIndexes { get; init; } = [];
+}

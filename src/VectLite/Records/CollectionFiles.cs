@@ -87,6 +87,19 @@ internal static class CollectionFiles
                 }
                 renames.Add((temp, Path.Combine(directory, name)));
             }
+
+            for (int t = 0; t < image.TextIndexes.Length; t++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string name = CheckpointManifest.TextFileName(generation, t);
+                string temp = Path.Combine(directory, name + DurableFile.TempSuffix);
+                byte[] bytes = Text.TextIndexFile.Serialize(image.TextIndexes[t], rows, graphStamp, cancellationToken);
+                renames.Add((temp, Path.Combine(directory, name))); // before writing: a failed write is cleaned up below
+                using var file = new StorageWriteStream(storage.Create(temp), bufferSize: 1 << 20);
+                file.Write(bytes);
+                file.Sync();
+                files.Add(new CheckpointFile(name, bytes.Length, Checksum.Compute(bytes)));
+            }
         }
         catch
         {
@@ -114,11 +127,13 @@ internal static class CollectionFiles
     public static void Load(string directory, CheckpointManifest manifest, CollectionState state, OpenCheckpoint? opened = null)
     {
         int vectorCount = manifest.Schema.Vectors.Count;
-        if (manifest.Files.Count < 1 + vectorCount || manifest.Files.Count > 1 + 2 * vectorCount)
+        int dataFiles = manifest.Files.Count - manifest.TextIndexes.Count;
+        if (dataFiles < 1 + vectorCount || dataFiles > 1 + 2 * vectorCount)
         {
             throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1,
-                $"it lists {manifest.Files.Count} data files; a schema with {vectorCount} vectors needs {1 + vectorCount} to {1 + 2 * vectorCount}");
+                $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectorCount} vectors needs {1 + vectorCount} to {1 + 2 * vectorCount}");
         }
+        state.SuspendTextIndexes(); // the rows load without analysis; LoadTextIndexes installs the saved indexes
 
         long count;
         using (var reader = new CheckpointFileReader(directory, manifest.Files[0], FileMagic.Records, opened?.Take(manifest.Files[0].Name)))
@@ -182,6 +197,50 @@ internal static class CollectionFiles
             }
             reader.Verify();
         }
+    }
+
+    /// <summary>
+    /// Loads the checkpoint's text index files into a state whose rows are loaded: no record is analyzed again. Unlike a
+    /// graph (rebuilt from the vectors when its file is unusable), a damaged text index file is an error: the checksums
+    /// already passed or the file is listed and missing, so the checkpoint is damaged.
+    /// </summary>
+    /// <exception cref="CorruptFileException">A text index file is missing, damaged or disagrees with the checkpoint.</exception>
+    public static void LoadTextIndexes(string directory, CheckpointManifest manifest, CollectionState state, OpenCheckpoint? opened = null)
+    {
+        var indexes = new Text.TextIndex[manifest.TextIndexes.Count];
+        for (int t = 0; t < indexes.Length; t++)
+        {
+            string name = CheckpointManifest.TextFileName(manifest.Generation, t);
+            string path = Path.Combine(directory, name);
+            CheckpointFile entry = manifest.Files.First(f => f.Name == name);
+            byte[] bytes;
+            try
+            {
+                if (opened?.Take(name) is { } stream)
+                {
+                    using (stream)
+                    {
+                        using var copy = new MemoryStream();
+                        stream.CopyTo(copy);
+                        bytes = copy.ToArray();
+                    }
+                }
+                else
+                {
+                    bytes = File.ReadAllBytes(path);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CorruptFileException(path, -1, $"the text index file the checkpoint lists cannot be read: {ex.Message}", ex);
+            }
+            if (bytes.Length != entry.Length || Checksum.Compute(bytes) != entry.Crc)
+            {
+                throw new CorruptFileException(path, -1, "its length or checksum disagrees with the checkpoint manifest");
+            }
+            indexes[t] = Text.TextIndexFile.Load(path, bytes, manifest.TextIndexes[t], state, manifest.GraphStamp);
+        }
+        state.SetTextIndexes(indexes);
     }
 
     /// <summary>

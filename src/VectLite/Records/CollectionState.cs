@@ -4,6 +4,7 @@ using System.Text.Json;
 using VectLite.Filtering;
 using VectLite.Indexing;
 using VectLite.Storage;
+using VectLite.Text;
 using VectLite.Vectors;
 
 namespace VectLite.Records;
@@ -41,6 +42,9 @@ internal sealed class CollectionState
     private readonly ChunkedList<int>[] _nodeOfRow;
     private PayloadIndexSet _indexes;
 
+    /// <summary>The text indexes, replaced whole (copy on write) when one is created or dropped.</summary>
+    private TextIndex[] _textIndexes = [];
+
     /// <summary>Per namespace id, its rows (every version, live or not) in ascending order; replaced when a namespace is added.</summary>
     private PostingList[] _namespaceRows = [new PostingList()];
     private CollectionSchema _schema;
@@ -50,8 +54,10 @@ internal sealed class CollectionState
     private int _indexedUpTo;
     private bool _anyExpiring;
 
-    public CollectionState(CollectionSchema schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> indexDefinitions, long lsn)
+    public CollectionState(CollectionSchema schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> indexDefinitions, long lsn,
+        IReadOnlyList<TextIndexDefinition>? textIndexes = null)
     {
+        _textIndexes = textIndexes is null ? [] : [.. textIndexes.Select(d => new TextIndex(d, "built"))];
         _schema = schema;
         Arenas = new VectorArena[schema.Vectors.Count];
         for (int i = 0; i < Arenas.Length; i++)
@@ -119,6 +125,26 @@ internal sealed class CollectionState
     public OrderedKeyIndex OrderedKeys { get; } = new();
 
     public PayloadIndexSet Indexes => Volatile.Read(ref _indexes);
+
+    /// <summary>The text indexes (see <see cref="TextIndex"/>), in creation order.</summary>
+    public TextIndex[] TextIndexes => Volatile.Read(ref _textIndexes);
+
+    /// <summary>The text index named <paramref name="name"/>, or null.</summary>
+    public TextIndex? FindTextIndex(string name) => Array.Find(TextIndexes, t => string.Equals(t.Definition.Name, name, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Empties the text index set before a checkpoint's rows are loaded, so loading them analyzes nothing; the loader
+    /// then installs the indexes read from their files (<see cref="SetTextIndexes"/>). Writer only, before publishing.
+    /// </summary>
+    public TextIndexDefinition[] SuspendTextIndexes()
+    {
+        TextIndexDefinition[] definitions = [.. _textIndexes.Select(t => t.Definition)];
+        _textIndexes = [];
+        return definitions;
+    }
+
+    /// <summary>Installs text indexes that cover every row written so far (loaded from files). Writer only.</summary>
+    public void SetTextIndexes(TextIndex[] indexes) => Volatile.Write(ref _textIndexes, indexes);
 
     public Snapshot Published => Volatile.Read(ref _published);
 
@@ -307,6 +333,12 @@ internal sealed class CollectionState
             case WalOperationType.CreatePayloadIndex:
             case WalOperationType.DropPayloadIndex:
                 RebuildIndexes(op);
+                break;
+            case WalOperationType.CreateTextIndex:
+                CreateTextIndex(op.TextIndex!);
+                break;
+            case WalOperationType.DropTextIndex:
+                Volatile.Write(ref _textIndexes, Array.FindAll(_textIndexes, t => !string.Equals(t.Definition.Name, op.Field, StringComparison.Ordinal)));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown WAL operation {op.Type}.");
@@ -504,6 +536,10 @@ internal sealed class CollectionState
         };
         _deletedAt[row] = Live;
         _indexes.Add(row, payload);
+        foreach (TextIndex text in _textIndexes)
+        {
+            text.Add(row, payload, expiresAtTicks != 0);
+        }
         if (key.NamespaceId >= _namespaceRows.Length)
         {
             var grown = new PostingList[key.NamespaceId + 1];
@@ -531,6 +567,10 @@ internal sealed class CollectionState
 
     private void MarkDeleted(int row, long lsn)
     {
+        foreach (TextIndex text in _textIndexes)
+        {
+            text.Remove(row, _rows[row].Payload); // before the mark: the statistics count live rows only
+        }
         Volatile.Write(ref _deletedAt[row], lsn);
         LiveRows--;
     }
@@ -582,6 +622,26 @@ internal sealed class CollectionState
             rebuilt.Add(row, _rows[row].Payload);
         }
         Volatile.Write(ref _indexes, rebuilt);
+    }
+
+    /// <summary>
+    /// Builds a new text index over every row (deleted ones too, as the payload indexes do: a reader on an older snapshot
+    /// may still see them) and takes the deleted ones out of its statistics; replaces an index of the same name.
+    /// </summary>
+    private void CreateTextIndex(TextIndexDefinition definition)
+    {
+        var index = new TextIndex(definition, "built");
+        for (int row = 0; row < _rowCount; row++)
+        {
+            ref readonly RowMeta meta = ref _rows[row];
+            index.Add(row, meta.Payload, meta.ExpiresAtTicks != 0);
+            if (_deletedAt[row] != Live)
+            {
+                index.Remove(row, meta.Payload);
+            }
+        }
+        TextIndex[] others = Array.FindAll(_textIndexes, t => !string.Equals(t.Definition.Name, definition.Name, StringComparison.Ordinal));
+        Volatile.Write(ref _textIndexes, [.. others, index]);
     }
 
     /// <exception cref="FormatException">The bytes are not one JSON object.</exception>

@@ -22,7 +22,7 @@ internal static class StateCompaction
         Snapshot snapshot = old.Published;
         long now = DateTime.UtcNow.Ticks;
         var expiryAware = new Snapshot(snapshot.Lsn, snapshot.RowCount, anyExpiring: true);
-        var fresh = new CollectionState(old.Schema, old.Indexes.Definitions, lsn) { IndexingEnabled = false };
+        var fresh = new CollectionState(old.Schema, old.Indexes.Definitions, lsn, [.. old.TextIndexes.Select(t => t.Definition)]) { IndexingEnabled = false };
         bool graphsRemapped = false;
         rebuilt = 0;
         remapped = 0;

@@ -30,6 +30,9 @@ internal sealed class CheckpointManifest
 
     public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
 
+    /// <summary>The text index definitions; each has a file (<see cref="TextFileName"/>) after the graph files, in this order.</summary>
+    public IReadOnlyList<Text.TextIndexDefinition> TextIndexes { get; init; } = [];
+
     /// <summary>The records file first, then one vectors file per named vector in schema order, then the HNSW graph
     /// files (<see cref="GraphFileName"/>) of the vectors that had one.</summary>
     public required IReadOnlyList<CheckpointFile> Files { get; init; }
@@ -39,6 +42,9 @@ internal sealed class CheckpointManifest
     public static string VectorsFileName(long generation, int ordinal) => $"g{generation}.vec{ordinal}.vlvec";
 
     public static string GraphFileName(long generation, int ordinal) => $"g{generation}.hnsw{ordinal}.vlhnsw";
+
+    /// <summary>The file of text index <paramref name="ordinal"/> (its place in <see cref="TextIndexes"/>).</summary>
+    public static string TextFileName(long generation, int ordinal) => $"g{generation}.text{ordinal}.vltext";
 
     /// <summary>
     /// The value stamped into this checkpoint's graph files: a graph carrying another stamp was saved for other data
@@ -90,6 +96,15 @@ internal sealed class CheckpointManifest
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (TextIndexes.Count > 0)
+            {
+                json.WriteStartArray("textIndexes");
+                foreach (Text.TextIndexDefinition text in TextIndexes)
+                {
+                    text.WriteJson(json);
+                }
+                json.WriteEndArray();
+            }
             json.WriteStartArray("files");
             foreach (CheckpointFile f in Files)
             {
@@ -139,13 +154,21 @@ internal sealed class CheckpointManifest
             {
                 indexes.Add((i.GetProperty("field").GetString()!, Enum.Parse<PayloadIndexKind>(i.GetProperty("kind").GetString()!)));
             }
+            var texts = new List<Text.TextIndexDefinition>();
+            if (root.TryGetProperty("textIndexes", out JsonElement textIndexes))
+            {
+                foreach (JsonElement t in textIndexes.EnumerateArray())
+                {
+                    texts.Add(Text.TextIndexDefinition.ReadJson(t));
+                }
+            }
             var files = new List<CheckpointFile>();
             foreach (JsonElement f in root.GetProperty("files").EnumerateArray())
             {
                 files.Add(new CheckpointFile(f.GetProperty("name").GetString()!, f.GetProperty("length").GetInt64(), f.GetProperty("crc32c").GetUInt32()));
             }
             long generation = root.GetProperty("generation").GetInt64();
-            CheckFileNames(path, generation, schema.Vectors.Count, files);
+            CheckFileNames(path, generation, schema.Vectors.Count, texts.Count, files);
             return new CheckpointManifest
             {
                 Generation = generation,
@@ -154,6 +177,7 @@ internal sealed class CheckpointManifest
                 CreatedAt = root.GetProperty("createdAt").GetDateTimeOffset(),
                 Schema = schema,
                 PayloadIndexes = indexes,
+                TextIndexes = texts,
                 Files = files,
             };
         }
@@ -165,13 +189,27 @@ internal sealed class CheckpointManifest
 
     /// <summary>
     /// Checks that every listed file has the name its position implies (records, then vectors by ordinal, then graphs
-    /// of distinct vectors), all inside the collection's directory. The names are joined to the directory and opened,
+    /// of distinct vectors, then one file per text index in order), all inside the collection's directory. The names are joined to the directory and opened,
     /// so a damaged or crafted manifest could otherwise make a collection read another collection's files, or any
     /// file the process can reach ("../../x", "/etc/x").
     /// </summary>
     /// <exception cref="CorruptFileException">A name is not the one the generation and position require.</exception>
-    private static void CheckFileNames(string path, long generation, int vectorCount, List<CheckpointFile> files)
+    private static void CheckFileNames(string path, long generation, int vectorCount, int textCount, List<CheckpointFile> files)
     {
+        int graphFiles = files.Count - 1 - vectorCount - textCount;
+        if (textCount > 0 && graphFiles < 0)
+        {
+            throw new CorruptFileException(path, 16, $"generation {generation} lists {files.Count} files, too few for {vectorCount} vectors and {textCount} text indexes");
+        }
+        for (int t = 0; t < textCount; t++)
+        {
+            int at = files.Count - textCount + t;
+            if (files[at].Name != TextFileName(generation, t))
+            {
+                throw new CorruptFileException(path, 16, $"file {at} of generation {generation} is named '{files[at].Name}', not text index {t}'s file");
+            }
+        }
+        files = files.GetRange(0, files.Count - textCount);
         var graphs = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < vectorCount; i++)
         {

@@ -49,6 +49,12 @@ internal static class WalBatchCodec
                 case WalOperationType.DropPayloadIndex:
                     buffer.WriteShortString(op.Field!);
                     break;
+                case WalOperationType.CreateTextIndex:
+                    op.TextIndex!.Write(buffer);
+                    break;
+                case WalOperationType.DropTextIndex:
+                    buffer.WriteShortString(op.Field!);
+                    break;
                 default:
                     throw new InvalidOperationException($"Unknown WAL operation type {op.Type}.");
             }
@@ -120,6 +126,12 @@ internal static class WalBatchCodec
                 }
                 case WalOperationType.DropPayloadIndex:
                     operations.Add(WalOperation.DropPayloadIndex(cursor.ReadShortString()));
+                    break;
+                case WalOperationType.CreateTextIndex:
+                    operations.Add(WalOperation.CreateTextIndex(Text.TextIndexDefinition.Read(ref cursor)));
+                    break;
+                case WalOperationType.DropTextIndex:
+                    operations.Add(WalOperation.DropTextIndex(cursor.ReadShortString()));
                     break;
                 default:
                     throw new FormatException($"unknown operation type {(byte)type} at offset {cursor.Position - 1}");

@@ -15,6 +15,10 @@ internal enum WalOperationType : byte
     CreatePayloadIndex = 5,
     /// <summary>Remove a payload index.</summary>
     DropPayloadIndex = 6,
+    /// <summary>Define a full-text index (its whole definition; see Text/TextIndexDefinition.cs).</summary>
+    CreateTextIndex = 7,
+    /// <summary>Remove a full-text index by name.</summary>
+    DropTextIndex = 8,
 }
 
 /// <summary>
@@ -50,6 +54,15 @@ internal sealed class WalOperation
 
     /// <summary>For <see cref="WalOperationType.CreatePayloadIndex"/>.</summary>
     public PayloadIndexKind IndexKind { get; private init; }
+
+    /// <summary>For <see cref="WalOperationType.CreateTextIndex"/>.</summary>
+    public Text.TextIndexDefinition? TextIndex { get; private init; }
+
+    public static WalOperation CreateTextIndex(Text.TextIndexDefinition definition) =>
+        new(WalOperationType.CreateTextIndex, default, "") { Field = definition.Name, TextIndex = definition };
+
+    public static WalOperation DropTextIndex(string name) =>
+        new(WalOperationType.DropTextIndex, default, "") { Field = name };
 
     public static WalOperation Upsert(StoredRecord record) =>
         new(WalOperationType.Upsert, record.Id, record.Namespace) { Record = record };

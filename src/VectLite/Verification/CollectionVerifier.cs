@@ -111,9 +111,10 @@ internal static class CollectionVerifier
     private static void CheckFileList(CheckpointManifest manifest, FileCheck manifestCheck)
     {
         int vectors = manifest.Schema.Vectors.Count;
-        if (manifest.Files.Count < 1 + vectors || manifest.Files.Count > 1 + (2 * vectors))
+        int dataFiles = manifest.Files.Count - manifest.TextIndexes.Count; // the text index files come last (checked on reading the manifest)
+        if (dataFiles < 1 + vectors || dataFiles > 1 + (2 * vectors))
         {
-            manifestCheck.Damage(-1, $"it lists {manifest.Files.Count} data files; a schema with {vectors} vectors needs {1 + vectors} to {1 + (2 * vectors)}");
+            manifestCheck.Damage(-1, $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectors} vectors needs {1 + vectors} to {1 + (2 * vectors)}");
             return;
         }
         if (manifest.Files[0].Name != CheckpointManifest.RecordsFileName(manifest.Generation))
@@ -148,6 +149,10 @@ internal static class CollectionVerifier
                     // for another intact graph file, the manifest's does.
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
                     GraphFileVerifier.Check(stream, manifest, VectorOrdinal(entry.Name, manifest, CheckpointManifest.GraphFileName), check);
+                    break;
+                case VerifiedFileKind.TextIndex:
+                    DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
+                    CheckTextIndexFile(stream, manifest, check);
                     break;
                 default:
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
@@ -223,8 +228,31 @@ internal static class CollectionVerifier
         return null;
     }
 
+    /// <summary>A text index file: header, stamp, row count and its own checksum (<see cref="Text.TextIndexFile.Check"/>).</summary>
+    private static void CheckTextIndexFile(FileStream stream, CheckpointManifest manifest, FileCheck check)
+    {
+        stream.Position = 0;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        try
+        {
+            Text.TextIndexFile.Check(check.Path, copy.GetBuffer().AsSpan(0, (int)copy.Length), manifest.RecordCount, manifest.GraphStamp);
+        }
+        catch (CorruptFileException ex)
+        {
+            check.Damage(ex.Offset, ex.Problem);
+        }
+    }
+
     private static VerifiedFileKind KindOf(string fileName, CheckpointManifest manifest)
     {
+        for (int t = 0; t < manifest.TextIndexes.Count; t++)
+        {
+            if (fileName == CheckpointManifest.TextFileName(manifest.Generation, t))
+            {
+                return VerifiedFileKind.TextIndex;
+            }
+        }
         if (fileName == CheckpointManifest.RecordsFileName(manifest.Generation))
         {
             return VerifiedFileKind.Records;

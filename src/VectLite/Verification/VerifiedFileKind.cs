@@ -26,4 +26,7 @@ public enum VerifiedFileKind
 
     /// <summary><c>transactions.vlwal</c>: the database's transaction log (write batches across collections).</summary>
     TransactionLog = 7,
+
+    /// <summary><c>gN.textT.vltext</c>: a checkpoint's full-text index (postings and document lengths of one text index).</summary>
+    TextIndex = 8,
 }

@@ -1,0 +1,125 @@
+using VectLite.Text.Analysis;
+
+namespace VectLite.Tests.Text;
+
+/// <summary>The analysis chain: tokenizer, folding, stop words, the Porter2 stemmer, n-grams, and their typed errors.</summary>
+public sealed class AnalysisTests
+{
+    // Published Porter2 examples (snowballstem.org, English stemmer, sample vocabulary and output).
+    [Theory]
+    [InlineData("consign", "consign")]
+    [InlineData("consigned", "consign")]
+    [InlineData("consigning", "consign")]
+    [InlineData("consignment", "consign")]
+    [InlineData("consistency", "consist")]
+    [InlineData("consistently", "consist")]
+    [InlineData("consolation", "consol")]
+    [InlineData("consolatory", "consolatori")]
+    [InlineData("consolidated", "consolid")]
+    [InlineData("consolingly", "consol")]
+    [InlineData("conspicuously", "conspicu")]
+    [InlineData("conspiracy", "conspiraci")]
+    [InlineData("conspirators", "conspir")]
+    [InlineData("constables", "constabl")]
+    [InlineData("constancy", "constanc")]
+    [InlineData("knackeries", "knackeri")]
+    [InlineData("knavish", "knavish")]
+    [InlineData("kneeling", "kneel")]
+    [InlineData("knightly", "knight")]
+    [InlineData("knitting", "knit")]
+    [InlineData("knives", "knive")]
+    [InlineData("knocker", "knocker")]
+    [InlineData("generously", "generous")]
+    [InlineData("skies", "sky")]
+    [InlineData("dying", "die")]
+    [InlineData("news", "news")]
+    [InlineData("cries", "cri")]
+    [InlineData("ties", "tie")]
+    [InlineData("gaps", "gap")]
+    [InlineData("gas", "gas")]
+    [InlineData("hopping", "hop")]
+    [InlineData("hoped", "hope")]
+    [InlineData("succeeding", "succeed")]
+    public void Porter2_gives_the_published_stems(string word, string stem) => Assert.Equal(stem, EnglishStemmer.Stem(word));
+
+    [Fact]
+    public void Porter2_agrees_with_snowballs_generated_english_stemmer_on_a_vocabulary()
+    {
+        // Lucene.Net ships the stemmer Snowball generates from english.sbl: an independent implementation.
+        string[] vocabulary =
+        [
+            "abandoned", "abilities", "absolutely", "acceptance", "accessibility", "according", "achievement", "activation",
+            "adjustable", "admiration", "agreed", "allowance", "analytically", "announcement", "applicable", "arguing",
+            "arsenal", "atlas", "beautifully", "believing", "bias", "boundaries", "breathing", "bundled", "capabilities",
+            "carefully", "causing", "centralization", "chemically", "communication", "community", "complexity", "compressed",
+            "conditional", "configuring", "connectivity", "controllers", "cosmos", "database", "decisiveness", "definitely",
+            "dependencies", "developer", "differently", "disabled", "distributions", "documentation", "easily", "effective",
+            "electrical", "emergency", "encryption", "engineering", "enormously", "equally", "essential", "evaluation",
+            "exceed", "experimental", "extensions", "failing", "feasibility", "filesystems", "flexibility", "formalism",
+            "fulfilling", "fulness", "generalization", "generate", "gently", "graphical", "happily", "hopefulness",
+            "hopelessly", "howe", "identification", "idly", "improvements", "inning", "installation", "intelligently",
+            "interactive", "invisible", "keyboards", "languages", "libraries", "lying", "maintainer", "manageable",
+            "mathematical", "multiplexing", "nationalism", "networking", "normalization", "objectively", "only", "operational",
+            "optimizer", "outing", "packages", "parsing", "performance", "playing", "portability", "possibly", "predictably",
+            "processing", "programming", "provides", "rationalize", "readiness", "realistically", "recursively", "relational",
+            "reliability", "replaced", "requirements", "responsiveness", "reusable", "running", "scalability", "sensitivity",
+            "sharing", "simplification", "singly", "skis", "sky", "specifically", "statistically", "storing", "succeeded",
+            "supporting", "synchronization", "terminology", "traditional", "transformation", "tying", "ugly", "understandable",
+            "universality", "utilities", "valuation", "variables", "visualization", "widely", "yelling", "yyy", "zealously",
+        ];
+        var snowball = new Lucene.Net.Tartarus.Snowball.Ext.EnglishStemmer();
+        foreach (string word in vocabulary)
+        {
+            snowball.SetCurrent(word);
+            snowball.Stem();
+            Assert.True(snowball.Current == EnglishStemmer.Stem(word), $"{word}: snowball {snowball.Current}, ours {EnglishStemmer.Stem(word)}");
+        }
+    }
+
+    [Fact]
+    public void The_english_chain_tokenizes_folds_drops_stop_words_and_stems_keeping_positions()
+    {
+        AnalyzerChain chain = AnalyzerChain.Create(TextAnalyzer.English);
+        List<AnalyzedToken> tokens = chain.Analyze("The Café's owners, O'Neil and Zoë, paid $3.14 for wi-fi in the U.S.A!");
+        Assert.Equal(
+            ["cafe", "owner", "o'neil", "zoe", "paid", "3.14", "wi", "fi", "u.s.a"],
+            tokens.Select(t => t.Term));
+        // "The" (0), "and" (4), "for" (7), "in" (10), "the" (11) are stop words: their positions stay taken.
+        Assert.Equal([1, 2, 3, 5, 6, 7, 9, 10, 13], tokens.Select(t => t.Position));
+    }
+
+    [Fact]
+    public void Han_ideographs_are_one_word_each_and_digits_group_with_commas()
+    {
+        AnalyzerChain chain = AnalyzerChain.Create(TextAnalyzer.Simple);
+        Assert.Equal(["东", "京", "1,000", "foo_bar", "2", "3"], chain.Analyze("东京 1,000 foo_bar 2,,3").Select(t => t.Term));
+        Assert.Equal("strasse aero", string.Join(' ', chain.Analyze("Straße Ærø").Select(t => t.Term)));
+    }
+
+    [Fact]
+    public void N_grams_replace_each_term_at_its_position()
+    {
+        AnalyzerChain chain = AnalyzerChain.Create(TextAnalyzer.Simple with { NGramMin = 2, NGramMax = 3 });
+        List<AnalyzedToken> tokens = chain.Analyze("abcd x");
+        Assert.Equal(["ab", "abc", "bc", "bcd", "cd"], tokens.Select(t => t.Term));
+        Assert.All(tokens, t => Assert.Equal(0, t.Position));
+    }
+
+    [Fact]
+    public void French_stop_words_are_removed_after_folding()
+    {
+        AnalyzerChain chain = AnalyzerChain.Create(TextAnalyzer.FromName("french"));
+        Assert.Equal(["chat", "noir", "vu"], chain.Analyze("Le chat noir a été vu").Select(t => t.Term)); // "été" folds to the stop word "ete"
+        Assert.Equal(["le", "chat", "noir", "a", "ete", "vu"], AnalyzerChain.Create(TextAnalyzer.Simple).Analyze("Le chat noir a été vu").Select(t => t.Term));
+    }
+
+    [Fact]
+    public void Unknown_analyzers_languages_and_bad_settings_are_schema_errors()
+    {
+        Assert.Throws<SchemaException>(() => TextAnalyzer.FromName("klingon"));
+        Assert.Throws<SchemaException>(() => AnalyzerChain.Create(new TextAnalyzer { Language = "klingon" }));
+        Assert.Throws<SchemaException>(() => AnalyzerChain.Create(new TextAnalyzer { Language = "german", Stem = true }));
+        Assert.Throws<SchemaException>(() => AnalyzerChain.Create(TextAnalyzer.Simple with { NGramMin = 3, NGramMax = 2 }));
+        Assert.Throws<SchemaException>(() => AnalyzerChain.Create(TextAnalyzer.Simple with { NGramMin = 1, NGramMax = 21 }));
+    }
+}
