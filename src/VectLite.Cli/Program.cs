@@ -4,6 +4,7 @@ using VectLite.Cli;
 var root = new RootCommand("vectlite: create, load, query, inspect, verify, compact, back up and recover VectLite databases.")
 {
     DemoCommand.Create(),
+    TextDemoCommand.Create(),
     CreateCommand.Create(),
     ListCommand.Create(),
     DropCommand.Create(),

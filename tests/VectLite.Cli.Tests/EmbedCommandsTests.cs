@@ -68,4 +68,32 @@ public sealed class EmbedCommandsTests : IDisposable
         Assert.Contains("--embed-vector needs --embed", Refused("import", _db.Path, "notes", _file, "--embed-vector", "default").Stderr, StringComparison.Ordinal);
         Assert.Contains("exactly one of --vector, --vector-file, --like and --text", Refused("search", _db.Path, "notes", "--text", "x", "--vector", "[1]").Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Demo_text_puts_keyword_semantic_and_hybrid_answers_side_by_side()
+    {
+        File.WriteAllLines(_file,
+        [
+            """{"id":"pasta","text":"Boil the spaghetti in salted water for ten minutes, then drain it."}""",
+            """{"id":"rates","text":"The central bank raised interest rates to slow inflation."}""",
+            """{"id":"match","text":"The striker scored twice in the second half of the final."}""",
+            """{"id":"water","text":"Water the garden early in the morning in summer."}""",
+        ]);
+
+        CliResult run = Ok("demo-text", "--corpus", _file, "--query", "noodles", "--query", "garden water", "-k", "1");
+
+        // "noodles" is in no text: BM25 finds nothing, the embeddings find the pasta, and so does the fused query.
+        Assert.Contains(run.StdoutLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│ \(none\)\s+│ pasta\s+│ pasta\s+│$"));
+        // Both words match "water" (and "water" alone matches the pasta too): every column ranks it first.
+        Assert.Contains(run.StdoutLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│ water\s+│ water\s+│ water\s+│$"));
+        Assert.Contains("4 texts", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_text_names_a_bad_corpus_line()
+    {
+        File.WriteAllLines(_file, ["""{"id":"a","text":"fine"}""", """{"id":"b"}"""]);
+
+        Assert.Contains("--corpus line 2", Refused("demo-text", "--corpus", _file).Stderr, StringComparison.Ordinal);
+    }
 }
