@@ -76,7 +76,9 @@ internal static class RetrievalCommand
             same.Add(i);
         }
         int[] queryDocs = [.. Enumerable.Range(0, docs.Count).OrderBy(_ => random.Next()).Take(Math.Min(queryCount, docs.Count))];
-        string[] queryTexts = [.. queryDocs.Select(i => docs[i].Synopsis)];
+        // Query syntax characters (quotes, a leading + or -) removed: every query is a plain OR of its words on both sides
+        // (the tokenizers treat them as separators, so the analysed terms do not change).
+        string[] queryTexts = [.. queryDocs.Select(i => PlainWords(docs[i].Synopsis))];
         HashSet<int>[] relevant = [.. queryDocs.Select(i => byBody[bodies[i]])];
         Console.Error.WriteLine($"retrieval: {docs.Count:N0} documents ({byBody.Count:N0} distinct texts), {queryTexts.Length:N0} queries, load {load}");
 
@@ -106,12 +108,48 @@ internal static class RetrievalCommand
         }
         database.Flush();
         TimeSpan denseBuild = watch.Elapsed;
+        // BM25 on VectLite: a metadata-only collection with the text index declared first, so the build is every
+        // record's upsert (analysis, postings, the log) plus the checkpoint that writes the index file.
+        Collection text = database.CreateCollection("text", CollectionSchema.MetadataOnly());
+        text.CreateTextIndex("body", new TextIndexOptions { Fields = ["body"] });
+        watch.Restart();
+        foreach (int[] chunk in Enumerable.Range(0, docs.Count).Chunk(1000))
+        {
+            text.UpsertMany(chunk.Select(i => new Record((ulong)i) { Payload = new() { ["body"] = bodies[i] } }));
+        }
+        text.Compact();
+        TimeSpan textBuild = watch.Elapsed;
+        long textBytes = Directory.EnumerateFiles(dbPath, "*.vltext", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        var textOptions = new TextSearchOptions { TopK = Depth, IncludePayload = false };
+        retrievers.Insert(0, new Retriever("VectLite BM25", q => Ids(text.SearchText("body", queryTexts[q], textOptions)))
+        {
+            Build = Format.Seconds(textBuild) + " (upserts + checkpoint)",
+            Size = Format.Bytes(textBytes),
+        });
+
         var denseOptions = new SearchOptions { TopK = Depth, Ef = 2 * Depth, IncludePayload = false };
         retrievers.Add(new Retriever("VectLite dense (MiniLM, HNSW)", q => Ids(collection.Search(queryVectors[q], denseOptions)))
         {
             Build = Format.Seconds(denseBuild) + " (+ " + (docEmbedTime == TimeSpan.Zero ? "cached embeddings" : Format.Seconds(docEmbedTime) + " embedding") + ")",
             Size = "",
         });
+
+        // Fusion: one HybridQuery on the dense collection (which gets the same text index, untimed) with both retrievers.
+        collection.CreateTextIndex("body", new TextIndexOptions { Fields = ["body"] });
+        foreach ((string label, FusionMethod fusion) in new[] { ("reciprocal rank, k 60", FusionMethod.ReciprocalRank()), ("distribution-based score", FusionMethod.DistributionBased()) })
+        {
+            retrievers.Add(new Retriever($"VectLite hybrid: BM25 + dense, {label} fusion", q => Ids(collection.Query(new HybridQuery
+            {
+                Prefetches = [Prefetch.Text("body", queryTexts[q], limit: Depth), new Prefetch(queryVectors[q]) { Limit = Depth, Ef = 2 * Depth }],
+                Fusion = fusion,
+                TopK = Depth,
+                IncludePayload = false,
+            }).Hits))
+            {
+                Build = "the two above",
+                Size = "",
+            });
+        }
 
         for (int round = 0; round < rounds; round++)
         {
@@ -132,6 +170,14 @@ internal static class RetrievalCommand
                 retriever.Metrics.Add(retriever.Answers[q], relevant[q]);
         }
 
+        // Agreement of VectLite's BM25 with Lucene's: the share of Lucene's top 10 that VectLite's top 10 holds.
+        Retriever ours = retrievers.Single(r => r.Name == "VectLite BM25");
+        Retriever peer = retrievers.Single(r => r.Name.StartsWith("Lucene", StringComparison.Ordinal));
+        double agreement = Enumerable.Range(0, queryTexts.Length)
+            .Average(q => peer.Answers[q].Length == 0 ? 1.0 : (double)ours.Answers[q].Take(10).Intersect(peer.Answers[q].Take(10)).Count() / Math.Min(10, peer.Answers[q].Length));
+        double speed = Statistics.Median(ours.QueriesPerSecond) / Statistics.Median(peer.QueriesPerSecond);
+        double[] perRound = [.. ours.QueriesPerSecond.Zip(peer.QueriesPerSecond, (a, b) => a / b)];
+
         var report = new MarkdownReport("Hybrid retrieval: Debian package descriptions", machine);
         report.Paragraph($"Load average at the start: {load}. Corpus: `{corpusPath}`, {docs.Count:N0} packages with a long description ({byBody.Count:N0} distinct texts); {queryTexts.Length:N0} queries, each a sampled package's synopsis, whose relevant documents are that package's long description and every identical one. Embeddings: all-MiniLM-L6-v2 through VectLite.Embeddings ({(docEmbedTime == TimeSpan.Zero ? "read from the cache" : $"{Format.Seconds(docEmbedTime)} for the documents, {Format.Seconds(queryEmbedTime)} for the queries")}); query embedding is outside the timed searches. BM25 k1 1.2, b 0.75 on both sides; queries are an OR of the analysed terms. Every retriever returns its top {Depth}; queries/s on one thread, {rounds} rounds. Run time {Format.Seconds(started.Elapsed)}.");
         report.Table(["retriever", "MRR@10", "recall@10", "recall@100", "queries/s (median, min-max)", "build", "index size"],
@@ -140,8 +186,22 @@ internal static class RetrievalCommand
                 $"{Format.Count(Statistics.Median(r.QueriesPerSecond))} ({Format.Count(r.QueriesPerSecond.Min())}-{Format.Count(r.QueriesPerSecond.Max())})",
                 r.Build, r.Size,
             ]));
+        report.Bullets(
+        [
+            $"BM25 top-10 agreement with Lucene.Net (share of Lucene's top 10 in VectLite's top 10, mean over queries): {Format.Recall(agreement)} (target >= 0.95: {Format.Verdict(agreement >= 0.95)})",
+            $"BM25 queries/s, VectLite / Lucene.Net: median {Format.Ratio(speed)} (per round {string.Join(", ", perRound.Select(r => Format.Ratio(r)))}; target >= 1.5x: {Format.Verdict(speed >= 1.5)})",
+            $"BM25 build, VectLite / Lucene.Net: {Format.Ratio(textBuild.TotalSeconds / lucene.BuildTime.TotalSeconds)} (target <= 1.0x: {Format.Verdict(textBuild <= lucene.BuildTime)})",
+            $"Fusion beats both retrievers alone on MRR@10: reciprocal rank {Format.Verdict(Beats(retrievers, 3))}, distribution-based {Format.Verdict(Beats(retrievers, 4))}",
+        ]);
         report.Save(output);
     }
+
+    private static bool Beats(List<Retriever> retrievers, int fused) =>
+        retrievers[fused].Metrics.Mrr10 > retrievers.Single(r => r.Name == "VectLite BM25").Metrics.Mrr10
+        && retrievers[fused].Metrics.Mrr10 > retrievers.Single(r => r.Name.StartsWith("VectLite dense", StringComparison.Ordinal)).Metrics.Mrr10;
+
+    private static string PlainWords(string text) =>
+        string.Join(' ', text.Replace('"', ' ').Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.TrimStart('+', '-')).Where(w => w.Length > 0));
 
     private static int[] Ids(IReadOnlyList<SearchHit> hits)
     {

@@ -36,13 +36,18 @@ public sealed class Prefetch(ReadOnlyMemory<float> vector)
 
     /// <summary>
     /// A full-text retriever: BM25 search of <paramref name="query"/> on the text index <paramref name="index"/>. Its
-    /// <see cref="Limit"/>, <see cref="Filter"/> and <see cref="Weight"/> apply as for a dense one; Ef and Exact do not.
+    /// limit, filter and weight apply as for a dense one; Ef and Exact do not.
     /// </summary>
+    /// <param name="index">The text index to search.</param>
+    /// <param name="query">The query, in the syntax of <see cref="Collection.SearchText"/>.</param>
+    /// <param name="limit">How many candidates it contributes (1 to 10,000; checked when the query runs).</param>
+    /// <param name="filter">Its own filter, applied together with <see cref="HybridQuery.Filter"/>; null for none.</param>
+    /// <param name="weight">Its weight in the fusion (checked when the query runs).</param>
     /// <exception cref="ArgumentNullException"><paramref name="index"/> or <paramref name="query"/> is null.</exception>
-    public static Prefetch Text(string index, string query)
+    public static Prefetch Text(string index, string query, int limit = 50, Filter? filter = null, float weight = 1)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(query);
-        return new Prefetch(ReadOnlyMemory<float>.Empty) { TextIndex = index, TextQuery = query };
+        return new Prefetch(ReadOnlyMemory<float>.Empty) { TextIndex = index, TextQuery = query, Limit = limit, Filter = filter, Weight = weight };
     }
 }
