@@ -175,8 +175,8 @@ internal static class RetrievalCommand
         Retriever peer = retrievers.Single(r => r.Name.StartsWith("Lucene", StringComparison.Ordinal));
         double agreement = Enumerable.Range(0, queryTexts.Length)
             .Average(q => peer.Answers[q].Length == 0 ? 1.0 : (double)ours.Answers[q].Take(10).Intersect(peer.Answers[q].Take(10)).Count() / Math.Min(10, peer.Answers[q].Length));
-        double speed = Statistics.Median(ours.QueriesPerSecond) / Statistics.Median(peer.QueriesPerSecond);
         double[] perRound = [.. ours.QueriesPerSecond.Zip(peer.QueriesPerSecond, (a, b) => a / b)];
+        double speed = Statistics.Median(perRound);
 
         var report = new MarkdownReport("Hybrid retrieval: Debian package descriptions", machine);
         report.Paragraph($"Load average at the start: {load}. Corpus: `{corpusPath}`, {docs.Count:N0} packages with a long description ({byBody.Count:N0} distinct texts); {queryTexts.Length:N0} queries, each a sampled package's synopsis, whose relevant documents are that package's long description and every identical one. Embeddings: all-MiniLM-L6-v2 through VectLite.Embeddings ({(docEmbedTime == TimeSpan.Zero ? "read from the cache" : $"{Format.Seconds(docEmbedTime)} for the documents, {Format.Seconds(queryEmbedTime)} for the queries")}); query embedding is outside the timed searches. BM25 k1 1.2, b 0.75 on both sides; queries are an OR of the analysed terms. Every retriever returns its top {Depth}; queries/s on one thread, {rounds} rounds. Run time {Format.Seconds(started.Elapsed)}.");
