@@ -35,14 +35,15 @@ public sealed class Prefetch(ReadOnlyMemory<float> vector)
     public string? TextQuery { get; private init; }
 
     /// <summary>
-    /// A full-text retriever: BM25 search of <paramref name="query"/> on the text index <paramref name="index"/>. Its
-    /// <see cref="Limit"/>, <see cref="Filter"/> and <see cref="Weight"/> apply as for a dense one; Ef and Exact do not.
+    /// A full-text retriever: BM25 search of <paramref name="query"/> on the text index <paramref name="index"/>, with
+    /// its own <paramref name="limit"/>, <paramref name="filter"/> and <paramref name="weight"/> (as <see cref="Limit"/>,
+    /// <see cref="Filter"/> and <see cref="Weight"/> of a dense one; <see cref="Ef"/> and <see cref="Exact"/> do not apply).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="index"/> or <paramref name="query"/> is null.</exception>
-    public static Prefetch Text(string index, string query)
+    public static Prefetch Text(string index, string query, int limit = 50, Filter? filter = null, float weight = 1f)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(query);
-        return new Prefetch(ReadOnlyMemory<float>.Empty) { TextIndex = index, TextQuery = query };
+        return new Prefetch(ReadOnlyMemory<float>.Empty) { TextIndex = index, TextQuery = query, Limit = limit, Filter = filter, Weight = weight };
     }
 }
