@@ -49,18 +49,7 @@ public partial class VectLiteCollection<TKey, TRecord>
             engineThreshold = MathF.BitDecrement((float)mapped);
         }
 
-        ReadOnlyMemory<float> query = searchValue switch
-        {
-            ReadOnlyMemory<float> memory => memory,
-            float[] array => array,
-            Embedding<float> embedding => embedding.Vector,
-            _ when vectorProperty.EmbeddingGenerationDispatcher is not null =>
-                ((Embedding<float>)await vectorProperty.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false)).Vector,
-            _ => vectorProperty.EmbeddingGenerator is null
-                ? throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue.GetType(), VectLiteModelBuilder.SupportedVectorTypes))
-                : throw new InvalidOperationException(VectorDataStrings.IncompatibleEmbeddingGeneratorWasConfiguredForInputType(typeof(TInput), vectorProperty.EmbeddingGenerator.GetType())),
-        };
-        cancellationToken.ThrowIfCancellationRequested();
+        ReadOnlyMemory<float> query = await QueryVectorAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
 
         var search = new SearchOptions
         {
@@ -87,5 +76,24 @@ public partial class VectLiteCollection<TKey, TRecord>
             IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectors = hit.Vectors;
             yield return new VectorSearchResult<TRecord>(_mapper.FromStorage(hit.Id, hit.Payload, vectors), score);
         }
+    }
+
+    /// <summary>The query vector for <paramref name="searchValue"/>: the value itself, or what the property's embedding generator makes of it.</summary>
+    private static async ValueTask<ReadOnlyMemory<float>> QueryVectorAsync<TInput>(VectorPropertyModel vectorProperty, TInput searchValue, CancellationToken cancellationToken)
+        where TInput : notnull
+    {
+        ReadOnlyMemory<float> query = searchValue switch
+        {
+            ReadOnlyMemory<float> memory => memory,
+            float[] array => array,
+            Embedding<float> embedding => embedding.Vector,
+            _ when vectorProperty.EmbeddingGenerationDispatcher is not null =>
+                ((Embedding<float>)await vectorProperty.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false)).Vector,
+            _ => vectorProperty.EmbeddingGenerator is null
+                ? throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue.GetType(), VectLiteModelBuilder.SupportedVectorTypes))
+                : throw new InvalidOperationException(VectorDataStrings.IncompatibleEmbeddingGeneratorWasConfiguredForInputType(typeof(TInput), vectorProperty.EmbeddingGenerator.GetType())),
+        };
+        cancellationToken.ThrowIfCancellationRequested();
+        return query;
     }
 }

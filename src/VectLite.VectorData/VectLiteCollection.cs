@@ -121,8 +121,9 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
 
     /// <summary>
     /// Creates the collection with one named vector per vector property (dimension and metric from the model), or
-    /// with no vectors for a model without vector properties, and a payload index for every data property marked
-    /// <c>IsIndexed</c>. Does nothing to an existing collection with the same vectors.
+    /// with no vectors for a model without vector properties, a payload index for every data property marked
+    /// <c>IsIndexed</c>, and a full-text index for every string property marked <c>IsFullTextIndexed</c> (used by
+    /// <see cref="HybridSearchAsync"/>). Does nothing to an existing collection with the same vectors.
     /// </summary>
     /// <exception cref="VectorStoreException">The collection exists with other vectors, the name breaks VectLite's naming rule, or the database is read-only.</exception>
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
@@ -140,6 +141,11 @@ public partial class VectLiteCollection<TKey, TRecord> : VectorStoreCollection<T
                 if (property.IsIndexed)
                 {
                     collection.CreatePayloadIndex(property.StorageName, VectLitePayloadCodec.IndexKindFor(property.Type));
+                }
+                if (property.IsFullTextIndexed)
+                {
+                    // The engine text index hybrid search runs its keywords against (English analyzer, BM25 defaults).
+                    collection.CreateTextIndex(TextIndexName(property), new TextIndexOptions { Fields = [property.StorageName] });
                 }
             }
         });

@@ -16,8 +16,7 @@ namespace VectLite.VectorData;
 /// engine metric; index kinds are Hnsw (the default: the engine chooses between its HNSW graph and an exact scan per
 /// query) and Flat (every search is an exact scan); vector storage names
 /// follow the engine's naming rule; at most <see cref="CollectionSchema.MaxVectors"/> vectors.
-/// <c>IsFullTextIndexed</c> is accepted and ignored, as the in-memory connector does: VectLite has no keyword index
-/// yet, and only hybrid search (which reports that) would use one.
+/// <c>IsFullTextIndexed</c> on a string property gives it an engine text index (BM25), which hybrid search uses.
 /// Single use and not thread-safe, like its base class.
 /// </remarks>
 internal sealed class VectLiteModelBuilder() : CollectionModelBuilder(s_options)

@@ -9,8 +9,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers VectLite vector stores and collections on an <see cref="IServiceCollection"/>, in the shape of the other
 /// MEVD connectors: the concrete type plus its abstractions (<see cref="VectorStore"/>;
-/// <see cref="VectorStoreCollection{TKey, TRecord}"/> and <see cref="IVectorSearchable{TRecord}"/>), optionally keyed,
-/// with a chosen lifetime. (Not <c>IKeywordHybridSearchable</c>: VectLite has no keyword index yet.)
+/// <see cref="VectorStoreCollection{TKey, TRecord}"/>, <see cref="IVectorSearchable{TRecord}"/> and
+/// <see cref="IKeywordHybridSearchable{TRecord}"/>), optionally keyed,
+/// with a chosen lifetime.
 /// </summary>
 /// <remarks>
 /// <para>The database comes from a path (the store or collection opens a handle on it and disposes it), or from the
@@ -373,6 +374,8 @@ public static class VectLiteServiceCollectionExtensions
         services.Add(new ServiceDescriptor(typeof(VectorStoreCollection<TKey, TRecord>), serviceKey,
             static (sp, key) => sp.GetRequiredKeyedService<VectLiteCollection<TKey, TRecord>>(key), lifetime));
         services.Add(new ServiceDescriptor(typeof(IVectorSearchable<TRecord>), serviceKey,
+            static (sp, key) => sp.GetRequiredKeyedService<VectLiteCollection<TKey, TRecord>>(key), lifetime));
+        services.Add(new ServiceDescriptor(typeof(IKeywordHybridSearchable<TRecord>), serviceKey,
             static (sp, key) => sp.GetRequiredKeyedService<VectLiteCollection<TKey, TRecord>>(key), lifetime));
     }
 }

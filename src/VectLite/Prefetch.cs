@@ -35,16 +35,12 @@ public sealed class Prefetch(ReadOnlyMemory<float> vector)
     public string? TextQuery { get; private init; }
 
     /// <summary>
-    /// A full-text retriever: BM25 search of <paramref name="query"/> on the text index <paramref name="index"/>. Its
-    /// limit, filter and weight apply as for a dense one; Ef and Exact do not.
+    /// A full-text retriever: BM25 search of <paramref name="query"/> on the text index <paramref name="index"/>, with
+    /// its own <paramref name="limit"/>, <paramref name="filter"/> and <paramref name="weight"/> (as <see cref="Limit"/>,
+    /// <see cref="Filter"/> and <see cref="Weight"/> of a dense one; <see cref="Ef"/> and <see cref="Exact"/> do not apply).
     /// </summary>
-    /// <param name="index">The text index to search.</param>
-    /// <param name="query">The query, in the syntax of <see cref="Collection.SearchText"/>.</param>
-    /// <param name="limit">How many candidates it contributes (1 to 10,000; checked when the query runs).</param>
-    /// <param name="filter">Its own filter, applied together with <see cref="HybridQuery.Filter"/>; null for none.</param>
-    /// <param name="weight">Its weight in the fusion (checked when the query runs).</param>
     /// <exception cref="ArgumentNullException"><paramref name="index"/> or <paramref name="query"/> is null.</exception>
-    public static Prefetch Text(string index, string query, int limit = 50, Filter? filter = null, float weight = 1)
+    public static Prefetch Text(string index, string query, int limit = 50, Filter? filter = null, float weight = 1f)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(query);

@@ -195,11 +195,11 @@ public sealed class CollectionManagementTests : IDisposable
     }
 
     [Fact]
-    public void The_collection_does_not_claim_keyword_hybrid_search_it_cannot_do()
+    public void The_collection_claims_keyword_hybrid_search()
     {
-        // Until VectLite has a keyword (BM25) index, the connector must not advertise IKeywordHybridSearchable: code
-        // that checks for it (as Semantic Kernel does) then falls back to vector search instead of failing at run time.
+        // VectLite has a BM25 text index (IsFullTextIndexed), so the connector advertises IKeywordHybridSearchable
+        // (HybridSearchTests show it working).
         var hotels = _temp.Store.GetCollection<int, Hotel>("hotels");
-        Assert.False(hotels is IKeywordHybridSearchable<Hotel>);
+        Assert.True(hotels is IKeywordHybridSearchable<Hotel>);
     }
 }

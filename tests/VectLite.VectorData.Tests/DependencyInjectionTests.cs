@@ -44,7 +44,7 @@ public sealed class DependencyInjectionTests : IDisposable
         Verify<VectLiteCollection<int, Hotel>>(provider, lifetime, key);
         Verify<VectorStoreCollection<int, Hotel>>(provider, lifetime, key);
         Verify<IVectorSearchable<Hotel>>(provider, lifetime, key);
-        Assert.Null(provider.GetKeyedService<IKeywordHybridSearchable<Hotel>>(key)); // not claimed: no keyword index yet
+        Verify<IKeywordHybridSearchable<Hotel>>(provider, lifetime, key);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class DependencyInjectionTests : IDisposable
         Verify<VectLiteCollection<int, Hotel>>(provider, lifetime, key);
         Verify<VectorStoreCollection<int, Hotel>>(provider, lifetime, key);
         Verify<IVectorSearchable<Hotel>>(provider, lifetime, key);
-        Assert.Null(provider.GetKeyedService<IKeywordHybridSearchable<Hotel>>(key)); // not claimed: no keyword index yet
+        Verify<IKeywordHybridSearchable<Hotel>>(provider, lifetime, key);
     }
 
     [Fact]

@@ -73,3 +73,24 @@ public sealed class TextPruningTests
         Assert.True(TextSearcher.LastScoredForTests <= 425, $"scored {TextSearcher.LastScoredForTests} of 2000 documents");
     }
 }
+
+/// <summary>The text index file's own header, stamp and checksum checks (beside the manifest's whole-file checksum).</summary>
+public sealed class TextIndexFileTests
+{
+    [Fact]
+    public void A_flipped_byte_a_foreign_stamp_or_another_row_count_is_corrupt()
+    {
+        var definition = TextIndexDefinition.Create("t", new TextIndexOptions { Fields = ["body"], Analyzer = TextAnalyzer.Simple });
+        var index = new TextIndex(definition, "built");
+        index.Add(0, System.Text.Json.JsonDocument.Parse("""{"body":"alpha beta"}""").RootElement, expiring: false);
+        index.Add(1, System.Text.Json.JsonDocument.Parse("""{"body":"beta"}""").RootElement, expiring: false);
+        byte[] bytes = TextIndexFile.Serialize(index, rows: 2, stamp: 77, CancellationToken.None);
+        TextIndexFile.Check("f", bytes, expectedRows: 2, stamp: 77); // intact
+
+        Assert.Contains("stamp", Assert.Throws<CorruptFileException>(() => TextIndexFile.Check("f", bytes, 2, stamp: 78)).Problem, StringComparison.Ordinal);
+        Assert.Contains("covers 2 rows", Assert.Throws<CorruptFileException>(() => TextIndexFile.Check("f", bytes, 3, 77)).Problem, StringComparison.Ordinal);
+        byte[] flipped = (byte[])bytes.Clone();
+        flipped[40] ^= 1;
+        Assert.Contains("checksum", Assert.Throws<CorruptFileException>(() => TextIndexFile.Check("f", flipped, 2, 77)).Problem, StringComparison.Ordinal);
+    }
+}
