@@ -3,7 +3,8 @@ using System.Diagnostics.Contracts;
 namespace VectLite;
 
 /// <summary>
-/// What a collection stores: its named dense vectors, each with a dimension and metric, and its HNSW settings. A schema
+/// What a collection stores: its named dense vectors, each with a dimension and metric, its named sparse vector spaces
+/// (<see cref="AddSparseVector"/>), and its HNSW settings. A schema
 /// with no vectors makes a metadata-only collection (records with ids and payloads, filterable, not searchable by vector).
 /// </summary>
 /// <remarks>
@@ -26,21 +27,26 @@ public sealed class CollectionSchema
     public const int MaxVectors = 64;
 
     private readonly VectorSpec[] _vectors;
+    private readonly SparseVectorSpec[] _sparse;
 
     /// <summary>Creates an empty schema: no vectors (a metadata-only collection until vectors are added), default HNSW settings.</summary>
     public CollectionSchema()
-        : this([], HnswOptions.Default)
+        : this([], [], HnswOptions.Default)
     {
     }
 
-    private CollectionSchema(VectorSpec[] vectors, HnswOptions hnsw)
+    private CollectionSchema(VectorSpec[] vectors, SparseVectorSpec[] sparse, HnswOptions hnsw)
     {
         _vectors = vectors;
+        _sparse = sparse;
         Hnsw = hnsw;
     }
 
     /// <summary>The named vectors, in declaration order (the order is part of the stored format).</summary>
     public IReadOnlyList<VectorSpec> Vectors => _vectors;
+
+    /// <summary>The named sparse vector spaces, in declaration order (the order is part of the stored format).</summary>
+    public IReadOnlyList<SparseVectorSpec> SparseVectors => _sparse;
 
     /// <summary>
     /// How the HNSW index of each named vector is built and searched; <see cref="HnswOptions.Default"/> unless set. Its
@@ -59,7 +65,7 @@ public sealed class CollectionSchema
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new CollectionSchema(_vectors, options);
+        return new CollectionSchema(_vectors, _sparse, options);
     }
 
     /// <summary>A schema with one vector named <paramref name="name"/>.</summary>
@@ -83,7 +89,7 @@ public sealed class CollectionSchema
         {
             throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric.");
         }
-        if (FindVector(name) >= 0)
+        if (FindVector(name) >= 0 || FindSparseVector(name) >= 0)
         {
             throw new SchemaException($"The schema already has a vector named '{name}'.");
         }
@@ -91,7 +97,49 @@ public sealed class CollectionSchema
         {
             throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
         }
-        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric)], Hnsw);
+        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric)], _sparse, Hnsw);
+    }
+
+    /// <summary>
+    /// Returns a new schema with this schema's vectors and one more sparse vector space, and the same HNSW options. This
+    /// schema is not changed. Records may carry a vector in the space or not; each space has its own inverted index,
+    /// searched by dot product (<see cref="Collection.SearchSparse"/>, <see cref="Prefetch.Sparse"/>).
+    /// </summary>
+    /// <param name="name">The space's name; distinct from every dense and sparse name of the schema.</param>
+    /// <param name="modifier">How query weights are adjusted: <see cref="SparseModifier.Idf"/> multiplies each by the term's IDF.</param>
+    /// <exception cref="InvalidNameException">The name breaks the naming rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The modifier is not a defined value.</exception>
+    /// <exception cref="SchemaException">The name is taken, or the schema already has <see cref="MaxVectors"/> sparse spaces.</exception>
+    [Pure]
+    public CollectionSchema AddSparseVector(string name, SparseModifier modifier = SparseModifier.None)
+    {
+        Names.Validate("vector", name);
+        if (!Enum.IsDefined(modifier))
+        {
+            throw new ArgumentOutOfRangeException(nameof(modifier), modifier, "Unknown sparse modifier.");
+        }
+        if (FindVector(name) >= 0 || FindSparseVector(name) >= 0)
+        {
+            throw new SchemaException($"The schema already has a vector named '{name}'.");
+        }
+        if (_sparse.Length == MaxVectors)
+        {
+            throw new SchemaException($"A collection may have at most {MaxVectors} sparse vector spaces.");
+        }
+        return new CollectionSchema(_vectors, [.. _sparse, new SparseVectorSpec(name, modifier)], Hnsw);
+    }
+
+    /// <summary>The ordinal of the named sparse vector space, or -1.</summary>
+    internal int FindSparseVector(string name)
+    {
+        for (int i = 0; i < _sparse.Length; i++)
+        {
+            if (string.Equals(_sparse[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// <summary>The ordinal of the named vector, or -1.</summary>
@@ -107,7 +155,8 @@ public sealed class CollectionSchema
         return -1;
     }
 
-    /// <summary>"text: 384-d Cosine, image: 512-d Dot", or "no vectors".</summary>
+    /// <summary>"text: 384-d Cosine, image: 512-d Dot, splade: sparse", or "no vectors".</summary>
     public override string ToString() =>
-        _vectors.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}"));
+        _vectors.Length + _sparse.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}")
+            .Concat(_sparse.Select(s => s.Modifier == SparseModifier.None ? $"{s.Name}: sparse" : $"{s.Name}: sparse {s.Modifier}")));
 }

@@ -11,7 +11,9 @@ namespace VectLite.Records;
 /// </summary>
 /// <remarks>
 /// Records file ("VLRECS01", header count = records): per record a u32 body length, the body's CRC32C, and the body
-/// (id, namespace, expiry, payload; see <see cref="StoredRecord.WriteKeyAndPayload"/>). Vectors file ("VLVECS01",
+/// (id, namespace, expiry, payload; see <see cref="StoredRecord.WriteKeyAndPayload"/>; in version 2, written for a
+/// collection with sparse vector spaces, followed by the record's sparse vectors, <see cref="StoredRecord.WriteSparse"/>).
+/// Vectors file ("VLVECS01",
 /// header field = dimension, count = rows): rows of float32, dense, no padding. Both are covered by a whole-file CRC32C
 /// in the checkpoint manifest.
 /// </remarks>
@@ -28,8 +30,11 @@ internal static class CollectionFiles
         int rows = image.Rows;
         try
         {
-            using (var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows))
+            bool withSparse = state.Sparse.Length > 0;
+            using (var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows,
+                withSparse ? FileMagic.SparseVersion : FileMagic.CurrentVersion))
             {
+                var sparse = new SparseVector?[state.Sparse.Length];
                 var buffer = new BinaryBuffer(4096);
                 Span<byte> frame = stackalloc byte[8];
                 for (int row = 0; row < rows; row++)
@@ -44,6 +49,14 @@ internal static class CollectionFiles
                         ? null
                         : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(meta.Payload).ToArray();
                     new StoredRecord(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), meta.ExpiresAtTicks, payload, []).WriteKeyAndPayload(buffer);
+                    if (withSparse)
+                    {
+                        for (int s = 0; s < sparse.Length; s++)
+                        {
+                            sparse[s] = state.Sparse[s].Vector(row);
+                        }
+                        StoredRecord.WriteSparse(buffer, sparse);
+                    }
                     System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame, buffer.Length);
                     System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Checksum.Compute(buffer.WrittenSpan));
                     writer.Write(frame);
@@ -128,6 +141,13 @@ internal static class CollectionFiles
             {
                 throw new CorruptFileException(reader.Path, 16, $"record count {count} disagrees with the manifest's {manifest.RecordCount}");
             }
+            int sparseSpaces = manifest.Schema.SparseVectors.Count;
+            bool withSparse = reader.Version == FileMagic.SparseVersion;
+            if (withSparse != (sparseSpaces > 0))
+            {
+                throw new CorruptFileException(reader.Path, 8,
+                    $"it is format version {reader.Version}, but the checkpoint declares {sparseSpaces} sparse vector spaces (version {FileMagic.SparseVersion} holds them, version {FileMagic.CurrentVersion} holds none)");
+            }
             Span<byte> frame = stackalloc byte[8];
             byte[] body = new byte[4096];
             for (long i = 0; i < count; i++)
@@ -154,7 +174,16 @@ internal static class CollectionFiles
                 {
                     var cursor = new BinaryCursor(span);
                     var (id, ns, expires, payload) = StoredRecord.ReadKeyAndPayload(ref cursor);
-                    state.AppendLoadedRow(id, ns, expires, payload);
+                    SparseVector?[] sparse = withSparse ? StoredRecord.ReadSparse(ref cursor) : [];
+                    if (sparse.Length != sparseSpaces)
+                    {
+                        throw new FormatException($"it holds {sparse.Length} sparse vector spaces, the schema has {sparseSpaces}");
+                    }
+                    if (cursor.Remaining != 0)
+                    {
+                        throw new FormatException($"{cursor.Remaining} bytes left over after the record");
+                    }
+                    state.AppendLoadedRow(id, ns, expires, payload, sparse);
                 }
                 catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or VectLiteException)
                 {

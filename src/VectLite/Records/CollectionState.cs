@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using VectLite.Filtering;
 using VectLite.Indexing;
+using VectLite.Indexing.Sparse;
 using VectLite.Storage;
 using VectLite.Vectors;
 
@@ -72,6 +73,11 @@ internal sealed class CollectionState
         }
         _graphOrigins = new string[Arenas.Length];
         Array.Fill(_graphOrigins, "none");
+        Sparse = new SparseVectorIndex[schema.SparseVectors.Count];
+        for (int i = 0; i < Sparse.Length; i++)
+        {
+            Sparse[i] = new SparseVectorIndex(schema.SparseVectors[i]);
+        }
         HnswOptions h = schema.Hnsw;
         _hnswParameters = new HnswParameters(h.M, h.EfConstruction, h.EfSearch);
     }
@@ -110,6 +116,9 @@ internal sealed class CollectionState
 
     /// <summary>One arena per named vector, by schema ordinal.</summary>
     public VectorArena[] Arenas { get; }
+
+    /// <summary>One store and inverted index per sparse vector space, by schema ordinal.</summary>
+    public SparseVectorIndex[] Sparse { get; }
 
     public ConcurrentDictionary<RecordKey, int> Keys { get; } = new();
 
@@ -225,7 +234,12 @@ internal sealed class CollectionState
         }
         long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
             + ((long)_deletedAt.Capacity * sizeof(long)) + ((long)Keys.Count * 48) + OrderedKeys.MemoryBytes;
-        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes);
+        long sparse = 0;
+        foreach (SparseVectorIndex index in Sparse)
+        {
+            sparse += index.MemoryBytes;
+        }
+        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes + sparse);
     }
 
     /// <summary>Takes a reference for a reader; false if the state was already retired and freed (take the new one).</summary>
@@ -272,7 +286,7 @@ internal sealed class CollectionState
                 StoredRecord record = op.Record!;
                 var key = new RecordKey(Namespaces.Intern(record.Namespace), record.Id);
                 int previous = Keys.TryGetValue(key, out int p) ? p : -1;
-                int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1);
+                int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1, record.Sparse);
                 Replace(key, previous, row, lsn);
                 break;
             }
@@ -457,25 +471,38 @@ internal sealed class CollectionState
         {
             Arenas[i].Write(row, source.Arenas[i].Get(sourceRow));
         }
+        for (int i = 0; i < Sparse.Length; i++)
+        {
+            Sparse[i].Add(row, source.Sparse[i].Vector(sourceRow));
+        }
         FinishRow(row, key, -1, meta.ExpiresAtTicks, meta.Payload);
         Keys[key] = row;
         return row;
     }
 
     /// <summary>Adds a row read from a checkpoint file: vectors are filled in by the loader with <see cref="VectorArena.Write"/>.</summary>
-    public void AppendLoadedRow(RecordId id, string @namespace, long expiresAtTicks, byte[]? payload)
+    public void AppendLoadedRow(RecordId id, string @namespace, long expiresAtTicks, byte[]? payload, SparseVector?[] sparse)
     {
         var key = new RecordKey(Namespaces.Intern(@namespace), id);
         int row = _rowCount;
         EnsureCapacity(row + 1);
+        for (int i = 0; i < Sparse.Length; i++)
+        {
+            Sparse[i].Add(row, i < sparse.Length ? sparse[i] : null);
+        }
         FinishRow(row, key, -1, expiresAtTicks, ParsePayload(payload));
         Keys[key] = row;
     }
 
-    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom)
+    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom, SparseVector?[]? sparse = null)
     {
         int row = _rowCount;
         EnsureCapacity(row + 1);
+        for (int i = 0; i < Sparse.Length; i++)
+        {
+            // A payload or expiry update keeps the sparse vectors too (the same immutable objects, indexed for the new row).
+            Sparse[i].Add(row, vectors is null ? Sparse[i].Vector(copyVectorsFrom) : sparse is not null && i < sparse.Length ? sparse[i] : null);
+        }
         for (int i = 0; i < Arenas.Length; i++)
         {
             if (vectors is not null)
@@ -531,6 +558,10 @@ internal sealed class CollectionState
 
     private void MarkDeleted(int row, long lsn)
     {
+        foreach (SparseVectorIndex index in Sparse)
+        {
+            index.RowDeleted(row);
+        }
         Volatile.Write(ref _deletedAt[row], lsn);
         LiveRows--;
     }
@@ -547,6 +578,10 @@ internal sealed class CollectionState
             foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
             {
                 nodeOfRow.EnsureCapacity(target);
+            }
+            foreach (SparseVectorIndex index in Sparse)
+            {
+                index.EnsureCapacity(target);
             }
         }
         foreach (VectorArena arena in Arenas)

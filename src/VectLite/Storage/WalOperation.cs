@@ -15,6 +15,12 @@ internal enum WalOperationType : byte
     CreatePayloadIndex = 5,
     /// <summary>Remove a payload index.</summary>
     DropPayloadIndex = 6,
+    /// <summary>
+    /// Insert or replace a whole record of a collection with sparse vector spaces: an <see cref="Upsert"/> followed by the
+    /// sparse section (<see cref="StoredRecord.WriteSparse"/>). Logs of collections without sparse spaces never hold it,
+    /// so they stay readable by builds that predate it.
+    /// </summary>
+    UpsertSparse = 7,
 }
 
 /// <summary>
