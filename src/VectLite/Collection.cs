@@ -57,6 +57,10 @@ public sealed partial class Collection
     public IReadOnlyList<SearchHit> SearchSparse(string vectorName, SparseVector query, SearchOptions? options = null) =>
         Usable().SearchSparse(vectorName, query, options);
 
+    /// <inheritdoc cref="CollectionEngine.SearchMultiVector"/>
+    public IReadOnlyList<SearchHit> SearchMultiVector(string vectorName, IReadOnlyList<ReadOnlyMemory<float>> query, SearchOptions? options = null) =>
+        Usable().SearchMultiVector(vectorName, query, options);
+
     /// <summary>The shared collection this handle routes to.</summary>
     internal CollectionEngine Engine { get; }
 

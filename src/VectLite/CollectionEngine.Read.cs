@@ -403,6 +403,13 @@ internal sealed partial class CollectionEngine
                     record.SparseVectors[state.Schema.SparseVectors[i].Name] = sparse; // immutable: shared, not copied
                 }
             }
+            for (int i = 0; i < state.Multi.Length; i++)
+            {
+                if (state.Multi[i].Tokens(row) is { } tokens)
+                {
+                    record.MultiVectors[state.Schema.MultiVectors[i].Name] = [.. tokens.Select(t => new ReadOnlyMemory<float>(t.ToArray()))];
+                }
+            }
         }
         return record;
     }

@@ -443,7 +443,53 @@ internal sealed partial class CollectionEngine
         }
 
         SparseVector?[] sparse = PrepareSparse(schema, record);
-        return new StoredRecord(record.Id, ns, expires, record.Payload is null ? null : PayloadJson.Encode(record.Payload, $"record {record.Id}"), vectors, sparse);
+        float[][]?[] multi = PrepareMulti(schema, record);
+        return new StoredRecord(record.Id, ns, expires, record.Payload is null ? null : PayloadJson.Encode(record.Payload, $"record {record.Id}"), vectors, sparse, multi);
+    }
+
+    /// <summary>The record's multi-vectors by space ordinal (null where it has none), each token validated and copied.</summary>
+    private static float[][]?[] PrepareMulti(CollectionSchema schema, Record record)
+    {
+        var multi = new float[][]?[schema.MultiVectors.Count];
+        if (!record.HasMultiVectors)
+        {
+            return multi;
+        }
+        foreach ((string name, ReadOnlyMemory<float>[] tokens) in record.MultiVectors)
+        {
+            int ordinal = schema.FindMultiVector(name);
+            if (ordinal < 0)
+            {
+                throw new InvalidRecordException($"Record {record.Id} has a multi-vector named '{name}', which the schema does not declare (it has: {schema}).");
+            }
+            multi[ordinal] = PrepareTokens(schema.MultiVectors[ordinal], tokens);
+        }
+        return multi;
+    }
+
+    /// <summary>Checks a matrix of token vectors for its space (1 to <see cref="MultiVectorSpec.MaxTokens"/> tokens, each a valid vector of the dimension) and copies it.</summary>
+    /// <exception cref="InvalidVectorException">No tokens, too many, or a token holds NaN or infinity (or is all zeros under cosine).</exception>
+    /// <exception cref="DimensionMismatchException">A token has the wrong length.</exception>
+    internal static float[][] PrepareTokens(MultiVectorSpec spec, IReadOnlyList<ReadOnlyMemory<float>> tokens)
+    {
+        if (tokens is null || tokens.Count == 0 || tokens.Count > MultiVectorSpec.MaxTokens)
+        {
+            throw new InvalidVectorException(spec.Name, $"has {tokens?.Count ?? 0} token vectors; a multi-vector holds 1 to {MultiVectorSpec.MaxTokens}");
+        }
+        var token = new VectorSpec(spec.Name, spec.Dimension, spec.Metric);
+        var copy = new float[tokens.Count][];
+        for (int t = 0; t < copy.Length; t++)
+        {
+            try
+            {
+                copy[t] = PrepareVector(token, tokens[t].Span);
+            }
+            catch (InvalidVectorException ex)
+            {
+                throw new InvalidVectorException(spec.Name, $"token {t}: {ex.Message}");
+            }
+        }
+        return copy;
     }
 
     /// <summary>The record's sparse vectors by space ordinal (null where it has none), each validated.</summary>

@@ -68,6 +68,18 @@ public sealed class Record
 
     private Dictionary<string, SparseVector>? _sparseVectors;
 
+    /// <summary>
+    /// Multi-vectors by the name of their space (<see cref="CollectionSchema.AddMultiVector"/>): each a matrix of token
+    /// vectors (1 to <see cref="MultiVectorSpec.MaxTokens"/>, each of the space's dimension). Optional on write. Read back
+    /// bit for bit as written.
+    /// </summary>
+    public Dictionary<string, ReadOnlyMemory<float>[]> MultiVectors => _multiVectors ??= new(StringComparer.Ordinal);
+
+    /// <summary>True when <see cref="MultiVectors"/> holds at least one entry (without creating the dictionary).</summary>
+    internal bool HasMultiVectors => _multiVectors is { Count: > 0 };
+
+    private Dictionary<string, ReadOnlyMemory<float>[]>? _multiVectors;
+
     /// <summary>The JSON payload: any object (strings, numbers, bools, nulls, arrays, nested objects), or null for none.</summary>
     public JsonObject? Payload { get; set; }
 
@@ -124,6 +136,15 @@ public sealed class Record
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(vector);
         SparseVectors[name] = vector;
+        return this;
+    }
+
+    /// <summary>Sets the token vectors of a named multi-vector space and returns this record.</summary>
+    public Record WithMultiVector(string name, params ReadOnlyMemory<float>[] tokens)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(tokens);
+        MultiVectors[name] = tokens;
         return this;
     }
 

@@ -61,6 +61,25 @@ internal static class SchemaDifferences
                 differences.Add($"sparse vector \"{q.Name}\" is requested but not stored");
             }
         }
+        foreach (MultiVectorSpec s in stored.MultiVectors)
+        {
+            int r = requested.FindMultiVector(s.Name);
+            if (r < 0)
+            {
+                differences.Add($"multi-vector \"{s.Name}\" is stored but not requested");
+            }
+            else if (requested.MultiVectors[r] != s)
+            {
+                differences.Add($"multi-vector \"{s.Name}\" {s.Dimension}-d {s.Metric} (stored) vs {requested.MultiVectors[r].Dimension}-d {requested.MultiVectors[r].Metric} (requested)");
+            }
+        }
+        foreach (MultiVectorSpec q in requested.MultiVectors)
+        {
+            if (stored.FindMultiVector(q.Name) < 0)
+            {
+                differences.Add($"multi-vector \"{q.Name}\" is requested but not stored");
+            }
+        }
         differences.AddRange(StructuralHnsw(stored.Hnsw, requested.Hnsw));
         return differences;
     }

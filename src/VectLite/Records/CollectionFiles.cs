@@ -30,11 +30,12 @@ internal static class CollectionFiles
         int rows = image.Rows;
         try
         {
-            bool withSparse = state.Sparse.Length > 0;
+            bool withSparse = state.Schema.HasExtendedSpaces;
             using (var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows,
                 withSparse ? FileMagic.SparseVersion : FileMagic.CurrentVersion))
             {
                 var sparse = new SparseVector?[state.Sparse.Length];
+                var multi = new float[][]?[state.Multi.Length];
                 var buffer = new BinaryBuffer(4096);
                 Span<byte> frame = stackalloc byte[8];
                 for (int row = 0; row < rows; row++)
@@ -55,7 +56,11 @@ internal static class CollectionFiles
                         {
                             sparse[s] = state.Sparse[s].Vector(row);
                         }
-                        StoredRecord.WriteSparse(buffer, sparse);
+                        for (int m = 0; m < multi.Length; m++)
+                        {
+                            multi[m] = state.Multi[m].Tokens(row);
+                        }
+                        new StoredRecord(meta.Id, "", 0, (byte[]?)null, [], sparse, multi).WriteExtendedSpaces(buffer);
                     }
                     System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame, buffer.Length);
                     System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Checksum.Compute(buffer.WrittenSpan));
@@ -142,11 +147,12 @@ internal static class CollectionFiles
                 throw new CorruptFileException(reader.Path, 16, $"record count {count} disagrees with the manifest's {manifest.RecordCount}");
             }
             int sparseSpaces = manifest.Schema.SparseVectors.Count;
+            int multiSpaces = manifest.Schema.MultiVectors.Count;
             bool withSparse = reader.Version == FileMagic.SparseVersion;
-            if (withSparse != (sparseSpaces > 0))
+            if (withSparse != manifest.Schema.HasExtendedSpaces)
             {
                 throw new CorruptFileException(reader.Path, 8,
-                    $"it is format version {reader.Version}, but the checkpoint declares {sparseSpaces} sparse vector spaces (version {FileMagic.SparseVersion} holds them, version {FileMagic.CurrentVersion} holds none)");
+                    $"it is format version {reader.Version}, but the checkpoint declares {sparseSpaces} sparse and {multiSpaces} multi-vector spaces (version {FileMagic.SparseVersion} holds them, version {FileMagic.CurrentVersion} holds none)");
             }
             Span<byte> frame = stackalloc byte[8];
             byte[] body = new byte[4096];
@@ -174,16 +180,23 @@ internal static class CollectionFiles
                 {
                     var cursor = new BinaryCursor(span);
                     var (id, ns, expires, payload) = StoredRecord.ReadKeyAndPayload(ref cursor);
-                    SparseVector?[] sparse = withSparse ? StoredRecord.ReadSparse(ref cursor) : [];
-                    if (sparse.Length != sparseSpaces)
+                    (SparseVector?[] sparse, float[][]?[] multi) = withSparse ? StoredRecord.ReadExtendedSpaces(ref cursor) : ([], []);
+                    if (sparse.Length != sparseSpaces || multi.Length != multiSpaces)
                     {
-                        throw new FormatException($"it holds {sparse.Length} sparse vector spaces, the schema has {sparseSpaces}");
+                        throw new FormatException($"it holds {sparse.Length} sparse and {multi.Length} multi-vector spaces, the schema has {sparseSpaces} and {multiSpaces}");
+                    }
+                    for (int m = 0; m < multi.Length; m++)
+                    {
+                        if (multi[m] is { Length: > 0 } tokens && tokens[0].Length != manifest.Schema.MultiVectors[m].Dimension)
+                        {
+                            throw new FormatException($"multi-vector {m} has tokens of dimension {tokens[0].Length}, the schema says {manifest.Schema.MultiVectors[m].Dimension}");
+                        }
                     }
                     if (cursor.Remaining != 0)
                     {
                         throw new FormatException($"{cursor.Remaining} bytes left over after the record");
                     }
-                    state.AppendLoadedRow(id, ns, expires, payload, sparse);
+                    state.AppendLoadedRow(id, ns, expires, payload, sparse, multi);
                 }
                 catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or VectLiteException)
                 {

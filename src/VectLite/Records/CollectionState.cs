@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using VectLite.Filtering;
 using VectLite.Indexing;
+using VectLite.Indexing.MultiVector;
 using VectLite.Indexing.Sparse;
 using VectLite.Storage;
 using VectLite.Vectors;
@@ -80,6 +81,11 @@ internal sealed class CollectionState
         }
         HnswOptions h = schema.Hnsw;
         _hnswParameters = new HnswParameters(h.M, h.EfConstruction, h.EfSearch);
+        Multi = new MultiVectorIndex[schema.MultiVectors.Count];
+        for (int i = 0; i < Multi.Length; i++)
+        {
+            Multi[i] = new MultiVectorIndex(schema.MultiVectors[i], _hnswParameters);
+        }
     }
 
     /// <summary>
@@ -119,6 +125,9 @@ internal sealed class CollectionState
 
     /// <summary>One store and inverted index per sparse vector space, by schema ordinal.</summary>
     public SparseVectorIndex[] Sparse { get; }
+
+    /// <summary>One token store and token graph per multi-vector space, by schema ordinal.</summary>
+    public MultiVectorIndex[] Multi { get; }
 
     public ConcurrentDictionary<RecordKey, int> Keys { get; } = new();
 
@@ -239,6 +248,10 @@ internal sealed class CollectionState
         {
             sparse += index.MemoryBytes;
         }
+        foreach (MultiVectorIndex index in Multi)
+        {
+            sparse += index.MemoryBytes;
+        }
         return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes + sparse);
     }
 
@@ -267,6 +280,10 @@ internal sealed class CollectionState
             {
                 arena.Dispose();
             }
+            foreach (MultiVectorIndex index in Multi)
+            {
+                index.Dispose();
+            }
         }
     }
 
@@ -286,7 +303,7 @@ internal sealed class CollectionState
                 StoredRecord record = op.Record!;
                 var key = new RecordKey(Namespaces.Intern(record.Namespace), record.Id);
                 int previous = Keys.TryGetValue(key, out int p) ? p : -1;
-                int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1, record.Sparse);
+                int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1, record.Sparse, record.Multi);
                 Replace(key, previous, row, lsn);
                 break;
             }
@@ -475,13 +492,17 @@ internal sealed class CollectionState
         {
             Sparse[i].Add(row, source.Sparse[i].Vector(sourceRow));
         }
+        for (int i = 0; i < Multi.Length; i++)
+        {
+            Multi[i].Add(row, source.Multi[i].Tokens(sourceRow));
+        }
         FinishRow(row, key, -1, meta.ExpiresAtTicks, meta.Payload);
         Keys[key] = row;
         return row;
     }
 
     /// <summary>Adds a row read from a checkpoint file: vectors are filled in by the loader with <see cref="VectorArena.Write"/>.</summary>
-    public void AppendLoadedRow(RecordId id, string @namespace, long expiresAtTicks, byte[]? payload, SparseVector?[] sparse)
+    public void AppendLoadedRow(RecordId id, string @namespace, long expiresAtTicks, byte[]? payload, SparseVector?[] sparse, float[][]?[] multi)
     {
         var key = new RecordKey(Namespaces.Intern(@namespace), id);
         int row = _rowCount;
@@ -490,11 +511,15 @@ internal sealed class CollectionState
         {
             Sparse[i].Add(row, i < sparse.Length ? sparse[i] : null);
         }
+        for (int i = 0; i < Multi.Length; i++)
+        {
+            Multi[i].Add(row, i < multi.Length ? multi[i] : null);
+        }
         FinishRow(row, key, -1, expiresAtTicks, ParsePayload(payload));
         Keys[key] = row;
     }
 
-    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom, SparseVector?[]? sparse = null)
+    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
     {
         int row = _rowCount;
         EnsureCapacity(row + 1);
@@ -502,6 +527,10 @@ internal sealed class CollectionState
         {
             // A payload or expiry update keeps the sparse vectors too (the same immutable objects, indexed for the new row).
             Sparse[i].Add(row, vectors is null ? Sparse[i].Vector(copyVectorsFrom) : sparse is not null && i < sparse.Length ? sparse[i] : null);
+        }
+        for (int i = 0; i < Multi.Length; i++)
+        {
+            Multi[i].Add(row, vectors is null ? Multi[i].Tokens(copyVectorsFrom) : multi is not null && i < multi.Length ? multi[i] : null);
         }
         for (int i = 0; i < Arenas.Length; i++)
         {
@@ -580,6 +609,10 @@ internal sealed class CollectionState
                 nodeOfRow.EnsureCapacity(target);
             }
             foreach (SparseVectorIndex index in Sparse)
+            {
+                index.EnsureCapacity(target);
+            }
+            foreach (MultiVectorIndex index in Multi)
             {
                 index.EnsureCapacity(target);
             }

@@ -83,6 +83,19 @@ internal sealed class CheckpointManifest
                 }
                 json.WriteEndArray();
             }
+            if (Schema.MultiVectors.Count > 0)
+            {
+                json.WriteStartArray("multiVectors");
+                foreach (MultiVectorSpec v in Schema.MultiVectors)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", v.Name);
+                    json.WriteNumber("dimension", v.Dimension);
+                    json.WriteString("metric", v.Metric.ToString());
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
             HnswOptions h = Schema.Hnsw;
             json.WriteStartObject("hnsw");
             json.WriteNumber("m", h.M);
@@ -117,7 +130,7 @@ internal sealed class CheckpointManifest
 
         // Version 2 only when it matters: a build that predates sparse vectors refuses the collection by its version
         // instead of opening it without them; every other collection stays readable by such builds.
-        return ManifestEnvelope.Wrap(FileMagic.Checkpoint, body.ToArray(), Schema.SparseVectors.Count > 0 ? FileMagic.SparseVersion : FileMagic.CurrentVersion);
+        return ManifestEnvelope.Wrap(FileMagic.Checkpoint, body.ToArray(), Schema.HasExtendedSpaces ? FileMagic.SparseVersion : FileMagic.CurrentVersion);
     }
 
     /// <exception cref="CorruptFileException">The manifest is missing, damaged or of an unknown version.</exception>
@@ -140,6 +153,13 @@ internal sealed class CheckpointManifest
                 foreach (JsonElement v in sparse.EnumerateArray())
                 {
                     schema = schema.AddSparseVector(v.GetProperty("name").GetString()!, Enum.Parse<SparseModifier>(v.GetProperty("modifier").GetString()!));
+                }
+            }
+            if (root.TryGetProperty("multiVectors", out JsonElement multi))
+            {
+                foreach (JsonElement v in multi.EnumerateArray())
+                {
+                    schema = schema.AddMultiVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(), Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
                 }
             }
             if (root.TryGetProperty("hnsw", out JsonElement h))

@@ -46,6 +46,17 @@ internal sealed class LoggedBatchFit
                     {
                         return $"operation {i} carries {op.Record.Sparse.Length} sparse vector spaces, the schema has {_schema.SparseVectors.Count}";
                     }
+                    if (op.Record.Multi.Length != _schema.MultiVectors.Count)
+                    {
+                        return $"operation {i} carries {op.Record.Multi.Length} multi-vector spaces, the schema has {_schema.MultiVectors.Count}";
+                    }
+                    for (int m = 0; m < op.Record.Multi.Length; m++)
+                    {
+                        if (op.Record.Multi[m] is { Length: > 0 } tokens && tokens[0].Length != _schema.MultiVectors[m].Dimension)
+                        {
+                            return $"operation {i} has multi-vector '{_schema.MultiVectors[m].Name}' tokens of dimension {tokens[0].Length}, the schema says {_schema.MultiVectors[m].Dimension}";
+                        }
+                    }
                     break;
                 case WalOperationType.CreatePayloadIndex:
                     if (_indexes.TryGetValue(op.Field!, out PayloadIndexKind existing) && existing != op.IndexKind)

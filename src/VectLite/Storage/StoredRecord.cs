@@ -9,8 +9,9 @@ namespace VectLite.Storage;
 internal sealed class StoredRecord
 {
     /// <summary>A record to write to a file: the payload as bytes only (<see cref="Payload"/> stays undefined).</summary>
-    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, byte[]? payloadUtf8, float[][] vectors, SparseVector?[]? sparse = null)
+    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, byte[]? payloadUtf8, float[][] vectors, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
     {
+        Multi = multi ?? [];
         Id = id;
         Namespace = @namespace;
         ExpiresAtTicks = expiresAtTicks;
@@ -20,8 +21,8 @@ internal sealed class StoredRecord
     }
 
     /// <summary>A record to log and apply: the payload both as bytes and parsed, so applying it cannot fail.</summary>
-    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, EncodedPayload? payload, float[][] vectors, SparseVector?[]? sparse = null)
-        : this(id, @namespace, expiresAtTicks, payload?.Utf8, vectors, sparse)
+    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, EncodedPayload? payload, float[][] vectors, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
+        : this(id, @namespace, expiresAtTicks, payload?.Utf8, vectors, sparse, multi)
     {
         Payload = payload?.Element ?? default;
     }
@@ -67,6 +68,69 @@ internal sealed class StoredRecord
             buffer.WriteBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.IndexArray.AsSpan()));
             buffer.WriteFloats(vector.ValueArray);
         }
+    }
+
+    /// <summary>
+    /// One entry per multi-vector space of the schema, by ordinal: the record's token vectors there (each of the space's
+    /// dimension), or null when it has none. Empty for a schema without multi-vector spaces.
+    /// </summary>
+    public float[][]?[] Multi { get; }
+
+    /// <summary>Whether the record is written in the extended form (log operation 7, records file version 2).</summary>
+    public bool HasExtendedSpaces => Sparse.Length > 0 || Multi.Length > 0;
+
+    /// <summary>
+    /// Writes the sections that follow the payload (records file version 2) or the dense vectors (log operation 7):
+    /// the sparse section (<see cref="WriteSparse"/>), then the multi-vector section: u16 space count, then per space an
+    /// i32 token count (-1: none), and for a matrix a u32 dimension and count x dimension float32 values.
+    /// </summary>
+    public void WriteExtendedSpaces(BinaryBuffer buffer)
+    {
+        WriteSparse(buffer, Sparse);
+        buffer.WriteUInt16((ushort)Multi.Length);
+        foreach (float[][]? tokens in Multi)
+        {
+            if (tokens is null)
+            {
+                buffer.WriteInt32(-1);
+                continue;
+            }
+            buffer.WriteInt32(tokens.Length);
+            buffer.WriteUInt32((uint)(tokens.Length == 0 ? 0 : tokens[0].Length));
+            foreach (float[] token in tokens)
+            {
+                buffer.WriteFloats(token);
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteExtendedSpaces"/> wrote.</summary>
+    /// <exception cref="FormatException">A count or dimension is impossible.</exception>
+    public static (SparseVector?[] Sparse, float[][]?[] Multi) ReadExtendedSpaces(ref BinaryCursor cursor)
+    {
+        SparseVector?[] sparse = ReadSparse(ref cursor);
+        int spaces = cursor.ReadUInt16();
+        var multi = new float[][]?[spaces];
+        for (int i = 0; i < spaces; i++)
+        {
+            int count = cursor.ReadInt32();
+            if (count == -1)
+            {
+                continue;
+            }
+            uint dimension = cursor.ReadUInt32();
+            if (count < 0 || count > MultiVectorSpec.MaxTokens || dimension > VectorSpec.MaxDimension)
+            {
+                throw new FormatException($"multi-vector {i} claims {count} tokens of dimension {dimension}");
+            }
+            var tokens = new float[count][];
+            for (int t = 0; t < count; t++)
+            {
+                tokens[t] = cursor.ReadFloats((int)dimension);
+            }
+            multi[i] = tokens;
+        }
+        return (sparse, multi);
     }
 
     /// <summary>Reads what <see cref="WriteSparse"/> wrote.</summary>

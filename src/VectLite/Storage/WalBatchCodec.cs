@@ -15,7 +15,7 @@ internal static class WalBatchCodec
         foreach (WalOperation op in operations)
         {
             // An upsert carrying sparse vector spaces is its own type, so logs without any keep the original format.
-            bool sparse = op.Type == WalOperationType.Upsert && op.Record!.Sparse.Length > 0;
+            bool sparse = op.Type == WalOperationType.Upsert && op.Record!.HasExtendedSpaces;
             buffer.WriteByte((byte)(sparse ? WalOperationType.UpsertSparse : op.Type));
             switch (op.Type)
             {
@@ -30,7 +30,7 @@ internal static class WalBatchCodec
                     }
                     if (sparse)
                     {
-                        StoredRecord.WriteSparse(buffer, record.Sparse);
+                        record.WriteExtendedSpaces(buffer);
                     }
                     break;
                 case WalOperationType.Delete:
@@ -86,8 +86,8 @@ internal static class WalBatchCodec
                     {
                         vectors[v] = cursor.ReadFloats(cursor.ReadInt32());
                     }
-                    SparseVector?[]? sparse = type == WalOperationType.UpsertSparse ? StoredRecord.ReadSparse(ref cursor) : null;
-                    operations.Add(WalOperation.Upsert(new StoredRecord(id, ns, expires, Parsed(payload), vectors, sparse)));
+                    (SparseVector?[]? sparse, float[][]?[]? multi) = type == WalOperationType.UpsertSparse ? StoredRecord.ReadExtendedSpaces(ref cursor) : (null, null);
+                    operations.Add(WalOperation.Upsert(new StoredRecord(id, ns, expires, Parsed(payload), vectors, sparse, multi)));
                     break;
                 }
                 case WalOperationType.Delete:

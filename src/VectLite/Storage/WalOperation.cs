@@ -16,9 +16,9 @@ internal enum WalOperationType : byte
     /// <summary>Remove a payload index.</summary>
     DropPayloadIndex = 6,
     /// <summary>
-    /// Insert or replace a whole record of a collection with sparse vector spaces: an <see cref="Upsert"/> followed by the
-    /// sparse section (<see cref="StoredRecord.WriteSparse"/>). Logs of collections without sparse spaces never hold it,
-    /// so they stay readable by builds that predate it.
+    /// Insert or replace a whole record of a collection with sparse or multi-vector spaces: an <see cref="Upsert"/>
+    /// followed by their sections (<see cref="StoredRecord.WriteExtendedSpaces"/>). Logs of collections without such
+    /// spaces never hold it, so they stay readable by builds that predate it.
     /// </summary>
     UpsertSparse = 7,
 }

@@ -140,7 +140,7 @@ internal static class DataFileVerifier
             }
             if (withSparse)
             {
-                StoredRecord.ReadSparse(ref cursor);
+                StoredRecord.ReadExtendedSpaces(ref cursor);
             }
             return null;
         }

@@ -159,6 +159,23 @@ public sealed class SparseRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Verify_reads_version_2_records_and_their_sparse_sections_as_intact()
+    {
+        using Database db = _temp.Open();
+        Collection c = db.CreateCollection("docs", Schema());
+        c.UpsertMany(s_splade.Keys.Select(MakeRecord));
+        c.Compact();
+        c.Upsert(MakeRecord(2)); // and a type 7 batch in the log
+
+        VerifyReport report = db.Verify();
+        Assert.True(report.IsIntact, string.Join('\n', report.Findings));
+        CollectionVerifyReport docs = Assert.Single(report.Collections);
+        Assert.Equal(5, docs.CheckpointRecords);
+        Assert.Equal(1, docs.LogBatches);
+        Assert.Contains(docs.Files, f => f.Kind == VerifiedFileKind.Records);
+    }
+
+    [Fact]
     public void A_database_written_before_sparse_vectors_opens_reads_and_keeps_writing_version_1_files()
     {
         CopyDirectory(Path.Combine(AppContext.BaseDirectory, "Fixtures", "cosine-unit-vectors"), _temp.Path);
