@@ -12,5 +12,6 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     FilteredCommand.Create(),
     ScrollCommand.Create(),
     RetrievalCommand.Create(),
+    SparseCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -53,6 +53,14 @@ public sealed partial class Collection
     /// <exception cref="OperationCanceledException">Cancelled between stages.</exception>
     public QueryResult Query(HybridQuery query, CancellationToken cancellationToken = default) => Usable().Query(query, cancellationToken);
 
+    /// <inheritdoc cref="CollectionEngine.SearchSparse"/>
+    public IReadOnlyList<SearchHit> SearchSparse(string vectorName, SparseVector query, SearchOptions? options = null) =>
+        Usable().SearchSparse(vectorName, query, options);
+
+    /// <inheritdoc cref="CollectionEngine.SearchMultiVector"/>
+    public IReadOnlyList<SearchHit> SearchMultiVector(string vectorName, IReadOnlyList<ReadOnlyMemory<float>> query, SearchOptions? options = null) =>
+        Usable().SearchMultiVector(vectorName, query, options);
+
     /// <summary>The shared collection this handle routes to.</summary>
     internal CollectionEngine Engine { get; }
 

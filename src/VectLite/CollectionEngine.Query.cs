@@ -55,6 +55,12 @@ internal sealed partial class CollectionEngine
                     ordinals[i] = -1;
                     continue;
                 }
+                if (p.SparseQuery is { } sparseQuery)
+                {
+                    ordinals[i] = ResolveSparseVector(state.Schema, p.VectorName!);
+                    ValidateSparseVector(state.Schema.SparseVectors[ordinals[i]], sparseQuery);
+                    continue;
+                }
                 ordinals[i] = ResolveVector(state.Schema, p.VectorName);
                 ValidateVector(state.Schema.Vectors[ordinals[i]], p.Vector.Span);
             }
@@ -94,10 +100,13 @@ internal sealed partial class CollectionEngine
                     IncludePayload = query.IncludePayload,
                     IncludeVectors = query.IncludeVectors || mmrVector is not null,
                 };
-                lists[i] = SearchIn(state, snapshot, now, ordinals[i], scope, p.Vector.Span, options, excludedRow: -1);
+                bool sparse = p.SparseQuery is not null;
+                lists[i] = sparse
+                    ? SearchSparseIn(state, snapshot, now, ordinals[i], scope, p.SparseQuery!, options)
+                    : SearchIn(state, snapshot, now, ordinals[i], scope, p.Vector.Span, options, excludedRow: -1);
                 weights[i] = p.Weight;
                 stages.Add(new QueryStage(string.Create(CultureInfo.InvariantCulture,
-                    $"prefetch {i}: dense '{state.Schema.Vectors[ordinals[i]].Name}' (limit {p.Limit}{(filter is null ? "" : ", filtered")})"), lists[i].Count, Lap(watch)));
+                    $"prefetch {i}: {(sparse ? "sparse" : "dense")} '{(sparse ? state.Schema.SparseVectors[ordinals[i]].Name : state.Schema.Vectors[ordinals[i]].Name)}' (limit {p.Limit}{(filter is null ? "" : ", filtered")})"), lists[i].Count, Lap(watch)));
             }
 
             List<FusedHit> fused = ScoreFusion.Fuse(lists, weights, query.Fusion);
@@ -124,7 +133,8 @@ internal sealed partial class CollectionEngine
                 }
                 SearchHit h = f.Hit;
                 hits.Add(new SearchHit(h.Id, h.Namespace, (float)f.Score, query.IncludePayload ? h.Payload : null,
-                    query.IncludeVectors ? h.Vectors : null, query.IncludeVectors ? h.Vector : null, h.ExpiresAt));
+                    query.IncludeVectors ? h.Vectors : null, query.IncludeVectors ? h.Vector : null, h.ExpiresAt,
+                    query.IncludeVectors ? h.SparseVectors : null));
             }
             if (query.ScoreThreshold is { } cut)
             {

@@ -396,8 +396,36 @@ internal sealed partial class CollectionEngine
             {
                 record.Vector = record.Vectors[state.Schema.Vectors[0].Name];
             }
+            for (int i = 0; i < state.Sparse.Length; i++)
+            {
+                if (state.Sparse[i].Vector(row) is { } sparse)
+                {
+                    record.SparseVectors[state.Schema.SparseVectors[i].Name] = sparse; // immutable: shared, not copied
+                }
+            }
+            for (int i = 0; i < state.Multi.Length; i++)
+            {
+                if (state.Multi[i].Tokens(row) is { } tokens)
+                {
+                    record.MultiVectors[state.Schema.MultiVectors[i].Name] = [.. tokens.Select(t => new ReadOnlyMemory<float>(t.ToArray()))];
+                }
+            }
         }
         return record;
+    }
+
+    /// <summary>A row's sparse vectors by space name, or null when it has none.</summary>
+    private static Dictionary<string, SparseVector>? SparseVectorsOf(CollectionState state, int row)
+    {
+        Dictionary<string, SparseVector>? vectors = null;
+        for (int i = 0; i < state.Sparse.Length; i++)
+        {
+            if (state.Sparse[i].Vector(row) is { } sparse)
+            {
+                (vectors ??= new(StringComparer.Ordinal))[state.Schema.SparseVectors[i].Name] = sparse;
+            }
+        }
+        return vectors;
     }
 
     /// <summary>A new mutable object for the caller; the stored element stays untouched.</summary>

@@ -443,7 +443,125 @@ internal sealed partial class CollectionEngine
             }
         }
 
-        return new StoredRecord(record.Id, ns, expires, record.Payload is null ? null : PayloadJson.Encode(record.Payload, $"record {record.Id}"), vectors);
+        SparseVector?[] sparse = PrepareSparse(schema, record);
+        float[][]?[] multi = PrepareMulti(schema, record);
+        return new StoredRecord(record.Id, ns, expires, record.Payload is null ? null : PayloadJson.Encode(record.Payload, $"record {record.Id}"), vectors, sparse, multi);
+    }
+
+    /// <summary>The record's multi-vectors by space ordinal (null where it has none), each token validated and copied.</summary>
+    private static float[][]?[] PrepareMulti(CollectionSchema schema, Record record)
+    {
+        var multi = new float[][]?[schema.MultiVectors.Count];
+        if (!record.HasMultiVectors)
+        {
+            return multi;
+        }
+        foreach ((string name, ReadOnlyMemory<float>[] tokens) in record.MultiVectors)
+        {
+            int ordinal = schema.FindMultiVector(name);
+            if (ordinal < 0)
+            {
+                throw new InvalidRecordException($"Record {record.Id} has a multi-vector named '{name}', which the schema does not declare (it has: {schema}).");
+            }
+            multi[ordinal] = PrepareTokens(schema.MultiVectors[ordinal], tokens);
+        }
+        return multi;
+    }
+
+    /// <summary>Checks a matrix of token vectors for its space (1 to <see cref="MultiVectorSpec.MaxTokens"/> tokens, each a valid vector of the dimension) and copies it.</summary>
+    /// <exception cref="InvalidVectorException">No tokens, too many, or a token holds NaN or infinity (or is all zeros under cosine).</exception>
+    /// <exception cref="DimensionMismatchException">A token has the wrong length.</exception>
+    internal static float[][] PrepareTokens(MultiVectorSpec spec, IReadOnlyList<ReadOnlyMemory<float>> tokens)
+    {
+        if (tokens is null || tokens.Count == 0 || tokens.Count > MultiVectorSpec.MaxTokens)
+        {
+            throw new InvalidVectorException(spec.Name, $"has {tokens?.Count ?? 0} token vectors; a multi-vector holds 1 to {MultiVectorSpec.MaxTokens}");
+        }
+        var token = new VectorSpec(spec.Name, spec.Dimension, spec.Metric);
+        var copy = new float[tokens.Count][];
+        for (int t = 0; t < copy.Length; t++)
+        {
+            try
+            {
+                copy[t] = PrepareVector(token, tokens[t].Span);
+            }
+            catch (InvalidVectorException ex)
+            {
+                throw new InvalidVectorException(spec.Name, $"token {t}: {ex.Message}");
+            }
+        }
+        return copy;
+    }
+
+    /// <summary>The record's sparse vectors by space ordinal (null where it has none), each validated.</summary>
+    private static SparseVector?[] PrepareSparse(CollectionSchema schema, Record record)
+    {
+        var sparse = new SparseVector?[schema.SparseVectors.Count];
+        if (!record.HasSparseVectors)
+        {
+            return sparse;
+        }
+        foreach ((string name, SparseVector vector) in record.SparseVectors)
+        {
+            int ordinal = schema.FindSparseVector(name);
+            if (ordinal < 0)
+            {
+                throw new InvalidRecordException($"Record {record.Id} has a sparse vector named '{name}', which the schema does not declare (it has: {schema}).");
+            }
+            if (vector is null)
+            {
+                throw new InvalidRecordException($"Record {record.Id} has a null sparse vector '{name}'; leave the space out instead.");
+            }
+            ValidateSparseVector(schema.SparseVectors[ordinal], vector);
+            sparse[ordinal] = vector; // immutable: stored as it is, no copy needed
+        }
+        return sparse;
+    }
+
+    /// <summary>
+    /// Checks a sparse vector for its space: at most <see cref="SparseVectorSpec.MaxEntries"/> entries, every weight
+    /// finite, no index twice (a dot product with a repeated index has no single meaning).
+    /// </summary>
+    /// <exception cref="InvalidVectorException">The vector breaks one of these rules; the message names the entry.</exception>
+    internal static void ValidateSparseVector(SparseVectorSpec spec, SparseVector vector)
+    {
+        if (vector.Count > SparseVectorSpec.MaxEntries)
+        {
+            throw new InvalidVectorException(spec.Name, $"has {vector.Count} entries, more than the limit of {SparseVectorSpec.MaxEntries}");
+        }
+        float[] values = vector.ValueArray;
+        uint[] indices = vector.IndexArray;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new InvalidVectorException(spec.Name, $"has a non-finite weight ({values[i]}) at entry {i} (index {indices[i]})");
+            }
+        }
+        if (indices.Length < 2)
+        {
+            return;
+        }
+        bool ascending = true;
+        for (int i = 1; i < indices.Length && ascending; i++)
+        {
+            ascending = indices[i] > indices[i - 1];
+        }
+        if (ascending)
+        {
+            return; // the usual case: sorted and therefore distinct, checked in one pass
+        }
+        uint[] sorted = (uint[])indices.Clone();
+        Array.Sort(sorted);
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i] == sorted[i - 1])
+            {
+                int first = Array.IndexOf(indices, sorted[i]);
+                int second = Array.IndexOf(indices, sorted[i], first + 1);
+                throw new InvalidVectorException(spec.Name, $"has index {sorted[i]} twice (entries {first} and {second}); each index may appear once");
+            }
+        }
     }
 
     /// <summary>

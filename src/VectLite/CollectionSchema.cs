@@ -3,7 +3,8 @@ using System.Diagnostics.Contracts;
 namespace VectLite;
 
 /// <summary>
-/// What a collection stores: its named dense vectors, each with a dimension and metric, and its HNSW settings. A schema
+/// What a collection stores: its named dense vectors, each with a dimension and metric, its named sparse vector spaces
+/// (<see cref="AddSparseVector"/>), and its HNSW settings. A schema
 /// with no vectors makes a metadata-only collection (records with ids and payloads, filterable, not searchable by vector).
 /// </summary>
 /// <remarks>
@@ -26,21 +27,34 @@ public sealed class CollectionSchema
     public const int MaxVectors = 64;
 
     private readonly VectorSpec[] _vectors;
+    private readonly SparseVectorSpec[] _sparse;
+    private readonly MultiVectorSpec[] _multi;
 
     /// <summary>Creates an empty schema: no vectors (a metadata-only collection until vectors are added), default HNSW settings.</summary>
     public CollectionSchema()
-        : this([], HnswOptions.Default)
+        : this([], [], [], HnswOptions.Default)
     {
     }
 
-    private CollectionSchema(VectorSpec[] vectors, HnswOptions hnsw)
+    private CollectionSchema(VectorSpec[] vectors, SparseVectorSpec[] sparse, MultiVectorSpec[] multi, HnswOptions hnsw)
     {
         _vectors = vectors;
+        _sparse = sparse;
+        _multi = multi;
         Hnsw = hnsw;
     }
 
     /// <summary>The named vectors, in declaration order (the order is part of the stored format).</summary>
     public IReadOnlyList<VectorSpec> Vectors => _vectors;
+
+    /// <summary>The named sparse vector spaces, in declaration order (the order is part of the stored format).</summary>
+    public IReadOnlyList<SparseVectorSpec> SparseVectors => _sparse;
+
+    /// <summary>The named multi-vector spaces, in declaration order (the order is part of the stored format).</summary>
+    public IReadOnlyList<MultiVectorSpec> MultiVectors => _multi;
+
+    /// <summary>Whether <paramref name="name"/> is taken by a dense vector, a sparse space or a multi-vector space.</summary>
+    private bool NameTaken(string name) => FindVector(name) >= 0 || FindSparseVector(name) >= 0 || FindMultiVector(name) >= 0;
 
     /// <summary>
     /// How the HNSW index of each named vector is built and searched; <see cref="HnswOptions.Default"/> unless set. Its
@@ -59,7 +73,7 @@ public sealed class CollectionSchema
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new CollectionSchema(_vectors, options);
+        return new CollectionSchema(_vectors, _sparse, _multi, options);
     }
 
     /// <summary>A schema with one vector named <paramref name="name"/>.</summary>
@@ -83,7 +97,7 @@ public sealed class CollectionSchema
         {
             throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric.");
         }
-        if (FindVector(name) >= 0)
+        if (NameTaken(name))
         {
             throw new SchemaException($"The schema already has a vector named '{name}'.");
         }
@@ -91,7 +105,98 @@ public sealed class CollectionSchema
         {
             throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
         }
-        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric)], Hnsw);
+        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric)], _sparse, _multi, Hnsw);
+    }
+
+    /// <summary>
+    /// Returns a new schema with this schema's vectors and one more sparse vector space, and the same HNSW options. This
+    /// schema is not changed. Records may carry a vector in the space or not; each space has its own inverted index,
+    /// searched by dot product (<see cref="Collection.SearchSparse"/>, <see cref="Prefetch.Sparse"/>).
+    /// </summary>
+    /// <param name="name">The space's name; distinct from every dense and sparse name of the schema.</param>
+    /// <param name="modifier">How query weights are adjusted: <see cref="SparseModifier.Idf"/> multiplies each by the term's IDF.</param>
+    /// <exception cref="InvalidNameException">The name breaks the naming rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The modifier is not a defined value.</exception>
+    /// <exception cref="SchemaException">The name is taken, or the schema already has <see cref="MaxVectors"/> sparse spaces.</exception>
+    [Pure]
+    public CollectionSchema AddSparseVector(string name, SparseModifier modifier = SparseModifier.None)
+    {
+        Names.Validate("vector", name);
+        if (!Enum.IsDefined(modifier))
+        {
+            throw new ArgumentOutOfRangeException(nameof(modifier), modifier, "Unknown sparse modifier.");
+        }
+        if (NameTaken(name))
+        {
+            throw new SchemaException($"The schema already has a vector named '{name}'.");
+        }
+        if (_sparse.Length == MaxVectors)
+        {
+            throw new SchemaException($"A collection may have at most {MaxVectors} sparse vector spaces.");
+        }
+        return new CollectionSchema(_vectors, [.. _sparse, new SparseVectorSpec(name, modifier)], _multi, Hnsw);
+    }
+
+    /// <summary>
+    /// Returns a new schema with this schema's vectors and one more multi-vector space (ColBERT-style late interaction),
+    /// and the same HNSW options. This schema is not changed. Records may carry a matrix of token vectors in the space or
+    /// not; <see cref="Collection.SearchMultiVector"/> scores them by MaxSim, with candidates found through an HNSW index
+    /// over the token vectors.
+    /// </summary>
+    /// <param name="name">The space's name; distinct from every other vector name of the schema.</param>
+    /// <param name="dimension">The dimension of each token vector.</param>
+    /// <param name="metric">The token similarity: <see cref="Metric.Cosine"/> (default) or <see cref="Metric.Dot"/>.</param>
+    /// <exception cref="InvalidNameException">The name breaks the naming rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The dimension is out of range, or the metric is not cosine or dot.</exception>
+    /// <exception cref="SchemaException">The name is taken, or the schema already has <see cref="MaxVectors"/> multi-vector spaces.</exception>
+    [Pure]
+    public CollectionSchema AddMultiVector(string name, int dimension, Metric metric = Metric.Cosine)
+    {
+        Names.Validate("vector", name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(dimension, VectorSpec.MaxDimension);
+        if (metric is not (Metric.Cosine or Metric.Dot))
+        {
+            throw new ArgumentOutOfRangeException(nameof(metric), metric, "MaxSim needs a similarity: a multi-vector space is Cosine or Dot.");
+        }
+        if (NameTaken(name))
+        {
+            throw new SchemaException($"The schema already has a vector named '{name}'.");
+        }
+        if (_multi.Length == MaxVectors)
+        {
+            throw new SchemaException($"A collection may have at most {MaxVectors} multi-vector spaces.");
+        }
+        return new CollectionSchema(_vectors, _sparse, [.. _multi, new MultiVectorSpec(name, dimension, metric)], Hnsw);
+    }
+
+    /// <summary>The ordinal of the named multi-vector space, or -1.</summary>
+    internal int FindMultiVector(string name)
+    {
+        for (int i = 0; i < _multi.Length; i++)
+        {
+            if (string.Equals(_multi[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Whether the schema has sparse or multi-vector spaces: its manifest and records files are format version 2.</summary>
+    internal bool HasExtendedSpaces => _sparse.Length > 0 || _multi.Length > 0;
+
+    /// <summary>The ordinal of the named sparse vector space, or -1.</summary>
+    internal int FindSparseVector(string name)
+    {
+        for (int i = 0; i < _sparse.Length; i++)
+        {
+            if (string.Equals(_sparse[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// <summary>The ordinal of the named vector, or -1.</summary>
@@ -107,7 +212,9 @@ public sealed class CollectionSchema
         return -1;
     }
 
-    /// <summary>"text: 384-d Cosine, image: 512-d Dot", or "no vectors".</summary>
+    /// <summary>"text: 384-d Cosine, image: 512-d Dot, splade: sparse", or "no vectors".</summary>
     public override string ToString() =>
-        _vectors.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}"));
+        _vectors.Length + _sparse.Length + _multi.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}")
+            .Concat(_sparse.Select(s => s.Modifier == SparseModifier.None ? $"{s.Name}: sparse" : $"{s.Name}: sparse {s.Modifier}"))
+            .Concat(_multi.Select(m => $"{m.Name}: multi-vector {m.Dimension}-d {m.Metric}")));
 }

@@ -1,16 +1,37 @@
 namespace VectLite;
 
 /// <summary>
-/// One retriever of a <see cref="HybridQuery"/>: a dense nearest-neighbour search on one named vector, or (made with
-/// <see cref="Text"/>) a BM25 full-text search on one text index.
+/// One retriever of a <see cref="HybridQuery"/>: a dense nearest-neighbour search on one named vector (the constructor),
+/// a sparse dot-product search on one sparse vector space (<see cref="Sparse"/>), or a BM25 full-text search on one
+/// text index (<see cref="Text"/>).
 /// </summary>
 /// <param name="vector">The query vector; its length is the named vector's dimension.</param>
 public sealed class Prefetch(ReadOnlyMemory<float> vector)
 {
-    /// <summary>The query vector.</summary>
+    /// <summary>The query vector (empty for a sparse or full-text prefetch).</summary>
     public ReadOnlyMemory<float> Vector { get; } = vector;
 
-    /// <summary>Which named vector to search; null when the collection has only one.</summary>
+    /// <summary>The sparse query of a prefetch made by <see cref="Sparse"/>; null for a dense prefetch.</summary>
+    public SparseVector? SparseQuery { get; private init; }
+
+    /// <summary>
+    /// A sparse retriever: the records whose vector in sparse space <paramref name="vectorName"/> has the largest dot
+    /// product with <paramref name="query"/> (as <see cref="Collection.SearchSparse"/>, IDF modifier included).
+    /// </summary>
+    /// <param name="vectorName">The sparse vector space to search.</param>
+    /// <param name="query">The query; checked like a stored sparse vector when the query runs.</param>
+    /// <param name="limit">How many candidates it contributes (1 to 10,000).</param>
+    /// <param name="filter">Its own filter, applied together with <see cref="HybridQuery.Filter"/>; null for none.</param>
+    /// <param name="weight">Its weight in the fusion (positive and finite; checked when the query runs).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="vectorName"/> or <paramref name="query"/> is null.</exception>
+    public static Prefetch Sparse(string vectorName, SparseVector query, int limit = 50, Filter? filter = null, float weight = 1f)
+    {
+        ArgumentNullException.ThrowIfNull(vectorName);
+        ArgumentNullException.ThrowIfNull(query);
+        return new Prefetch(ReadOnlyMemory<float>.Empty) { VectorName = vectorName, SparseQuery = query, Limit = limit, Filter = filter, Weight = weight };
+    }
+
+    /// <summary>Which named vector to search; null when the collection has only one. For a sparse prefetch, the sparse space.</summary>
     public string? VectorName { get; init; }
 
     /// <summary>How many candidates this retriever contributes to the fusion (default 50, at most 10,000).</summary>

@@ -56,6 +56,30 @@ public sealed class Record
 
     private Dictionary<string, ReadOnlyMemory<float>>? _vectors;
 
+    /// <summary>
+    /// Sparse vectors by the name of their space (<see cref="CollectionSchema.AddSparseVector"/>). Optional on write: a
+    /// record without a vector in a space is simply not found by that space's searches. Read back, each is the vector
+    /// written, with the same entries in the same order.
+    /// </summary>
+    public Dictionary<string, SparseVector> SparseVectors => _sparseVectors ??= new(StringComparer.Ordinal);
+
+    /// <summary>True when <see cref="SparseVectors"/> holds at least one entry (without creating the dictionary).</summary>
+    internal bool HasSparseVectors => _sparseVectors is { Count: > 0 };
+
+    private Dictionary<string, SparseVector>? _sparseVectors;
+
+    /// <summary>
+    /// Multi-vectors by the name of their space (<see cref="CollectionSchema.AddMultiVector"/>): each a matrix of token
+    /// vectors (1 to <see cref="MultiVectorSpec.MaxTokens"/>, each of the space's dimension). Optional on write. Read back
+    /// bit for bit as written.
+    /// </summary>
+    public Dictionary<string, ReadOnlyMemory<float>[]> MultiVectors => _multiVectors ??= new(StringComparer.Ordinal);
+
+    /// <summary>True when <see cref="MultiVectors"/> holds at least one entry (without creating the dictionary).</summary>
+    internal bool HasMultiVectors => _multiVectors is { Count: > 0 };
+
+    private Dictionary<string, ReadOnlyMemory<float>[]>? _multiVectors;
+
     /// <summary>The JSON payload: any object (strings, numbers, bools, nulls, arrays, nested objects), or null for none.</summary>
     public JsonObject? Payload { get; set; }
 
@@ -105,6 +129,24 @@ public sealed class Record
     [RequiresUnreferencedCode("Reflection-based deserialization; use the JsonTypeInfo<T> overload for trimming and AOT.")]
     [RequiresDynamicCode("Reflection-based deserialization; use the JsonTypeInfo<T> overload for trimming and AOT.")]
     public T? GetPayload<T>(JsonSerializerOptions? options = null) => TypedPayload.FromObject<T>(Payload, options);
+
+    /// <summary>Sets the sparse vector of a named sparse space and returns this record.</summary>
+    public Record WithSparseVector(string name, SparseVector vector)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(vector);
+        SparseVectors[name] = vector;
+        return this;
+    }
+
+    /// <summary>Sets the token vectors of a named multi-vector space and returns this record.</summary>
+    public Record WithMultiVector(string name, params ReadOnlyMemory<float>[] tokens)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(tokens);
+        MultiVectors[name] = tokens;
+        return this;
+    }
 
     /// <summary>Sets a named vector and returns this record.</summary>
     public Record WithVector(string name, ReadOnlyMemory<float> vector)

@@ -42,6 +42,44 @@ internal static class SchemaDifferences
                 differences.Add($"vector \"{q.Name}\" ({q.Dimension}-d {q.Metric}) is requested but not stored");
             }
         }
+        foreach (SparseVectorSpec s in stored.SparseVectors)
+        {
+            int r = requested.FindSparseVector(s.Name);
+            if (r < 0)
+            {
+                differences.Add($"sparse vector \"{s.Name}\" is stored but not requested");
+            }
+            else if (requested.SparseVectors[r].Modifier != s.Modifier)
+            {
+                differences.Add($"sparse vector \"{s.Name}\" modifier {s.Modifier} (stored) vs {requested.SparseVectors[r].Modifier} (requested)");
+            }
+        }
+        foreach (SparseVectorSpec q in requested.SparseVectors)
+        {
+            if (stored.FindSparseVector(q.Name) < 0)
+            {
+                differences.Add($"sparse vector \"{q.Name}\" is requested but not stored");
+            }
+        }
+        foreach (MultiVectorSpec s in stored.MultiVectors)
+        {
+            int r = requested.FindMultiVector(s.Name);
+            if (r < 0)
+            {
+                differences.Add($"multi-vector \"{s.Name}\" is stored but not requested");
+            }
+            else if (requested.MultiVectors[r] != s)
+            {
+                differences.Add($"multi-vector \"{s.Name}\" {s.Dimension}-d {s.Metric} (stored) vs {requested.MultiVectors[r].Dimension}-d {requested.MultiVectors[r].Metric} (requested)");
+            }
+        }
+        foreach (MultiVectorSpec q in requested.MultiVectors)
+        {
+            if (stored.FindMultiVector(q.Name) < 0)
+            {
+                differences.Add($"multi-vector \"{q.Name}\" is requested but not stored");
+            }
+        }
         differences.AddRange(StructuralHnsw(stored.Hnsw, requested.Hnsw));
         return differences;
     }

@@ -8,8 +8,10 @@ namespace VectLite;
 /// <summary>One search result.</summary>
 public sealed class SearchHit
 {
-    internal SearchHit(RecordId id, string @namespace, float score, JsonObject? payload, IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectors, ReadOnlyMemory<float>? vector, DateTimeOffset? expiresAt)
+    internal SearchHit(RecordId id, string @namespace, float score, JsonObject? payload, IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectors, ReadOnlyMemory<float>? vector, DateTimeOffset? expiresAt,
+        IReadOnlyDictionary<string, SparseVector>? sparseVectors = null)
     {
+        SparseVectors = sparseVectors;
         Id = id;
         Namespace = @namespace;
         Score = score;
@@ -45,6 +47,12 @@ public sealed class SearchHit
     /// null otherwise.
     /// </summary>
     public ReadOnlyMemory<float>? Vector { get; }
+
+    /// <summary>
+    /// The sparse vectors by space name, when vectors are requested (<see cref="SearchOptions.IncludeVectors"/>) and the
+    /// record holds any: exactly as written. Null otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, SparseVector>? SparseVectors { get; }
 
     /// <summary>When the record expires, or null.</summary>
     public DateTimeOffset? ExpiresAt { get; }

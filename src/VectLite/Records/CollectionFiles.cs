@@ -11,7 +11,9 @@ namespace VectLite.Records;
 /// </summary>
 /// <remarks>
 /// Records file ("VLRECS01", header count = records): per record a u32 body length, the body's CRC32C, and the body
-/// (id, namespace, expiry, payload; see <see cref="StoredRecord.WriteKeyAndPayload"/>). Vectors file ("VLVECS01",
+/// (id, namespace, expiry, payload; see <see cref="StoredRecord.WriteKeyAndPayload"/>; in version 2, written for a
+/// collection with sparse vector spaces, followed by the record's sparse vectors, <see cref="StoredRecord.WriteSparse"/>).
+/// Vectors file ("VLVECS01",
 /// header field = dimension, count = rows): rows of float32, dense, no padding. Both are covered by a whole-file CRC32C
 /// in the checkpoint manifest.
 /// </remarks>
@@ -28,8 +30,12 @@ internal static class CollectionFiles
         int rows = image.Rows;
         try
         {
-            using (var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows))
+            bool withSparse = state.Schema.HasExtendedSpaces;
+            using (var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.RecordsFileName(generation), FileMagic.Records, 0, rows,
+                withSparse ? FileMagic.SparseVersion : FileMagic.CurrentVersion))
             {
+                var sparse = new SparseVector?[state.Sparse.Length];
+                var multi = new float[][]?[state.Multi.Length];
                 var buffer = new BinaryBuffer(4096);
                 Span<byte> frame = stackalloc byte[8];
                 for (int row = 0; row < rows; row++)
@@ -44,6 +50,18 @@ internal static class CollectionFiles
                         ? null
                         : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(meta.Payload).ToArray();
                     new StoredRecord(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), meta.ExpiresAtTicks, payload, []).WriteKeyAndPayload(buffer);
+                    if (withSparse)
+                    {
+                        for (int s = 0; s < sparse.Length; s++)
+                        {
+                            sparse[s] = state.Sparse[s].Vector(row);
+                        }
+                        for (int m = 0; m < multi.Length; m++)
+                        {
+                            multi[m] = state.Multi[m].Tokens(row);
+                        }
+                        new StoredRecord(meta.Id, "", 0, (byte[]?)null, [], sparse, multi).WriteExtendedSpaces(buffer);
+                    }
                     System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame, buffer.Length);
                     System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Checksum.Compute(buffer.WrittenSpan));
                     writer.Write(frame);
@@ -143,6 +161,14 @@ internal static class CollectionFiles
             {
                 throw new CorruptFileException(reader.Path, 16, $"record count {count} disagrees with the manifest's {manifest.RecordCount}");
             }
+            int sparseSpaces = manifest.Schema.SparseVectors.Count;
+            int multiSpaces = manifest.Schema.MultiVectors.Count;
+            bool withSparse = reader.Version == FileMagic.SparseVersion;
+            if (withSparse != manifest.Schema.HasExtendedSpaces)
+            {
+                throw new CorruptFileException(reader.Path, 8,
+                    $"it is format version {reader.Version}, but the checkpoint declares {sparseSpaces} sparse and {multiSpaces} multi-vector spaces (version {FileMagic.SparseVersion} holds them, version {FileMagic.CurrentVersion} holds none)");
+            }
             Span<byte> frame = stackalloc byte[8];
             byte[] body = new byte[4096];
             for (long i = 0; i < count; i++)
@@ -169,7 +195,23 @@ internal static class CollectionFiles
                 {
                     var cursor = new BinaryCursor(span);
                     var (id, ns, expires, payload) = StoredRecord.ReadKeyAndPayload(ref cursor);
-                    state.AppendLoadedRow(id, ns, expires, payload);
+                    (SparseVector?[] sparse, float[][]?[] multi) = withSparse ? StoredRecord.ReadExtendedSpaces(ref cursor) : ([], []);
+                    if (sparse.Length != sparseSpaces || multi.Length != multiSpaces)
+                    {
+                        throw new FormatException($"it holds {sparse.Length} sparse and {multi.Length} multi-vector spaces, the schema has {sparseSpaces} and {multiSpaces}");
+                    }
+                    for (int m = 0; m < multi.Length; m++)
+                    {
+                        if (multi[m] is { Length: > 0 } tokens && tokens[0].Length != manifest.Schema.MultiVectors[m].Dimension)
+                        {
+                            throw new FormatException($"multi-vector {m} has tokens of dimension {tokens[0].Length}, the schema says {manifest.Schema.MultiVectors[m].Dimension}");
+                        }
+                    }
+                    if (cursor.Remaining != 0)
+                    {
+                        throw new FormatException($"{cursor.Remaining} bytes left over after the record");
+                    }
+                    state.AppendLoadedRow(id, ns, expires, payload, sparse, multi);
                 }
                 catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or VectLiteException)
                 {

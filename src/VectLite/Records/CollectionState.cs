@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using VectLite.Filtering;
 using VectLite.Indexing;
+using VectLite.Indexing.MultiVector;
+using VectLite.Indexing.Sparse;
 using VectLite.Storage;
 using VectLite.Text;
 using VectLite.Vectors;
@@ -78,8 +80,18 @@ internal sealed class CollectionState
         }
         _graphOrigins = new string[Arenas.Length];
         Array.Fill(_graphOrigins, "none");
+        Sparse = new SparseVectorIndex[schema.SparseVectors.Count];
+        for (int i = 0; i < Sparse.Length; i++)
+        {
+            Sparse[i] = new SparseVectorIndex(schema.SparseVectors[i]);
+        }
         HnswOptions h = schema.Hnsw;
         _hnswParameters = new HnswParameters(h.M, h.EfConstruction, h.EfSearch);
+        Multi = new MultiVectorIndex[schema.MultiVectors.Count];
+        for (int i = 0; i < Multi.Length; i++)
+        {
+            Multi[i] = new MultiVectorIndex(schema.MultiVectors[i], _hnswParameters);
+        }
     }
 
     /// <summary>
@@ -116,6 +128,12 @@ internal sealed class CollectionState
 
     /// <summary>One arena per named vector, by schema ordinal.</summary>
     public VectorArena[] Arenas { get; }
+
+    /// <summary>One store and inverted index per sparse vector space, by schema ordinal.</summary>
+    public SparseVectorIndex[] Sparse { get; }
+
+    /// <summary>One token store and token graph per multi-vector space, by schema ordinal.</summary>
+    public MultiVectorIndex[] Multi { get; }
 
     public ConcurrentDictionary<RecordKey, int> Keys { get; } = new();
 
@@ -251,7 +269,16 @@ internal sealed class CollectionState
         }
         long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
             + ((long)_deletedAt.Capacity * sizeof(long)) + ((long)Keys.Count * 48) + OrderedKeys.MemoryBytes;
-        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes);
+        long sparse = 0;
+        foreach (SparseVectorIndex index in Sparse)
+        {
+            sparse += index.MemoryBytes;
+        }
+        foreach (MultiVectorIndex index in Multi)
+        {
+            sparse += index.MemoryBytes;
+        }
+        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes + sparse);
     }
 
     /// <summary>Takes a reference for a reader; false if the state was already retired and freed (take the new one).</summary>
@@ -279,6 +306,10 @@ internal sealed class CollectionState
             {
                 arena.Dispose();
             }
+            foreach (MultiVectorIndex index in Multi)
+            {
+                index.Dispose();
+            }
         }
     }
 
@@ -298,7 +329,7 @@ internal sealed class CollectionState
                 StoredRecord record = op.Record!;
                 var key = new RecordKey(Namespaces.Intern(record.Namespace), record.Id);
                 int previous = Keys.TryGetValue(key, out int p) ? p : -1;
-                int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1);
+                int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1, record.Sparse, record.Multi);
                 Replace(key, previous, row, lsn);
                 break;
             }
@@ -489,25 +520,50 @@ internal sealed class CollectionState
         {
             Arenas[i].Write(row, source.Arenas[i].Get(sourceRow));
         }
+        for (int i = 0; i < Sparse.Length; i++)
+        {
+            Sparse[i].Add(row, source.Sparse[i].Vector(sourceRow));
+        }
+        for (int i = 0; i < Multi.Length; i++)
+        {
+            Multi[i].Add(row, source.Multi[i].Tokens(sourceRow));
+        }
         FinishRow(row, key, -1, meta.ExpiresAtTicks, meta.Payload);
         Keys[key] = row;
         return row;
     }
 
     /// <summary>Adds a row read from a checkpoint file: vectors are filled in by the loader with <see cref="VectorArena.Write"/>.</summary>
-    public void AppendLoadedRow(RecordId id, string @namespace, long expiresAtTicks, byte[]? payload)
+    public void AppendLoadedRow(RecordId id, string @namespace, long expiresAtTicks, byte[]? payload, SparseVector?[] sparse, float[][]?[] multi)
     {
         var key = new RecordKey(Namespaces.Intern(@namespace), id);
         int row = _rowCount;
         EnsureCapacity(row + 1);
+        for (int i = 0; i < Sparse.Length; i++)
+        {
+            Sparse[i].Add(row, i < sparse.Length ? sparse[i] : null);
+        }
+        for (int i = 0; i < Multi.Length; i++)
+        {
+            Multi[i].Add(row, i < multi.Length ? multi[i] : null);
+        }
         FinishRow(row, key, -1, expiresAtTicks, ParsePayload(payload));
         Keys[key] = row;
     }
 
-    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom)
+    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
     {
         int row = _rowCount;
         EnsureCapacity(row + 1);
+        for (int i = 0; i < Sparse.Length; i++)
+        {
+            // A payload or expiry update keeps the sparse vectors too (the same immutable objects, indexed for the new row).
+            Sparse[i].Add(row, vectors is null ? Sparse[i].Vector(copyVectorsFrom) : sparse is not null && i < sparse.Length ? sparse[i] : null);
+        }
+        for (int i = 0; i < Multi.Length; i++)
+        {
+            Multi[i].Add(row, vectors is null ? Multi[i].Tokens(copyVectorsFrom) : multi is not null && i < multi.Length ? multi[i] : null);
+        }
         for (int i = 0; i < Arenas.Length; i++)
         {
             if (vectors is not null)
@@ -571,6 +627,10 @@ internal sealed class CollectionState
         {
             text.Remove(row, _rows[row].Payload); // before the mark: the statistics count live rows only
         }
+        foreach (SparseVectorIndex index in Sparse)
+        {
+            index.RowDeleted(row);
+        }
         Volatile.Write(ref _deletedAt[row], lsn);
         LiveRows--;
     }
@@ -587,6 +647,14 @@ internal sealed class CollectionState
             foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
             {
                 nodeOfRow.EnsureCapacity(target);
+            }
+            foreach (SparseVectorIndex index in Sparse)
+            {
+                index.EnsureCapacity(target);
+            }
+            foreach (MultiVectorIndex index in Multi)
+            {
+                index.EnsureCapacity(target);
             }
         }
         foreach (VectorArena arena in Arenas)

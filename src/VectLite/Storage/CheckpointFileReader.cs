@@ -50,16 +50,20 @@ internal sealed class CheckpointFileReader : IDisposable
             throw new CorruptFileException(Path, 28, "header checksum mismatch");
         }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (version != FileMagic.CurrentVersion)
+        if (version != FileMagic.CurrentVersion && !(magic == FileMagic.Records && version == FileMagic.SparseVersion))
         {
             _stream.Dispose();
             throw new CorruptFileException(Path, 8, $"unsupported format version {version}");
         }
+        Version = version;
         Field1 = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
         Count = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
     }
 
     public string Path { get; }
+
+    /// <summary>The format version in the header: 1, or for a records file also <see cref="FileMagic.SparseVersion"/>.</summary>
+    public uint Version { get; }
 
     /// <summary>The format-specific u32 at bytes [12..16).</summary>
     public uint Field1 { get; }

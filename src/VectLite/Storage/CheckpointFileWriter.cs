@@ -24,8 +24,9 @@ internal sealed class CheckpointFileWriter : IDisposable
     /// <param name="magic">The format's magic number.</param>
     /// <param name="field1">Format-specific u32 at bytes [12..16) (vectors: the dimension).</param>
     /// <param name="count">Format-specific u64 at bytes [16..24) (the number of records or rows).</param>
+    /// <param name="version">The format version in the header (<see cref="FileMagic.SparseVersion"/> for a records file with sparse vectors).</param>
     /// <exception cref="StorageException">The file could not be created or written.</exception>
-    public CheckpointFileWriter(IStorageDevice storage, string directory, string name, ulong magic, uint field1, long count)
+    public CheckpointFileWriter(IStorageDevice storage, string directory, string name, ulong magic, uint field1, long count, uint version = FileMagic.CurrentVersion)
     {
         _name = name;
         TempPath = Path.Combine(directory, name + DurableFile.TempSuffix);
@@ -35,7 +36,7 @@ internal sealed class CheckpointFileWriter : IDisposable
         Span<byte> header = stackalloc byte[HeaderSize];
         header.Clear();
         BinaryPrimitives.WriteUInt64LittleEndian(header, magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FileMagic.CurrentVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], version);
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], field1);
         BinaryPrimitives.WriteInt64LittleEndian(header[16..], count);
         BinaryPrimitives.WriteUInt32LittleEndian(header[28..], Checksum.Compute(header[..28]));

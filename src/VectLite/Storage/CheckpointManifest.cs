@@ -77,6 +77,31 @@ internal sealed class CheckpointManifest
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (Schema.SparseVectors.Count > 0)
+            {
+                json.WriteStartArray("sparseVectors");
+                foreach (SparseVectorSpec v in Schema.SparseVectors)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", v.Name);
+                    json.WriteString("modifier", v.Modifier.ToString());
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            if (Schema.MultiVectors.Count > 0)
+            {
+                json.WriteStartArray("multiVectors");
+                foreach (MultiVectorSpec v in Schema.MultiVectors)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", v.Name);
+                    json.WriteNumber("dimension", v.Dimension);
+                    json.WriteString("metric", v.Metric.ToString());
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
             HnswOptions h = Schema.Hnsw;
             json.WriteStartObject("hnsw");
             json.WriteNumber("m", h.M);
@@ -118,14 +143,16 @@ internal sealed class CheckpointManifest
             json.WriteEndObject();
         }
 
-        return ManifestEnvelope.Wrap(FileMagic.Checkpoint, body.ToArray());
+        // Version 2 only when it matters: a build that predates sparse vectors refuses the collection by its version
+        // instead of opening it without them; every other collection stays readable by such builds.
+        return ManifestEnvelope.Wrap(FileMagic.Checkpoint, body.ToArray(), Schema.HasExtendedSpaces ? FileMagic.SparseVersion : FileMagic.CurrentVersion);
     }
 
     /// <exception cref="CorruptFileException">The manifest is missing, damaged or of an unknown version.</exception>
     public static CheckpointManifest Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        ReadOnlyMemory<byte> body = ManifestEnvelope.Unwrap(path, FileMagic.Checkpoint, "checkpoint manifest");
+        ReadOnlyMemory<byte> body = ManifestEnvelope.Unwrap(path, FileMagic.Checkpoint, "checkpoint manifest", FileMagic.SparseVersion);
         try
         {
             using var doc = JsonDocument.Parse(body);
@@ -135,6 +162,20 @@ internal sealed class CheckpointManifest
             {
                 schema = schema.AddVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(),
                     Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
+            }
+            if (root.TryGetProperty("sparseVectors", out JsonElement sparse))
+            {
+                foreach (JsonElement v in sparse.EnumerateArray())
+                {
+                    schema = schema.AddSparseVector(v.GetProperty("name").GetString()!, Enum.Parse<SparseModifier>(v.GetProperty("modifier").GetString()!));
+                }
+            }
+            if (root.TryGetProperty("multiVectors", out JsonElement multi))
+            {
+                foreach (JsonElement v in multi.EnumerateArray())
+                {
+                    schema = schema.AddMultiVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(), Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
+                }
             }
             if (root.TryGetProperty("hnsw", out JsonElement h))
             {

@@ -26,4 +26,11 @@ internal static class FileMagic
 
     /// <summary>The format version every file is written with; readers reject versions they do not know.</summary>
     public const uint CurrentVersion = 1;
+
+    /// <summary>
+    /// Version 2 of the records file and the checkpoint manifest: written only for a collection with sparse vector spaces
+    /// (each record body ends with its sparse vectors; the manifest lists the spaces). A collection without them keeps
+    /// writing version 1, which builds before sparse vectors read; this build reads both.
+    /// </summary>
+    public const uint SparseVersion = 2;
 }

@@ -4,7 +4,7 @@ namespace VectLite.Storage;
 
 /// <summary>
 /// Whether a decoded log batch fits the collection it is replayed into: every upsert carries one vector per named
-/// vector of the schema, each of its dimension, and no payload index is created over one of another kind. The writer
+/// vector of the schema, each of its dimension, and one entry per sparse space, and no payload index is created over one of another kind. The writer
 /// checks all of this before logging, so a batch that fails here was not written by it: damage. Replay, salvage and
 /// verification share this one rule, so what verify calls intact replays, and what salvage keeps opens.
 /// </summary>
@@ -40,6 +40,21 @@ internal sealed class LoggedBatchFit
                         if (vectors[v].Length != _schema.Vectors[v].Dimension)
                         {
                             return $"operation {i} has a vector '{_schema.Vectors[v].Name}' of dimension {vectors[v].Length}, the schema says {_schema.Vectors[v].Dimension}";
+                        }
+                    }
+                    if (op.Record.Sparse.Length != _schema.SparseVectors.Count)
+                    {
+                        return $"operation {i} carries {op.Record.Sparse.Length} sparse vector spaces, the schema has {_schema.SparseVectors.Count}";
+                    }
+                    if (op.Record.Multi.Length != _schema.MultiVectors.Count)
+                    {
+                        return $"operation {i} carries {op.Record.Multi.Length} multi-vector spaces, the schema has {_schema.MultiVectors.Count}";
+                    }
+                    for (int m = 0; m < op.Record.Multi.Length; m++)
+                    {
+                        if (op.Record.Multi[m] is { Length: > 0 } tokens && tokens[0].Length != _schema.MultiVectors[m].Dimension)
+                        {
+                            return $"operation {i} has multi-vector '{_schema.MultiVectors[m].Name}' tokens of dimension {tokens[0].Length}, the schema says {_schema.MultiVectors[m].Dimension}";
                         }
                     }
                     break;

@@ -8,11 +8,12 @@ namespace VectLite.Storage;
 /// </summary>
 internal static class ManifestEnvelope
 {
-    public static byte[] Wrap(ulong magic, ReadOnlySpan<byte> body)
+    /// <summary>Frames <paramref name="body"/> with the magic, <paramref name="version"/>, the length and the checksum.</summary>
+    public static byte[] Wrap(ulong magic, ReadOnlySpan<byte> body, uint version = FileMagic.CurrentVersion)
     {
         var bytes = new byte[16 + body.Length + 4];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), FileMagic.CurrentVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), version);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), body.Length);
         body.CopyTo(bytes.AsSpan(16));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16 + body.Length), Checksum.Compute(bytes.AsSpan(0, 16 + body.Length)));
@@ -21,7 +22,11 @@ internal static class ManifestEnvelope
 
     /// <summary>Reads and verifies the file; returns the JSON body.</summary>
     /// <exception cref="CorruptFileException">The file is missing, damaged or of an unknown version.</exception>
-    public static ReadOnlyMemory<byte> Unwrap(string path, ulong magic, string what)
+    /// <param name="path">The file.</param>
+    /// <param name="magic">The magic it must start with.</param>
+    /// <param name="what">What it is, for messages.</param>
+    /// <param name="newestVersion">The newest version this kind of file has (versions 1 to it are read).</param>
+    public static ReadOnlyMemory<byte> Unwrap(string path, ulong magic, string what, uint newestVersion = FileMagic.CurrentVersion)
     {
         byte[] bytes;
         try
@@ -47,9 +52,11 @@ internal static class ManifestEnvelope
             throw new CorruptFileException(path, 16 + bodyLength, "checksum mismatch");
         }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        if (version != FileMagic.CurrentVersion)
+        if (version < FileMagic.CurrentVersion || version > newestVersion)
         {
-            throw new CorruptFileException(path, 8, $"unsupported format version {version} (this build reads version {FileMagic.CurrentVersion})");
+            throw new CorruptFileException(path, 8, newestVersion == FileMagic.CurrentVersion
+                ? $"unsupported format version {version} (this build reads version {FileMagic.CurrentVersion})"
+                : $"unsupported format version {version} (this build reads versions {FileMagic.CurrentVersion} to {newestVersion})");
         }
         return bytes.AsMemory(16, bodyLength);
     }

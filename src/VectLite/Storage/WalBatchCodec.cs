@@ -14,7 +14,9 @@ internal static class WalBatchCodec
         buffer.WriteInt32(operations.Count);
         foreach (WalOperation op in operations)
         {
-            buffer.WriteByte((byte)op.Type);
+            // An upsert carrying sparse vector spaces is its own type, so logs without any keep the original format.
+            bool sparse = op.Type == WalOperationType.Upsert && op.Record!.HasExtendedSpaces;
+            buffer.WriteByte((byte)(sparse ? WalOperationType.UpsertSparse : op.Type));
             switch (op.Type)
             {
                 case WalOperationType.Upsert:
@@ -25,6 +27,10 @@ internal static class WalBatchCodec
                     {
                         buffer.WriteInt32(vector.Length);
                         buffer.WriteFloats(vector);
+                    }
+                    if (sparse)
+                    {
+                        record.WriteExtendedSpaces(buffer);
                     }
                     break;
                 case WalOperationType.Delete:
@@ -77,6 +83,7 @@ internal static class WalBatchCodec
             switch (type)
             {
                 case WalOperationType.Upsert:
+                case WalOperationType.UpsertSparse:
                 {
                     var (id, ns, expires, payload) = StoredRecord.ReadKeyAndPayload(ref cursor);
                     int vectorCount = cursor.ReadUInt16();
@@ -85,7 +92,8 @@ internal static class WalBatchCodec
                     {
                         vectors[v] = cursor.ReadFloats(cursor.ReadInt32());
                     }
-                    operations.Add(WalOperation.Upsert(new StoredRecord(id, ns, expires, Parsed(payload), vectors)));
+                    (SparseVector?[]? sparse, float[][]?[]? multi) = type == WalOperationType.UpsertSparse ? StoredRecord.ReadExtendedSpaces(ref cursor) : (null, null);
+                    operations.Add(WalOperation.Upsert(new StoredRecord(id, ns, expires, Parsed(payload), vectors, sparse, multi)));
                     break;
                 }
                 case WalOperationType.Delete:

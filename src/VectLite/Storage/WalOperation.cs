@@ -19,6 +19,12 @@ internal enum WalOperationType : byte
     CreateTextIndex = 7,
     /// <summary>Remove a full-text index by name.</summary>
     DropTextIndex = 8,
+    /// <summary>
+    /// Insert or replace a whole record of a collection with sparse or multi-vector spaces: an <see cref="Upsert"/>
+    /// followed by their sections (<see cref="StoredRecord.WriteExtendedSpaces"/>). Logs of collections without such
+    /// spaces never hold it, so they stay readable by builds that predate it.
+    /// </summary>
+    UpsertSparse = 9,
 }
 
 /// <summary>

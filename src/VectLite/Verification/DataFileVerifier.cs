@@ -51,7 +51,7 @@ internal static class DataFileVerifier
     public static void CheckRecords(Stream stream, long expectedCount, FileCheck check, CancellationToken cancellationToken)
     {
         stream.Position = 0;
-        if (!TryReadHeader(stream, FileMagic.Records, check, out _, out long count))
+        if (!TryReadHeader(stream, FileMagic.Records, check, out _, out long count, out uint version))
         {
             return;
         }
@@ -94,7 +94,7 @@ internal static class DataFileVerifier
                 check.Damage(offset, $"record {i} checksum mismatch");
                 return;
             }
-            string? problem = DecodeRecord(span);
+            string? problem = DecodeRecord(span, version == FileMagic.SparseVersion);
             if (problem is not null)
             {
                 check.Damage(offset, $"record {i} passes its checksum but {problem}");
@@ -111,7 +111,7 @@ internal static class DataFileVerifier
     public static void CheckVectors(Stream stream, int dimension, long expectedRows, FileCheck check)
     {
         stream.Position = 0;
-        if (!TryReadHeader(stream, FileMagic.Vectors, check, out uint fileDimension, out long rows))
+        if (!TryReadHeader(stream, FileMagic.Vectors, check, out uint fileDimension, out long rows, out _))
         {
             return;
         }
@@ -128,7 +128,7 @@ internal static class DataFileVerifier
     }
 
     /// <summary>Decodes a record body as the loader does (key, expiry, payload parsed as JSON); returns the problem or null.</summary>
-    private static string? DecodeRecord(ReadOnlySpan<byte> body)
+    private static string? DecodeRecord(ReadOnlySpan<byte> body, bool withSparse)
     {
         try
         {
@@ -138,6 +138,10 @@ internal static class DataFileVerifier
             {
                 PayloadJson.Parse(payload);
             }
+            if (withSparse)
+            {
+                StoredRecord.ReadExtendedSpaces(ref cursor);
+            }
             return null;
         }
         catch (Exception ex) when (ex is FormatException or VectLiteException)
@@ -146,10 +150,11 @@ internal static class DataFileVerifier
         }
     }
 
-    private static bool TryReadHeader(Stream stream, ulong magic, FileCheck check, out uint field1, out long count)
+    private static bool TryReadHeader(Stream stream, ulong magic, FileCheck check, out uint field1, out long count, out uint version)
     {
         field1 = 0;
         count = 0;
+        version = 0;
         Span<byte> header = stackalloc byte[CheckpointFileWriter.HeaderSize];
         if (!TryRead(stream, header, check, "the header"))
         {
@@ -165,8 +170,8 @@ internal static class DataFileVerifier
             check.Damage(28, "header checksum mismatch");
             return false;
         }
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (version != FileMagic.CurrentVersion)
+        version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (version != FileMagic.CurrentVersion && !(magic == FileMagic.Records && version == FileMagic.SparseVersion))
         {
             check.Damage(8, $"unsupported format version {version} (this build reads version {FileMagic.CurrentVersion})");
             return false;
