@@ -143,7 +143,7 @@ public sealed class SparseRoundTripTests : IDisposable
         {
             Collection c = db.CreateCollection("docs", Schema());
             c.Upsert(MakeRecord(1));
-            Assert.Equal(7, FirstLoggedOperationType("docs"));
+            Assert.Equal(9, FirstLoggedOperationType("docs"));
             c.Compact();
             Assert.Equal(2u, VersionOf("docs", "checkpoint.vlck"));
             Assert.Equal(2u, VersionOf("docs", "g1.records.vlrec"));
