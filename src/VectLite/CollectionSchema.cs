@@ -7,7 +7,7 @@ namespace VectLite;
 /// with no vectors makes a metadata-only collection (records with ids and payloads, filterable, not searchable by vector).
 /// </summary>
 /// <remarks>
-/// Immutable: <see cref="AddVector"/> and <see cref="WithHnsw"/> return a new schema and leave the one they are called on
+/// Immutable: <see cref="AddVector(string, int, Metric)"/> and <see cref="WithHnsw"/> return a new schema and leave the one they are called on
 /// as it was, so a schema can be shared, kept in a static field, or passed to several collections safely.
 /// </remarks>
 /// <example>
@@ -74,8 +74,23 @@ public sealed class CollectionSchema
     /// <exception cref="ArgumentOutOfRangeException">The dimension is outside 1 to <see cref="VectorSpec.MaxDimension"/>.</exception>
     /// <exception cref="SchemaException">The name is taken, or the schema already has <see cref="MaxVectors"/> vectors.</exception>
     [Pure]
-    public CollectionSchema AddVector(string name, int dimension, Metric metric = Metric.Cosine)
+    public CollectionSchema AddVector(string name, int dimension, Metric metric = Metric.Cosine) =>
+        AddVector(name, dimension, metric, QuantizationOptions.None);
+
+    /// <summary>
+    /// Returns a new schema with this schema's vectors and one more, searched on the codes <paramref name="quantization"/>
+    /// describes (then rescored with the full vectors), and the same HNSW options. This schema is not changed.
+    /// </summary>
+    /// <example><c>schema.AddVector("image", 784, Metric.L2, QuantizationOptions.Sq8)</c></example>
+    /// <exception cref="InvalidNameException">The name breaks the naming rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The dimension is outside 1 to <see cref="VectorSpec.MaxDimension"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="quantization"/> is null.</exception>
+    /// <exception cref="SchemaException">The name is taken, the schema already has <see cref="MaxVectors"/> vectors, or a
+    /// quantization setting is invalid (the message names it).</exception>
+    [Pure]
+    public CollectionSchema AddVector(string name, int dimension, Metric metric, QuantizationOptions quantization)
     {
+        ArgumentNullException.ThrowIfNull(quantization);
         Names.Validate("vector", name);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(dimension, VectorSpec.MaxDimension);
@@ -91,7 +106,8 @@ public sealed class CollectionSchema
         {
             throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
         }
-        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric)], Hnsw);
+        quantization.Validate(name);
+        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric) { Quantization = quantization }], Hnsw);
     }
 
     /// <summary>The ordinal of the named vector, or -1.</summary>
@@ -109,5 +125,7 @@ public sealed class CollectionSchema
 
     /// <summary>"text: 384-d Cosine, image: 512-d Dot", or "no vectors".</summary>
     public override string ToString() =>
-        _vectors.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}"));
+        _vectors.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => v.Quantization.Kind == QuantizationKind.None
+            ? $"{v.Name}: {v.Dimension}-d {v.Metric}"
+            : $"{v.Name}: {v.Dimension}-d {v.Metric} {v.Quantization}"));
 }

@@ -16,4 +16,8 @@ namespace VectLite.Records;
 /// <param name="Schema">The schema.</param>
 /// <param name="PayloadIndexes">The payload index definitions at <see cref="Lsn"/>.</param>
 internal sealed record CheckpointImage(CollectionState State, int Rows, long Lsn, long WalOffset, HnswGraph?[] Graphs,
-    CollectionSchema Schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes);
+    CollectionSchema Schema, IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes)
+{
+    /// <summary>Each named vector's quantized codes at <see cref="Lsn"/> (null: none); only rows below <see cref="Rows"/> are written.</summary>
+    public Quantization.QuantizedCodes?[] Codes { get; init; } = [];
+}

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using VectLite.Indexing;
+using VectLite.Quantization;
 using VectLite.Storage;
 using VectLite.Vectors;
 
@@ -87,6 +88,19 @@ internal static class CollectionFiles
                 }
                 renames.Add((temp, Path.Combine(directory, name)));
             }
+
+            for (int v = 0; v < image.Codes.Length; v++)
+            {
+                if (image.Codes[v] is not { } codes || codes.EncodedRows < rows)
+                {
+                    continue; // not trained (or, never expected, behind): the next open trains and encodes
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                using var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.CodesFileName(generation, v), FileMagic.QuantizedCodes, (uint)state.Arenas[v].Dimension, rows);
+                CodesFile.Write(writer, codes, rows);
+                files.Add(writer.Complete());
+                renames.Add((writer.TempPath, writer.FinalPath));
+            }
         }
         catch
         {
@@ -99,6 +113,7 @@ internal static class CollectionFiles
             {
                 DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.VectorsFileName(generation, v) + DurableFile.TempSuffix));
                 DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.GraphFileName(generation, v) + DurableFile.TempSuffix));
+                DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.CodesFileName(generation, v) + DurableFile.TempSuffix));
             }
             throw;
         }
@@ -114,10 +129,10 @@ internal static class CollectionFiles
     public static void Load(string directory, CheckpointManifest manifest, CollectionState state, OpenCheckpoint? opened = null)
     {
         int vectorCount = manifest.Schema.Vectors.Count;
-        if (manifest.Files.Count < 1 + vectorCount || manifest.Files.Count > 1 + 2 * vectorCount)
+        if (manifest.Files.Count < 1 + vectorCount || manifest.Files.Count > 1 + 3 * vectorCount)
         {
             throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1,
-                $"it lists {manifest.Files.Count} data files; a schema with {vectorCount} vectors needs {1 + vectorCount} to {1 + 2 * vectorCount}");
+                $"it lists {manifest.Files.Count} data files; a schema with {vectorCount} vectors needs {1 + vectorCount} to {1 + 3 * vectorCount}");
         }
 
         long count;
@@ -182,6 +197,38 @@ internal static class CollectionFiles
             }
             reader.Verify();
         }
+    }
+
+    /// <summary>
+    /// Loads the checkpoint's quantized codes into a state whose rows are loaded, so nothing is trained or encoded again.
+    /// Codes that are missing (the vector was untrained at the checkpoint) or damaged are not used: a damaged file is
+    /// logged, and the state trains and encodes afresh when indexing resumes (codes are derived data, like graphs).
+    /// Returns how many were loaded.
+    /// </summary>
+    public static int LoadCodes(string directory, CheckpointManifest manifest, CollectionState state, ILogger logger, string collectionName, OpenCheckpoint? opened = null)
+    {
+        int loaded = 0;
+        for (int v = 0; v < state.Arenas.Length; v++)
+        {
+            VectorSpec spec = manifest.Schema.Vectors[v];
+            string name = CheckpointManifest.CodesFileName(manifest.Generation, v);
+            CheckpointFile? entry = manifest.Files.FirstOrDefault(f => f.Name == name);
+            if (entry is null || spec.Quantization.Kind == QuantizationKind.None)
+            {
+                continue;
+            }
+            try
+            {
+                using var reader = new CheckpointFileReader(directory, entry, FileMagic.QuantizedCodes, opened?.Take(name));
+                state.SetCodes(v, CodesFile.Read(reader, spec, state.RowCount));
+                loaded++;
+            }
+            catch (Exception ex) when (ex is CorruptFileException or IOException)
+            {
+                Log.CodesRetrained(logger, collectionName, spec.Name, ex.Message);
+            }
+        }
+        return loaded;
     }
 
     /// <summary>

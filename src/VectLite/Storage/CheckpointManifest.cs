@@ -31,7 +31,8 @@ internal sealed class CheckpointManifest
     public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
 
     /// <summary>The records file first, then one vectors file per named vector in schema order, then the HNSW graph
-    /// files (<see cref="GraphFileName"/>) of the vectors that had one.</summary>
+    /// files (<see cref="GraphFileName"/>) of the vectors that had one, then the quantized codes files
+    /// (<see cref="CodesFileName"/>) of the quantized vectors that were trained.</summary>
     public required IReadOnlyList<CheckpointFile> Files { get; init; }
 
     public static string RecordsFileName(long generation) => $"g{generation}.records.vlrec";
@@ -39,6 +40,8 @@ internal sealed class CheckpointManifest
     public static string VectorsFileName(long generation, int ordinal) => $"g{generation}.vec{ordinal}.vlvec";
 
     public static string GraphFileName(long generation, int ordinal) => $"g{generation}.hnsw{ordinal}.vlhnsw";
+
+    public static string CodesFileName(long generation, int ordinal) => $"g{generation}.q{ordinal}.vlq";
 
     /// <summary>
     /// The value stamped into this checkpoint's graph files: a graph carrying another stamp was saved for other data
@@ -68,6 +71,12 @@ internal sealed class CheckpointManifest
                 json.WriteString("name", v.Name);
                 json.WriteNumber("dimension", v.Dimension);
                 json.WriteString("metric", v.Metric.ToString());
+                if (v.Quantization.Kind != QuantizationKind.None)
+                {
+                    // Written only when set, so a manifest without quantization is byte for byte what it was before.
+                    json.WriteString("quantization", v.Quantization.Kind.ToString());
+                    json.WriteNumber("oversampling", v.Quantization.Oversampling);
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -118,8 +127,17 @@ internal sealed class CheckpointManifest
             var schema = new CollectionSchema();
             foreach (JsonElement v in root.GetProperty("vectors").EnumerateArray())
             {
+                var quantization = QuantizationOptions.None;
+                if (v.TryGetProperty("quantization", out JsonElement q))
+                {
+                    quantization = new QuantizationOptions
+                    {
+                        Kind = Enum.Parse<QuantizationKind>(q.GetString()!),
+                        Oversampling = v.GetProperty("oversampling").GetSingle(),
+                    };
+                }
                 schema = schema.AddVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(),
-                    Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
+                    Enum.Parse<Metric>(v.GetProperty("metric").GetString()!), quantization);
             }
             if (root.TryGetProperty("hnsw", out JsonElement h))
             {
@@ -165,7 +183,7 @@ internal sealed class CheckpointManifest
 
     /// <summary>
     /// Checks that every listed file has the name its position implies (records, then vectors by ordinal, then graphs
-    /// of distinct vectors), all inside the collection's directory. The names are joined to the directory and opened,
+    /// and codes files of distinct vectors), all inside the collection's directory. The names are joined to the directory and opened,
     /// so a damaged or crafted manifest could otherwise make a collection read another collection's files, or any
     /// file the process can reach ("../../x", "/etc/x").
     /// </summary>
@@ -176,6 +194,7 @@ internal sealed class CheckpointManifest
         for (int i = 0; i < vectorCount; i++)
         {
             graphs.Add(GraphFileName(generation, i));
+            graphs.Add(CodesFileName(generation, i));
         }
         for (int i = 0; i < files.Count; i++)
         {

@@ -111,9 +111,9 @@ internal static class CollectionVerifier
     private static void CheckFileList(CheckpointManifest manifest, FileCheck manifestCheck)
     {
         int vectors = manifest.Schema.Vectors.Count;
-        if (manifest.Files.Count < 1 + vectors || manifest.Files.Count > 1 + (2 * vectors))
+        if (manifest.Files.Count < 1 + vectors || manifest.Files.Count > 1 + (3 * vectors))
         {
-            manifestCheck.Damage(-1, $"it lists {manifest.Files.Count} data files; a schema with {vectors} vectors needs {1 + vectors} to {1 + (2 * vectors)}");
+            manifestCheck.Damage(-1, $"it lists {manifest.Files.Count} data files; a schema with {vectors} vectors needs {1 + vectors} to {1 + (3 * vectors)}");
             return;
         }
         if (manifest.Files[0].Name != CheckpointManifest.RecordsFileName(manifest.Generation))
@@ -148,6 +148,12 @@ internal static class CollectionVerifier
                     // for another intact graph file, the manifest's does.
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
                     GraphFileVerifier.Check(stream, manifest, VectorOrdinal(entry.Name, manifest, CheckpointManifest.GraphFileName), check);
+                    break;
+                case VerifiedFileKind.QuantizedCodes:
+                    if (DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken))
+                    {
+                        CodesFileVerifier.Check(stream, entry, manifest, VectorOrdinal(entry.Name, manifest, CheckpointManifest.CodesFileName), check);
+                    }
                     break;
                 default:
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
@@ -232,6 +238,10 @@ internal static class CollectionVerifier
         if (VectorOrdinal(fileName, manifest, CheckpointManifest.VectorsFileName) >= 0)
         {
             return VerifiedFileKind.Vectors;
+        }
+        if (VectorOrdinal(fileName, manifest, CheckpointManifest.CodesFileName) >= 0)
+        {
+            return VerifiedFileKind.QuantizedCodes;
         }
         return VectorOrdinal(fileName, manifest, CheckpointManifest.GraphFileName) >= 0 ? VerifiedFileKind.HnswGraph : VerifiedFileKind.Other;
     }

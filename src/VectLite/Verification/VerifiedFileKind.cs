@@ -26,4 +26,7 @@ public enum VerifiedFileKind
 
     /// <summary><c>transactions.vlwal</c>: the database's transaction log (write batches across collections).</summary>
     TransactionLog = 7,
+
+    /// <summary><c>gN.qK.vlq</c>: a checkpoint's quantized codes (codec and codes) for one named vector.</summary>
+    QuantizedCodes = 8,
 }
