@@ -211,7 +211,7 @@ internal sealed partial class CollectionEngine
                 // A plain graph walk runs on the codes when they are trained; the exact scan and the two-hop walk of a
                 // selective filter stay on float32 (they score few rows, and exactly).
                 QuantizedCodes? codes = path == SearchPath.GraphThrough ? state.Codes(ordinal) : null;
-                var plan = new GraphPlan(graph, path, ef, budget, codes, spec.Quantization.EffectiveOversampling);
+                var plan = new GraphPlan(graph, path, ef, budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling);
                 switch (spec.Metric)
                 {
                     case Metric.Cosine:

@@ -99,7 +99,7 @@ internal sealed partial class HnswGraph
         return (node, score);
     }
 
-    /// <summary>Level-0 best-first search keeping the best <paramref name="ef"/> accepted nodes; as <c>SearchLayer</c>, without prefetching or bounded scores.</summary>
+    /// <summary>Level-0 best-first search keeping the best <paramref name="ef"/> accepted nodes; as <c>SearchLayer</c>: neighbours gathered and their codes prefetched, then scored (no bounded scores: a code score is cheap).</summary>
     private static int SearchLayerScored<TRow, TFilter>(HnswSearchContext context, in GraphView view, ref TRow scorer, int entry, float entryScore, int ef, ref TFilter filter, int budget)
         where TRow : struct, IRowScorer
         where TFilter : struct, IRowFilter
@@ -120,6 +120,7 @@ internal sealed partial class HnswGraph
         }
 
         float bound = results.Count >= ef ? results.WorstScore : float.NegativeInfinity;
+        Span<int> pending = stackalloc int[2 * HnswParameters.MaxM * 2];
         int scored = 0;
         while (candidates.Count > 0 && scored <= budget)
         {
@@ -132,6 +133,10 @@ internal sealed partial class HnswGraph
             candidates.Pop();
             ref int list = ref view.Links.List(current.Node, 0);
             int count = Volatile.Read(ref list) & HnswLinkStore.CountMask;
+
+            // Pass 1: mark and gather the unvisited live neighbours, starting the load of each one's code (as the float
+            // walk does with vectors: the scores that follow are memory-bound).
+            int gathered = 0;
             for (int j = 1; j <= count; j++)
             {
                 int neighbor = Unsafe.Add(ref list, j);
@@ -154,7 +159,17 @@ internal sealed partial class HnswGraph
                     continue;
                 }
 
-                scored++;
+                scorer.Prefetch(row);
+                pending[gathered++] = neighbor;
+                pending[gathered++] = row;
+            }
+
+            // Pass 2: score them.
+            scored += gathered >> 1;
+            for (int i = 0; i < gathered; i += 2)
+            {
+                int neighbor = pending[i];
+                int row = pending[i + 1];
                 float score = scorer.Score(row);
                 if (score > bound)
                 {

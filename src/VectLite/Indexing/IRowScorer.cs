@@ -9,4 +9,7 @@ internal interface IRowScorer
 {
     /// <summary>Returns the score of <paramref name="row"/>, a row the graph holds (live, never -1).</summary>
     float Score(int row);
+
+    /// <summary>Starts loading what <see cref="Score"/> will read for <paramref name="row"/> (a hint; may do nothing).</summary>
+    void Prefetch(int row);
 }

@@ -13,12 +13,18 @@ internal readonly struct Sq8DotRowScorer : IRowScorer
 {
     private readonly CodeStore.View _codes;
     private readonly float[] _weights;
+    private readonly int _dimension;
     private readonly float _bias;
 
-    internal Sq8DotRowScorer(CodeStore.View codes, float[] weights, float bias)
+    /// <param name="codes">The codes.</param>
+    /// <param name="weights">The query times each dimension's step (at least <paramref name="dimension"/> long: pooled).</param>
+    /// <param name="dimension">The dimension.</param>
+    /// <param name="bias">The query dotted with the ranges' minimums.</param>
+    internal Sq8DotRowScorer(CodeStore.View codes, float[] weights, int dimension, float bias)
     {
         _codes = codes;
         _weights = weights;
+        _dimension = dimension;
         _bias = bias;
     }
 
@@ -26,9 +32,13 @@ internal readonly struct Sq8DotRowScorer : IRowScorer
     public float Score(int row)
     {
         ReadOnlySpan<byte> code = _codes.Get(row);
-        return _bias + CodeKernels.DotBytes(_weights, code[.._weights.Length]);
+        return _bias + CodeKernels.DotBytes(_weights.AsSpan(0, _dimension), code[.._dimension]);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int row) => _codes.Prefetch(row);
 }
+
 
 /// <summary>
 /// SQ8 scoring for L2: <c>2 q.x - |x|^2</c> of the decoded vector x, which is <c>|q|^2 - |q - x|^2</c>: the same order
@@ -38,12 +48,18 @@ internal readonly struct Sq8L2RowScorer : IRowScorer
 {
     private readonly CodeStore.View _codes;
     private readonly float[] _weights;
+    private readonly int _dimension;
     private readonly float _bias;
 
-    internal Sq8L2RowScorer(CodeStore.View codes, float[] weights, float bias)
+    /// <param name="codes">The codes.</param>
+    /// <param name="weights">The query times each dimension's step (at least <paramref name="dimension"/> long: pooled).</param>
+    /// <param name="dimension">The dimension.</param>
+    /// <param name="bias">The query dotted with the ranges' minimums.</param>
+    internal Sq8L2RowScorer(CodeStore.View codes, float[] weights, int dimension, float bias)
     {
         _codes = codes;
         _weights = weights;
+        _dimension = dimension;
         _bias = bias;
     }
 
@@ -51,11 +67,14 @@ internal readonly struct Sq8L2RowScorer : IRowScorer
     public float Score(int row)
     {
         ReadOnlySpan<byte> code = _codes.Get(row);
-        int dimension = _weights.Length;
-        float norm = MemoryMarshal.Read<float>(code[dimension..]);
-        return (2f * (_bias + CodeKernels.DotBytes(_weights, code[..dimension]))) - norm;
+        float norm = MemoryMarshal.Read<float>(code[_dimension..]);
+        return (2f * (_bias + CodeKernels.DotBytes(_weights.AsSpan(0, _dimension), code[.._dimension]))) - norm;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int row) => _codes.Prefetch(row);
 }
+
 
 /// <summary>SQ8 scoring for L1: minus the Manhattan distance of the query to the decoded vector (the query in code units).</summary>
 internal readonly struct Sq8L1RowScorer : IRowScorer
@@ -72,7 +91,11 @@ internal readonly struct Sq8L1RowScorer : IRowScorer
     }
 
     public float Score(int row) => -CodeKernels.WeightedAbsDiffBytes(_steps, _targets, _codes.Get(row)[.._steps.Length]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int row) => _codes.Prefetch(row);
 }
+
 
 /// <summary>
 /// Binary scoring with a float query (asymmetric): a stored vector is read as <c>mean + scale * signs</c>, so
@@ -110,11 +133,22 @@ internal readonly struct BinaryRowScorer : IRowScorer
     /// <summary>Builds the per-byte table of <paramref name="u"/>: entry <c>j * 256 + b</c> is the sum of u over the bits set in b at byte j.</summary>
     internal static float[] BuildTable(ReadOnlySpan<float> u)
     {
+        var table = new float[TableLength(u.Length)];
+        FillTable(u, table);
+        return table;
+    }
+
+    /// <summary>The table's length for <paramref name="dimension"/>: 256 entries per byte of bits.</summary>
+    internal static int TableLength(int dimension) => ((dimension + 7) / 8) * 256;
+
+    /// <summary>Fills <paramref name="table"/> (at least <see cref="TableLength"/> long) as <see cref="BuildTable"/> does, for a pooled array.</summary>
+    internal static void FillTable(ReadOnlySpan<float> u, Span<float> table)
+    {
         int bytes = (u.Length + 7) / 8;
-        var table = new float[bytes * 256];
         for (int j = 0; j < bytes; j++)
         {
-            Span<float> t = table.AsSpan(j * 256, 256);
+            Span<float> t = table.Slice(j * 256, 256);
+            t[0] = 0f;
             for (int b = 1; b < 256; b++)
             {
                 int low = System.Numerics.BitOperations.TrailingZeroCount(b);
@@ -122,7 +156,6 @@ internal readonly struct BinaryRowScorer : IRowScorer
                 t[b] = t[b & (b - 1)] + (d < u.Length ? u[d] : 0f);
             }
         }
-        return table;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -139,4 +172,8 @@ internal readonly struct BinaryRowScorer : IRowScorer
         float estimate = scale * ((2f * set) - _total);
         return _l2 ? (2f * estimate) - MemoryMarshal.Read<float>(code[(_bitBytes + sizeof(float))..]) : _offset + estimate;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int row) => _codes.Prefetch(row);
 }
+

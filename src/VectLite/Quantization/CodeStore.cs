@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace VectLite.Quantization;
 
@@ -73,6 +75,12 @@ internal sealed class CodeStore
         }
 
         /// <summary>Returns row <paramref name="row"/>'s code.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal ReadOnlySpan<byte> Get(int row) => _chunks[row >> _shift].AsSpan((row & _mask) * _codeBytes, _codeBytes);
+
+        /// <summary>Starts loading row <paramref name="row"/>'s code into the cache (a search does this for a node's neighbours before scoring them).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal void Prefetch(int row) =>
+            Vectors.CodeKernels.Prefetch(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunks[row >> _shift]), (row & _mask) * _codeBytes), _codeBytes);
     }
 }

@@ -16,6 +16,10 @@ internal static class QuantizedSearch
     [ThreadStatic]
     internal static int LastRescored;
 
+    /// <summary>For the benchmark's oversampling sweep only: when set, searches on this thread use it instead of the schema's.</summary>
+    [ThreadStatic]
+    internal static float? OversamplingForBench;
+
     /// <summary>
     /// Runs the search and offers the rescored candidates to <paramref name="heap"/> (exact <typeparamref name="TScorer"/>
     /// scores). Returns the level-0 code scores the walk computed, or -1 when <paramref name="budget"/> ran out (nothing offered).
@@ -81,47 +85,64 @@ internal static class QuantizedSearch
         VectorCodec codec = codes.Codec;
         CodeStore.View view = codes.Store.GetView();
         int dimension = codec.Dimension;
-        if (codec.Kind == QuantizationKind.Binary)
+        // Per-query tables from the pool: a binary table is 256 floats per 8 dimensions (100 KB at 784-d), which would
+        // otherwise be a large-object allocation per search.
+        float[] scratch = ArrayPool<float>.Shared.Rent(dimension);
+        try
         {
-            // The query is unit length already for cosine (the engine normalised it), as the codes were encoded.
-            bool l2 = codec.Metric is Metric.L2 or Metric.L1;
-            var u = new float[dimension];
-            double total = 0, offset = 0;
+            if (codec.Kind == QuantizationKind.Binary)
+            {
+                // The query is unit length already for cosine (the engine normalised it), as the codes were encoded.
+                bool l2 = codec.Metric is Metric.L2 or Metric.L1;
+                double total = 0, offset = 0;
+                for (int d = 0; d < dimension; d++)
+                {
+                    scratch[d] = l2 ? query[d] - codec.Mean[d] : query[d];
+                    total += scratch[d];
+                    offset += (double)query[d] * codec.Mean[d];
+                }
+                float[] table = ArrayPool<float>.Shared.Rent(BinaryRowScorer.TableLength(dimension));
+                try
+                {
+                    BinaryRowScorer.FillTable(scratch.AsSpan(0, dimension), table);
+                    var binary = new BinaryRowScorer(view, table, (dimension + 7) / 8, codec.BitBytes, (float)total, (float)offset, l2);
+                    return graph.SearchScored(ref binary, ef, ref filter, candidates, budget);
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(table);
+                }
+            }
+
+            if (codec.Metric == Metric.L1)
+            {
+                var targets = new float[dimension];
+                for (int d = 0; d < dimension; d++)
+                {
+                    targets[d] = (query[d] - codec.Min[d]) * codec.InverseStep[d];
+                }
+                var l1 = new Sq8L1RowScorer(view, codec.Step, targets);
+                return graph.SearchScored(ref l1, ef, ref filter, candidates, budget);
+            }
+
+            // q . decoded = sum(q * min) + sum((q * step) * code): the first term once here, the second per row.
+            double bias = 0;
             for (int d = 0; d < dimension; d++)
             {
-                u[d] = l2 ? query[d] - codec.Mean[d] : query[d];
-                total += u[d];
-                offset += (double)query[d] * codec.Mean[d];
+                scratch[d] = query[d] * codec.Step[d];
+                bias += (double)query[d] * codec.Min[d];
             }
-            var binary = new BinaryRowScorer(view, BinaryRowScorer.BuildTable(u), (dimension + 7) / 8, codec.BitBytes, (float)total, (float)offset, l2);
-            return graph.SearchScored(ref binary, ef, ref filter, candidates, budget);
-        }
-
-        if (codec.Metric == Metric.L1)
-        {
-            var targets = new float[dimension];
-            for (int d = 0; d < dimension; d++)
+            if (codec.Metric == Metric.L2)
             {
-                targets[d] = (query[d] - codec.Min[d]) * codec.InverseStep[d];
+                var l2 = new Sq8L2RowScorer(view, scratch, dimension, (float)bias);
+                return graph.SearchScored(ref l2, ef, ref filter, candidates, budget);
             }
-            var l1 = new Sq8L1RowScorer(view, codec.Step, targets);
-            return graph.SearchScored(ref l1, ef, ref filter, candidates, budget);
+            var dot = new Sq8DotRowScorer(view, scratch, dimension, (float)bias);
+            return graph.SearchScored(ref dot, ef, ref filter, candidates, budget);
         }
-
-        // q . decoded = sum(q * min) + sum((q * step) * code): the first term once here, the second per row.
-        var weights = new float[dimension];
-        double bias = 0;
-        for (int d = 0; d < dimension; d++)
+        finally
         {
-            weights[d] = query[d] * codec.Step[d];
-            bias += (double)query[d] * codec.Min[d];
+            ArrayPool<float>.Shared.Return(scratch);
         }
-        if (codec.Metric == Metric.L2)
-        {
-            var l2 = new Sq8L2RowScorer(view, weights, (float)bias);
-            return graph.SearchScored(ref l2, ef, ref filter, candidates, budget);
-        }
-        var dot = new Sq8DotRowScorer(view, weights, (float)bias);
-        return graph.SearchScored(ref dot, ef, ref filter, candidates, budget);
     }
 }
