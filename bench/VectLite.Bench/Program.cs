@@ -10,6 +10,7 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     CosineCommand.Create(),
     CosineKernelsCommand.Create(),
     FilteredCommand.Create(),
+    QuantizedCommand.Create(),
     ScrollCommand.Create(),
     RetrievalCommand.Create(),
     SparseCommand.Create(),

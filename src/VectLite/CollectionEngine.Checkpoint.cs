@@ -74,7 +74,7 @@ internal sealed partial class CollectionEngine
             cancellationToken.ThrowIfCancellationRequested();
             _wal!.Sync();
             CollectionState state = _state;
-            if (state.RowCount != state.LiveRows || state.AnyExpiring)
+            if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
             {
                 CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped);
                 Volatile.Write(ref _state, fresh);
@@ -87,8 +87,13 @@ internal sealed partial class CollectionEngine
                 graphs[o] = state.Graph(o)?.Freeze();
             }
             state.TryAcquire(); // the current state: its count is positive; released when the files are written
-            image = new CheckpointImage(state, state.RowCount, _lsn, _wal.Length, graphs, state.Schema, state.Indexes.Definitions.ToArray())
+            var codes = new Quantization.QuantizedCodes?[state.Arenas.Length];
+            for (int o = 0; o < codes.Length; o++)
             {
+                codes[o] = state.Codes(o); // append-only: the rows below the image's count never change
+            }
+            image = new CheckpointImage(state, state.RowCount, _lsn, _wal.Length, graphs, state.Schema, state.Indexes.Definitions.ToArray()) {
+                Codes = codes,
                 TextIndexes = state.TextIndexes,
             };
             blocked = Environment.TickCount64 - started;
@@ -176,7 +181,7 @@ internal sealed partial class CollectionEngine
             ThrowIfNotWritable("compact");
             cancellationToken.ThrowIfCancellationRequested();
             CollectionState state = _state;
-            if (state.RowCount != state.LiveRows || state.AnyExpiring)
+            if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
             {
                 CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out _, out _);
                 Volatile.Write(ref _state, fresh);

@@ -315,9 +315,13 @@ internal sealed partial class CollectionEngine
                 TornTailBytesDropped = _tornBytes,
                 TornTailReason = _tornReason,
                 PayloadIndexes = state.Indexes.Definitions.ToArray(),
-                VectorIndexes = [.. state.Schema.Vectors.Select((v, o) => state.Graph(o) is { } g
+                VectorIndexes = [.. state.Schema.Vectors.Select((v, o) => (state.Graph(o) is { } g
                     ? new VectorIndexStats(v.Name, true, g.Count, g.DeadCount + CountTombstones(state, g, snapshot), g.MemoryBytes, state.GraphOrigin(o)) { LastInsertThreads = g.LastInsertThreads }
-                    : new VectorIndexStats(v.Name, false, 0, 0, 0, "none"))],
+                    : new VectorIndexStats(v.Name, false, 0, 0, 0, "none")) with
+                {
+                    Quantization = Quantization.QuantizationStats.Describe(v.Quantization, state.Codes(o), total),
+                    CodeBytes = state.Codes(o)?.MemoryBytes ?? 0,
+                })],
             };
         }
         finally

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using VectLite.Indexing;
+using VectLite.Quantization;
 using VectLite.Records;
 using VectLite.Search;
 using VectLite.Vectors;
@@ -207,19 +208,23 @@ internal sealed partial class CollectionEngine
                 int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
                 int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
                 SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, out int budget);
+                // A plain graph walk runs on the codes when they are trained; the exact scan and the two-hop walk of a
+                // selective filter stay on float32 (they score few rows, and exactly).
+                QuantizedCodes? codes = path == SearchPath.GraphThrough ? state.Codes(ordinal) : null;
+                var plan = new GraphPlan(graph, path, ef, budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling);
                 switch (spec.Metric)
                 {
                     case Metric.Cosine:
-                        Run<CosineScorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        Run<CosineScorer>(arena, plan, q, snapshot.RowCount, ref rowFilter, heap);
                         break;
                     case Metric.Dot:
-                        Run<DotScorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        Run<DotScorer>(arena, plan, q, snapshot.RowCount, ref rowFilter, heap);
                         break;
                     case Metric.L2:
-                        Run<L2Scorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        Run<L2Scorer>(arena, plan, q, snapshot.RowCount, ref rowFilter, heap);
                         break;
                     case Metric.L1:
-                        Run<L1Scorer>(arena, graph, path, ef, budget, q, snapshot.RowCount, ref rowFilter, heap);
+                        Run<L1Scorer>(arena, plan, q, snapshot.RowCount, ref rowFilter, heap);
                         break;
                 }
             }
@@ -236,12 +241,18 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    private static void Run<TScorer>(VectorArena arena, HnswGraph? graph, SearchPath path, int ef, int budget, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
+    /// <summary>How one search uses the graph: the planner's path, ef and budget, and the codes to walk on (null: float32).</summary>
+    private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling);
+
+    private static void Run<TScorer>(VectorArena arena, in GraphPlan plan, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
     {
+        SearchPath path = plan.Path;
         if (path != SearchPath.Exact)
         {
-            int distances = graph!.Search(query, heap.K, ef, ref filter, heap, path == SearchPath.GraphTwoHop ? HnswFilterWalk.TwoHop : HnswFilterWalk.Through, budget);
+            int distances = plan.Codes is { } codes
+                ? QuantizedSearch.Run<TScorer, VisibleRowFilter>(codes, plan.Graph!, arena, query, plan.Ef, plan.Oversampling, plan.Budget, ref filter, heap)
+                : plan.Graph!.Search(query, heap.K, plan.Ef, ref filter, heap, path == SearchPath.GraphTwoHop ? HnswFilterWalk.TwoHop : HnswFilterWalk.Through, plan.Budget);
             SearchPlanner.LastGraphDistances = distances;
             if (distances >= 0 && (path != SearchPath.GraphTwoHop || heap.Count == heap.K))
             {

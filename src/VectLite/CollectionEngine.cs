@@ -194,6 +194,7 @@ internal sealed partial class CollectionEngine
             CollectionFiles.Load(directory, manifest, state, opened);
             CollectionFiles.LoadGraphs(directory, manifest, state, database.Logger, name, opened);
             CollectionFiles.LoadTextIndexes(directory, manifest, state, opened);
+            CollectionFiles.LoadCodes(directory, manifest, state, database.Logger, name, opened);
             state.Publish(manifest.Lsn);
 
             string walPath = Path.Combine(directory, WalFileName);
@@ -306,6 +307,9 @@ internal sealed partial class CollectionEngine
             ? new CollectionVerifyReport(Name, Directory, [], generation: 0, checkpointRecords: 0, logBatches: 0) // no file to check
             : CollectionVerifier.Verify(Directory, Name, cancellationToken);
     }
+
+    /// <summary>For tests: the current state, without taking a reference (the test keeps the collection open meanwhile).</summary>
+    internal CollectionState StateForTests => Volatile.Read(ref _state);
 
     /// <summary>Takes the current state for a read; the caller must <see cref="CollectionState.Release"/> it.</summary>
     private CollectionState AcquireState()

@@ -8,7 +8,7 @@ namespace VectLite;
 /// with no vectors makes a metadata-only collection (records with ids and payloads, filterable, not searchable by vector).
 /// </summary>
 /// <remarks>
-/// Immutable: <see cref="AddVector"/> and <see cref="WithHnsw"/> return a new schema and leave the one they are called on
+/// Immutable: <see cref="AddVector(string, int, Metric)"/> and <see cref="WithHnsw"/> return a new schema and leave the one they are called on
 /// as it was, so a schema can be shared, kept in a static field, or passed to several collections safely.
 /// </remarks>
 /// <example>
@@ -88,8 +88,23 @@ public sealed class CollectionSchema
     /// <exception cref="ArgumentOutOfRangeException">The dimension is outside 1 to <see cref="VectorSpec.MaxDimension"/>.</exception>
     /// <exception cref="SchemaException">The name is taken, or the schema already has <see cref="MaxVectors"/> vectors.</exception>
     [Pure]
-    public CollectionSchema AddVector(string name, int dimension, Metric metric = Metric.Cosine)
+    public CollectionSchema AddVector(string name, int dimension, Metric metric = Metric.Cosine) =>
+        AddVector(name, dimension, metric, QuantizationOptions.None);
+
+    /// <summary>
+    /// Returns a new schema with this schema's vectors and one more, searched on the codes <paramref name="quantization"/>
+    /// describes (then rescored with the full vectors), and the same HNSW options. This schema is not changed.
+    /// </summary>
+    /// <example><c>schema.AddVector("image", 784, Metric.L2, QuantizationOptions.Sq8)</c></example>
+    /// <exception cref="InvalidNameException">The name breaks the naming rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The dimension is outside 1 to <see cref="VectorSpec.MaxDimension"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="quantization"/> is null.</exception>
+    /// <exception cref="SchemaException">The name is taken, the schema already has <see cref="MaxVectors"/> vectors, or a
+    /// quantization setting is invalid (the message names it).</exception>
+    [Pure]
+    public CollectionSchema AddVector(string name, int dimension, Metric metric, QuantizationOptions quantization)
     {
+        ArgumentNullException.ThrowIfNull(quantization);
         Names.Validate("vector", name);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(dimension, VectorSpec.MaxDimension);
@@ -105,7 +120,8 @@ public sealed class CollectionSchema
         {
             throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
         }
-        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric)], _sparse, _multi, Hnsw);
+        quantization.Validate(name);
+        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric) { Quantization = quantization }], _sparse, _multi, Hnsw);
     }
 
     /// <summary>
@@ -214,7 +230,9 @@ public sealed class CollectionSchema
 
     /// <summary>"text: 384-d Cosine, image: 512-d Dot, splade: sparse", or "no vectors".</summary>
     public override string ToString() =>
-        _vectors.Length + _sparse.Length + _multi.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => $"{v.Name}: {v.Dimension}-d {v.Metric}")
+        _vectors.Length + _sparse.Length + _multi.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => v.Quantization.Kind == QuantizationKind.None
+            ? $"{v.Name}: {v.Dimension}-d {v.Metric}"
+            : $"{v.Name}: {v.Dimension}-d {v.Metric} {v.Quantization}")
             .Concat(_sparse.Select(s => s.Modifier == SparseModifier.None ? $"{s.Name}: sparse" : $"{s.Name}: sparse {s.Modifier}"))
             .Concat(_multi.Select(m => $"{m.Name}: multi-vector {m.Dimension}-d {m.Metric}")));
 }

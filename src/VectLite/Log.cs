@@ -50,4 +50,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 21, Level = LogLevel.Information,
         Message = "Collection '{Collection}': opened with its stored runtime HNSW settings, not the ones the schema passed to GetOrCreateCollection asks for ({Differences}); Collection.UpdateOptions changes them.")]
     public static partial void RuntimeOptionsKept(ILogger logger, string collection, string differences);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning,
+        Message = "Collection '{Collection}': the saved quantized codes of vector '{Vector}' cannot be used ({Problem}); training and encoding them again from the vectors.")]
+    public static partial void CodesRetrained(ILogger logger, string collection, string vector, string problem);
 }

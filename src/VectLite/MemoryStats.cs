@@ -15,6 +15,12 @@ namespace VectLite;
 /// <param name="PayloadIndexes">The keyword, numeric and bool payload indexes.</param>
 public sealed record MemoryStats(long Vectors, long Graphs, long Payloads, long Rows, long PayloadIndexes)
 {
+    /// <summary>
+    /// The quantized codes of the vectors that have them (<see cref="VectorSpec.Quantization"/>): one byte per dimension
+    /// plus 4 (SQ8) or one bit per dimension (binary) per row, in allocated chunks, plus each codec's per-dimension tables.
+    /// </summary>
+    public long Codes { get; init; }
+
     /// <summary>The sum of the components.</summary>
-    public long Total => Vectors + Graphs + Payloads + Rows + PayloadIndexes;
+    public long Total => Vectors + Graphs + Payloads + Rows + PayloadIndexes + Codes;
 }

@@ -11,7 +11,7 @@ internal static class SchemaDifferences
 {
     /// <summary>
     /// The structural differences: vectors (matched by name; declaration order does not matter, since records and
-    /// searches name their vectors), their dimensions and metrics, and <see cref="StructuralHnsw"/>. Empty when
+    /// searches name their vectors), their dimensions, metrics and quantization (kind and oversampling), and <see cref="StructuralHnsw"/>. Empty when
     /// <paramref name="requested"/> describes the stored collection.
     /// </summary>
     public static List<string> Structural(CollectionSchema stored, CollectionSchema requested)
@@ -33,6 +33,15 @@ internal static class SchemaDifferences
             if (q.Metric != s.Metric)
             {
                 differences.Add($"vector \"{s.Name}\" metric {s.Metric} (stored) vs {q.Metric} (requested)");
+            }
+            if (q.Quantization.Kind != s.Quantization.Kind)
+            {
+                differences.Add($"vector \"{s.Name}\" quantization {s.Quantization.Kind} (stored) vs {q.Quantization.Kind} (requested)");
+            }
+            if (q.Quantization.Oversampling != s.Quantization.Oversampling)
+            {
+                differences.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"vector \"{s.Name}\" quantization oversampling {s.Quantization.Oversampling} (stored) vs {q.Quantization.Oversampling} (requested)"));
             }
         }
         foreach (VectorSpec q in requested.Vectors)

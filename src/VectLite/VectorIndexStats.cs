@@ -14,4 +14,15 @@ public sealed record VectorIndexStats(string VectorName, bool Indexed, int Nodes
     /// <summary>Threads the graph's last insert used (1: serial), so tests can check the parallel-insert settings
     /// without timing; 0 when there is no graph or it has had no insert since it was loaded or remapped.</summary>
     internal int LastInsertThreads { get; init; }
+
+    /// <summary>
+    /// The state of the vector's quantized codes (<see cref="VectorSpec.Quantization"/>): "none" when it is not
+    /// quantized; "Sq8: untrained, 120 of 1000 vectors needed; searches use float32" before training; once trained,
+    /// "Sq8: trained" followed by how the codes came to be ("trained", "retrained" after drift, "carried" over a
+    /// checkpoint, "loaded" from a checkpoint file) and the share of values clipped since training.
+    /// </summary>
+    public string Quantization { get; init; } = "none";
+
+    /// <summary>Memory held by the quantized codes and their codec (0 without codes); also in <see cref="MemoryStats.Codes"/>.</summary>
+    public long CodeBytes { get; init; }
 }

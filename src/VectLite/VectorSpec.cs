@@ -8,4 +8,10 @@ public sealed record VectorSpec(string Name, int Dimension, Metric Metric)
 {
     /// <summary>The largest supported dimension.</summary>
     public const int MaxDimension = 65536;
+
+    /// <summary>
+    /// The codes the HNSW search walks on before rescoring with the full vectors; <see cref="QuantizationOptions.None"/>
+    /// (float32 only) by default. Set through <see cref="CollectionSchema.AddVector(string, int, Metric, QuantizationOptions)"/>.
+    /// </summary>
+    public QuantizationOptions Quantization { get; init; } = QuantizationOptions.None;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using VectLite.Indexing;
+using VectLite.Quantization;
 using VectLite.Storage;
 using VectLite.Vectors;
 
@@ -106,6 +107,18 @@ internal static class CollectionFiles
                 renames.Add((temp, Path.Combine(directory, name)));
             }
 
+            for (int v = 0; v < image.Codes.Length; v++)
+            {
+                if (image.Codes[v] is not { } codes || codes.EncodedRows < rows)
+                {
+                    continue; // not trained (or, never expected, behind): the next open trains and encodes
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                using var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.CodesFileName(generation, v), FileMagic.QuantizedCodes, (uint)state.Arenas[v].Dimension, rows);
+                CodesFile.Write(writer, codes, rows);
+                files.Add(writer.Complete());
+                renames.Add((writer.TempPath, writer.FinalPath));
+            }
             for (int t = 0; t < image.TextIndexes.Length; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -130,6 +143,7 @@ internal static class CollectionFiles
             {
                 DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.VectorsFileName(generation, v) + DurableFile.TempSuffix));
                 DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.GraphFileName(generation, v) + DurableFile.TempSuffix));
+                DurableFile.TryDelete(storage, Path.Combine(directory, CheckpointManifest.CodesFileName(generation, v) + DurableFile.TempSuffix));
             }
             throw;
         }
@@ -146,10 +160,10 @@ internal static class CollectionFiles
     {
         int vectorCount = manifest.Schema.Vectors.Count;
         int dataFiles = manifest.Files.Count - manifest.TextIndexes.Count;
-        if (dataFiles < 1 + vectorCount || dataFiles > 1 + 2 * vectorCount)
+        if (dataFiles < 1 + vectorCount || dataFiles > 1 + 3 * vectorCount)
         {
             throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1,
-                $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectorCount} vectors needs {1 + vectorCount} to {1 + 2 * vectorCount}");
+                $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectorCount} vectors needs {1 + vectorCount} to {1 + 3 * vectorCount}");
         }
         state.SuspendTextIndexes(); // the rows load without analysis; LoadTextIndexes installs the saved indexes
 
@@ -283,6 +297,38 @@ internal static class CollectionFiles
             indexes[t] = Text.TextIndexFile.Load(path, bytes, manifest.TextIndexes[t], state, manifest.GraphStamp);
         }
         state.SetTextIndexes(indexes);
+    }
+
+    /// <summary>
+    /// Loads the checkpoint's quantized codes into a state whose rows are loaded, so nothing is trained or encoded again.
+    /// Codes that are missing (the vector was untrained at the checkpoint) or damaged are not used: a damaged file is
+    /// logged, and the state trains and encodes afresh when indexing resumes (codes are derived data, like graphs).
+    /// Returns how many were loaded.
+    /// </summary>
+    public static int LoadCodes(string directory, CheckpointManifest manifest, CollectionState state, ILogger logger, string collectionName, OpenCheckpoint? opened = null)
+    {
+        int loaded = 0;
+        for (int v = 0; v < state.Arenas.Length; v++)
+        {
+            VectorSpec spec = manifest.Schema.Vectors[v];
+            string name = CheckpointManifest.CodesFileName(manifest.Generation, v);
+            CheckpointFile? entry = manifest.Files.FirstOrDefault(f => f.Name == name);
+            if (entry is null || spec.Quantization.Kind == QuantizationKind.None)
+            {
+                continue;
+            }
+            try
+            {
+                using var reader = new CheckpointFileReader(directory, entry, FileMagic.QuantizedCodes, opened?.Take(name));
+                state.SetCodes(v, CodesFile.Read(reader, spec, state.RowCount));
+                loaded++;
+            }
+            catch (Exception ex) when (ex is CorruptFileException or IOException)
+            {
+                Log.CodesRetrained(logger, collectionName, spec.Name, ex.Message);
+            }
+        }
+        return loaded;
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using VectLite.Filtering;
 using VectLite.Indexing;
 using VectLite.Indexing.MultiVector;
 using VectLite.Indexing.Sparse;
+using VectLite.Quantization;
 using VectLite.Storage;
 using VectLite.Text;
 using VectLite.Vectors;
@@ -39,6 +40,12 @@ internal sealed class CollectionState
     private readonly string[] _graphOrigins;
     private readonly HnswParameters _hnswParameters;
     private readonly ChunkedList<long> _deletedAt = new();
+
+    /// <summary>Per named vector, its quantized codes, or null (no quantization, or not trained yet).</summary>
+    private readonly QuantizedCodes?[] _codes;
+
+    /// <summary>Per named vector, the codec a compaction carried over, used when the codes are first encoded here.</summary>
+    private readonly VectorCodec?[] _carriedCodecs;
 
     /// <summary>Per named vector, each row's graph node + 1 (0: none), for re-pointing a node at a payload update's row.</summary>
     private readonly ChunkedList<int>[] _nodeOfRow;
@@ -85,6 +92,8 @@ internal sealed class CollectionState
         {
             Sparse[i] = new SparseVectorIndex(schema.SparseVectors[i]);
         }
+        _codes = new QuantizedCodes?[Arenas.Length];
+        _carriedCodecs = new VectorCodec?[Arenas.Length];
         HnswOptions h = schema.Hnsw;
         _hnswParameters = new HnswParameters(h.M, h.EfConstruction, h.EfSearch);
         Multi = new MultiVectorIndex[schema.MultiVectors.Count];
@@ -104,6 +113,43 @@ internal sealed class CollectionState
     /// <summary>The HNSW graph of a named vector, or null while the collection is below
     /// <see cref="HnswOptions.MinIndexedVectors"/> (searches then scan).</summary>
     public HnswGraph? Graph(int ordinal) => Volatile.Read(ref _graphs[ordinal]);
+
+    /// <summary>The quantized codes of a named vector, or null when it is not quantized or not trained yet (searches then walk on float32).</summary>
+    public QuantizedCodes? Codes(int ordinal) => Volatile.Read(ref _codes[ordinal]);
+
+    /// <summary>Whether any named vector's codes have drifted from their training (a checkpoint then retrains them).</summary>
+    public bool CodesDrifted
+    {
+        get
+        {
+            foreach (QuantizedCodes? codes in _codes)
+            {
+                if (codes is { Drifted: true })
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Installs codes loaded from a checkpoint (covering every loaded row). Writer only, before publishing.</summary>
+    public void SetCodes(int ordinal, QuantizedCodes codes) => Volatile.Write(ref _codes[ordinal], codes);
+
+    /// <summary>
+    /// Carries the codecs of <paramref name="old"/> over to this compacted successor, except those that drifted, which
+    /// are retrained from this state's rows when it indexes. Writer only, before this state is published.
+    /// </summary>
+    public void CarryCodecsFrom(CollectionState old)
+    {
+        for (int o = 0; o < _codes.Length; o++)
+        {
+            if (old.Codes(o) is { Drifted: false } codes)
+            {
+                _carriedCodecs[o] = codes.Codec;
+            }
+        }
+    }
 
     /// <summary>How the graph of a named vector came to be: none, built, loaded or remapped.</summary>
     public string GraphOrigin(int ordinal) => Volatile.Read(ref _graphOrigins[ordinal]);
@@ -253,10 +299,12 @@ internal sealed class CollectionState
     public MemoryStats MeasureMemory(Snapshot snapshot)
     {
         long vectors = 0, graphs = 0;
+        long codes = 0;
         for (int o = 0; o < Arenas.Length; o++)
         {
             vectors += Arenas[o].MemoryBytes;
             graphs += Graph(o)?.MemoryBytes ?? 0;
+            codes += Codes(o)?.MemoryBytes ?? 0;
         }
         long payloads = 0;
         for (int row = 0; row < snapshot.RowCount; row++)
@@ -278,7 +326,7 @@ internal sealed class CollectionState
         {
             sparse += index.MemoryBytes;
         }
-        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes + sparse);
+        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes + sparse) { Codes = codes };
     }
 
     /// <summary>Takes a reference for a reader; false if the state was already retired and freed (take the new one).</summary>
@@ -397,6 +445,7 @@ internal sealed class CollectionState
         {
             return;
         }
+        EncodePendingCodes(); // before the graphs: a search that reaches a new node finds its code
         HnswOptions options = Schema.Hnsw;
         int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;
         for (int o = 0; o < Arenas.Length; o++)
@@ -434,6 +483,75 @@ internal sealed class CollectionState
             Volatile.Write(ref _graphs[o], graph); // a new graph becomes visible complete
         }
         _indexedUpTo = _rowCount;
+    }
+
+    /// <summary>
+    /// Brings each quantized vector's codes up to the rows written: encodes the new rows with the trained codec, or
+    /// trains the codec first once <see cref="QuantizationOptions.MinTrainingVectors"/> live vectors exist (with a codec
+    /// a compaction carried over, no training is needed). Deleted rows are encoded too: the graph may still hold them.
+    /// </summary>
+    private void EncodePendingCodes()
+    {
+        for (int o = 0; o < Arenas.Length; o++)
+        {
+            QuantizationOptions quantization = Schema.Vectors[o].Quantization;
+            if (quantization.Kind == QuantizationKind.None)
+            {
+                continue;
+            }
+            QuantizedCodes? codes = _codes[o];
+            if (codes is null)
+            {
+                VectorCodec? codec = _carriedCodecs[o];
+                string origin = "carried";
+                if (codec is null)
+                {
+                    if (LiveRows < QuantizationOptions.MinTrainingVectors)
+                    {
+                        continue; // searches walk on float32 until then; stats say so
+                    }
+                    codec = VectorCodec.Train(quantization.Kind, Schema.Vectors[o].Metric, Arenas[o], TrainingSample());
+                    origin = _retrainedHere ? "retrained" : "trained";
+                    TrainingsForTests++;
+                }
+                codes = new QuantizedCodes(codec, origin);
+                codes.EncodeUpTo(Arenas[o], _rowCount, countDrift: origin == "carried");
+                Volatile.Write(ref _codes[o], codes);
+                continue;
+            }
+            codes.EncodeUpTo(Arenas[o], _rowCount, countDrift: true);
+        }
+    }
+
+    /// <summary>How many codecs this state trained: tests prove that a reopen loads codes instead of training them.</summary>
+    internal int TrainingsForTests { get; private set; }
+
+    /// <summary>True for a state compacted from one whose codes drifted: its training is a retraining.</summary>
+    private bool _retrainedHere;
+
+    /// <summary>Marks this compacted successor's trainings as retrainings (stats: "retrained").</summary>
+    public void MarkRetraining() => _retrainedHere = true;
+
+    /// <summary>Up to <see cref="QuantizationOptions.MaxTrainingSample"/> live rows, evenly spread over the rows.</summary>
+    private List<int> TrainingSample()
+    {
+        var live = new List<int>(Math.Min(LiveRows, QuantizationOptions.MaxTrainingSample));
+        double stride = Math.Max(1.0, LiveRows / (double)QuantizationOptions.MaxTrainingSample);
+        double next = 0;
+        int seen = 0;
+        for (int row = 0; row < _rowCount && live.Count < QuantizationOptions.MaxTrainingSample; row++)
+        {
+            if (_deletedAt[row] != Live)
+            {
+                continue;
+            }
+            if (seen++ >= next)
+            {
+                live.Add(row);
+                next += stride;
+            }
+        }
+        return live;
     }
 
     /// <summary>Installs a graph loaded from a checkpoint or remapped from the previous state; its nodes cover rows below <paramref name="indexedRows"/>.</summary>

@@ -38,6 +38,11 @@ internal static class StateCompaction
                 oldToNew[row] = old.IsVisible(row, expiryAware, now) ? fresh.CopyRowFrom(old, row) : -1;
             }
             cancellationToken.ThrowIfCancellationRequested(); // the last point where nothing changed
+            fresh.CarryCodecsFrom(old); // drifted codecs are not carried: the fresh state retrains them
+            if (old.CodesDrifted)
+            {
+                fresh.MarkRetraining();
+            }
 
             int rebuildPercent = old.Schema.Hnsw.TombstoneRebuildPercent;
             for (int o = 0; o < old.Arenas.Length; o++)

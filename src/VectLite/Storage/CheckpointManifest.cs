@@ -34,7 +34,9 @@ internal sealed class CheckpointManifest
     public IReadOnlyList<Text.TextIndexDefinition> TextIndexes { get; init; } = [];
 
     /// <summary>The records file first, then one vectors file per named vector in schema order, then the HNSW graph
-    /// files (<see cref="GraphFileName"/>) of the vectors that had one.</summary>
+    /// files (<see cref="GraphFileName"/>) of the vectors that had one, then the quantized codes files
+    /// (<see cref="CodesFileName"/>) of the quantized vectors that were trained, then one file per text index
+    /// (<see cref="TextFileName"/>) in the order of <see cref="TextIndexes"/>.</summary>
     public required IReadOnlyList<CheckpointFile> Files { get; init; }
 
     public static string RecordsFileName(long generation) => $"g{generation}.records.vlrec";
@@ -45,6 +47,9 @@ internal sealed class CheckpointManifest
 
     /// <summary>The file of text index <paramref name="ordinal"/> (its place in <see cref="TextIndexes"/>).</summary>
     public static string TextFileName(long generation, int ordinal) => $"g{generation}.text{ordinal}.vltext";
+
+    /// <summary>The quantized codes file of vector <paramref name="ordinal"/>.</summary>
+    public static string CodesFileName(long generation, int ordinal) => $"g{generation}.q{ordinal}.vlq";
 
     /// <summary>
     /// The value stamped into this checkpoint's graph files: a graph carrying another stamp was saved for other data
@@ -74,6 +79,12 @@ internal sealed class CheckpointManifest
                 json.WriteString("name", v.Name);
                 json.WriteNumber("dimension", v.Dimension);
                 json.WriteString("metric", v.Metric.ToString());
+                if (v.Quantization.Kind != QuantizationKind.None)
+                {
+                    // Written only when set, so a manifest without quantization is byte for byte what it was before.
+                    json.WriteString("quantization", v.Quantization.Kind.ToString());
+                    json.WriteNumber("oversampling", v.Quantization.Oversampling);
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -160,8 +171,17 @@ internal sealed class CheckpointManifest
             var schema = new CollectionSchema();
             foreach (JsonElement v in root.GetProperty("vectors").EnumerateArray())
             {
+                var quantization = QuantizationOptions.None;
+                if (v.TryGetProperty("quantization", out JsonElement q))
+                {
+                    quantization = new QuantizationOptions
+                    {
+                        Kind = Enum.Parse<QuantizationKind>(q.GetString()!),
+                        Oversampling = v.GetProperty("oversampling").GetSingle(),
+                    };
+                }
                 schema = schema.AddVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(),
-                    Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
+                    Enum.Parse<Metric>(v.GetProperty("metric").GetString()!), quantization);
             }
             if (root.TryGetProperty("sparseVectors", out JsonElement sparse))
             {
@@ -230,7 +250,7 @@ internal sealed class CheckpointManifest
 
     /// <summary>
     /// Checks that every listed file has the name its position implies (records, then vectors by ordinal, then graphs
-    /// of distinct vectors, then one file per text index in order), all inside the collection's directory. The names are joined to the directory and opened,
+    /// of distinct vectors, then the codes files of trained quantized vectors, then one file per text index in order), all inside the collection's directory. The names are joined to the directory and opened,
     /// so a damaged or crafted manifest could otherwise make a collection read another collection's files, or any
     /// file the process can reach ("../../x", "/etc/x").
     /// </summary>
@@ -255,6 +275,7 @@ internal sealed class CheckpointManifest
         for (int i = 0; i < vectorCount; i++)
         {
             graphs.Add(GraphFileName(generation, i));
+            graphs.Add(CodesFileName(generation, i));
         }
         for (int i = 0; i < files.Count; i++)
         {

@@ -24,6 +24,9 @@ internal static class FileMagic
     /// <summary>"VLHNSW01": a checkpoint's HNSW graph file for one named vector (layout in Indexing/HnswFileFormat.cs).</summary>
     public const ulong HnswGraph = 0x3130_5753_4E48_4C56;
 
+    /// <summary>"VLQUANT1": a checkpoint's quantized codes file for one named vector (layout in Quantization/CodesFile.cs).</summary>
+    public const ulong QuantizedCodes = 0x31544E4155514C56;
+
     /// <summary>The format version every file is written with; readers reject versions they do not know.</summary>
     public const uint CurrentVersion = 1;
 

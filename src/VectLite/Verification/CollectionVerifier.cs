@@ -112,9 +112,9 @@ internal static class CollectionVerifier
     {
         int vectors = manifest.Schema.Vectors.Count;
         int dataFiles = manifest.Files.Count - manifest.TextIndexes.Count; // the text index files come last (checked on reading the manifest)
-        if (dataFiles < 1 + vectors || dataFiles > 1 + (2 * vectors))
+        if (dataFiles < 1 + vectors || dataFiles > 1 + (3 * vectors))
         {
-            manifestCheck.Damage(-1, $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectors} vectors needs {1 + vectors} to {1 + (2 * vectors)}");
+            manifestCheck.Damage(-1, $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectors} vectors needs {1 + vectors} to {1 + (3 * vectors)}");
             return;
         }
         if (manifest.Files[0].Name != CheckpointManifest.RecordsFileName(manifest.Generation))
@@ -153,6 +153,12 @@ internal static class CollectionVerifier
                 case VerifiedFileKind.TextIndex:
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
                     CheckTextIndexFile(stream, manifest, check);
+                    break;
+                case VerifiedFileKind.QuantizedCodes:
+                    if (DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken))
+                    {
+                        CodesFileVerifier.Check(stream, entry, manifest, VectorOrdinal(entry.Name, manifest, CheckpointManifest.CodesFileName), check);
+                    }
                     break;
                 default:
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
@@ -260,6 +266,10 @@ internal static class CollectionVerifier
         if (VectorOrdinal(fileName, manifest, CheckpointManifest.VectorsFileName) >= 0)
         {
             return VerifiedFileKind.Vectors;
+        }
+        if (VectorOrdinal(fileName, manifest, CheckpointManifest.CodesFileName) >= 0)
+        {
+            return VerifiedFileKind.QuantizedCodes;
         }
         return VectorOrdinal(fileName, manifest, CheckpointManifest.GraphFileName) >= 0 ? VerifiedFileKind.HnswGraph : VerifiedFileKind.Other;
     }

@@ -29,4 +29,6 @@ public enum VerifiedFileKind
 
     /// <summary><c>gN.textT.vltext</c>: a checkpoint's full-text index (postings and document lengths of one text index).</summary>
     TextIndex = 8,
+    /// <summary><c>gN.qK.vlq</c>: a checkpoint's quantized codes (codec and codes) for one named vector.</summary>
+    QuantizedCodes = 9,
 }

@@ -1,0 +1,91 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using VectLite.Storage;
+
+namespace VectLite.Quantization;
+
+/// <summary>
+/// A checkpoint's quantized codes file for one named vector ("VLQUANT1", <see cref="CheckpointManifest.CodesFileName"/>):
+/// the trained codec and every row's code, so a reopen loads the codes instead of training and encoding again.
+/// </summary>
+/// <remarks>
+/// Layout, little-endian, after the standard 32-byte header (field = dimension, count = rows):
+/// <list type="bullet">
+/// <item>[32..48) u32 kind (<see cref="QuantizationKind"/>), u32 metric (<see cref="Metric"/>), u32 code bytes, u32 reserved (0);</item>
+/// <item>[48..64) i64 values encoded since training, i64 of them clipped (the drift measure, carried over reopens);</item>
+/// <item>then float32 min[dimension], max[dimension], mean[dimension]: the codec;</item>
+/// <item>then rows x code bytes: row i's code (SQ8: dimension bytes + the decoded squared norm as float32; binary:
+/// ceil(dimension / 64) little-endian 64-bit words, bit d of the vector at bit d % 64 of word d / 64).</item>
+/// </list>
+/// Covered by the manifest's whole-file CRC32C like every data file.
+/// </remarks>
+internal static class CodesFile
+{
+    /// <summary>Bytes of the fixed fields after the header.</summary>
+    private const int FixedBytes = 32;
+
+    /// <summary>Writes <paramref name="rows"/> rows of <paramref name="codes"/>.</summary>
+    internal static void Write(CheckpointFileWriter writer, QuantizedCodes codes, int rows)
+    {
+        VectorCodec codec = codes.Codec;
+        Span<byte> fixedFields = stackalloc byte[FixedBytes];
+        fixedFields.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(fixedFields, (uint)codec.Kind);
+        BinaryPrimitives.WriteUInt32LittleEndian(fixedFields[4..], (uint)codec.Metric);
+        BinaryPrimitives.WriteUInt32LittleEndian(fixedFields[8..], (uint)codec.CodeBytes);
+        BinaryPrimitives.WriteInt64LittleEndian(fixedFields[16..], codes.EncodedValues);
+        BinaryPrimitives.WriteInt64LittleEndian(fixedFields[24..], codes.ClippedValues);
+        writer.Write(fixedFields);
+        writer.WriteFloats(codec.Min);
+        writer.WriteFloats(codec.Max);
+        writer.WriteFloats(codec.Mean);
+        CodeStore.View view = codes.Store.GetView();
+        for (int row = 0; row < rows; row++)
+        {
+            writer.Write(view.Get(row));
+        }
+    }
+
+    /// <summary>
+    /// Reads the codes file <paramref name="reader"/> is positioned after the header of, for a vector of
+    /// <paramref name="spec"/> and a checkpoint of <paramref name="rows"/> rows, and verifies its checksum.
+    /// </summary>
+    /// <exception cref="CorruptFileException">The file is damaged or was written for another vector, metric, kind or row count.</exception>
+    internal static QuantizedCodes Read(CheckpointFileReader reader, VectorSpec spec, long rows)
+    {
+        if (reader.Field1 != spec.Dimension || reader.Count != rows)
+        {
+            throw new CorruptFileException(reader.Path, 12, $"it holds {reader.Count} codes of dimension {reader.Field1}; the checkpoint needs {rows} of dimension {spec.Dimension}");
+        }
+        Span<byte> fixedFields = stackalloc byte[FixedBytes];
+        reader.Read(fixedFields);
+        var kind = (QuantizationKind)BinaryPrimitives.ReadUInt32LittleEndian(fixedFields);
+        var metric = (Metric)BinaryPrimitives.ReadUInt32LittleEndian(fixedFields[4..]);
+        int codeBytes = (int)BinaryPrimitives.ReadUInt32LittleEndian(fixedFields[8..]);
+        long encoded = BinaryPrimitives.ReadInt64LittleEndian(fixedFields[16..]);
+        long clipped = BinaryPrimitives.ReadInt64LittleEndian(fixedFields[24..]);
+        if (kind != spec.Quantization.Kind || metric != spec.Metric)
+        {
+            throw new CorruptFileException(reader.Path, 32, $"it holds {kind} codes for {metric}; the vector is {spec.Quantization.Kind} with {spec.Metric}");
+        }
+        int dimension = spec.Dimension;
+        var min = new float[dimension];
+        var max = new float[dimension];
+        var mean = new float[dimension];
+        reader.Read(MemoryMarshal.AsBytes(min.AsSpan()));
+        reader.Read(MemoryMarshal.AsBytes(max.AsSpan()));
+        reader.Read(MemoryMarshal.AsBytes(mean.AsSpan()));
+        var codes = new QuantizedCodes(new VectorCodec(kind, metric, min, max, mean), "loaded");
+        if (codeBytes != codes.Codec.CodeBytes || encoded < 0 || clipped < 0 || clipped > encoded)
+        {
+            throw new CorruptFileException(reader.Path, 40, $"its code size {codeBytes} or drift counts ({clipped} of {encoded}) are not valid for this codec");
+        }
+        for (int row = 0; row < rows; row++)
+        {
+            reader.Read(codes.Store.Write(row));
+        }
+        reader.Verify();
+        codes.SetLoaded((int)rows, encoded, clipped);
+        return codes;
+    }
+}

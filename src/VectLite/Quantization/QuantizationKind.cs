@@ -1,0 +1,25 @@
+namespace VectLite;
+
+/// <summary>
+/// How a named vector is kept for graph traversal: as the caller's float32 values, or as compact codes that the HNSW
+/// search walks on before it rescores a shortlist with the full vectors (see <see cref="QuantizationOptions"/>).
+/// </summary>
+/// <remarks>The numeric values are stored in checkpoint manifests; do not renumber them.</remarks>
+public enum QuantizationKind
+{
+    /// <summary>No codes: the graph is searched on the float32 vectors (the default).</summary>
+    None = 0,
+
+    /// <summary>
+    /// Scalar 8-bit: each component becomes one byte over a per-dimension [min, max] range trained from the data
+    /// (4x smaller than float32). Searched with asymmetric distances (float query against byte codes).
+    /// </summary>
+    Sq8 = 1,
+
+    /// <summary>
+    /// Binary: one bit per component, the sign of the component minus its trained mean, plus two floats per vector (a
+    /// scale and a norm): about 32x smaller than float32 at high dimensions. Searched asymmetrically (the float query
+    /// against the bits, through a per-query table); needs more oversampling than <see cref="Sq8"/> for the same recall.
+    /// </summary>
+    Binary = 2,
+}
