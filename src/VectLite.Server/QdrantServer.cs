@@ -63,7 +63,7 @@ public sealed class QdrantServer : IAsyncDisposable
     }
 
     /// <summary>Builds the server (it does not listen until <see cref="StartAsync"/> or <see cref="RunAsync"/>).</summary>
-    /// <exception cref="ArgumentException">The host is not a loopback address and no API key is set, or a limit is not positive.</exception>
+    /// <exception cref="ArgumentException">The host is not a loopback address and no API key is set, a limit is not positive, or the REST and gRPC ports are the same.</exception>
     public static QdrantServer Create(Database database, QdrantServerOptions? options = null, Action<ILoggingBuilder>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(database);

@@ -201,6 +201,39 @@ public sealed class QdrantDotnetClientTests
         Assert.Equal(1UL, await client.CountAsync("docs"));
     }
 
+    [Fact]
+    public async Task Vectlite_serve_answers_the_dotnet_client_and_a_sigterm_stops_it_gracefully_with_the_writes_on_disk()
+    {
+        string database = Path.Combine(Path.GetTempPath(), "vectlite-server-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (ServeProcess server = ServeProcess.Start(database, "--port", "0", "--grpc-port", "0"))
+            {
+                Assert.NotNull(server.GrpcAddress);
+                using var client = new QdrantClient(server.GrpcAddress.Host, server.GrpcAddress.Port, https: false);
+                await client.CreateCollectionAsync("docs", new VectorParams { Size = 2, Distance = Distance.Dot });
+                await client.UpsertAsync("docs", [.. Enumerable.Range(1, 3).Select(i => new PointStruct { Id = (ulong)i, Vectors = new float[] { i, -i }, Payload = { ["i"] = i } })]);
+                Assert.Equal(3UL, await client.CountAsync("docs"));
+
+                // The client's HTTP/2 connection is still open: the stop must not wait on it, nor cut a write.
+                (int exit, string stdout) = server.Terminate();
+                Assert.Equal(0, exit);
+                Assert.Contains("flushed and closed", stdout, StringComparison.Ordinal);
+            }
+            using Database db = Database.Open(database);
+            Collection docs = db.GetCollection("docs");
+            Assert.Equal(3, docs.Count());
+            Assert.Equal(new float[] { 2, -2 }, docs.Get(2UL)!.Vectors["default"].ToArray());
+        }
+        finally
+        {
+            if (Directory.Exists(database))
+            {
+                Directory.Delete(database, recursive: true);
+            }
+        }
+    }
+
     /// <summary>The indexes of the <paramref name="k"/> points nearest <paramref name="q"/> (Euclid) among those <paramref name="keep"/> admits.</summary>
     private static List<int> Nearest(float[] q, Func<int, bool> keep, int k) =>
         [.. Enumerable.Range(0, Vectors.Length).Where(keep).OrderBy(i => TestData.Euclid(q, Vectors[i])).Take(k)];
