@@ -111,19 +111,19 @@ public sealed class QdrantServer : IAsyncDisposable
             builder.Services.AddSingleton(new CollectionsService(state));
             builder.Services.AddSingleton(new PointsService(state));
             builder.Services.AddSingleton(new QdrantService());
-            builder.Services.AddSingleton(provider => new GrpcErrors(key, provider.GetRequiredService<ILogger<GrpcErrors>>()));
+            builder.Services.AddSingleton(provider => new GrpcInterceptor(key, provider.GetRequiredService<ILogger<GrpcInterceptor>>()));
             builder.Services.AddGrpc(grpcOptions =>
             {
                 // The body limit, for gRPC messages too: a larger one is RESOURCE_EXHAUSTED before it is read.
                 grpcOptions.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue);
-                grpcOptions.Interceptors.Add<GrpcErrors>();
+                grpcOptions.Interceptors.Add<GrpcInterceptor>();
             });
         }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         WebApplication app = builder.Build();
 
-        // Qdrant's REST envelope and 401 are for REST requests; gRPC calls get gRPC statuses from GrpcErrors instead.
+        // Qdrant's REST envelope and 401 are for REST requests; gRPC calls get gRPC statuses from GrpcInterceptor instead.
         ILogger<ErrorEnvelopeMiddleware> errorLogger = app.Services.GetRequiredService<ILogger<ErrorEnvelopeMiddleware>>();
         app.UseWhen(context => !IsGrpc(context), rest =>
         {

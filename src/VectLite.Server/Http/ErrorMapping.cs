@@ -5,7 +5,7 @@ namespace VectLite.Server.Http;
 /// <summary>
 /// What a failure means to a Qdrant client, in one place for both protocols: the HTTP status Qdrant's REST API gives
 /// it and the message (Qdrant's "Wrong input: ...", "Not found: ..." prefixes). The REST error middleware writes it in
-/// Qdrant's envelope; the gRPC interceptor maps the status to the gRPC code Qdrant uses (<see cref="Grpc.GrpcErrors.Code"/>).
+/// Qdrant's envelope; the gRPC interceptor maps the status to the gRPC code Qdrant uses (<see cref="Grpc.GrpcInterceptor.Code"/>).
 /// </summary>
 internal static class ErrorMapping
 {

@@ -10,7 +10,7 @@ namespace VectLite.Server.Grpc;
 /// <c>qdrant.Qdrant/HealthCheck</c> stays open, as in Qdrant), and errors mapped to the status codes Qdrant uses,
 /// with the same messages the REST API gives (<see cref="ErrorMapping"/>).
 /// </summary>
-internal sealed class GrpcErrors(byte[]? expectedKey, ILogger<GrpcErrors> logger) : Interceptor
+internal sealed class GrpcInterceptor(byte[]? expectedKey, ILogger<GrpcInterceptor> logger) : Interceptor
 {
     /// <summary>The one method Qdrant serves without a key (clients call it when they connect, to compare versions).</summary>
     private const string HealthCheckMethod = "/qdrant.Qdrant/HealthCheck";
