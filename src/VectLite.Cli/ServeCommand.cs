@@ -6,8 +6,8 @@ using VectLite.Server;
 namespace VectLite.Cli;
 
 /// <summary>
-/// <c>vectlite serve DB [--port 6333] [--host 127.0.0.1] [--api-key KEY]</c>: serves the database over Qdrant's REST
-/// API until Ctrl+C or SIGTERM, then flushes and closes it.
+/// <c>vectlite serve DB [--port 6333] [--grpc-port 6334 | --no-grpc] [--host 127.0.0.1] [--api-key KEY]</c>: serves the
+/// database over Qdrant's REST and gRPC APIs until Ctrl+C or SIGTERM, then flushes and closes it.
 /// </summary>
 internal static class ServeCommand
 {
@@ -18,13 +18,15 @@ internal static class ServeCommand
     {
         var path = new Argument<string>("database") { Description = "The database directory (created if it does not exist)." };
         var port = new Option<int>("--port", "-p") { Description = "The TCP port (0 picks a free one).", DefaultValueFactory = _ => 6333 };
+        var grpcPort = new Option<int>("--grpc-port") { Description = "The TCP port of the gRPC API (HTTP/2, for Qdrant.Client); 0 picks a free one.", DefaultValueFactory = _ => 6334 };
+        var noGrpc = new Option<bool>("--no-grpc") { Description = "Serve the REST API only." };
         var host = new Option<string>("--host") { Description = "The address to bind; anything but loopback requires an API key.", DefaultValueFactory = _ => "127.0.0.1" };
         var apiKey = new Option<string?>("--api-key") { Description = $"The key clients must send (header api-key, or Authorization: Bearer). Default: ${ApiKeyVariable}, if set." };
         var maxRequestMb = new Option<int>("--max-request-mb") { Description = "The largest request body, in MiB.", DefaultValueFactory = _ => 32 };
         var maxBatch = new Option<int>("--max-batch") { Description = "The most points one request may upsert, retrieve or delete.", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("serve", "Serve a database over a Qdrant-compatible REST API (the official Qdrant clients work unchanged).")
+        var command = new Command("serve", "Serve a database over Qdrant-compatible REST and gRPC APIs (the official Qdrant clients work unchanged).")
         {
-            path, port, host, apiKey, maxRequestMb, maxBatch,
+            path, port, grpcPort, noGrpc, host, apiKey, maxRequestMb, maxBatch,
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
@@ -37,10 +39,15 @@ internal static class ServeCommand
             {
                 Host = ParseHost(result.GetRequiredValue(host)),
                 Port = CheckRange(result.GetValue(port), 0, 65535, "--port"),
+                GrpcPort = result.GetValue(noGrpc) ? null : CheckRange(result.GetValue(grpcPort), 0, 65535, "--grpc-port"),
                 ApiKey = result.GetValue(apiKey) ?? NullIfEmpty(Environment.GetEnvironmentVariable(ApiKeyVariable)),
                 MaxRequestBodyBytes = CheckRange(result.GetValue(maxRequestMb), 1, 4096, "--max-request-mb") * 1024L * 1024,
                 MaxBatchPoints = CheckRange(result.GetValue(maxBatch), 1, 1_000_000, "--max-batch"),
             };
+            if (options.GrpcPort is { } g && g != 0 && g == options.Port)
+            {
+                throw new CliUsageException($"--port and --grpc-port are both {g}: give each API its own port (Qdrant uses 6333 and 6334).");
+            }
             if (!IPAddress.IsLoopback(options.Host) && options.ApiKey is null)
             {
                 throw new CliUsageException($"--host {options.Host} is reachable from other machines: set --api-key (or ${ApiKeyVariable}), or bind to 127.0.0.1.");
@@ -58,8 +65,9 @@ internal static class ServeCommand
         try
         {
             server.StartAsync().GetAwaiter().GetResult();
-            string addresses = string.Join(", ", server.Addresses);
-            Console.Out.WriteLine($"vectlite serve: {Path.GetFullPath(path)} on {addresses} (Qdrant REST API {QdrantServer.QdrantVersion}{(options.ApiKey is null ? "" : ", API key required")}); Ctrl+C to stop");
+            // The REST address comes first on the line: scripts take the first http:// address as the REST one.
+            string addresses = server.GrpcAddress is { } grpc ? $"{server.RestAddress} (REST) and {grpc} (gRPC)" : $"{server.RestAddress} (REST)";
+            Console.Out.WriteLine($"vectlite serve: {Path.GetFullPath(path)} on {addresses} (Qdrant API {QdrantServer.QdrantVersion}{(options.ApiKey is null ? "" : ", API key required")}); Ctrl+C to stop");
             using var stopped = new ManualResetEventSlim();
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);

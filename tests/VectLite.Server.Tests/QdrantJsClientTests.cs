@@ -25,7 +25,7 @@ public sealed class QdrantJsClientTests
         string database = Path.Combine(Path.GetTempPath(), "vectlite-server-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using (ServeProcess server = ServeProcess.Start(database, "--port", "0", "--api-key", "js-scenario-key"))
+            using (ServeProcess server = ServeProcess.Start(database, "--port", "0", "--grpc-port", "0", "--api-key", "js-scenario-key"))
             {
                 (int code, string output) = Run("node", scenario, "scenario.mjs", server.Address.ToString().TrimEnd('/'), "js-scenario-key");
                 Assert.True(code == 0 && output.Contains("scenario: OK", StringComparison.Ordinal), $"the scenario failed ({code}):\n{output}");

@@ -16,21 +16,22 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, byte[] expectedKey)
         PathString path = context.Request.Path;
         bool open = HttpMethods.IsGet(context.Request.Method)
             && (path == "/" || path == "/healthz" || path == "/livez" || path == "/readyz");
-        if (open || Matches(PresentedKey(context.Request)))
+        if (open || Matches(PresentedKey(name => context.Request.Headers[name]), expectedKey))
         {
             return next(context);
         }
         return QdrantResponse.Error(context, StatusCodes.Status401Unauthorized, "Must provide an API key or an Authorization bearer token");
     }
 
-    private static string? PresentedKey(HttpRequest request)
+    /// <summary>The key a request presents, from the header of that name (HTTP headers and gRPC metadata alike): <c>api-key</c>, else a bearer token.</summary>
+    internal static string? PresentedKey(Func<string, string?> header)
     {
-        string? key = request.Headers["api-key"];
+        string? key = header("api-key");
         if (!string.IsNullOrEmpty(key))
         {
             return key;
         }
-        string? authorization = request.Headers.Authorization;
+        string? authorization = header("authorization");
         const string Bearer = "Bearer ";
         return authorization is not null && authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
             ? authorization[Bearer.Length..].Trim()
@@ -38,6 +39,6 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, byte[] expectedKey)
     }
 
     /// <summary>Compares in constant time, so response timing does not reveal how much of a guessed key was right.</summary>
-    private bool Matches(string? presented) =>
+    internal static bool Matches(string? presented, byte[] expectedKey) =>
         presented is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), expectedKey);
 }

@@ -1,11 +1,8 @@
-using System.Text.Json;
-
 namespace VectLite.Server.Http;
 
 /// <summary>
-/// Turns every failure into Qdrant's error envelope and status code, so the official clients raise their usual errors:
-/// a <see cref="QdrantException"/> keeps its status; VectLite's typed errors map by code (bad input 400, unknown
-/// collection 404, existing collection 409, storage faults 500); malformed JSON is 400; a body over the limit is 413.
+/// Turns every failure into Qdrant's error envelope and status code (<see cref="ErrorMapping"/>), so the official
+/// clients raise their usual errors.
 /// </summary>
 internal sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorEnvelopeMiddleware> logger)
 {
@@ -28,38 +25,13 @@ internal sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<Erro
             }
             return;
         }
-        catch (QdrantException ex)
+        catch (Exception ex) when (ErrorMapping.Map(ex) is { } mapped)
         {
-            failure = (ex.StatusCode, ex.Message);
-        }
-        catch (VectLiteException ex)
-        {
-            failure = ex.Code switch
-            {
-                VectLiteErrorCode.CollectionNotFound => (StatusCodes.Status404NotFound, $"Not found: {ex.Message}"),
-                VectLiteErrorCode.CollectionExists => (StatusCodes.Status409Conflict, $"Wrong input: {ex.Message}"),
-                VectLiteErrorCode.DimensionMismatch or VectLiteErrorCode.InvalidVector or VectLiteErrorCode.InvalidRecord
-                    or VectLiteErrorCode.InvalidName or VectLiteErrorCode.InvalidFilter or VectLiteErrorCode.InvalidSchema
-                    or VectLiteErrorCode.ReadOnly => (StatusCodes.Status400BadRequest, $"Wrong input: {ex.Message}"),
-                _ => (StatusCodes.Status500InternalServerError, $"Service internal error: {ex.Message}"),
-            };
+            failure = mapped;
             if (failure.Status >= 500)
             {
                 logger.LogError(ex, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
             }
-        }
-        catch (JsonException ex)
-        {
-            failure = (StatusCodes.Status400BadRequest, $"Format error in JSON body: {ex.Message}");
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // Kestrel's own refusals, chiefly a body larger than the limit (413).
-            failure = (ex.StatusCode, $"Bad request: {ex.Message}");
-        }
-        catch (ArgumentException ex)
-        {
-            failure = (StatusCodes.Status400BadRequest, $"Wrong input: {ex.Message}");
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -80,13 +80,37 @@ internal static class CollectionConfig
             : options with { M = m, EfConstruction = efConstruct };
     }
 
-    /// <summary>Writes Qdrant's CollectionInfo.</summary>
-    public static void WriteInfo(Utf8JsonWriter writer, Collection collection)
+    /// <summary>
+    /// What Qdrant's CollectionInfo reports, from VectLite's schema and stats, for either protocol to write: points in
+    /// the default namespace, vectors in HNSW graphs, Qdrant's <c>m</c> (0 when the collection only scans exactly) and
+    /// <c>indexing_threshold</c>, and the payload indexes.
+    /// </summary>
+    public sealed record Summary(CollectionSchema Schema, long Points, long IndexedVectors, int HnswM, int EfConstruct, int IndexingThreshold,
+        IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes)
+    {
+        /// <summary>Qdrant's default <c>full_scan_threshold</c>, reported because clients read it; VectLite's planner has its own rule.</summary>
+        public const int FullScanThreshold = 10_000;
+    }
+
+    /// <summary>Summarises a collection for its info.</summary>
+    public static Summary Summarize(Collection collection)
     {
         CollectionSchema schema = collection.Schema;
         CollectionStats stats = collection.GetStats();
         long points = stats.NamespaceCounts.TryGetValue("", out long count) ? count : 0;
         long indexed = stats.VectorIndexes.Where(v => v.Indexed).Sum(v => (long)(v.Nodes - v.DeadNodes));
+        bool exactOnly = schema.Hnsw.MinIndexedVectors == int.MaxValue;
+        return new Summary(schema, points, indexed, exactOnly ? 0 : schema.Hnsw.M, schema.Hnsw.EfConstruction,
+            exactOnly ? 0 : schema.Hnsw.MinIndexedVectors, stats.PayloadIndexes);
+    }
+
+    /// <summary>Writes Qdrant's CollectionInfo.</summary>
+    public static void WriteInfo(Utf8JsonWriter writer, Collection collection)
+    {
+        Summary summary = Summarize(collection);
+        CollectionSchema schema = summary.Schema;
+        long points = summary.Points;
+        long indexed = summary.IndexedVectors;
         writer.WriteStartObject();
         writer.WriteString("status", "green");
         writer.WriteString("optimizer_status", "ok");
@@ -103,9 +127,9 @@ internal static class CollectionConfig
         writer.WriteBoolean("on_disk_payload", true);
         writer.WriteEndObject();
         writer.WriteStartObject("hnsw_config");
-        writer.WriteNumber("m", schema.Hnsw.MinIndexedVectors == int.MaxValue ? 0 : schema.Hnsw.M);
-        writer.WriteNumber("ef_construct", schema.Hnsw.EfConstruction);
-        writer.WriteNumber("full_scan_threshold", 10_000);
+        writer.WriteNumber("m", summary.HnswM);
+        writer.WriteNumber("ef_construct", summary.EfConstruct);
+        writer.WriteNumber("full_scan_threshold", Summary.FullScanThreshold);
         writer.WriteNumber("max_indexing_threads", 0);
         writer.WriteBoolean("on_disk", false);
         writer.WriteEndObject();
@@ -115,7 +139,7 @@ internal static class CollectionConfig
         writer.WriteNumber("default_segment_number", 0);
         writer.WriteNull("max_segment_size");
         writer.WriteNull("memmap_threshold");
-        writer.WriteNumber("indexing_threshold", schema.Hnsw.MinIndexedVectors == int.MaxValue ? 0 : schema.Hnsw.MinIndexedVectors);
+        writer.WriteNumber("indexing_threshold", summary.IndexingThreshold);
         writer.WriteNumber("flush_interval_sec", 5);
         writer.WriteNull("max_optimization_threads");
         writer.WriteEndObject();
@@ -126,7 +150,7 @@ internal static class CollectionConfig
         writer.WriteNull("quantization_config");
         writer.WriteEndObject();
         writer.WriteStartObject("payload_schema");
-        foreach ((string field, PayloadIndexKind kind) in stats.PayloadIndexes)
+        foreach ((string field, PayloadIndexKind kind) in summary.PayloadIndexes)
         {
             writer.WriteStartObject(field);
             writer.WriteString("data_type", PayloadIndexes.Name(kind));

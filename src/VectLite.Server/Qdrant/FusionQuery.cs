@@ -19,8 +19,8 @@ internal static class FusionQuery
     /// <summary>Qdrant's default RRF k.</summary>
     private const int QdrantDefaultRrfK = 2;
 
-    /// <summary>Runs the request; the returned action writes the scored points.</summary>
-    public static Action<Utf8JsonWriter> Run(Collection collection, JsonElement body)
+    /// <summary>Runs the request.</summary>
+    public static ScoredPoints Run(Collection collection, JsonElement body)
     {
         CollectionSchema schema = collection.Schema;
         JsonElement query = JsonFields.Get(body, "query") ?? throw QdrantException.Unsupported("`prefetch` without a fusion `query`");
@@ -56,17 +56,9 @@ internal static class FusionQuery
             IncludePayload = payload.Enabled,
             IncludeVectors = vectors.Enabled,
         });
-        List<SearchHit> page = result.Hits.Skip(offset).Take(limit).ToList();
-        return w =>
-        {
-            w.WriteStartArray();
-            foreach (SearchHit hit in page)
-            {
-                // Fused scores are higher-is-better whatever the prefetches' metrics.
-                PointWriter.WriteScored(w, hit.Id, hit.Score, hit.Payload, hit.Vectors, schema, payload, vectors);
-            }
-            w.WriteEndArray();
-        };
+        // Fused scores are higher-is-better whatever the prefetches' metrics: no conversion.
+        List<ScoredPoint> page = result.Hits.Skip(offset).Take(limit).Select(h => new ScoredPoint(h.Id, h.Score, h.Payload, h.Vectors)).ToList();
+        return new ScoredPoints(page, schema, payload, vectors);
     }
 
     private static (FusionMethod Fusion, IReadOnlyList<float>? Weights) ReadFusion(JsonElement query)

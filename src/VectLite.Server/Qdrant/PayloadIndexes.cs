@@ -15,17 +15,24 @@ internal static class PayloadIndexes
     {
         string? type = fieldSchema switch
         {
-            null => throw QdrantException.BadRequest("`field_schema` is required (keyword, integer, float, bool or uuid)"),
+            null => null,
             { ValueKind: JsonValueKind.String } s => s.GetString(),
             { ValueKind: JsonValueKind.Object } o => JsonFields.String(o, "type"),
             _ => throw QdrantException.BadRequest("`field_schema` must be a type name or an object with `type`"),
         };
+        return Parse(type);
+    }
+
+    /// <summary>The kind for a Qdrant field type name (<c>keyword</c>, <c>integer</c>, ...); null is "missing".</summary>
+    public static PayloadIndexKind Parse(string? type)
+    {
         return type switch
         {
             "keyword" or "uuid" => PayloadIndexKind.Keyword,
             "integer" or "float" => PayloadIndexKind.Numeric,
             "bool" => PayloadIndexKind.Bool,
             "text" or "datetime" or "geo" => throw QdrantException.Unsupported($"a `{type}` payload index"),
+            null => throw QdrantException.BadRequest("`field_schema` is required (keyword, integer, float, bool or uuid)"),
             _ => throw QdrantException.BadRequest($"unknown payload field schema `{type}`"),
         };
     }

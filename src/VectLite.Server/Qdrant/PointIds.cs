@@ -61,7 +61,8 @@ internal static class PointIds
     /// <summary>The id as it appears in messages: the number, or the UUID.</summary>
     public static string Describe(RecordId id) => id.ToString();
 
-    private static RecordId ParseString(string text) =>
+    /// <summary>Parses a UUID in any spelling Qdrant accepts; anything else is 400.</summary>
+    public static RecordId ParseString(string text) =>
         Guid.TryParse(text, out Guid uuid)
             ? RecordId.FromGuid(uuid)
             : throw QdrantException.BadRequest($"Unable to parse UUID: {text}: a point id must be an unsigned integer or a UUID");

@@ -21,8 +21,19 @@ internal static class PointWriter
         writer.WriteEndObject();
     }
 
-    /// <summary>Writes a search hit with its score converted to Qdrant's meaning.</summary>
-    public static void WriteScored(Utf8JsonWriter writer, RecordId id, float score, JsonObject? payloadObject, IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectorMap,
+    /// <summary>Writes a query's answer as a JSON array of scored points.</summary>
+    public static void WriteScored(Utf8JsonWriter writer, ScoredPoints points)
+    {
+        writer.WriteStartArray();
+        foreach (ScoredPoint point in points.Points)
+        {
+            WriteScored(writer, point.Id, point.Score, point.Payload, point.Vectors, points.Schema, points.Payload, points.Vectors);
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Writes a search hit whose score is already in Qdrant's meaning.</summary>
+    private static void WriteScored(Utf8JsonWriter writer, RecordId id, float score, JsonObject? payloadObject, IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectorMap,
         CollectionSchema schema, PayloadSelector payload, VectorSelector vectors)
     {
         writer.WriteStartObject();

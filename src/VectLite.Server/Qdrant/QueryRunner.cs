@@ -3,11 +3,20 @@ using VectLite.Server.Http;
 
 namespace VectLite.Server.Qdrant;
 
-/// <summary>Runs a <see cref="QueryRequest"/> on a collection and writes its scored points.</summary>
+/// <summary>Runs a <see cref="QueryRequest"/> on a collection: its scored points, for either protocol to write.</summary>
 internal static class QueryRunner
 {
-    /// <summary>Runs the query; the returned action writes the JSON array of scored points.</summary>
-    public static Action<Utf8JsonWriter> Run(Collection collection, QueryRequest query)
+    /// <summary>
+    /// Runs a <c>points/query</c> request (the REST body, or a gRPC <c>QueryPoints</c> read into that form): with
+    /// <c>prefetch</c> a fused <see cref="HybridQuery"/>, otherwise a single search.
+    /// </summary>
+    public static ScoredPoints RunQuery(Collection collection, JsonElement body) =>
+        JsonFields.Get(body, "prefetch") is not null
+            ? FusionQuery.Run(collection, body)
+            : Run(collection, QueryRequest.ReadQuery(body, collection.Schema));
+
+    /// <summary>Runs the query.</summary>
+    public static ScoredPoints Run(Collection collection, QueryRequest query)
     {
         CollectionSchema schema = collection.Schema;
         if (query.Spec is null)
@@ -41,20 +50,13 @@ internal static class QueryRunner
             Exact = query.Exact,
             ScoreThreshold = query.ScoreThreshold is { } t ? Distances.FromQdrantThreshold(spec.Metric, t) : null,
         });
-        List<SearchHit> page = hits.Where(h => !(excludeSelf && h.Id == query.ById!.Value)).Skip(query.Offset).Take(query.Limit).ToList();
-        return w =>
-        {
-            w.WriteStartArray();
-            foreach (SearchHit hit in page)
-            {
-                PointWriter.WriteScored(w, hit.Id, Distances.ToQdrant(spec.Metric, hit.Score), hit.Payload, hit.Vectors, schema, query.Payload, query.Vectors);
-            }
-            w.WriteEndArray();
-        };
+        List<ScoredPoint> page = hits.Where(h => !(excludeSelf && h.Id == query.ById!.Value)).Skip(query.Offset).Take(query.Limit)
+            .Select(h => new ScoredPoint(h.Id, Distances.ToQdrant(spec.Metric, h.Score), h.Payload, h.Vectors)).ToList();
+        return new ScoredPoints(page, schema, query.Payload, query.Vectors);
     }
 
     /// <summary>A query without <c>query</c>: the points matching the filter in id order, score 0, as Qdrant.</summary>
-    private static Action<Utf8JsonWriter> Unranked(Collection collection, QueryRequest query, CollectionSchema schema)
+    private static ScoredPoints Unranked(Collection collection, QueryRequest query, CollectionSchema schema)
     {
         ScrollPage page = collection.Scroll(new ScrollOptions
         {
@@ -63,16 +65,8 @@ internal static class QueryRunner
             IncludePayload = query.Payload.Enabled,
             IncludeVectors = query.Vectors.Enabled,
         });
-        List<Record> records = page.Records.Skip(query.Offset).ToList();
-        return w =>
-        {
-            w.WriteStartArray();
-            foreach (Record record in records)
-            {
-                IReadOnlyDictionary<string, ReadOnlyMemory<float>>? vectors = query.Vectors.Enabled ? record.Vectors : null;
-                PointWriter.WriteScored(w, record.Id, 0, record.Payload, vectors, schema, query.Payload, query.Vectors);
-            }
-            w.WriteEndArray();
-        };
+        List<ScoredPoint> points = page.Records.Skip(query.Offset)
+            .Select(r => new ScoredPoint(r.Id, 0, r.Payload, query.Vectors.Enabled ? r.Vectors : null)).ToList();
+        return new ScoredPoints(points, schema, query.Payload, query.Vectors);
     }
 }

@@ -42,6 +42,21 @@ internal static class VectorInput
             }
             vector[i++] = component.GetSingle();
         }
+        return Checked(vector, spec);
+    }
+
+    /// <summary>Reads one dense vector given as numbers (a gRPC <c>DenseVector</c>): the same checks as the JSON form.</summary>
+    public static float[] ReadDense(ReadOnlySpan<float> value, VectorSpec spec)
+    {
+        if (value.Length != spec.Dimension)
+        {
+            throw QdrantException.BadRequest($"Vector dimension error: expected dim: {spec.Dimension}, got {value.Length}");
+        }
+        return Checked(value.ToArray(), spec);
+    }
+
+    private static float[] Checked(float[] vector, VectorSpec spec)
+    {
         if (spec.Metric == Metric.Cosine)
         {
             Normalise(vector);

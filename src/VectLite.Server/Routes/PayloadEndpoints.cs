@@ -33,10 +33,7 @@ internal sealed class PayloadEndpoints(ServerState state)
 
     private Task Clear(HttpContext context) => Edit(context, (_, _) => []);
 
-    /// <summary>
-    /// Reads the selector, checks that every listed point exists (404 for the first that does not, before anything is
-    /// written, as Qdrant), then gives each selected point the payload <paramref name="compute"/> returns.
-    /// </summary>
+    /// <summary>Reads the selector, validates the request, then applies it: see <see cref="PointUpdates.EditPayload"/>.</summary>
     private async Task Edit(HttpContext context, Func<JsonElement, JsonObject?, JsonObject> compute)
     {
         string name = RouteValues.Get(context, "name");
@@ -44,27 +41,7 @@ internal sealed class PayloadEndpoints(ServerState state)
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
         var selector = PointsSelector.Read(body, state);
         compute(body, null); // validates the request before the gate is taken
-        long op = await state.Write(name, () =>
-        {
-            var targets = new List<Record>();
-            foreach (RecordId id in selector.Resolve(collection))
-            {
-                Record? record = collection.Get(id);
-                if (record is null)
-                {
-                    if (selector.Ids is not null)
-                    {
-                        throw QdrantException.PointNotFound(PointIds.Describe(id));
-                    }
-                    continue; // deleted since the filter matched it
-                }
-                targets.Add(record);
-            }
-            foreach (Record record in targets)
-            {
-                PayloadEdit.Apply(collection, record, compute(body, record.Payload));
-            }
-        }, context.RequestAborted).ConfigureAwait(false);
+        long op = await PointUpdates.EditPayload(state, name, collection, selector, current => compute(body, current), context.RequestAborted).ConfigureAwait(false);
         await QdrantResponse.Completed(context, op).ConfigureAwait(false);
     }
 

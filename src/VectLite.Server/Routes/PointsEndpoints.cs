@@ -114,18 +114,13 @@ internal sealed class PointsEndpoints(ServerState state)
     {
         Collection collection = state.Collection(RouteValues.Get(context, "name"));
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
-        List<RecordId> ids = PointIds.ParseMany(JsonFields.Get(body, "ids") ?? throw QdrantException.BadRequest("`ids` is required"), "ids");
-        state.CheckBatch(ids.Count, "point ids");
-        var payload = PayloadSelector.Read(body, fallback: true);
-        var vectors = VectorSelector.Read(body, fallback: false);
-        IReadOnlyList<Record> found = collection.GetMany(ids, includeVectors: vectors.Enabled, includePayload: payload.Enabled);
-        CollectionSchema schema = collection.Schema;
+        RecordPage found = ScrollRunner.Retrieve(collection, body, state);
         await QdrantResponse.Ok(context, w =>
         {
             w.WriteStartArray();
-            foreach (Record record in found)
+            foreach (Record record in found.Records)
             {
-                PointWriter.WriteRecord(w, record, schema, payload, vectors);
+                PointWriter.WriteRecord(w, record, found.Schema, found.Payload, found.Vectors);
             }
             w.WriteEndArray();
         }).ConfigureAwait(false);
@@ -152,21 +147,7 @@ internal sealed class PointsEndpoints(ServerState state)
         Collection collection = state.Collection(name);
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
         var selector = PointsSelector.Read(body, state);
-        long op = await state.Write(name, () =>
-        {
-            if (selector.Ids is not null)
-            {
-                collection.DeleteMany(selector.Ids);
-            }
-            else if (selector.Filter is not null)
-            {
-                collection.DeleteByFilter(selector.Filter);
-            }
-            else
-            {
-                collection.DeleteMany(selector.Resolve(collection).ToList()); // an empty filter: every point
-            }
-        }, context.RequestAborted).ConfigureAwait(false);
+        long op = await PointUpdates.Delete(state, name, collection, selector, context.RequestAborted).ConfigureAwait(false);
         await QdrantResponse.Completed(context, op).ConfigureAwait(false);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class QueryEndpoints(ServerState state)
     {
         Collection collection = state.Collection(RouteValues.Get(context, "name"));
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
-        Action<Utf8JsonWriter> points = RunQuery(collection, body);
+        ScoredPoints points = RunQuery(collection, body);
         await QdrantResponse.Ok(context, w => WrapPoints(w, points)).ConfigureAwait(false);
     }
 
@@ -32,11 +32,11 @@ internal sealed class QueryEndpoints(ServerState state)
     {
         Collection collection = state.Collection(RouteValues.Get(context, "name"));
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
-        List<Action<Utf8JsonWriter>> results = Batch(body, q => RunQuery(collection, q));
+        List<ScoredPoints> results = Batch(body, q => RunQuery(collection, q));
         await QdrantResponse.Ok(context, w =>
         {
             w.WriteStartArray();
-            foreach (Action<Utf8JsonWriter> points in results)
+            foreach (ScoredPoints points in results)
             {
                 WrapPoints(w, points);
             }
@@ -49,27 +49,27 @@ internal sealed class QueryEndpoints(ServerState state)
     {
         Collection collection = state.Collection(RouteValues.Get(context, "name"));
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
-        Action<Utf8JsonWriter> points = QueryRunner.Run(collection, QueryRequest.ReadSearch(body, collection.Schema));
-        await QdrantResponse.Ok(context, points).ConfigureAwait(false);
+        ScoredPoints points = QueryRunner.Run(collection, QueryRequest.ReadSearch(body, collection.Schema));
+        await QdrantResponse.Ok(context, w => PointWriter.WriteScored(w, points)).ConfigureAwait(false);
     }
 
     private async Task SearchBatch(HttpContext context)
     {
         Collection collection = state.Collection(RouteValues.Get(context, "name"));
         JsonElement body = await RequestBody.ReadObject(context).ConfigureAwait(false);
-        List<Action<Utf8JsonWriter>> results = Batch(body, q => QueryRunner.Run(collection, QueryRequest.ReadSearch(q, collection.Schema)));
+        List<ScoredPoints> results = Batch(body, q => QueryRunner.Run(collection, QueryRequest.ReadSearch(q, collection.Schema)));
         await QdrantResponse.Ok(context, w =>
         {
             w.WriteStartArray();
-            foreach (Action<Utf8JsonWriter> points in results)
+            foreach (ScoredPoints points in results)
             {
-                points(w);
+                PointWriter.WriteScored(w, points);
             }
             w.WriteEndArray();
         }).ConfigureAwait(false);
     }
 
-    private List<Action<Utf8JsonWriter>> Batch(JsonElement body, Func<JsonElement, Action<Utf8JsonWriter>> run)
+    private List<ScoredPoints> Batch(JsonElement body, Func<JsonElement, ScoredPoints> run)
     {
         JsonElement searches = JsonFields.Get(body, "searches") ?? throw QdrantException.BadRequest("`searches` is required");
         if (searches.ValueKind != JsonValueKind.Array)
@@ -80,17 +80,13 @@ internal sealed class QueryEndpoints(ServerState state)
         return searches.EnumerateArray().Select(run).ToList();
     }
 
-    /// <summary>A hybrid query (with <c>prefetch</c>) runs as a fused <see cref="HybridQuery"/>; any other as a single search.</summary>
-    private static Action<Utf8JsonWriter> RunQuery(Collection collection, JsonElement body) =>
-        JsonFields.Get(body, "prefetch") is not null
-            ? FusionQuery.Run(collection, body)
-            : QueryRunner.Run(collection, QueryRequest.ReadQuery(body, collection.Schema));
+    private static ScoredPoints RunQuery(Collection collection, JsonElement body) => QueryRunner.RunQuery(collection, body);
 
-    private static void WrapPoints(Utf8JsonWriter writer, Action<Utf8JsonWriter> points)
+    private static void WrapPoints(Utf8JsonWriter writer, ScoredPoints points)
     {
         writer.WriteStartObject();
         writer.WritePropertyName("points");
-        points(writer);
+        PointWriter.WriteScored(writer, points);
         writer.WriteEndObject();
     }
 }

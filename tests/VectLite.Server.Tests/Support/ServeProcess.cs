@@ -15,14 +15,19 @@ internal sealed partial class ServeProcess : IDisposable
     private readonly Process _process;
     private readonly Task<string> _rest;
 
-    private ServeProcess(Process process, Uri address, Task<string> rest)
+    private ServeProcess(Process process, Uri address, Uri? grpcAddress, Task<string> rest)
     {
         _process = process;
         Address = address;
+        GrpcAddress = grpcAddress;
         _rest = rest;
     }
 
+    /// <summary>The REST API's address (the first on the line).</summary>
     public Uri Address { get; }
+
+    /// <summary>The gRPC API's address (the second), or null when the server serves no gRPC.</summary>
+    public Uri? GrpcAddress { get; }
 
     public static ServeProcess Start(params string[] args)
     {
@@ -33,9 +38,10 @@ internal sealed partial class ServeProcess : IDisposable
             process.Kill(entireProcessTree: true);
             throw new InvalidOperationException($"vectlite serve printed no address: {process.StandardError.ReadToEnd()}");
         }
-        Match match = AddressPattern().Match(line);
-        Assert.True(match.Success, $"no address in '{line}'");
-        return new ServeProcess(process, new Uri(match.Value), process.StandardOutput.ReadToEndAsync());
+        MatchCollection matches = AddressPattern().Matches(line);
+        Assert.True(matches.Count > 0, $"no address in '{line}'");
+        Uri? grpc = matches.Count > 1 ? new Uri(matches[1].Value) : null;
+        return new ServeProcess(process, new Uri(matches[0].Value), grpc, process.StandardOutput.ReadToEndAsync());
     }
 
     /// <summary>Runs the tool to completion (for usage errors); returns exit code and stderr.</summary>

@@ -5,7 +5,10 @@ using System.Text.Json;
 
 namespace VectLite.Server.Tests.Support;
 
-/// <summary>A database in a temporary directory, served by <see cref="QdrantServer"/> on a free loopback port, and an HTTP client for it.</summary>
+/// <summary>
+/// A database in a temporary directory, served by <see cref="QdrantServer"/> on free loopback ports (REST, and gRPC
+/// unless the options turn it off), and an HTTP client for the REST API.
+/// </summary>
 internal sealed class ServerHost : IAsyncDisposable
 {
     private readonly string _directory;
@@ -18,6 +21,9 @@ internal sealed class ServerHost : IAsyncDisposable
         _server = server;
         Http = new HttpClient { BaseAddress = address };
     }
+
+    /// <summary>The gRPC API's address (a free port of its own), or null when started without gRPC.</summary>
+    public Uri? GrpcAddress => _server.GrpcAddress;
 
     public Database Database { get; }
 
@@ -32,12 +38,13 @@ internal sealed class ServerHost : IAsyncDisposable
         {
             Host = options.Host,
             Port = 0,
+            GrpcPort = options.GrpcPort is null ? null : 0,
             ApiKey = options.ApiKey,
             MaxBatchPoints = options.MaxBatchPoints,
             MaxRequestBodyBytes = options.MaxRequestBodyBytes,
         });
         await server.StartAsync();
-        return new ServerHost(directory, database, server, server.Addresses[0]);
+        return new ServerHost(directory, database, server, server.RestAddress);
     }
 
     /// <summary>Sends a request with an optional JSON body; returns the status and the parsed response body.</summary>
