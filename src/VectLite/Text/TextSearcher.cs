@@ -12,8 +12,8 @@ namespace VectLite.Text;
 /// <para>Score: the sum over the query's scoring terms t found in document d of
 /// <c>w(t) * idf(t) * (k1 + 1) * tf / (tf + k1 * (1 - b + b * dl / avgdl))</c>, with
 /// <c>idf(t) = ln(1 + (N - n(t) + 0.5) / (n(t) + 0.5))</c>: Lucene 4.8's <c>BM25Similarity</c> (the version Lucene.Net
-/// ships), computed in single precision as it does, but with the exact document length where Lucene stores a one-byte
-/// approximation. N is the live documents that have text, n(t) those holding t, avgdl their mean length (terms counted
+/// ships), computed in single precision as it does, with the document length as Lucene stores it (one byte,
+/// <see cref="LuceneLengthNorm"/>), so scores equal Lucene's up to float rounding. N is the live documents that have text, n(t) those holding t, avgdl their mean length (terms counted
 /// by position), w(t) how often the query names t. Records that expired are taken out of N, n and avgdl at query time.</para>
 /// <para>How the pruning works (MaxScore, Turtle and Flood 1995): each term has an upper bound on what it can add (its
 /// highest term frequency with the shortest possible document). Terms are sorted by bound; the longest prefix whose
@@ -279,8 +279,21 @@ internal static class TextSearcher
 
         public TextQuery Query { get; } = query;
 
-        /// <summary>BM25's length norm of a row: k1 * (1 - b + b * dl / avgdl).</summary>
-        public float Norm(int row) => k1 * (1 - b + (b * Index.LengthOf(row) / avgdl));
+        /// <summary>BM25's length norm per stored length byte: k1 * (1 - b + b * dl / avgdl), as Lucene caches it.</summary>
+        private readonly float[] _norms = BuildNorms(k1, b, avgdl);
+
+        /// <summary>BM25's length norm of a row, with the row's length as Lucene stores it (<see cref="LuceneLengthNorm"/>).</summary>
+        public float Norm(int row) => _norms[LuceneLengthNorm.Encode(Index.LengthOf(row))];
+
+        private static float[] BuildNorms(float k1, float b, float avgdl)
+        {
+            var norms = new float[256];
+            for (int code = 0; code < norms.Length; code++)
+            {
+                norms[code] = k1 * (1 - b + (b * LuceneLengthNorm.Decode((byte)code) / avgdl));
+            }
+            return norms;
+        }
     }
 
     /// <summary>A position in one term's postings, limited to the snapshot's rows.</summary>

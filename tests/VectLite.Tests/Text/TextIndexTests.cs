@@ -30,9 +30,19 @@ public sealed class TextIndexTests : IDisposable
         return c;
     }
 
-    /// <summary>Lucene 4.8 BM25, computed here from literal counts: idf * (k1 + 1) * tf / (tf + k1 * (1 - b + b * dl / avgdl)).</summary>
+    /// <summary>
+    /// Lucene 4.8 BM25, computed here from literal counts: idf * (k1 + 1) * tf / (tf + k1 * (1 - b + b * dl' / avgdl)),
+    /// dl' the length Lucene stores for dl (its one-byte norm, decoded by Lucene.Net's own SmallFloat).
+    /// </summary>
     private static double Bm25(int n, int docFreq, int tf, int dl, double avgdl, double k1 = 1.2, double b = 0.75) =>
-        Math.Log(1 + ((n - docFreq + 0.5) / (docFreq + 0.5))) * (k1 + 1) * tf / (tf + (k1 * (1 - b + (b * dl / avgdl))));
+        Math.Log(1 + ((n - docFreq + 0.5) / (docFreq + 0.5))) * (k1 + 1) * tf / (tf + (k1 * (1 - b + (b * LuceneStoredLength(dl) / avgdl))));
+
+    /// <summary>The document length Lucene 4.8's BM25Similarity scores with: 1 / f² of the norm byte f it stores.</summary>
+    internal static double LuceneStoredLength(int dl)
+    {
+        float f = Lucene.Net.Util.SmallSingle.SByte315ToSingle(Lucene.Net.Util.SmallSingle.SingleToSByte315(1f / MathF.Sqrt(dl)));
+        return 1.0 / (f * f);
+    }
 
     [Fact]
     public void Scores_are_lucenes_bm25_computed_from_the_counts()

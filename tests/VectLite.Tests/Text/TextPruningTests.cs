@@ -38,7 +38,7 @@ public sealed class TextPruningTests
                 {
                     int tf = d.Value.Count(w => w == t);
                     int df = dfs[t];
-                    return tf == 0 ? 0 : Math.Log(1 + ((n - df + 0.5) / (df + 0.5))) * 2.2 * tf / (tf + (1.2 * (0.25 + (0.75 * d.Value.Length / avgdl))));
+                    return tf == 0 ? 0 : Math.Log(1 + ((n - df + 0.5) / (df + 0.5))) * 2.2 * tf / (tf + (1.2 * (0.25 + (0.75 * TextIndexTests.LuceneStoredLength(d.Value.Length) / avgdl))));
                 })))
                 .Where(x => x.Score > 0)
                 .OrderByDescending(x => x.Score)
