@@ -42,7 +42,7 @@ public sealed record CollectionStats
     /// <summary>Why a torn tail was dropped, or null.</summary>
     public string? TornTailReason { get; init; }
 
-    /// <summary>Memory held by component: vectors, graphs, payloads, rows, payload indexes.</summary>
+    /// <summary>Memory held by component: vectors, graphs, payloads, rows, payload indexes, quantized codes.</summary>
     public MemoryStats? Memory { get; init; }
 
     /// <summary>Checkpoints this handle has written since the database was opened (manual, automatic and at close).</summary>
@@ -89,13 +89,14 @@ public sealed record CollectionStats
         {
             text.AppendLine().Append(c, $"vector {index.VectorName}: ")
                 .Append(index.Indexed ? "HNSW indexed" : "not indexed yet (searches scan)")
-                .Append(c, $", {index.Nodes:N0} nodes ({index.DeadNodes:N0} dead), {index.Origin}, {Bytes(index.MemoryBytes)}");
+                .Append(c, $", {index.Nodes:N0} nodes ({index.DeadNodes:N0} dead), {index.Origin}, {Bytes(index.MemoryBytes)}")
+                .Append(index.Quantization == "none" ? "" : $"; quantization {index.Quantization}");
         }
         text.AppendLine().Append("payload indexes: ")
             .Append(PayloadIndexes.Count == 0 ? "none" : string.Join(", ", PayloadIndexes.Select(i => $"{i.Field} ({i.Kind})")));
         if (Memory is { } m)
         {
-            text.AppendLine().Append(c, $"memory: {Bytes(m.Total)} (vectors {Bytes(m.Vectors)}, graphs {Bytes(m.Graphs)}, payloads {Bytes(m.Payloads)}, rows {Bytes(m.Rows)}, payload indexes {Bytes(m.PayloadIndexes)})");
+            text.AppendLine().Append(c, $"memory: {Bytes(m.Total)} (vectors {Bytes(m.Vectors)}, graphs {Bytes(m.Graphs)}, payloads {Bytes(m.Payloads)}, rows {Bytes(m.Rows)}, payload indexes {Bytes(m.PayloadIndexes)}{(m.Codes > 0 ? $", quantized codes {Bytes(m.Codes)}" : "")})");
         }
         text.AppendLine().Append(c, $"disk: {Bytes(BytesOnDisk)} (log {Bytes(WalBytes)}, {WalBatchesSinceCheckpoint:N0} batches since checkpoint {CheckpointGeneration}), LSN {Lsn}");
         if (TornTailBytesDropped > 0)

@@ -113,4 +113,23 @@ public sealed class QuantizedPersistenceTests : IDisposable
             Assert.Equal(vectors[7], c.Get(7)!.Vector!.Value.ToArray());
         }
     }
+
+    [Fact]
+    public void A_compaction_keeps_a_codec_that_has_not_drifted_and_encodes_the_renumbered_rows()
+    {
+        // In memory, so the compaction is the only thing a checkpoint does: the fresh state carries the trained codec
+        // (same ranges, no training) and encodes its rows, renumbered after the deletes.
+        float[][] vectors = Uniform(1200, seed: 6, 0f, 1f);
+        using Database db = Database.OpenInMemory();
+        Collection c = db.CreateCollection("c", Schema(QuantizationKind.Sq8));
+        c.UpsertMany(vectors.Select((v, i) => new Record(i, v)));
+        float[] trainedMax = [.. c.Engine.StateForTests.Codes(0)!.Codec.Max];
+        c.DeleteMany(Enumerable.Range(0, 100).Select(i => (RecordId)i));
+        c.Compact();
+        Assert.StartsWith("Sq8: trained (carried), 1100 rows encoded", c.GetStats().VectorIndexes[0].Quantization);
+        var state = c.Engine.StateForTests;
+        Assert.Equal(0, state.TrainingsForTests);
+        Assert.Equal(trainedMax, state.Codes(0)!.Codec.Max);
+        Assert.Equal((ulong)150, c.Search(vectors[150], new SearchOptions { TopK = 1 }).Single().Id.AsNumber);
+    }
 }
