@@ -11,5 +11,6 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     CosineKernelsCommand.Create(),
     FilteredCommand.Create(),
     ScrollCommand.Create(),
+    Bm25Command.Create(),
 };
 return root.Parse(args).Invoke();
