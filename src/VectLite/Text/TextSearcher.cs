@@ -30,6 +30,12 @@ internal static class TextSearcher
     [ThreadStatic]
     internal static int LastScoredForTests;
 
+    /// <summary>
+    /// Benchmark hook: score with Lucene 4.8's one-byte document lengths instead of exact ones, to measure how much of
+    /// the top-10 disagreement with Lucene.Net that approximation explains. Never set by the engine.
+    /// </summary>
+    internal static bool LuceneNormsForBench;
+
     /// <summary>Fills <paramref name="heap"/> with the best rows of <paramref name="snapshot"/> that <paramref name="filter"/> accepts.</summary>
     public static void Search<TFilter>(TextIndex index, TextQuery query, CollectionState state, Snapshot snapshot, long nowTicks,
         ref TFilter filter, TopKHeap heap)
@@ -280,7 +286,33 @@ internal static class TextSearcher
         public TextQuery Query { get; } = query;
 
         /// <summary>BM25's length norm of a row: k1 * (1 - b + b * dl / avgdl).</summary>
-        public float Norm(int row) => k1 * (1 - b + (b * Index.LengthOf(row) / avgdl));
+        public float Norm(int row)
+        {
+            float length = Index.LengthOf(row);
+            if (LuceneNormsForBench)
+            {
+                length = LuceneLength(length);
+            }
+            return k1 * (1 - b + (b * length / avgdl));
+        }
+
+        /// <summary>The length Lucene 4.8 decodes from its norm byte: SmallFloat.floatToByte315(1 / sqrt(length)), then 1 / f^2.</summary>
+        private static float LuceneLength(float length)
+        {
+            if (length <= 0)
+            {
+                return 0;
+            }
+            int bits = BitConverter.SingleToInt32Bits(1 / MathF.Sqrt(length));
+            int small = bits >> (24 - 3);
+            int encoded = small <= ((63 - 15) << 3) ? (bits <= 0 ? 0 : 1) : small >= ((63 - 15) << 3) + 0x100 ? 255 : small - ((63 - 15) << 3);
+            if (encoded == 0)
+            {
+                return float.MaxValue;
+            }
+            float decoded = BitConverter.Int32BitsToSingle((encoded << (24 - 3)) + ((63 - 15) << 24));
+            return 1f / (decoded * decoded);
+        }
     }
 
     /// <summary>A position in one term's postings, limited to the snapshot's rows.</summary>
