@@ -5,7 +5,7 @@ using System.Globalization;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>retrieval [--corpus FILE] [--packages N] [--queries 2000] [--rounds 3] [--cache DIR] [--out FILE]</c>: hybrid
+/// <c>retrieval [--corpus FILE] [--packages N] [--queries 2000] [--rounds 3] [--bm25-only] [--cache DIR] [--out FILE]</c>: hybrid
 /// retrieval quality and speed on the Debian archive's English package descriptions. Each sampled package's synopsis
 /// is a query; its relevant documents are the long descriptions of that package and of every package with the
 /// identical long text. Reports MRR@10, recall@10 and recall@100 of each retriever (VectLite BM25, VectLite dense
@@ -24,15 +24,16 @@ internal static class RetrievalCommand
         var queries = new Option<int>("--queries") { Description = "Queries (synopses of a seeded sample of packages).", DefaultValueFactory = _ => 2000 };
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds of every retriever's queries.", DefaultValueFactory = _ => 3 };
         var cache = new Option<string>("--cache") { Description = "Where MiniLM embeddings are kept between runs.", DefaultValueFactory = _ => Path.Combine(BenchPaths.RepositoryRoot, "bench", ".cache") };
+        var bm25Only = new Option<bool>("--bm25-only") { Description = "BM25 against Lucene.Net only: no embeddings (the whole corpus in minutes instead of hours)." };
         var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("retrieval-debian.md") };
         var command = new Command("retrieval", "BM25, dense (MiniLM) and fused retrieval on Debian's package descriptions, with Lucene.Net BM25 as the peer.")
         {
-            corpus, packages, queries, rounds, cache, output,
+            corpus, packages, queries, rounds, bm25Only, cache, output,
         };
         command.SetAction(result =>
         {
             Run(result.GetValue(corpus), result.GetValue(packages), result.GetValue(queries), result.GetValue(rounds),
-                result.GetRequiredValue(cache), result.GetRequiredValue(output));
+                result.GetValue(bm25Only), result.GetRequiredValue(cache), result.GetRequiredValue(output));
             return 0;
         });
         return command;
@@ -56,7 +57,7 @@ internal static class RetrievalCommand
         public string Size { get; init; } = "";
     }
 
-    private static void Run(string? corpusPath, int packageCount, int queryCount, int rounds, string cacheFolder, string output)
+    private static void Run(string? corpusPath, int packageCount, int queryCount, int rounds, bool bm25Only, string cacheFolder, string output)
     {
         var started = Stopwatch.StartNew();
         MachineInfo machine = MachineInfo.Collect();
@@ -83,8 +84,9 @@ internal static class RetrievalCommand
         Console.Error.WriteLine($"retrieval: {docs.Count:N0} documents ({byBody.Count:N0} distinct texts), {queryTexts.Length:N0} queries, load {load}");
 
         // Dense vectors: MiniLM over the documents and the queries (cached between runs; the model's time is reported).
-        float[][] docVectors = EmbeddingCache.Get(bodies, cacheFolder, "documents", out TimeSpan docEmbedTime);
-        float[][] queryVectors = EmbeddingCache.Get(queryTexts, cacheFolder, "queries", out TimeSpan queryEmbedTime);
+        TimeSpan docEmbedTime = TimeSpan.Zero, queryEmbedTime = TimeSpan.Zero;
+        float[][] docVectors = bm25Only ? [] : EmbeddingCache.Get(bodies, cacheFolder, "documents", out docEmbedTime);
+        float[][] queryVectors = bm25Only ? [] : EmbeddingCache.Get(queryTexts, cacheFolder, "queries", out queryEmbedTime);
 
         using TempDirectory folder = TempDirectory.Create("retrieval");
         var retrievers = new List<Retriever>();
@@ -97,17 +99,9 @@ internal static class RetrievalCommand
             Size = Format.Bytes(lucene.IndexBytes),
         });
 
-        // VectLite: one collection with the dense vector (HNSW, cosine) and the body as payload.
         string dbPath = Path.Combine(folder.Path, "vectlite");
         using Database database = Database.Open(dbPath, new DatabaseOptions { SyncMode = SyncMode.OnFlush });
-        Collection collection = database.CreateCollection("packages", CollectionSchema.SingleVector(docVectors[0].Length, Metric.Cosine));
         var watch = Stopwatch.StartNew();
-        foreach (int[] chunk in Enumerable.Range(0, docs.Count).Chunk(1000))
-        {
-            collection.UpsertMany(chunk.Select(i => new Record((ulong)i, docVectors[i], new() { ["body"] = bodies[i] })));
-        }
-        database.Flush();
-        TimeSpan denseBuild = watch.Elapsed;
         // BM25 on VectLite: a metadata-only collection with the text index declared first, so the build is every
         // record's upsert (analysis, postings, the log) plus the checkpoint that writes the index file.
         Collection text = database.CreateCollection("text", CollectionSchema.MetadataOnly());
@@ -127,28 +121,40 @@ internal static class RetrievalCommand
             Size = Format.Bytes(textBytes),
         });
 
-        var denseOptions = new SearchOptions { TopK = Depth, Ef = 2 * Depth, IncludePayload = false };
-        retrievers.Add(new Retriever("VectLite dense (MiniLM, HNSW)", q => Ids(collection.Search(queryVectors[q], denseOptions)))
+        if (!bm25Only)
         {
-            Build = Format.Seconds(denseBuild) + " (+ " + (docEmbedTime == TimeSpan.Zero ? "cached embeddings" : Format.Seconds(docEmbedTime) + " embedding") + ")",
-            Size = "",
-        });
-
-        // Fusion: one HybridQuery on the dense collection (which gets the same text index, untimed) with both retrievers.
-        collection.CreateTextIndex("body", new TextIndexOptions { Fields = ["body"] });
-        foreach ((string label, FusionMethod fusion) in new[] { ("reciprocal rank, k 60", FusionMethod.ReciprocalRank()), ("distribution-based score", FusionMethod.DistributionBased()) })
-        {
-            retrievers.Add(new Retriever($"VectLite hybrid: BM25 + dense, {label} fusion", q => Ids(collection.Query(new HybridQuery
+            // VectLite: one collection with the dense vector (HNSW, cosine) and the body as payload.
+            Collection collection = database.CreateCollection("packages", CollectionSchema.SingleVector(docVectors[0].Length, Metric.Cosine));
+            watch.Restart();
+            foreach (int[] chunk in Enumerable.Range(0, docs.Count).Chunk(1000))
             {
-                Prefetches = [Prefetch.Text("body", queryTexts[q], limit: Depth), new Prefetch(queryVectors[q]) { Limit = Depth, Ef = 2 * Depth }],
-                Fusion = fusion,
-                TopK = Depth,
-                IncludePayload = false,
-            }).Hits))
+                collection.UpsertMany(chunk.Select(i => new Record((ulong)i, docVectors[i], new() { ["body"] = bodies[i] })));
+            }
+            database.Flush();
+            TimeSpan denseBuild = watch.Elapsed;
+            var denseOptions = new SearchOptions { TopK = Depth, Ef = 2 * Depth, IncludePayload = false };
+            retrievers.Add(new Retriever("VectLite dense (MiniLM, HNSW)", q => Ids(collection.Search(queryVectors[q], denseOptions)))
             {
-                Build = "the two above",
+                Build = Format.Seconds(denseBuild) + " (+ " + (docEmbedTime == TimeSpan.Zero ? "cached embeddings" : Format.Seconds(docEmbedTime) + " embedding") + ")",
                 Size = "",
             });
+
+            // Fusion: one HybridQuery on the dense collection (which gets the same text index, untimed) with both retrievers.
+            collection.CreateTextIndex("body", new TextIndexOptions { Fields = ["body"] });
+            foreach ((string label, FusionMethod fusion) in new[] { ("reciprocal rank, k 60", FusionMethod.ReciprocalRank()), ("distribution-based score", FusionMethod.DistributionBased()) })
+            {
+                retrievers.Add(new Retriever($"VectLite hybrid: BM25 + dense, {label} fusion", q => Ids(collection.Query(new HybridQuery
+                {
+                    Prefetches = [Prefetch.Text("body", queryTexts[q], limit: Depth), new Prefetch(queryVectors[q]) { Limit = Depth, Ef = 2 * Depth }],
+                    Fusion = fusion,
+                    TopK = Depth,
+                    IncludePayload = false,
+                }).Hits))
+                {
+                    Build = "the two above",
+                    Size = "",
+                });
+            }
         }
 
         for (int round = 0; round < rounds; round++)
@@ -179,7 +185,7 @@ internal static class RetrievalCommand
         double speed = Statistics.Median(perRound);
 
         var report = new MarkdownReport("Hybrid retrieval: Debian package descriptions", machine);
-        report.Paragraph($"Load average at the start: {load}. Corpus: `{corpusPath}`, {docs.Count:N0} packages with a long description ({byBody.Count:N0} distinct texts); {queryTexts.Length:N0} queries, each a sampled package's synopsis, whose relevant documents are that package's long description and every identical one. Embeddings: all-MiniLM-L6-v2 through VectLite.Embeddings ({(docEmbedTime == TimeSpan.Zero ? "read from the cache" : $"{Format.Seconds(docEmbedTime)} for the documents, {Format.Seconds(queryEmbedTime)} for the queries")}); query embedding is outside the timed searches. BM25 k1 1.2, b 0.75 on both sides; queries are an OR of the analysed terms. Every retriever returns its top {Depth}; queries/s on one thread, {rounds} rounds. Run time {Format.Seconds(started.Elapsed)}.");
+        report.Paragraph($"Load average at the start: {load}. Corpus: `{corpusPath}`, {docs.Count:N0} packages with a long description ({byBody.Count:N0} distinct texts); {queryTexts.Length:N0} queries, each a sampled package's synopsis, whose relevant documents are that package's long description and every identical one. {(bm25Only ? "BM25 only (--bm25-only): no embeddings." : $"Embeddings: all-MiniLM-L6-v2 through VectLite.Embeddings ({(docEmbedTime == TimeSpan.Zero ? "read from the cache" : $"{Format.Seconds(docEmbedTime)} for the documents, {Format.Seconds(queryEmbedTime)} for the queries")}); query embedding is outside the timed searches.")} BM25 k1 1.2, b 0.75 on both sides; queries are an OR of the analysed terms. Every retriever returns its top {Depth}; queries/s on one thread, {rounds} rounds. Run time {Format.Seconds(started.Elapsed)}.");
         report.Table(["retriever", "MRR@10", "recall@10", "recall@100", "queries/s (median, min-max)", "build", "index size"],
             retrievers.Select(r => (IReadOnlyList<string>)[
                 r.Name, Format.Recall(r.Metrics.Mrr10), Format.Recall(r.Metrics.Recall10), Format.Recall(r.Metrics.Recall100),
@@ -191,8 +197,9 @@ internal static class RetrievalCommand
             $"BM25 top-10 agreement with Lucene.Net (share of Lucene's top 10 in VectLite's top 10, mean over queries): {Format.Recall(agreement)} (target >= 0.95: {Format.Verdict(agreement >= 0.95)})",
             $"BM25 queries/s, VectLite / Lucene.Net: median {Format.Ratio(speed)} (per round {string.Join(", ", perRound.Select(r => Format.Ratio(r)))}; target >= 1.5x: {Format.Verdict(speed >= 1.5)})",
             $"BM25 build, VectLite / Lucene.Net: {Format.Ratio(textBuild.TotalSeconds / lucene.BuildTime.TotalSeconds)} (target <= 1.0x: {Format.Verdict(textBuild <= lucene.BuildTime)})",
-            $"Fusion beats both retrievers alone on MRR@10: reciprocal rank {Format.Verdict(Beats(retrievers, 3))}, distribution-based {Format.Verdict(Beats(retrievers, 4))}",
         ]);
+        if (!bm25Only)
+            report.Bullets([$"Fusion beats both retrievers alone on MRR@10: reciprocal rank {Format.Verdict(Beats(retrievers, 3))}, distribution-based {Format.Verdict(Beats(retrievers, 4))}"]);
         report.Save(output);
     }
 

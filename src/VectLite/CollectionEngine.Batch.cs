@@ -95,6 +95,7 @@ internal sealed partial class CollectionEngine
                     break;
             }
         }
+        CheckTextFields(logged); // before any part of a transaction is logged (CommitBatchPart does not check)
         return (logged, applied);
     }
 

@@ -311,6 +311,20 @@ public sealed class TextIndexTests : IDisposable
     }
 
     [Fact]
+    public void A_transaction_across_collections_with_a_non_string_text_value_is_refused_whole()
+    {
+        using Database db = _temp.Open(new DatabaseOptions { AutoCheckpoint = AutoCheckpointOptions.Disabled });
+        Collection plain = db.CreateCollection("plain", CollectionSchema.MetadataOnly());
+        Collection text = NewCollection(db);
+        var batch = new WriteBatch()
+            .Upsert("plain", new Record("p") { Payload = new JsonObject { ["x"] = 1 } })
+            .Upsert("docs", new Record("t") { Payload = new JsonObject { ["body"] = 7 } });
+        Assert.Throws<InvalidRecordException>(() => db.Write(batch));
+        Assert.Null(plain.Get("p"));
+        Assert.Null(text.Get("t"));
+    }
+
+    [Fact]
     public void Bad_definitions_and_non_string_values_are_typed_errors()
     {
         using Database db = Database.OpenInMemory();
