@@ -44,39 +44,47 @@ internal sealed partial class CollectionEngine
             {
                 throw new SchemaException($"Collection '{Name}' has no multi-vector space named '{vectorName}' (it has: {state.Schema}).");
             }
-            MultiVectorIndex index = state.Multi[ordinal];
-            float[][] tokens = PrepareTokens(index.Spec, query);
-            Snapshot snapshot = state.Published;
-            if (!scope.TryResolve(state.Namespaces, out int nsId))
-            {
-                return [];
-            }
-            int wanted = options.TopK + options.Offset;
-            var heap = new TopKHeap(wanted);
-            var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, nsId, options.Filter);
-            try
-            {
-                IEnumerable<int> candidates = options.Exact
-                    ? Enumerable.Range(0, snapshot.RowCount).Where(row => index.Tokens(row) is not null && rowFilter.Accept(row)).ToList()
-                    : Candidates(index, state, snapshot, tokens, ref rowFilter, Math.Max(64, 4 * wanted), options.Ef ?? state.Schema.Hnsw.EfSearch);
-                int count = 0;
-                foreach (int row in candidates)
-                {
-                    count++;
-                    heap.Push(MaxSim(index.Spec.Metric, tokens, index.Tokens(row)!), row);
-                }
-                LastMultiVectorCandidates = count;
-            }
-            finally
-            {
-                rowFilter.Release();
-            }
-            return BuildHits(state, snapshot, Metric.Dot, heap, options, excludedRow: -1);
+            float[][] tokens = PrepareTokens(state.Multi[ordinal].Spec, query);
+            return SearchMultiVectorIn(state, state.Published, DateTime.UtcNow.Ticks, ordinal, scope, tokens, options);
         }
         finally
         {
             state.Release();
         }
+    }
+
+    /// <summary>
+    /// The multi-vector search on one snapshot (shared by <see cref="SearchMultiVector"/> and a hybrid query's
+    /// <see cref="Prefetch.MultiVector"/>): candidates through the token graph (or every record when exact), MaxSim on each.
+    /// </summary>
+    private static List<SearchHit> SearchMultiVectorIn(CollectionState state, Snapshot snapshot, long nowTicks, int ordinal, NamespaceScope scope, float[][] tokens, SearchOptions options)
+    {
+        MultiVectorIndex index = state.Multi[ordinal];
+        if (!scope.TryResolve(state.Namespaces, out int nsId))
+        {
+            return [];
+        }
+        int wanted = options.TopK + options.Offset;
+        var heap = new TopKHeap(wanted);
+        var rowFilter = new VisibleRowFilter(state, snapshot, nowTicks, nsId, options.Filter);
+        try
+        {
+            IEnumerable<int> candidates = options.Exact
+                ? Enumerable.Range(0, snapshot.RowCount).Where(row => index.Tokens(row) is not null && rowFilter.Accept(row)).ToList()
+                : Candidates(index, state, snapshot, tokens, ref rowFilter, Math.Max(64, 4 * wanted), options.Ef ?? state.Schema.Hnsw.EfSearch);
+            int count = 0;
+            foreach (int row in candidates)
+            {
+                count++;
+                heap.Push(MaxSim(index.Spec.Metric, tokens, index.Tokens(row)!), row);
+            }
+            LastMultiVectorCandidates = count;
+        }
+        finally
+        {
+            rowFilter.Release();
+        }
+        return BuildHits(state, snapshot, Metric.Dot, heap, options, excludedRow: -1);
     }
 
     /// <summary>The visible rows (in the snapshot's version) owning one of each query token's nearest tokens in the graph.</summary>

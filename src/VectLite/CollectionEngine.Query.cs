@@ -40,6 +40,7 @@ internal sealed partial class CollectionEngine
         {
             // Everything is checked before any search runs: a bad prefetch is its typed error, not a partial result.
             var ordinals = new int[query.Prefetches.Count];
+            var tokenQueries = new float[query.Prefetches.Count][][]; // the multi-vector prefetches' checked tokens
             for (int i = 0; i < ordinals.Length; i++)
             {
                 Prefetch p = query.Prefetches[i] ?? throw new ArgumentException($"Prefetch {i} is null.", nameof(query));
@@ -53,6 +54,16 @@ internal sealed partial class CollectionEngine
                 {
                     ResolveTextIndex(state, p.TextIndex);
                     ordinals[i] = -1;
+                    continue;
+                }
+                if (p.MultiVectorQuery is { } tokens)
+                {
+                    ordinals[i] = state.Schema.FindMultiVector(p.VectorName!);
+                    if (ordinals[i] < 0)
+                    {
+                        throw new SchemaException($"Collection '{Name}' has no multi-vector space named '{p.VectorName}' (it has: {state.Schema}).");
+                    }
+                    tokenQueries[i] = PrepareTokens(state.Multi[ordinals[i]].Spec, tokens);
                     continue;
                 }
                 if (p.SparseQuery is { } sparseQuery)
@@ -100,6 +111,14 @@ internal sealed partial class CollectionEngine
                     IncludePayload = query.IncludePayload,
                     IncludeVectors = query.IncludeVectors || mmrVector is not null,
                 };
+                if (tokenQueries[i] is { } tokenQuery)
+                {
+                    lists[i] = SearchMultiVectorIn(state, snapshot, now, ordinals[i], scope, tokenQuery, options);
+                    weights[i] = p.Weight;
+                    stages.Add(new QueryStage(string.Create(CultureInfo.InvariantCulture,
+                        $"prefetch {i}: multi-vector '{state.Schema.MultiVectors[ordinals[i]].Name}' (limit {p.Limit}{(filter is null ? "" : ", filtered")})"), lists[i].Count, Lap(watch)));
+                    continue;
+                }
                 bool sparse = p.SparseQuery is not null;
                 lists[i] = sparse
                     ? SearchSparseIn(state, snapshot, now, ordinals[i], scope, p.SparseQuery!, options)

@@ -2,13 +2,13 @@ namespace VectLite;
 
 /// <summary>
 /// One retriever of a <see cref="HybridQuery"/>: a dense nearest-neighbour search on one named vector (the constructor),
-/// a sparse dot-product search on one sparse vector space (<see cref="Sparse"/>), or a BM25 full-text search on one
-/// text index (<see cref="Text"/>).
+/// a sparse dot-product search on one sparse vector space (<see cref="Sparse"/>), a late-interaction (MaxSim) search on
+/// one multi-vector space (<see cref="MultiVector"/>), or a BM25 full-text search on one text index (<see cref="Text"/>).
 /// </summary>
 /// <param name="vector">The query vector; its length is the named vector's dimension.</param>
 public sealed class Prefetch(ReadOnlyMemory<float> vector)
 {
-    /// <summary>The query vector (empty for a sparse or full-text prefetch).</summary>
+    /// <summary>The query vector (empty for a sparse, multi-vector or full-text prefetch).</summary>
     public ReadOnlyMemory<float> Vector { get; } = vector;
 
     /// <summary>The sparse query of a prefetch made by <see cref="Sparse"/>; null for a dense prefetch.</summary>
@@ -31,7 +31,28 @@ public sealed class Prefetch(ReadOnlyMemory<float> vector)
         return new Prefetch(ReadOnlyMemory<float>.Empty) { VectorName = vectorName, SparseQuery = query, Limit = limit, Filter = filter, Weight = weight };
     }
 
-    /// <summary>Which named vector to search; null when the collection has only one. For a sparse prefetch, the sparse space.</summary>
+    /// <summary>The query's token vectors of a prefetch made by <see cref="MultiVector"/>; null otherwise.</summary>
+    public IReadOnlyList<ReadOnlyMemory<float>>? MultiVectorQuery { get; private init; }
+
+    /// <summary>
+    /// A late-interaction retriever: the records whose token vectors in multi-vector space <paramref name="vectorName"/>
+    /// best match <paramref name="query"/>'s tokens by MaxSim (as <see cref="Collection.SearchMultiVector"/>: candidates
+    /// through the token graph, then exact MaxSim; <see cref="Ef"/> and <see cref="Exact"/> apply).
+    /// </summary>
+    /// <param name="vectorName">The multi-vector space to search.</param>
+    /// <param name="query">The query's token vectors; checked like a stored matrix when the query runs.</param>
+    /// <param name="limit">How many candidates it contributes (1 to 10,000).</param>
+    /// <param name="filter">Its own filter, applied together with <see cref="HybridQuery.Filter"/>; null for none.</param>
+    /// <param name="weight">Its weight in the fusion (positive and finite; checked when the query runs).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="vectorName"/> or <paramref name="query"/> is null.</exception>
+    public static Prefetch MultiVector(string vectorName, IReadOnlyList<ReadOnlyMemory<float>> query, int limit = 50, Filter? filter = null, float weight = 1f)
+    {
+        ArgumentNullException.ThrowIfNull(vectorName);
+        ArgumentNullException.ThrowIfNull(query);
+        return new Prefetch(ReadOnlyMemory<float>.Empty) { VectorName = vectorName, MultiVectorQuery = query, Limit = limit, Filter = filter, Weight = weight };
+    }
+
+    /// <summary>Which named vector to search; null when the collection has only one. For a sparse or multi-vector prefetch, its space.</summary>
     public string? VectorName { get; init; }
 
     /// <summary>How many candidates this retriever contributes to the fusion (default 50, at most 10,000).</summary>

@@ -180,4 +180,45 @@ public sealed class MultiVectorTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => new CollectionSchema().AddMultiVector("m", 4, Metric.L2));
         Assert.Throws<SchemaException>(() => new CollectionSchema().AddSparseVector("m").AddMultiVector("m", 4));
     }
+
+    [Fact]
+    public void A_multi_vector_prefetch_ranks_by_maxsim_inside_a_hybrid_query()
+    {
+        var rng = new Random(11);
+        var docs = new Dictionary<ulong, float[][]>();
+        using Database db = _temp.Open();
+        Collection c = db.CreateCollection("docs", Schema());
+        for (ulong id = 1; id <= 30; id++)
+        {
+            docs[id] = Tokens(rng, 3);
+            c.Upsert(MakeRecord(id, docs[id]));
+        }
+        float[][] query = Tokens(rng, 4);
+        ulong[] expected = [.. docs.OrderByDescending(d => MaxSim(query, d.Value, Metric.Cosine)).Select(d => d.Key).Take(5)];
+
+        QueryResult result = c.Query(new HybridQuery
+        {
+            Prefetches = [Prefetch.MultiVector("colbert", [.. query.Select(t => new ReadOnlyMemory<float>(t))], limit: 5, weight: 2)],
+            TopK = 5,
+        });
+
+        Assert.Equal(expected, result.Hits.Select(h => h.Id.AsNumber));
+        for (int rank = 0; rank < 5; rank++)
+        {
+            Assert.Equal(2.0 / (60 + rank + 1), result.Hits[rank].Score, 6); // reciprocal rank fusion, k 60, weight 2
+        }
+        Assert.Contains(result.Stages, s => s.Name == "prefetch 0: multi-vector 'colbert' (limit 5)" && s.Candidates == 5);
+    }
+
+    [Fact]
+    public void A_bad_multi_vector_prefetch_is_refused_before_any_search()
+    {
+        using Database db = _temp.Open();
+        Collection c = db.CreateCollection("docs", Schema());
+        c.Upsert(MakeRecord(1, Tokens(new Random(1), 2)));
+
+        Assert.Throws<SchemaException>(() => c.Query(new HybridQuery { Prefetches = [Prefetch.MultiVector("nope", [new float[Dimension]])] }));
+        Assert.Throws<DimensionMismatchException>(() => c.Query(new HybridQuery { Prefetches = [Prefetch.MultiVector("colbert", [new float[Dimension + 1]])] }));
+        Assert.Throws<InvalidVectorException>(() => c.Query(new HybridQuery { Prefetches = [Prefetch.MultiVector("colbert", [])] }));
+    }
 }
