@@ -1,9 +1,9 @@
 namespace VectLite;
 
 /// <summary>
-/// A query that runs several retrievers (<see cref="Prefetch"/>es, each a dense search on any named vector or a sparse
-/// search (<see cref="Prefetch.Sparse"/>), with its own
-/// limit and filter), fuses their ranked lists (<see cref="FusionMethod"/>), then optionally diversifies the result
+/// A query that runs several retrievers (<see cref="Prefetch"/>es, each a dense search on any named vector, a sparse
+/// search (<see cref="Prefetch.Sparse"/>), a multi-vector MaxSim search (<see cref="Prefetch.MultiVector"/>) or a BM25
+/// full-text search (<see cref="Prefetch.Text"/>), with its own limit and filter), fuses their ranked lists (<see cref="FusionMethod"/>), then optionally diversifies the result
 /// (<see cref="Mmr"/>) and cuts it at a score threshold. Run it with <see cref="Collection.Query"/>.
 /// </summary>
 /// <remarks>
