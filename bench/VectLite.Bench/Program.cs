@@ -14,5 +14,6 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     ScrollCommand.Create(),
     RetrievalCommand.Create(),
     SparseCommand.Create(),
+    MultiVectorCommand.Create(),
 };
 return root.Parse(args).Invoke();
