@@ -148,6 +148,9 @@ internal sealed partial class CollectionEngine
                     // The log still holds the checkpointed batches, which replay skips: nothing is lost.
                     Log.LogCutFailed(_database.Logger, Name, manifest.Generation, ex);
                     cutFailed = ex;
+                    // The log keeps its length, so the size trigger stays due: pause automatic checkpoints as after a
+                    // failure instead of writing the same checkpoint again and again.
+                    Volatile.Write(ref _autoCheckpointRetryAt, Environment.TickCount64 + AutoCheckpointRetryMilliseconds);
                 }
             }
             RemoveOrphans(storage, Directory, manifest);
@@ -200,40 +203,60 @@ internal sealed partial class CollectionEngine
     internal Action? CheckpointWritingForTests { get; set; }
 
     /// <summary>
-    /// Starts a background checkpoint when <see cref="DatabaseOptions.AutoCheckpoint"/> says one is due. Called by the
-    /// writer (lock held) after each batch it publishes: a few comparisons when none is.
+    /// Starts a background checkpoint when <see cref="DatabaseOptions.AutoCheckpoint"/> says one is due. Called with the
+    /// writer lock held: by the writer after each batch it publishes (a few comparisons when none is due), and by a
+    /// background checkpoint as it ends (<paramref name="handingOver"/>: it clears the running flag unless it starts
+    /// the next one).
     /// </summary>
-    private void ScheduleCheckpointIfDue()
+    private void ScheduleCheckpointIfDue(bool handingOver = false)
     {
-        AutoCheckpointOptions options = _database.AutoCheckpoint;
-        CollectionState state = _state;
-        if (!options.Enabled || _closingRequested || _fault is not null || !state.IndexingEnabled
-            || Volatile.Read(ref _autoCheckpointQueued) != 0 || Environment.TickCount64 < Volatile.Read(ref _autoCheckpointRetryAt))
+        if (!handingOver && Volatile.Read(ref _autoCheckpointQueued) != 0)
         {
-            return;
+            return; // one is queued or running; it re-checks the triggers when it ends
         }
-        long logBytes = _wal is null ? 0 : _wal.Length - WalFormat.FileHeaderSize; // in memory: only dead rows count
-        if (CheckpointPolicy.Due(options, logBytes, state.RowCount, state.LiveRows) is not { } trigger)
+        CollectionState state = _state;
+        CheckpointTrigger? trigger = null;
+        if (_database.AutoCheckpoint.Enabled && !_closingRequested && !_closed && _fault is null && state.IndexingEnabled
+            && Environment.TickCount64 >= Volatile.Read(ref _autoCheckpointRetryAt))
         {
+            trigger = CheckpointDue();
+        }
+        if (trigger is not { } due)
+        {
+            if (handingOver)
+            {
+                Volatile.Write(ref _autoCheckpointQueued, 0);
+            }
             return;
         }
         Volatile.Write(ref _autoCheckpointQueued, 1);
-        _ = Task.Run(() => RunAutoCheckpoint(trigger)); // catches everything it throws
+        _ = Task.Run(() => RunAutoCheckpoint(due)); // catches everything it throws
     }
 
+    /// <summary>The trigger that makes an automatic checkpoint due now, or null (<see cref="CheckpointPolicy.Due"/>).</summary>
+    private CheckpointTrigger? CheckpointDue()
+    {
+        CollectionState state = _state;
+        long logBytes = _wal is null ? 0 : _wal.Length - WalFormat.FileHeaderSize; // in memory: only dead rows count
+        return CheckpointPolicy.Due(_database.AutoCheckpoint, logBytes, state.RowCount, state.LiveRows);
+    }
+
+    /// <summary>
+    /// The background checkpoint started by <see cref="ScheduleCheckpointIfDue"/>. When it ends, the triggers are
+    /// checked again: writes that arrived while it ran may have made another one due, and if the writer has gone quiet
+    /// nothing else would notice (the triggers are otherwise checked only after a write).
+    /// </summary>
     private void RunAutoCheckpoint(CheckpointTrigger trigger)
     {
         try
         {
-            if (!_checkpointGate.Wait(0))
-            {
-                return; // a manual checkpoint is running: it does the same work
-            }
+            _checkpointGate.Wait(_closing.Token); // behind a manual checkpoint, if one is running
             try
             {
-                if (!_closingRequested)
+                // A checkpoint that ran meanwhile (manual) may have done this one's work: only go on if still due.
+                if (!_closingRequested && CheckpointDue() is { } due)
                 {
-                    Checkpoint(trigger, _closing.Token);
+                    Checkpoint(due, _closing.Token);
                 }
             }
             finally
@@ -253,7 +276,13 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            Volatile.Write(ref _autoCheckpointQueued, 0);
+            // Hand over without a gap: if another checkpoint is due, the flag stays set and the next one starts, so
+            // that "no checkpoint running" (CollectionStats.CheckpointRunning) means none is due either once writes stop.
+            // A failure above set the retry delay, so this cannot spin.
+            lock (_writeLock)
+            {
+                ScheduleCheckpointIfDue(handingOver: true);
+            }
         }
     }
 
