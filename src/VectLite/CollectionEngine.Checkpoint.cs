@@ -92,9 +92,17 @@ internal sealed partial class CollectionEngine
             {
                 codes[o] = state.Codes(o); // append-only: the rows below the image's count never change
             }
+            var tokenGraphs = new (HnswGraph?, int)[state.Multi.Length];
+            for (int m = 0; m < tokenGraphs.Length; m++)
+            {
+                // Every row is published here, so its tokens are in the graph unless indexing is off (a bulk load).
+                Indexing.MultiVector.MultiVectorIndex index = state.Multi[m];
+                tokenGraphs[m] = (index.IndexedRows == state.RowCount ? index.Graph.Freeze() : null, index.TokenCount);
+            }
             image = new CheckpointImage(state, state.RowCount, _lsn, _wal.Length, graphs, state.Schema, state.Indexes.Definitions.ToArray()) {
                 Codes = codes,
                 TextIndexes = state.TextIndexes,
+                TokenGraphs = tokenGraphs,
             };
             blocked = Environment.TickCount64 - started;
         }
@@ -121,6 +129,7 @@ internal sealed partial class CollectionEngine
                 Schema = image.Schema,
                 PayloadIndexes = [.. image.PayloadIndexes],
                 TextIndexes = [.. image.TextIndexes.Select(t => t.Definition)],
+                MultiVectorTokens = [.. image.TokenGraphs.Select(t => t.Tokens)],
                 Files = files,
             };
             manifest.WriteAtomic(storage, Directory); // the commit point

@@ -430,8 +430,23 @@ internal sealed class CollectionState
         if (IndexingEnabled)
         {
             IndexPendingRows();
+            IndexPendingTokens();
         }
         Volatile.Write(ref _published, new Snapshot(lsn, _rowCount, _anyExpiring, LiveRows != _rowCount));
+    }
+
+    /// <summary>
+    /// Brings every multi-vector space's token graph up to date with the rows written since the last call (in parallel
+    /// for a large batch). Writer only, before the rows are published.
+    /// </summary>
+    public void IndexPendingTokens()
+    {
+        HnswOptions options = Schema.Hnsw;
+        int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;
+        foreach (MultiVectorIndex index in Multi)
+        {
+            index.IndexPending(_rowCount, threads, options.ParallelInsertThreshold);
+        }
     }
 
     /// <summary>
@@ -572,6 +587,10 @@ internal sealed class CollectionState
             Volatile.Write(ref _graphOrigins[o], "none");
         }
         _indexedUpTo = 0;
+        foreach (MultiVectorIndex index in Multi)
+        {
+            index.ResetGraph();
+        }
     }
 
     /// <summary>The live rows in [from, to) that <paramref name="graph"/> does not hold yet (a re-pointed node holds its row).</summary>
@@ -680,7 +699,14 @@ internal sealed class CollectionState
         }
         for (int i = 0; i < Multi.Length; i++)
         {
-            Multi[i].Add(row, vectors is null ? Multi[i].Tokens(copyVectorsFrom) : multi is not null && i < multi.Length ? multi[i] : null);
+            if (vectors is null)
+            {
+                Multi[i].Repoint(copyVectorsFrom, row); // a payload or expiry update: the same tokens, no new graph nodes
+            }
+            else
+            {
+                Multi[i].Add(row, multi is not null && i < multi.Length ? multi[i] : null);
+            }
         }
         for (int i = 0; i < Arenas.Length; i++)
         {
