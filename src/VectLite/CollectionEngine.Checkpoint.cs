@@ -131,11 +131,13 @@ internal sealed partial class CollectionEngine
         }
 
         // Committed: from here the new generation is the collection, even if the clean-up below fails.
+        Vectors.MappedVectorFile?[] mappings = MapVectorFiles(manifest, image);
         long cutStarted = Environment.TickCount64;
         StorageException? cutFailed = null;
         lock (_writeLock)
         {
             Interlocked.Exchange(ref _generation, manifest.Generation);
+            AttachVectorFiles(mappings, image.State);
             if (!_closed)
             {
                 try
@@ -166,6 +168,63 @@ internal sealed partial class CollectionEngine
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cutFailed);
         }
     }
+
+    /// <summary>
+    /// Maps the vectors files just committed for the vectors kept on disk (null entries for the others). A file that
+    /// cannot be mapped is logged and left: its rows stay in RAM, and the next checkpoint tries again.
+    /// </summary>
+    private Vectors.MappedVectorFile?[] MapVectorFiles(CheckpointManifest manifest, CheckpointImage image)
+    {
+        var mappings = new Vectors.MappedVectorFile?[image.Schema.Vectors.Count];
+        for (int v = 0; v < mappings.Length; v++)
+        {
+            VectorSpec spec = image.Schema.Vectors[v];
+            if (spec.VectorsInRam)
+            {
+                continue;
+            }
+            string path = Path.Combine(Directory, CheckpointManifest.VectorsFileName(manifest.Generation, v));
+            try
+            {
+                mappings[v] = Vectors.MappedVectorFile.Open(path, spec.Dimension, image.Rows);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CorruptFileException)
+            {
+                Log.VectorsNotMapped(_database.Logger, Name, spec.Name, manifest.Generation, ex.Message);
+            }
+        }
+        return mappings;
+    }
+
+    /// <summary>
+    /// Under the writer lock, after the commit: points each on-disk arena's checkpointed rows at its new mapping, so the
+    /// RAM they took (and the previous generation's mapping) is freed once no reader can still use it. The image's rows
+    /// are the state's first rows bit for bit (the state is the one the image was taken from: only a checkpoint replaces
+    /// it, and checkpoints run one at a time).
+    /// </summary>
+    private void AttachVectorFiles(Vectors.MappedVectorFile?[] mappings, CollectionState imaged)
+    {
+        bool current = ReferenceEquals(_state, imaged) && !_closed;
+        for (int v = 0; v < mappings.Length; v++)
+        {
+            if (mappings[v] is not { } mapping)
+            {
+                continue;
+            }
+            if (current)
+            {
+                imaged.AttachVectorFile(v, mapping);
+            }
+            else
+            {
+                mapping.Dispose();
+            }
+        }
+        VectorsAttachedForTests?.Invoke();
+    }
+
+    /// <summary>Test hook: runs under the writer lock right after a checkpoint pointed its on-disk arenas at the new files.</summary>
+    internal Action? VectorsAttachedForTests { get; set; }
 
     /// <summary>
     /// The checkpoint of an in-memory collection: the state is compacted (deleted, replaced and expired rows freed, the
