@@ -66,6 +66,7 @@ internal sealed partial class CollectionEngine
         long started = Environment.TickCount64;
         IStorageDevice storage = _database.Storage;
         CheckpointImage image;
+        CollectionState? replaced = null;
         int rebuilt = 0, remapped = 0;
         long blocked;
         lock (_writeLock)
@@ -79,6 +80,7 @@ internal sealed partial class CollectionEngine
                 CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped);
                 Volatile.Write(ref _state, fresh);
                 state.Release(); // freed once the last reader that took it lets go
+                replaced = state;
                 state = fresh;
             }
             var graphs = new HnswGraph?[state.Arenas.Length];
@@ -138,6 +140,9 @@ internal sealed partial class CollectionEngine
         {
             Interlocked.Exchange(ref _generation, manifest.Generation);
             AttachVectorFiles(mappings, image.State);
+            // The compacted-away state may still have readers, and map the previous generation's files: those go when
+            // it is freed (before the clean-up below, which leaves mapped files alone and deletes the rest).
+            replaced?.MarkVectorFilesObsolete();
             if (!_closed)
             {
                 try

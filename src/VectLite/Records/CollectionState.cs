@@ -185,6 +185,18 @@ internal sealed class CollectionState
     public ReaderEpochs Epochs { get; } = new();
 
     /// <summary>
+    /// After a checkpoint committed a new generation, marks the files this (replaced) state's arenas still map as
+    /// obsolete: each is deleted when its mapping closes, once the last reader of this state lets go.
+    /// </summary>
+    public void MarkVectorFilesObsolete()
+    {
+        foreach (VectorArena arena in Arenas)
+        {
+            arena.MarkMappingObsolete();
+        }
+    }
+
+    /// <summary>
     /// Moves the rows of named vector <paramref name="ordinal"/> that <paramref name="file"/> holds (the checkpoint just
     /// written from this state) out of RAM: the arena reads them from the mapping from now on, and the RAM (and the
     /// previous mapping) is freed once the readers that may still use it are gone; an obsolete mapped file is deleted

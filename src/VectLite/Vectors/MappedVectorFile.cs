@@ -58,7 +58,13 @@ internal sealed unsafe class MappedVectorFile : IDisposable
     internal long RowBytes => (long)Rows * VectorArena.StrideFor(Dimension) * sizeof(float);
 
     /// <summary>Set by the owner when the file is obsolete (a newer checkpoint replaced it): deleted once unmapped.</summary>
-    internal bool DeleteWhenDisposed { get; set; }
+    internal bool DeleteWhenDisposed
+    {
+        get => Volatile.Read(ref _deleteWhenDisposed);
+        set => Volatile.Write(ref _deleteWhenDisposed, value);
+    }
+
+    private bool _deleteWhenDisposed;
 
     /// <summary>The address of row <paramref name="row"/>'s first float (0 &lt;= row &lt; <see cref="Rows"/>).</summary>
     internal nint RowAddress(long row) => (nint)(_pointer + DataOffset + (row * VectorArena.StrideFor(Dimension) * sizeof(float)));

@@ -247,6 +247,18 @@ internal sealed class VectorArena : IDisposable
     }
 
     /// <summary>
+    /// Marks the file the arena maps as obsolete (a newer checkpoint replaced it): it is deleted when the mapping is
+    /// closed, at <see cref="Dispose"/>. For an arena a compaction replaced, whose readers may still be in it.
+    /// </summary>
+    internal void MarkMappingObsolete()
+    {
+        if (Volatile.Read(ref _mapping) is { } mapping)
+        {
+            mapping.DeleteWhenDisposed = true;
+        }
+    }
+
+    /// <summary>
     /// Makes at least <paramref name="rows"/> rows writable, allocating whole chunks. Memory already
     /// allocated never moves, so readers may keep reading during the call. Writer only.
     /// </summary>

@@ -168,9 +168,9 @@ internal static class DataFileVerifier
             {
                 return;
             }
-            if (row.AsSpan(dimension * sizeof(float)).IndexOfAnyExcept((byte)0) >= 0)
+            if (row.AsSpan(dimension * sizeof(float)).IndexOfAnyExcept((byte)0) is int nonZero and >= 0)
             {
-                check.Damage(offset + (dimension * sizeof(float)), $"row {r}'s padding after its {dimension} values is not zero");
+                check.Damage(offset + (dimension * sizeof(float)) + nonZero, $"row {r}'s padding after its {dimension} values is not zero");
                 return;
             }
         }
