@@ -139,6 +139,24 @@ public sealed class VectorsOnDiskTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Rows_written_after_a_checkpoint_take_ram_a_chunk_at_a_time_not_the_mapped_size_again()
+    {
+        // 1,024 rows fill 8 chunks exactly: all mapped, no RAM. One more row needs one chunk of RAM (doubling the whole
+        // capacity, as an arena in RAM grows, would take 8: as much again as the file).
+        long chunkBytes = RowsPerDiskChunk * 112L * sizeof(float);
+        using Database db = _temp.Open();
+        Collection c = db.CreateCollection("c", Schema(QuantizationOptions.Sq8, VectorStorage.Disk));
+        c.UpsertMany(Plain(1024, seed: 15).Select((v, i) => new Record((ulong)i, v)));
+        c.Compact();
+        VectorIndexStats stats = c.GetStats().VectorIndexes[0];
+        Assert.Equal((0L, 8 * chunkBytes), (stats.VectorBytes, stats.MappedVectorBytes));
+        c.Upsert(new Record(5000UL, Plain(1, seed: 16)[0]));
+        stats = c.GetStats().VectorIndexes[0];
+        Assert.Equal((chunkBytes, 8 * chunkBytes), (stats.VectorBytes, stats.MappedVectorBytes));
+        Assert.Equal(chunkBytes, c.GetStats().Memory!.Vectors);
+    }
+
     [Theory]
     [InlineData(QuantizationKind.Sq8, Metric.L2)]
     [InlineData(QuantizationKind.Binary, Metric.Cosine)]
