@@ -11,6 +11,8 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     CosineKernelsCommand.Create(),
     FilteredCommand.Create(),
     QuantizedCommand.Create(),
+    MemoryPerVectorCommand.Create(),
+    LargerThanRamCommand.Create(),
     ScrollCommand.Create(),
     RetrievalCommand.Create(),
     SparseCommand.Create(),

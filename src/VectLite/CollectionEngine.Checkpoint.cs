@@ -66,6 +66,7 @@ internal sealed partial class CollectionEngine
         long started = Environment.TickCount64;
         IStorageDevice storage = _database.Storage;
         CheckpointImage image;
+        CollectionState? replaced = null;
         int rebuilt = 0, remapped = 0;
         long blocked;
         lock (_writeLock)
@@ -79,6 +80,7 @@ internal sealed partial class CollectionEngine
                 CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped);
                 Volatile.Write(ref _state, fresh);
                 state.Release(); // freed once the last reader that took it lets go
+                replaced = state;
                 state = fresh;
             }
             var graphs = new HnswGraph?[state.Arenas.Length];
@@ -140,11 +142,16 @@ internal sealed partial class CollectionEngine
         }
 
         // Committed: from here the new generation is the collection, even if the clean-up below fails.
+        Vectors.MappedVectorFile?[] mappings = MapVectorFiles(manifest, image);
         long cutStarted = Environment.TickCount64;
         StorageException? cutFailed = null;
         lock (_writeLock)
         {
             Interlocked.Exchange(ref _generation, manifest.Generation);
+            AttachVectorFiles(mappings, image.State);
+            // The compacted-away state may still have readers, and map the previous generation's files: those go when
+            // it is freed (before the clean-up below, which leaves mapped files alone and deletes the rest).
+            replaced?.MarkVectorFilesObsolete();
             if (!_closed)
             {
                 try
@@ -178,6 +185,63 @@ internal sealed partial class CollectionEngine
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cutFailed);
         }
     }
+
+    /// <summary>
+    /// Maps the vectors files just committed for the vectors kept on disk (null entries for the others). A file that
+    /// cannot be mapped is logged and left: its rows stay in RAM, and the next checkpoint tries again.
+    /// </summary>
+    private Vectors.MappedVectorFile?[] MapVectorFiles(CheckpointManifest manifest, CheckpointImage image)
+    {
+        var mappings = new Vectors.MappedVectorFile?[image.Schema.Vectors.Count];
+        for (int v = 0; v < mappings.Length; v++)
+        {
+            VectorSpec spec = image.Schema.Vectors[v];
+            if (spec.VectorsInRam)
+            {
+                continue;
+            }
+            string path = Path.Combine(Directory, CheckpointManifest.VectorsFileName(manifest.Generation, v));
+            try
+            {
+                mappings[v] = Vectors.MappedVectorFile.Open(path, spec.Dimension, image.Rows);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CorruptFileException)
+            {
+                Log.VectorsNotMapped(_database.Logger, Name, spec.Name, manifest.Generation, ex.Message);
+            }
+        }
+        return mappings;
+    }
+
+    /// <summary>
+    /// Under the writer lock, after the commit: points each on-disk arena's checkpointed rows at its new mapping, so the
+    /// RAM they took (and the previous generation's mapping) is freed once no reader can still use it. The image's rows
+    /// are the state's first rows bit for bit (the state is the one the image was taken from: only a checkpoint replaces
+    /// it, and checkpoints run one at a time).
+    /// </summary>
+    private void AttachVectorFiles(Vectors.MappedVectorFile?[] mappings, CollectionState imaged)
+    {
+        bool current = ReferenceEquals(_state, imaged) && !_closed;
+        for (int v = 0; v < mappings.Length; v++)
+        {
+            if (mappings[v] is not { } mapping)
+            {
+                continue;
+            }
+            if (current)
+            {
+                imaged.AttachVectorFile(v, mapping);
+            }
+            else
+            {
+                mapping.Dispose();
+            }
+        }
+        VectorsAttachedForTests?.Invoke();
+    }
+
+    /// <summary>Test hook: runs under the writer lock right after a checkpoint pointed its on-disk arenas at the new files.</summary>
+    internal Action? VectorsAttachedForTests { get; set; }
 
     /// <summary>
     /// The checkpoint of an in-memory collection: the state is compacted (deleted, replaced and expired rows freed, the

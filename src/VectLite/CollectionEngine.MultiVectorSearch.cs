@@ -36,7 +36,8 @@ internal sealed partial class CollectionEngine
         ArgumentNullException.ThrowIfNull(query);
         options ??= new SearchOptions();
         NamespaceScope scope = ValidateSearchOptions(options);
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             int ordinal = state.Schema.FindMultiVector(vectorName);
@@ -49,7 +50,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 

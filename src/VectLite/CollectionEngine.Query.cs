@@ -35,7 +35,8 @@ internal sealed partial class CollectionEngine
         NamespaceScope scope = ScopeOf(query.Namespace, query.AllNamespaces, nameof(HybridQuery));
         cancellationToken.ThrowIfCancellationRequested();
 
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             // Everything is checked before any search runs: a bad prefetch is its typed error, not a partial result.
@@ -163,7 +164,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 

@@ -24,7 +24,8 @@ internal sealed partial class CollectionEngine
     {
         ArgumentNullException.ThrowIfNull(ids);
         string ns = NormalizeNamespace(@namespace);
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             Snapshot snapshot = state.Published;
@@ -47,7 +48,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 
@@ -68,7 +69,8 @@ internal sealed partial class CollectionEngine
 
     private long CountIn(NamespaceScope scope, Filter? filter)
     {
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             long count = 0;
@@ -80,7 +82,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 
@@ -113,7 +115,8 @@ internal sealed partial class CollectionEngine
         }
         RecordId? startAt = options.StartAt;
 
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             Snapshot snapshot = state.Published;
@@ -144,7 +147,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 
@@ -252,7 +255,8 @@ internal sealed partial class CollectionEngine
     /// <summary>The collection's counters: records per namespace, rows awaiting a checkpoint, bytes on disk, log state.</summary>
     public CollectionStats GetStats()
     {
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             // The snapshot first: every namespace its rows use is interned by then, so the table is at least that long.
@@ -321,13 +325,16 @@ internal sealed partial class CollectionEngine
                 {
                     Quantization = Quantization.QuantizationStats.Describe(v.Quantization, state.Codes(o), total),
                     CodeBytes = state.Codes(o)?.MemoryBytes ?? 0,
+                    VectorsInRam = v.VectorsInRam || _inMemory,
+                    VectorBytes = state.Arenas[o].MemoryBytes,
+                    MappedVectorBytes = state.Arenas[o].MappedBytes,
                 })],
                 MultiVectorIndexes = [.. state.Multi.Select(m => TokenGraphStats(m, snapshot))],
             };
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 

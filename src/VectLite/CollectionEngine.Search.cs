@@ -34,7 +34,8 @@ internal sealed partial class CollectionEngine
     {
         options ??= new SearchOptions();
         NamespaceScope scope = ValidateSearchOptions(options);
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             int ordinal = ResolveVector(state.Schema, options.VectorName);
@@ -42,7 +43,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 
@@ -73,7 +74,8 @@ internal sealed partial class CollectionEngine
         options ??= new SearchOptions();
         NamespaceScope scope = ValidateSearchOptions(options);
         string ns = NormalizeNamespace(options.Namespace);
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             int ordinal = ResolveVector(state.Schema, options.VectorName);
@@ -91,7 +93,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 
@@ -125,7 +127,8 @@ internal sealed partial class CollectionEngine
             return results;
         }
 
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             int ordinal = ResolveVector(state.Schema, options.VectorName);
@@ -147,7 +150,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 

@@ -25,7 +25,8 @@ internal sealed partial class CollectionEngine
         ArgumentNullException.ThrowIfNull(query);
         options ??= new SearchOptions();
         NamespaceScope scope = ValidateSearchOptions(options);
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             int ordinal = ResolveSparseVector(state.Schema, vectorName);
@@ -34,7 +35,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 

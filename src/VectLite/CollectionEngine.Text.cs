@@ -93,7 +93,8 @@ internal sealed partial class CollectionEngine
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1, "options.TopK");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.TopK, MaxSearchResults, "options.TopK");
         NamespaceScope scope = ScopeOf(options.Namespace, options.AllNamespaces, nameof(TextSearchOptions));
-        CollectionState state = AcquireState();
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
         try
         {
             TextIndex text = ResolveTextIndex(state, index);
@@ -101,7 +102,7 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            state.Release();
+            lease.Release();
         }
     }
 

@@ -289,8 +289,11 @@ internal sealed partial class CollectionEngine
         foreach (string path in System.IO.Directory.EnumerateFiles(directory))
         {
             string fileName = Path.GetFileName(path);
-            if (!keep.Contains(fileName) && (fileName.EndsWith(DurableFile.TempSuffix, StringComparison.Ordinal) || fileName.StartsWith('g')))
+            if (!keep.Contains(fileName) && (fileName.EndsWith(DurableFile.TempSuffix, StringComparison.Ordinal) || fileName.StartsWith('g'))
+                && !Vectors.MappedVectorFile.IsMapped(path))
             {
+                // A vectors file still mapped (readers may be in it) is deleted by its mapping once unmapped: never
+                // delete a mapped file (Windows refuses; elsewhere it would only hide the name).
                 storage.Delete(path);
             }
         }
@@ -312,8 +315,8 @@ internal sealed partial class CollectionEngine
     /// <summary>For tests: the current state, without taking a reference (the test keeps the collection open meanwhile).</summary>
     internal CollectionState StateForTests => Volatile.Read(ref _state);
 
-    /// <summary>Takes the current state for a read; the caller must <see cref="CollectionState.Release"/> it.</summary>
-    private CollectionState AcquireState()
+    /// <summary>Takes the current state for a read; the caller must <see cref="ReadLease.Release"/> the lease, once.</summary>
+    private ReadLease AcquireState()
     {
         while (true)
         {
@@ -321,7 +324,7 @@ internal sealed partial class CollectionEngine
             CollectionState state = Volatile.Read(ref _state);
             if (state.TryAcquire())
             {
-                return state;
+                return new ReadLease(state, state.Epochs.Enter());
             }
         }
     }

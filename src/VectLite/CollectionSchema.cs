@@ -102,7 +102,24 @@ public sealed class CollectionSchema
     /// <exception cref="SchemaException">The name is taken, the schema already has <see cref="MaxVectors"/> vectors, or a
     /// quantization setting is invalid (the message names it).</exception>
     [Pure]
-    public CollectionSchema AddVector(string name, int dimension, Metric metric, QuantizationOptions quantization)
+    public CollectionSchema AddVector(string name, int dimension, Metric metric, QuantizationOptions quantization) =>
+        AddVector(name, dimension, metric, quantization, VectorStorage.Auto);
+
+    /// <summary>
+    /// Returns a new schema with this schema's vectors and one more, searched on the codes <paramref name="quantization"/>
+    /// describes, with its float32 vectors kept where <paramref name="storage"/> says (in RAM, or memory-mapped from the
+    /// checkpoint files; see <see cref="VectorStorage"/>), and the same HNSW options. This schema is not changed.
+    /// </summary>
+    /// <example><c>schema.AddVector("image", 784, Metric.L2, QuantizationOptions.Sq8, VectorStorage.Ram)</c> keeps the
+    /// float vectors in RAM beside the codes; <c>VectorStorage.Auto</c> would put them on disk.</example>
+    /// <exception cref="InvalidNameException">The name breaks the naming rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The dimension is outside 1 to <see cref="VectorSpec.MaxDimension"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="quantization"/> is null.</exception>
+    /// <exception cref="SchemaException">The name is taken, the schema already has <see cref="MaxVectors"/> vectors, a
+    /// quantization setting is invalid, or <paramref name="storage"/> is not a <see cref="VectorStorage"/> value (the
+    /// message names it).</exception>
+    [Pure]
+    public CollectionSchema AddVector(string name, int dimension, Metric metric, QuantizationOptions quantization, VectorStorage storage)
     {
         ArgumentNullException.ThrowIfNull(quantization);
         Names.Validate("vector", name);
@@ -121,7 +138,12 @@ public sealed class CollectionSchema
             throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
         }
         quantization.Validate(name);
-        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric) { Quantization = quantization }], _sparse, _multi, Hnsw);
+        if (!Enum.IsDefined(storage))
+        {
+            throw new SchemaException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Vector '{name}': vector storage {(int)storage} is unknown; use Auto, Ram or Disk."));
+        }
+        return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric) { Quantization = quantization, Storage = storage }], _sparse, _multi, Hnsw);
     }
 
     /// <summary>
@@ -230,9 +252,9 @@ public sealed class CollectionSchema
 
     /// <summary>"text: 384-d Cosine, image: 512-d Dot, splade: sparse", or "no vectors".</summary>
     public override string ToString() =>
-        _vectors.Length + _sparse.Length + _multi.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => v.Quantization.Kind == QuantizationKind.None
+        _vectors.Length + _sparse.Length + _multi.Length == 0 ? "no vectors" : string.Join(", ", _vectors.Select(v => (v.Quantization.Kind == QuantizationKind.None
             ? $"{v.Name}: {v.Dimension}-d {v.Metric}"
-            : $"{v.Name}: {v.Dimension}-d {v.Metric} {v.Quantization}")
+            : $"{v.Name}: {v.Dimension}-d {v.Metric} {v.Quantization}") + (v.Storage == VectorStorage.Auto ? "" : $" vectors in {v.Storage}"))
             .Concat(_sparse.Select(s => s.Modifier == SparseModifier.None ? $"{s.Name}: sparse" : $"{s.Name}: sparse {s.Modifier}"))
             .Concat(_multi.Select(m => $"{m.Name}: multi-vector {m.Dimension}-d {m.Metric}")));
 }

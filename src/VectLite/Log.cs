@@ -54,4 +54,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning,
         Message = "Collection '{Collection}': the saved quantized codes of vector '{Vector}' cannot be used ({Problem}); training and encoding them again from the vectors.")]
     public static partial void CodesRetrained(ILogger logger, string collection, string vector, string problem);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning,
+        Message = "Collection '{Collection}': the vectors file of vector '{Vector}' (generation {Generation}) could not be mapped ({Problem}); its rows stay in RAM until the next checkpoint.")]
+    public static partial void VectorsNotMapped(ILogger logger, string collection, string vector, long generation, string problem);
 }

@@ -5,8 +5,8 @@ namespace VectLite;
 /// in RAM"). Rows not yet removed by a checkpoint (replaced, deleted, expired) count until one does. The log and the
 /// checkpoint files are on disk (<see cref="CollectionStats.WalBytes"/>, <see cref="CollectionStats.BytesOnDisk"/>).
 /// </summary>
-/// <param name="Vectors">The vector arenas: native memory in chunks, each row padded to a multiple of 16 floats; allocated
-/// chunks count whole.</param>
+/// <param name="Vectors">The vector arenas' RAM: native memory in chunks, each row padded to a multiple of 16 floats;
+/// allocated chunks count whole. Rows read from a mapped checkpoint file are in <see cref="VectorsMapped"/> instead.</param>
 /// <param name="Graphs">The HNSW graphs: links, levels and node-to-row maps (no vectors), as <see cref="VectorIndexStats.MemoryBytes"/>.</param>
 /// <param name="Payloads">The payloads' JSON text (UTF-8) held for every row. The parsed form adds a table of about 12
 /// bytes per JSON token and a small object per payload, not counted here.</param>
@@ -21,6 +21,15 @@ public sealed record MemoryStats(long Vectors, long Graphs, long Payloads, long 
     /// </summary>
     public long Codes { get; init; }
 
-    /// <summary>The sum of the components.</summary>
+    /// <summary>
+    /// The float32 vectors read in place from memory-mapped checkpoint files (<see cref="VectorStorage.Disk"/>, or a
+    /// quantized vector's default): address space backed by the files, not memory the collection holds. The operating
+    /// system keeps as many of those pages in its page cache as memory allows and drops them under pressure, so they are
+    /// not in <see cref="Total"/>. <see cref="Vectors"/> counts only the vectors held in RAM (for a vector on disk, the
+    /// rows written since the last checkpoint).
+    /// </summary>
+    public long VectorsMapped { get; init; }
+
+    /// <summary>The sum of the components held in RAM (<see cref="VectorsMapped"/> excluded).</summary>
     public long Total => Vectors + Graphs + Payloads + Rows + PayloadIndexes + Codes;
 }

@@ -11,7 +11,7 @@ internal static class SchemaDifferences
 {
     /// <summary>
     /// The structural differences: vectors (matched by name; declaration order does not matter, since records and
-    /// searches name their vectors), their dimensions, metrics and quantization (kind and oversampling), and <see cref="StructuralHnsw"/>. Empty when
+    /// searches name their vectors), their dimensions, metrics, quantization (kind and oversampling) and storage (RAM or disk), and <see cref="StructuralHnsw"/>. Empty when
     /// <paramref name="requested"/> describes the stored collection.
     /// </summary>
     public static List<string> Structural(CollectionSchema stored, CollectionSchema requested)
@@ -37,6 +37,10 @@ internal static class SchemaDifferences
             if (q.Quantization.Kind != s.Quantization.Kind)
             {
                 differences.Add($"vector \"{s.Name}\" quantization {s.Quantization.Kind} (stored) vs {q.Quantization.Kind} (requested)");
+            }
+            if (q.Storage != s.Storage)
+            {
+                differences.Add($"vector \"{s.Name}\" storage {s.Storage} (stored) vs {q.Storage} (requested)");
             }
             if (q.Quantization.Oversampling != s.Quantization.Oversampling)
             {

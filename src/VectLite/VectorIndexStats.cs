@@ -25,4 +25,18 @@ public sealed record VectorIndexStats(string VectorName, bool Indexed, int Nodes
 
     /// <summary>Memory held by the quantized codes and their codec (0 without codes); also in <see cref="MemoryStats.Codes"/>.</summary>
     public long CodeBytes { get; init; }
+
+    /// <summary>
+    /// Whether the vector's float32 values are all kept in RAM: <see cref="VectorSpec.VectorsInRam"/>, except that an
+    /// in-memory database keeps them in RAM whatever the setting (it has no file to map).
+    /// </summary>
+    public bool VectorsInRam { get; init; } = true;
+
+    /// <summary>RAM held by the vector's float32 values (allocated chunks, rows padded to 16 floats): every row when they
+    /// are in RAM; on disk, the rows written since the last checkpoint and the chunk the checkpoint file ends in.</summary>
+    public long VectorBytes { get; init; }
+
+    /// <summary>The vector's float32 values read in place from the mapped checkpoint file (see <see cref="MemoryStats.VectorsMapped"/>):
+    /// file-backed pages the operating system keeps resident only while memory allows.</summary>
+    public long MappedVectorBytes { get; init; }
 }

@@ -14,4 +14,22 @@ public sealed record VectorSpec(string Name, int Dimension, Metric Metric)
     /// (float32 only) by default. Set through <see cref="CollectionSchema.AddVector(string, int, Metric, QuantizationOptions)"/>.
     /// </summary>
     public QuantizationOptions Quantization { get; init; } = QuantizationOptions.None;
+
+    /// <summary>
+    /// Where the float32 vectors live: <see cref="VectorStorage.Auto"/> (the default: on disk when quantized, in RAM
+    /// otherwise), <see cref="VectorStorage.Ram"/> or <see cref="VectorStorage.Disk"/>. Set through
+    /// <see cref="CollectionSchema.AddVector(string, int, Metric, QuantizationOptions, VectorStorage)"/>.
+    /// </summary>
+    public VectorStorage Storage { get; init; }
+
+    /// <summary>
+    /// Whether the float32 vectors stay in RAM: <see cref="Storage"/> with <see cref="VectorStorage.Auto"/> resolved
+    /// (false for a quantized vector, true otherwise). False means the checkpointed rows are memory-mapped from disk.
+    /// </summary>
+    public bool VectorsInRam => Storage switch
+    {
+        VectorStorage.Ram => true,
+        VectorStorage.Disk => false,
+        _ => Quantization.Kind == QuantizationKind.None,
+    };
 }

@@ -16,8 +16,9 @@ namespace VectLite;
 /// <see cref="RetrainClippedShare"/> of the values encoded since training fell outside the trained ranges (the data has
 /// drifted), the codes are retrained from the live vectors.</para>
 /// <para>Reads (<c>Get</c>, <c>Scroll</c>) always return the float32 values written, bit for bit; the codes are a
-/// search structure only. The float32 vectors stay in RAM beside the codes (they are needed for rescoring and reads);
-/// the codes add <c>dimension</c> bytes (SQ8) or <c>dimension / 8</c> bytes (binary) per vector.</para>
+/// search structure only. The float32 vectors (needed for rescoring and reads) are kept on disk and memory-mapped by
+/// default for a quantized vector, so RAM holds the codes (<c>dimension</c> bytes for SQ8, <c>dimension / 8</c> for
+/// binary, per vector) and the graph; <see cref="VectorStorage.Ram"/> keeps them in RAM too (see <see cref="VectorStorage"/>).</para>
 /// </remarks>
 public sealed record QuantizationOptions
 {

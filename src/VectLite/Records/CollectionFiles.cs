@@ -75,7 +75,13 @@ internal static class CollectionFiles
             for (int v = 0; v < state.Arenas.Length; v++)
             {
                 VectorArena arena = state.Arenas[v];
-                using var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.VectorsFileName(generation, v), FileMagic.Vectors, (uint)arena.Dimension, rows);
+                // A vector kept on disk gets the mapped layout (version 2): its rows are read in place after the commit.
+                bool mapped = !image.Schema.Vectors[v].VectorsInRam;
+                using var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.VectorsFileName(generation, v), FileMagic.Vectors, (uint)arena.Dimension, rows,
+                    mapped ? FileMagic.MappedVectorsVersion : FileMagic.CurrentVersion);
+                ReadOnlySpan<byte> padding = mapped ? new byte[MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize] : default;
+                writer.Write(padding);
+                ReadOnlySpan<float> rowPadding = mapped ? new float[arena.Stride - arena.Dimension] : default;
                 for (int row = 0; row < rows; row++)
                 {
                     if ((row & 4095) == 0)
@@ -83,6 +89,7 @@ internal static class CollectionFiles
                         cancellationToken.ThrowIfCancellationRequested();
                     }
                     writer.WriteFloats(arena.Get(row));
+                    writer.WriteFloats(rowPadding);
                 }
                 files.Add(writer.Complete());
                 renames.Add((writer.TempPath, writer.FinalPath));
@@ -184,11 +191,23 @@ internal static class CollectionFiles
         }
         state.SuspendTextIndexes(); // the rows load without analysis; LoadTextIndexes installs the saved indexes
 
+        // The vectors first: a vector on disk maps its file before any row is added, so no RAM is allocated for the
+        // rows the mapping holds.
+        long rows = manifest.RecordCount;
+        if (rows < 0 || rows > int.MaxValue)
+        {
+            throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), 16, $"record count {rows} is out of range");
+        }
+        for (int v = 0; v < vectorCount; v++)
+        {
+            LoadVectors(directory, manifest, v, (int)rows, state.Arenas[v], opened);
+        }
+
         long count;
         using (var reader = new CheckpointFileReader(directory, manifest.Files[0], FileMagic.Records, opened?.Take(manifest.Files[0].Name)))
         {
             count = reader.Count;
-            if (count != manifest.RecordCount || count < 0 || count > int.MaxValue)
+            if (count != rows)
             {
                 throw new CorruptFileException(reader.Path, 16, $"record count {count} disagrees with the manifest's {manifest.RecordCount}");
             }
@@ -251,24 +270,66 @@ internal static class CollectionFiles
             }
             reader.Verify();
         }
+    }
 
-        for (int v = 0; v < vectorCount; v++)
+    /// <summary>
+    /// Loads named vector <paramref name="ordinal"/>'s file into its empty arena: a mapped file (version 2) of a vector on
+    /// disk is mapped and read in place; any other file is read into RAM (a vector in RAM, or on disk but checkpointed by
+    /// a build that wrote version 1: its next checkpoint writes the mapped layout).
+    /// </summary>
+    private static void LoadVectors(string directory, CheckpointManifest manifest, int ordinal, int count, VectorArena arena, OpenCheckpoint? opened)
+    {
+        CheckpointFile entry = manifest.Files[1 + ordinal];
+        FileStream? stream = opened?.Take(entry.Name);
+        MappedVectorFile? mapping = null;
+        try
         {
-            using var reader = new CheckpointFileReader(directory, manifest.Files[1 + v], FileMagic.Vectors, opened?.Take(manifest.Files[1 + v].Name));
-            VectorArena arena = state.Arenas[v];
+            // The reader owns the stream; the mapping (made from it while open) outlives it.
+            using var reader = new CheckpointFileReader(directory, entry, FileMagic.Vectors, stream);
             if (reader.Field1 != arena.Dimension || reader.Count != count)
             {
                 throw new CorruptFileException(reader.Path, 12,
                     $"it holds {reader.Count} vectors of dimension {reader.Field1}; the checkpoint needs {count} of dimension {arena.Dimension}");
+            }
+            bool mappedLayout = reader.Version == FileMagic.MappedVectorsVersion;
+            int padding = mappedLayout ? (arena.Stride - arena.Dimension) * sizeof(float) : 0;
+            if (mappedLayout && reader.Remaining != MappedVectorFile.FileLength(arena.Dimension, count) - CheckpointFileWriter.HeaderSize)
+            {
+                throw new CorruptFileException(reader.Path, -1, $"it is {entry.Length} bytes; {count} mapped vectors of dimension {arena.Dimension} take {MappedVectorFile.FileLength(arena.Dimension, count)}");
+            }
+            if (mappedLayout && !manifest.Schema.Vectors[ordinal].VectorsInRam)
+            {
+                mapping = MappedVectorFile.Open(reader.Path, arena.Dimension, count, stream);
+                // The checksum still covers every byte; read through the file, not the mapping, so the check leaves
+                // no page of it resident in this process.
+                byte[] block = new byte[1 << 20];
+                while (reader.Remaining > 0)
+                {
+                    reader.Read(block.AsSpan(0, (int)Math.Min(block.Length, reader.Remaining)));
+                }
+                reader.Verify();
+                arena.AttachFile(mapping); // an empty arena: nothing retired
+                mapping = null;
+                return;
+            }
+            arena.EnsureCapacity(count);
+            if (mappedLayout)
+            {
+                reader.Skip(MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize);
             }
             float[] row = new float[arena.Dimension];
             Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan());
             for (int i = 0; i < count; i++)
             {
                 reader.Read(bytes);
+                reader.Skip(padding);
                 arena.Write(i, row);
             }
             reader.Verify();
+        }
+        finally
+        {
+            mapping?.Dispose();
         }
     }
 

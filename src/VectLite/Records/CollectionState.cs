@@ -71,7 +71,9 @@ internal sealed class CollectionState
         Arenas = new VectorArena[schema.Vectors.Count];
         for (int i = 0; i < Arenas.Length; i++)
         {
-            Arenas[i] = new VectorArena(schema.Vectors[i].Dimension);
+            VectorSpec spec = schema.Vectors[i];
+            // On disk, small chunks: the RAM tail (rows since the last checkpoint, and the chunk the file ends in) stays small.
+            Arenas[i] = spec.VectorsInRam ? new VectorArena(spec.Dimension) : new VectorArena(spec.Dimension, VectorArena.DiskRowsPerChunk(spec.Dimension));
         }
         _indexes = new PayloadIndexSet();
         foreach ((string field, PayloadIndexKind kind) in indexDefinitions)
@@ -174,6 +176,39 @@ internal sealed class CollectionState
 
     /// <summary>One arena per named vector, by schema ordinal.</summary>
     public VectorArena[] Arenas { get; }
+
+    /// <summary>
+    /// The grace periods of vector memory a checkpoint swapped out of a live arena (RAM rows moved to a mapped file, an
+    /// older file's mapping): a reader enters an epoch for as long as it reads vectors (the engine's read lease), and
+    /// what was retired is freed once every reader that could have seen it has left.
+    /// </summary>
+    public ReaderEpochs Epochs { get; } = new();
+
+    /// <summary>
+    /// After a checkpoint committed a new generation, marks the files this (replaced) state's arenas still map as
+    /// obsolete: each is deleted when its mapping closes, once the last reader of this state lets go.
+    /// </summary>
+    public void MarkVectorFilesObsolete()
+    {
+        foreach (VectorArena arena in Arenas)
+        {
+            arena.MarkMappingObsolete();
+        }
+    }
+
+    /// <summary>
+    /// Moves the rows of named vector <paramref name="ordinal"/> that <paramref name="file"/> holds (the checkpoint just
+    /// written from this state) out of RAM: the arena reads them from the mapping from now on, and the RAM (and the
+    /// previous mapping) is freed once the readers that may still use it are gone; an obsolete mapped file is deleted
+    /// then. Writer only (under the writer lock).
+    /// </summary>
+    public void AttachVectorFile(int ordinal, MappedVectorFile file)
+    {
+        if (Arenas[ordinal].AttachFile(file) is { } retired)
+        {
+            Epochs.Retire(retired);
+        }
+    }
 
     /// <summary>One store and inverted index per sparse vector space, by schema ordinal.</summary>
     public SparseVectorIndex[] Sparse { get; }
@@ -299,10 +334,11 @@ internal sealed class CollectionState
     public MemoryStats MeasureMemory(Snapshot snapshot)
     {
         long vectors = 0, graphs = 0;
-        long codes = 0;
+        long codes = 0, mapped = 0;
         for (int o = 0; o < Arenas.Length; o++)
         {
             vectors += Arenas[o].MemoryBytes;
+            mapped += Arenas[o].MappedBytes;
             graphs += Graph(o)?.MemoryBytes ?? 0;
             codes += Codes(o)?.MemoryBytes ?? 0;
         }
@@ -326,7 +362,7 @@ internal sealed class CollectionState
         {
             sparse += index.MemoryBytes;
         }
-        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes + sparse) { Codes = codes };
+        return new MemoryStats(vectors, graphs, payloads, rows, Indexes.MemoryBytes + sparse) { Codes = codes, VectorsMapped = mapped };
     }
 
     /// <summary>Takes a reference for a reader; false if the state was already retired and freed (take the new one).</summary>
@@ -350,6 +386,7 @@ internal sealed class CollectionState
     {
         if (Interlocked.Decrement(ref _refCount) == 0)
         {
+            Epochs.FreeAll(); // no reader is left: what waited for one goes too
             foreach (VectorArena arena in Arenas)
             {
                 arena.Dispose();
@@ -805,7 +842,9 @@ internal sealed class CollectionState
         {
             if (rows > arena.Capacity)
             {
-                arena.EnsureCapacity(Math.Max(rows, arena.Capacity * 2));
+                // Doubles the RAM part only: a mapped arena's capacity is mostly the file's, which needs no RAM.
+                int ram = arena.Capacity - arena.MappedRows;
+                arena.EnsureCapacity((int)Math.Min(int.MaxValue, Math.Max(rows, (long)arena.Capacity + Math.Max(ram, arena.RowsPerChunk))));
             }
         }
     }

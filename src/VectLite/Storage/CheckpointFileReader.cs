@@ -50,7 +50,7 @@ internal sealed class CheckpointFileReader : IDisposable
             throw new CorruptFileException(Path, 28, "header checksum mismatch");
         }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (version != FileMagic.CurrentVersion && !(magic == FileMagic.Records && version == FileMagic.SparseVersion))
+        if (!FileMagic.IsKnownVersion(magic, version))
         {
             _stream.Dispose();
             throw new CorruptFileException(Path, 8, $"unsupported format version {version}");
@@ -62,7 +62,8 @@ internal sealed class CheckpointFileReader : IDisposable
 
     public string Path { get; }
 
-    /// <summary>The format version in the header: 1, or for a records file also <see cref="FileMagic.SparseVersion"/>.</summary>
+    /// <summary>The format version in the header: 1, or for a records file also <see cref="FileMagic.SparseVersion"/>, or
+    /// for a vectors file also <see cref="FileMagic.MappedVectorsVersion"/>.</summary>
     public uint Version { get; }
 
     /// <summary>The format-specific u32 at bytes [12..16).</summary>
@@ -85,6 +86,18 @@ internal sealed class CheckpointFileReader : IDisposable
         _stream.ReadExactly(buffer);
         _crc.Append(buffer);
         _position += buffer.Length;
+    }
+
+    /// <summary>Skips <paramref name="count"/> bytes, still checksumming them (a mapped vectors file's padding).</summary>
+    public void Skip(int count)
+    {
+        Span<byte> buffer = stackalloc byte[Math.Min(count, 256)];
+        while (count > 0)
+        {
+            int n = Math.Min(count, buffer.Length);
+            Read(buffer[..n]);
+            count -= n;
+        }
     }
 
     /// <summary>Checks that everything was consumed and the whole-file checksum matches the manifest.</summary>

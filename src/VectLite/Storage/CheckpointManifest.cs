@@ -95,6 +95,12 @@ internal sealed class CheckpointManifest
                     json.WriteString("quantization", v.Quantization.Kind.ToString());
                     json.WriteNumber("oversampling", v.Quantization.Oversampling);
                 }
+                if (v.Storage != VectorStorage.Auto)
+                {
+                    // Written only when set, like quantization. A build that predates it reads the collection with its
+                    // vectors in RAM; a Disk vector's files are version 2, which such a build refuses by its version.
+                    json.WriteString("storage", v.Storage.ToString());
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -199,8 +205,9 @@ internal sealed class CheckpointManifest
                         Oversampling = v.GetProperty("oversampling").GetSingle(),
                     };
                 }
+                VectorStorage storage = v.TryGetProperty("storage", out JsonElement st) ? Enum.Parse<VectorStorage>(st.GetString()!) : VectorStorage.Auto;
                 schema = schema.AddVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(),
-                    Enum.Parse<Metric>(v.GetProperty("metric").GetString()!), quantization);
+                    Enum.Parse<Metric>(v.GetProperty("metric").GetString()!), quantization, storage);
             }
             if (root.TryGetProperty("sparseVectors", out JsonElement sparse))
             {

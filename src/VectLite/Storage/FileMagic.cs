@@ -36,4 +36,19 @@ internal static class FileMagic
     /// writing version 1, which builds before sparse vectors read; this build reads both.
     /// </summary>
     public const uint SparseVersion = 2;
+
+    /// <summary>
+    /// Version 2 of the vectors file: written only for a vector kept on disk (<see cref="VectorStorage.Disk"/>, or
+    /// <see cref="VectorStorage.Auto"/> when quantized). Its rows start at byte 64 and each takes the arena's stride (the
+    /// dimension rounded up to 16 floats, zero padded), so the file is memory-mapped and read in place, every row on a
+    /// 64-byte boundary (<see cref="Vectors.MappedVectorFile"/>). Vectors in RAM keep writing version 1 (dense rows after
+    /// the 32-byte header), which builds before this one read; this build reads both for either setting.
+    /// </summary>
+    public const uint MappedVectorsVersion = 2;
+
+    /// <summary>Whether a checkpoint data file with <paramref name="magic"/> may carry format <paramref name="version"/>.</summary>
+    public static bool IsKnownVersion(ulong magic, uint version) =>
+        version == CurrentVersion
+        || (magic == Records && version == SparseVersion)
+        || (magic == Vectors && version == MappedVectorsVersion);
 }

@@ -42,6 +42,13 @@ namespace VectLite.Vectors;
 /// owner calls it only when no reader can still be running.
 /// </para>
 /// <para>
+/// Vectors on disk (<see cref="VectorStorage.Disk"/>): <see cref="AttachFile"/> points the chunks wholly inside a
+/// checkpoint's mapped vectors file (<see cref="MappedVectorFile"/>, which has the same row layout) at the mapping instead
+/// of RAM, and hands back the RAM chunks (and any older mapping) it replaced, which the caller frees once no reader can
+/// still be using them (<see cref="ReaderEpochs"/>). Chunks past the file stay in RAM: the rows written since the
+/// checkpoint, until the next one. Readers do not see the difference: every accessor reads through the same directory.
+/// </para>
+/// <para>
 /// There is deliberately no finalizer: a span does not keep the arena alive, so a finalizer could free
 /// memory a reader is still scanning. The owner must dispose the arena; forgetting to leaks native memory.
 /// </para>
@@ -60,6 +67,12 @@ internal sealed class VectorArena : IDisposable
     /// <summary>The size a default chunk stays within, in bytes.</summary>
     private const int TargetChunkBytes = 8 << 20;
 
+    /// <summary>
+    /// The size a chunk of an arena kept on disk stays within: small, because the chunk that holds the last checkpointed
+    /// row stays in RAM (the file ends inside it) and so does every row written since, a chunk at a time.
+    /// </summary>
+    private const int TargetDiskChunkBytes = 64 << 10;
+
     /// <summary>The largest chunk the two-argument constructor accepts, in floats (1 GiB).</summary>
     private const long MaxChunkFloats = 1L << 28;
 
@@ -74,6 +87,12 @@ internal sealed class VectorArena : IDisposable
     private nint[] _chunks = [];
 
     private int _disposed;
+
+    /// <summary>Chunks [0, this) point into <see cref="_mapping"/>; the rest are RAM this arena allocated and frees.</summary>
+    private int _mappedChunks;
+
+    /// <summary>The checkpoint file the mapped chunks point into, or null.</summary>
+    private MappedVectorFile? _mapping;
 
     /// <summary>Creates an empty arena for vectors of <paramref name="dimension"/> components, with the default chunk size.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is not in 1..65536.</exception>
@@ -120,8 +139,15 @@ internal sealed class VectorArena : IDisposable
     /// <summary>The number of chunks allocated so far.</summary>
     internal int ChunkCount => Volatile.Read(ref _chunks).Length;
 
-    /// <summary>Bytes of native memory the arena holds: every allocated chunk, rows written or not.</summary>
-    internal long MemoryBytes => (long)ChunkCount * _rowsPerChunk * _stride * sizeof(float);
+    /// <summary>Bytes of native memory the arena holds in RAM: every allocated chunk, rows written or not (mapped chunks excluded).</summary>
+    internal long MemoryBytes => (long)(ChunkCount - Volatile.Read(ref _mappedChunks)) * (long)_chunkBytes;
+
+    /// <summary>Bytes of rows read in place from a mapped checkpoint file: address space, not RAM the arena holds (the
+    /// operating system keeps as many of those pages resident as memory allows).</summary>
+    internal long MappedBytes => Volatile.Read(ref _mappedChunks) * (long)_chunkBytes;
+
+    /// <summary>The rows read from the mapped checkpoint file (0 when every row is in RAM).</summary>
+    internal int MappedRows => Volatile.Read(ref _mappedChunks) << _chunkShift;
 
     /// <summary>The number of rows that may be written and read: a multiple of <see cref="RowsPerChunk"/> (capped at <see cref="int.MaxValue"/>).</summary>
     internal int Capacity => (int)Math.Min((long)Volatile.Read(ref _chunks).Length << _chunkShift, int.MaxValue);
@@ -139,6 +165,97 @@ internal sealed class VectorArena : IDisposable
         ValidateDimension(dimension);
         int rows = TargetChunkBytes / (StrideFor(dimension) * sizeof(float));
         return Math.Max(MinRowsPerChunk, 1 << BitOperations.Log2((uint)rows));
+    }
+
+    /// <summary>
+    /// Returns the rows per chunk for an arena kept on disk: the largest power of two whose chunk fits in 64 KiB, at least
+    /// 16. Small chunks keep the RAM tail small (see <see cref="AttachFile"/>).
+    /// </summary>
+    internal static int DiskRowsPerChunk(int dimension)
+    {
+        ValidateDimension(dimension);
+        int rows = TargetDiskChunkBytes / (StrideFor(dimension) * sizeof(float));
+        return Math.Max(MinRowsPerChunk, rows <= 0 ? 0 : 1 << BitOperations.Log2((uint)rows));
+    }
+
+    /// <summary>
+    /// Points every chunk that lies wholly within <paramref name="file"/>'s rows at the mapping, and copies the rows of a
+    /// chunk the file ends inside into RAM if the arena has no chunk there yet (a load). Writer only (a concurrent
+    /// <see cref="EnsureCapacity"/> would lose one of the two directories). The arena owns <paramref name="file"/> from
+    /// now on. Returns the memory the new directory no longer reaches (the RAM chunks now mapped, and the previous
+    /// mapping, whose file is deleted once unmapped: a newer checkpoint replaced it), or null: the caller frees it once no reader that took the old directory is left.
+    /// </summary>
+    /// <remarks>
+    /// The rows of <paramref name="file"/> must be the arena's rows [0, file.Rows) bit for bit, padding included (a
+    /// checkpoint wrote them from this arena, or a load fills an empty arena from it). A file never covers fewer chunks
+    /// than the mapping it replaces: rows are never removed from an arena.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The file's dimension is not the arena's, or it covers fewer chunks than the current mapping.</exception>
+    /// <exception cref="ObjectDisposedException">The arena has been disposed.</exception>
+    internal unsafe IDisposable? AttachFile(MappedVectorFile file)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (file.Dimension != _dimension)
+        {
+            throw new ArgumentException($"The file holds vectors of dimension {file.Dimension}; this arena stores dimension {_dimension}.", nameof(file));
+        }
+        int fullChunks = file.Rows >> _chunkShift;
+        if (fullChunks < _mappedChunks)
+        {
+            throw new ArgumentException($"The file covers {fullChunks} chunks, fewer than the {_mappedChunks} already mapped.", nameof(file));
+        }
+
+        // A load: the file's last, partial chunk needs RAM, filled from the file (the chunks it covers whole need none).
+        nint[] current = _chunks;
+        int tailRows = file.Rows - (fullChunks << _chunkShift);
+        nint tail = 0;
+        if (tailRows > 0 && current.Length <= fullChunks)
+        {
+            tail = (nint)NativeMemory.AlignedAlloc(_chunkBytes, Alignment);
+            var source = new ReadOnlySpan<float>((void*)file.RowAddress((long)fullChunks << _chunkShift), tailRows * _stride);
+            var destination = new Span<float>((void*)tail, _rowsPerChunk * _stride);
+            source.CopyTo(destination);
+            destination[source.Length..].Clear();
+        }
+
+        var next = new nint[Math.Max(current.Length, fullChunks + (tail != 0 ? 1 : 0))];
+        current.CopyTo(next, 0);
+        var replaced = new List<nint>(fullChunks - _mappedChunks);
+        for (int c = 0; c < fullChunks; c++)
+        {
+            if (c >= _mappedChunks && c < current.Length)
+            {
+                replaced.Add(current[c]);
+            }
+            next[c] = file.RowAddress((long)c << _chunkShift);
+        }
+        if (tail != 0)
+        {
+            next[fullChunks] = tail;
+        }
+
+        MappedVectorFile? previous = _mapping;
+        if (previous is not null)
+        {
+            previous.DeleteWhenDisposed = true; // a newer checkpoint replaced it; the clean-up left it while mapped
+        }
+        _mapping = file;
+        Volatile.Write(ref _mappedChunks, fullChunks);
+        // Release semantics: a reader that sees the new directory sees the mapping's pages through it.
+        Volatile.Write(ref _chunks, next);
+        return replaced.Count == 0 && previous is null ? null : new RetiredMemory([.. replaced], previous);
+    }
+
+    /// <summary>
+    /// Marks the file the arena maps as obsolete (a newer checkpoint replaced it): it is deleted when the mapping is
+    /// closed, at <see cref="Dispose"/>. For an arena a compaction replaced, whose readers may still be in it.
+    /// </summary>
+    internal void MarkMappingObsolete()
+    {
+        if (Volatile.Read(ref _mapping) is { } mapping)
+        {
+            mapping.DeleteWhenDisposed = true;
+        }
     }
 
     /// <summary>
@@ -199,6 +316,7 @@ internal sealed class VectorArena : IDisposable
             ThrowDimensionMismatch(vector.Length);
         }
 
+        Debug.Assert(row >> _chunkShift >= _mappedChunks, "Mapped rows are never written again: rows are immutable once published.");
         var destination = new Span<float>(RowAddress(row), _stride);
         vector.CopyTo(destination);
 
@@ -254,9 +372,30 @@ internal sealed class VectorArena : IDisposable
         }
 
         nint[] chunks = Interlocked.Exchange(ref _chunks, []);
-        foreach (nint chunk in chunks)
+        for (int c = _mappedChunks; c < chunks.Length; c++)
         {
-            NativeMemory.AlignedFree((void*)chunk);
+            NativeMemory.AlignedFree((void*)chunks[c]);
+        }
+        _mapping?.Dispose();
+        _mapping = null;
+    }
+
+    /// <summary>Memory an <see cref="AttachFile"/> took out of the directory: RAM chunks to free and a mapping to close.</summary>
+    private sealed unsafe class RetiredMemory(nint[] chunks, MappedVectorFile? mapping) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+            foreach (nint chunk in chunks)
+            {
+                NativeMemory.AlignedFree((void*)chunk);
+            }
+            mapping?.Dispose();
         }
     }
 

@@ -111,7 +111,7 @@ internal static class DataFileVerifier
     public static void CheckVectors(Stream stream, int dimension, long expectedRows, FileCheck check)
     {
         stream.Position = 0;
-        if (!TryReadHeader(stream, FileMagic.Vectors, check, out uint fileDimension, out long rows, out _))
+        if (!TryReadHeader(stream, FileMagic.Vectors, check, out uint fileDimension, out long rows, out uint version))
         {
             return;
         }
@@ -120,10 +120,59 @@ internal static class DataFileVerifier
             check.Damage(12, $"it holds {rows} vectors of dimension {fileDimension}; the checkpoint needs {expectedRows} of dimension {dimension}");
             return;
         }
-        long expectedLength = CheckpointFileWriter.HeaderSize + (rows * dimension * sizeof(float));
+        bool mapped = version == FileMagic.MappedVectorsVersion;
+        long expectedLength = mapped
+            ? Vectors.MappedVectorFile.FileLength(dimension, rows)
+            : CheckpointFileWriter.HeaderSize + (rows * dimension * sizeof(float));
         if (stream.Length != expectedLength)
         {
-            check.Damage(Math.Min(stream.Length, expectedLength), $"it is {stream.Length} bytes; {rows} vectors of dimension {dimension} take {expectedLength}");
+            check.Damage(Math.Min(stream.Length, expectedLength), mapped
+                ? $"it is {stream.Length} bytes; {rows} vectors of dimension {dimension}, each padded to {Vectors.VectorArena.StrideFor(dimension)} floats after a {Vectors.MappedVectorFile.DataOffset}-byte header, take {expectedLength}"
+                : $"it is {stream.Length} bytes; {rows} vectors of dimension {dimension} take {expectedLength}");
+            return;
+        }
+        if (mapped)
+        {
+            CheckMappedPadding(stream, dimension, rows, check);
+        }
+    }
+
+    /// <summary>
+    /// Checks that the bytes a mapped vectors file (version 2) keeps zero are zero: the header's padding and each row's
+    /// padding after its dimension. Searches read the padding (kernels run over the whole stride), so a non-zero byte
+    /// there would change scores while every stored value still reads back right.
+    /// </summary>
+    private static void CheckMappedPadding(Stream stream, int dimension, long rows, FileCheck check)
+    {
+        stream.Position = CheckpointFileWriter.HeaderSize;
+        Span<byte> gap = stackalloc byte[Vectors.MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize];
+        if (!TryRead(stream, gap, check, "the header's padding"))
+        {
+            return;
+        }
+        if (gap.IndexOfAnyExcept((byte)0) is int at and >= 0)
+        {
+            check.Damage(CheckpointFileWriter.HeaderSize + at, "the padding after the header is not zero");
+            return;
+        }
+        int stride = Vectors.VectorArena.StrideFor(dimension);
+        if (stride == dimension)
+        {
+            return;
+        }
+        byte[] row = new byte[stride * sizeof(float)];
+        for (long r = 0; r < rows; r++)
+        {
+            long offset = stream.Position;
+            if (!TryRead(stream, row, check, $"row {r}"))
+            {
+                return;
+            }
+            if (row.AsSpan(dimension * sizeof(float)).IndexOfAnyExcept((byte)0) is int nonZero and >= 0)
+            {
+                check.Damage(offset + (dimension * sizeof(float)) + nonZero, $"row {r}'s padding after its {dimension} values is not zero");
+                return;
+            }
         }
     }
 
@@ -171,7 +220,7 @@ internal static class DataFileVerifier
             return false;
         }
         version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (version != FileMagic.CurrentVersion && !(magic == FileMagic.Records && version == FileMagic.SparseVersion))
+        if (!FileMagic.IsKnownVersion(magic, version))
         {
             check.Damage(8, $"unsupported format version {version} (this build reads version {FileMagic.CurrentVersion})");
             return false;

@@ -1,0 +1,229 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text.Json;
+
+namespace VectLite.Bench;
+
+/// <summary>
+/// <c>larger-than-ram [--rows 300000] [--dimension 384] [--clusters 1000] [--kind binary] [--oversampling 0]
+/// [--ef 64,128,256] [--queries 200] [--batch 5000] [--threads 2] [--log-mib 32] [--path DIR]</c>: builds a quantized
+/// collection with its float vectors on disk, searches it against an exact brute force (recall@10, one-thread q/s),
+/// closes it, reopens it and searches again, reporting resident memory at each step as one JSON line. Meant to run
+/// inside a memory cgroup smaller than the float vectors (<c>bench/larger-than-ram.sh</c> runs it limited and unlimited).
+/// </summary>
+/// <remarks>
+/// <para>The data is synthetic and never held whole: row i is cluster centroid c(i) plus uniform noise, generated from a
+/// seed and i, so the process holds only the centroids, one batch and the queries. Queries come from the same generator
+/// with other seeds. The ground truth (exact L2 top-10 of each query) is computed while the rows are generated.</para>
+/// <para>Memory: the codes, the graph and the per-row metadata must fit in RAM; the float vectors stay in the
+/// checkpoint's vectors file, mapped, except the rows written since the last checkpoint (bounded by
+/// <c>--log-mib</c>, the automatic checkpoint's log size). Binary codes are the default: at 384 dimensions SQ8 codes
+/// alone are a quarter of the float vectors and, with the graph and the rows, do not fit in a third of them.</para>
+/// </remarks>
+internal static class LargerThanRamCommand
+{
+    private const int K = 10;
+
+    /// <summary>One search measurement.</summary>
+    private sealed record Point(int Ef, double Recall, double Qps);
+
+    /// <summary>The JSON line the command prints.</summary>
+    private sealed record Result(int Rows, int Dimension, string Kind, float Oversampling, long FloatBytes, double BuildSeconds,
+        ProcessMemory AfterBuild, List<Point> Points, double ReopenSeconds, ProcessMemory AfterReopen, List<Point> ReopenedPoints,
+        ProcessMemory AfterSearch, long StatsVectors, long StatsMapped, long StatsGraphs, long StatsCodes, long StatsRows, long BytesOnDisk);
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var rows = new Option<int>("--rows") { Description = "Vectors in the collection.", DefaultValueFactory = _ => 300_000 };
+        var dimension = new Option<int>("--dimension") { Description = "Dimension.", DefaultValueFactory = _ => 384 };
+        var clusters = new Option<int>("--clusters") { Description = "Cluster centroids the rows are drawn around.", DefaultValueFactory = _ => 1000 };
+        var kind = new Option<string>("--kind") { Description = "Quantization: binary or sq8.", DefaultValueFactory = _ => "binary" };
+        var oversampling = new Option<float>("--oversampling") { Description = "Candidates rescored per result (0: the kind's default).", DefaultValueFactory = _ => 0 };
+        var efs = new Option<int[]>("--ef")
+        {
+            Description = "Search ef values, comma-separated.",
+            DefaultValueFactory = _ => [64, 128, 256],
+            CustomParser = r => HnswCommand.ParseList(r, "--ef", 1, 10_000),
+        };
+        var queries = new Option<int>("--queries") { Description = "Queries (exact top-10 brute-forced during generation).", DefaultValueFactory = _ => 200 };
+        var batch = new Option<int>("--batch") { Description = "Rows per UpsertMany.", DefaultValueFactory = _ => 5000 };
+        var threads = new Option<int>("--threads") { Description = "Graph insert threads.", DefaultValueFactory = _ => 2 };
+        var logMib = new Option<int>("--log-mib") { Description = "Automatic checkpoint log size (MiB): bounds the rows held in RAM before they move to disk.", DefaultValueFactory = _ => 32 };
+        var path = new Option<string?>("--path") { Description = "Database folder (default: a temporary one, deleted at the end)." };
+        var command = new Command("larger-than-ram", "Build, search and reopen a quantized collection with its float vectors on disk; resident memory and q/s as one JSON line (run it under a memory cgroup: bench/larger-than-ram.sh).")
+        {
+            rows, dimension, clusters, kind, oversampling, efs, queries, batch, threads, logMib, path,
+        };
+        command.SetAction(result =>
+        {
+            QuantizationKind quantization = result.GetRequiredValue(kind).ToUpperInvariant() switch
+            {
+                "BINARY" => QuantizationKind.Binary,
+                "SQ8" => QuantizationKind.Sq8,
+                string other => throw new ArgumentException($"--kind {other}: use binary or sq8."),
+            };
+            Run(result.GetValue(rows), result.GetValue(dimension), result.GetValue(clusters), quantization, result.GetValue(oversampling),
+                result.GetRequiredValue(efs), result.GetValue(queries), result.GetValue(batch), result.GetValue(threads), result.GetValue(logMib), result.GetValue(path));
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Run(int rowCount, int dimension, int clusterCount, QuantizationKind kind, float oversampling, int[] efs, int queryCount,
+        int batchSize, int threads, int logMib, string? path)
+    {
+        using TempDirectory? temp = path is null ? TempDirectory.Create("larger-than-ram") : null;
+        path ??= temp!.Path;
+        var generator = new SyntheticVectors(dimension, clusterCount, seed: 7);
+        float[][] queries = [.. Enumerable.Range(0, queryCount).Select(q => generator.Row(-1 - q))];
+        var truth = new TopK[queryCount];
+        for (int q = 0; q < queryCount; q++)
+        {
+            truth[q] = new TopK(K);
+        }
+
+        var options = new DatabaseOptions
+        {
+            SyncMode = SyncMode.OnFlush,
+            AutoCheckpoint = new AutoCheckpointOptions { LogBytes = (long)logMib << 20 },
+        };
+        var schema = new CollectionSchema()
+            .AddVector("default", dimension, Metric.L2, new QuantizationOptions { Kind = kind, Oversampling = oversampling }, VectorStorage.Disk)
+            .WithHnsw(new HnswOptions { M = 16, EfConstruction = 100, MaxInsertThreads = threads });
+        var buildWatch = Stopwatch.StartNew();
+        var batch = new List<Record>(batchSize);
+        var rows = new float[batchSize][];
+        using (Database db = Database.Open(path, options))
+        {
+            Collection c = db.CreateCollection("big", schema);
+            for (int start = 0; start < rowCount; start += batchSize)
+            {
+                int n = Math.Min(batchSize, rowCount - start);
+                batch.Clear();
+                for (int i = 0; i < n; i++)
+                {
+                    rows[i] = generator.Row(start + i);
+                    batch.Add(new Record((ulong)(start + i), rows[i]));
+                }
+                c.UpsertMany(batch);
+                Parallel.For(0, queryCount, q =>
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        truth[q].Offer(TensorPrimitives.Distance(queries[q], rows[i]), start + i);
+                    }
+                });
+                if ((start / batchSize) % 20 == 0)
+                {
+                    Console.Error.WriteLine($"larger-than-ram: {start + n:N0} rows, {Format.Seconds(buildWatch.Elapsed)}, {Format.Bytes(ProcessMemory.Measure().Rss)} resident");
+                }
+            }
+            c.Compact();
+        }
+        double buildSeconds = buildWatch.Elapsed.TotalSeconds;
+        batch.Clear();
+        Array.Clear(rows);
+        int[][] expected = [.. truth.Select(t => t.Rows())];
+
+        // Reopened once to search the freshly built collection (the build's process state gone), then again after close.
+        ProcessMemory afterBuild = ProcessMemory.Measure();
+        List<Point> points;
+        using (Database db = Database.Open(path, options))
+        {
+            points = [.. efs.Select(ef => Measure(db.GetCollection("big")!, queries, expected, ef))];
+        }
+        Console.Error.WriteLine("larger-than-ram: after build: " + string.Join(", ", points.Select(Describe)));
+        var reopenWatch = Stopwatch.StartNew();
+        using Database reopened = Database.Open(path, options);
+        Collection collection = reopened.GetCollection("big")!;
+        double reopenSeconds = reopenWatch.Elapsed.TotalSeconds;
+        ProcessMemory afterReopen = ProcessMemory.Measure();
+        List<Point> again = [.. efs.Select(ef => Measure(collection, queries, expected, ef))];
+        Console.Error.WriteLine("larger-than-ram: reopened: " + string.Join(", ", again.Select(Describe)));
+        ProcessMemory afterSearch = ProcessMemory.Measure();
+        CollectionStats stats = collection.GetStats();
+        MemoryStats memory = stats.Memory!;
+        Console.WriteLine(JsonSerializer.Serialize(new Result(rowCount, dimension, kind.ToString(), oversampling > 0 ? oversampling : QuantizationOptions.DefaultOversampling(kind),
+            (long)rowCount * dimension * sizeof(float), buildSeconds, afterBuild, points, reopenSeconds, afterReopen, again, afterSearch,
+            memory.Vectors, memory.VectorsMapped, memory.Graphs, memory.Codes, memory.Rows + memory.Payloads, stats.BytesOnDisk)));
+    }
+
+    private static string Describe(Point p) => string.Create(CultureInfo.InvariantCulture, $"ef {p.Ef}: recall {p.Recall:0.000} at {p.Qps:0} q/s");
+
+    private static Point Measure(Collection c, float[][] queries, int[][] expected, int ef)
+    {
+        var options = new SearchOptions { TopK = K, Ef = ef, IncludePayload = false };
+        int hits = 0;
+        var watch = Stopwatch.StartNew();
+        for (int q = 0; q < queries.Length; q++)
+        {
+            foreach (SearchHit hit in c.Search(queries[q], options))
+            {
+                if (Array.IndexOf(expected[q], (int)hit.Id.AsNumber) >= 0)
+                {
+                    hits++;
+                }
+            }
+        }
+        return new Point(ef, (double)hits / (queries.Length * K), queries.Length / watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Clustered synthetic vectors: row i (any integer; queries use negative ones) is one of the centroids, picked by a
+    /// generator seeded with i, plus noise uniform in [-0.5, 0.5) per component; the centroids are uniform in [-2, 2).
+    /// Deterministic, so a row is regenerated rather than stored.
+    /// </summary>
+    private sealed class SyntheticVectors
+    {
+        private readonly float[][] _centroids;
+        private readonly int _seed;
+
+        public SyntheticVectors(int dimension, int clusters, int seed)
+        {
+            _seed = seed;
+            var random = new Random(seed);
+            _centroids = [.. Enumerable.Range(0, clusters).Select(_ => Enumerable.Range(0, dimension).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray())];
+        }
+
+        public float[] Row(long i)
+        {
+            var random = new Random(HashCode.Combine(_seed, i));
+            float[] centroid = _centroids[random.Next(_centroids.Length)];
+            var row = new float[centroid.Length];
+            for (int d = 0; d < row.Length; d++)
+            {
+                row[d] = centroid[d] + (float)(random.NextDouble() - 0.5);
+            }
+            return row;
+        }
+    }
+
+    /// <summary>The k smallest distances offered so far, with their rows (a small sorted array: k is 10).</summary>
+    private sealed class TopK(int k)
+    {
+        private readonly float[] _distances = Enumerable.Repeat(float.PositiveInfinity, k).ToArray();
+        private readonly int[] _rows = Enumerable.Repeat(-1, k).ToArray();
+
+        public void Offer(float distance, int row)
+        {
+            if (distance >= _distances[^1])
+            {
+                return;
+            }
+            int at = _distances.Length - 1;
+            while (at > 0 && _distances[at - 1] > distance)
+            {
+                _distances[at] = _distances[at - 1];
+                _rows[at] = _rows[at - 1];
+                at--;
+            }
+            _distances[at] = distance;
+            _rows[at] = row;
+        }
+
+        public int[] Rows() => _rows;
+    }
+}
