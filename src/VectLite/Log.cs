@@ -54,4 +54,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning,
         Message = "Collection '{Collection}': the saved quantized codes of vector '{Vector}' cannot be used ({Problem}); training and encoding them again from the vectors.")]
     public static partial void CodesRetrained(ILogger logger, string collection, string vector, string problem);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Error,
+        Message = "Collection '{Collection}': a background indexing pass failed; the rows stay queued (searches scan them exactly) and the indexer retries in {RetrySeconds} s.")]
+    public static partial void IndexingPassFailed(ILogger logger, string collection, long retrySeconds, Exception exception);
 }
