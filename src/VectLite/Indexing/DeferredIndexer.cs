@@ -23,6 +23,7 @@ internal sealed class DeferredIndexer
     private readonly object _sync = new(); // an object, not a Lock: the waits use Monitor.Wait and Pulse
     private bool _signalled;
     private bool _stopping;
+    private bool _retryNow;
     private volatile bool _running;
     private volatile Exception? _lastError;
 
@@ -48,6 +49,7 @@ internal sealed class DeferredIndexer
     public long Passes => Interlocked.Read(ref _passes);
 
     private long _passes;
+    private long _failures;
 
     /// <summary>Asks for passes: rows were written (or the settings changed). Cheap: a flag and a pulse.</summary>
     public void Notify()
@@ -61,17 +63,20 @@ internal sealed class DeferredIndexer
 
     /// <summary>
     /// Waits until <paramref name="done"/> returns true, asking for passes meanwhile. <paramref name="done"/> is
-    /// evaluated on the calling thread after each pass (and at least every 50 ms).
+    /// evaluated on the calling thread after each pass (and at least every 50 ms). A pass that fails after the wait
+    /// began ends it with <paramref name="failed"/>'s exception (an earlier failure does not: the indexer retries, and
+    /// this wait's request wakes it at once).
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="InvalidOperationException">The indexer was stopped.</exception>
     /// <exception cref="Exception">Whatever <paramref name="done"/> throws, or a wrapper of <see cref="LastError"/> built by <paramref name="failed"/>.</exception>
     public void WaitUntil(Func<bool> done, Func<Exception, Exception> failed, CancellationToken cancellationToken)
     {
+        long failuresBefore = Interlocked.Read(ref _failures);
         while (!done())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_lastError is { } error)
+            if (Interlocked.Read(ref _failures) != failuresBefore && _lastError is { } error)
             {
                 throw failed(error);
             }
@@ -82,6 +87,7 @@ internal sealed class DeferredIndexer
                     throw new InvalidOperationException("The background indexer was stopped.");
                 }
                 _signalled = true;
+                _retryNow = true;
                 Monitor.PulseAll(_sync);
                 Monitor.Wait(_sync, 50);
             }
@@ -145,6 +151,7 @@ internal sealed class DeferredIndexer
                 // Nothing escapes the thread (it would end the process). The rows stay queued: the log and the records
                 // hold them, and the next pass (or a reopen) indexes them.
                 _lastError = ex;
+                Interlocked.Increment(ref _failures);
                 failedPass = true;
                 try
                 {
@@ -164,9 +171,17 @@ internal sealed class DeferredIndexer
             lock (_sync)
             {
                 Monitor.PulseAll(_sync); // waiters re-check
-                if (failedPass && !_stopping)
+                if (failedPass)
                 {
-                    Monitor.Wait(_sync, RetryMilliseconds);
+                    // Pause before retrying, so a persistent failure is not retried (and logged) on every write; a
+                    // waiter (WaitUntil) ends the pause early: it asked for the rows now.
+                    long until = Environment.TickCount64 + RetryMilliseconds;
+                    _retryNow = false;
+                    long remaining;
+                    while (!_stopping && !_retryNow && (remaining = until - Environment.TickCount64) > 0)
+                    {
+                        Monitor.Wait(_sync, (int)remaining);
+                    }
                     _signalled = true; // retry
                 }
             }
