@@ -76,6 +76,14 @@ public sealed partial class Collection
         return Task.Run(engine.Flush, cancellationToken);
     }
 
+    /// <summary>Waits as <see cref="WaitForIndexing"/> does, on the thread pool (the wait blocks a thread while the indexer works).</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; indexing goes on.</exception>
+    public Task WaitForIndexingAsync(CancellationToken cancellationToken = default)
+    {
+        CollectionEngine engine = Usable();
+        return Task.Run(() => engine.WaitForIndexing(cancellationToken), cancellationToken);
+    }
+
     /// <summary>Checkpoints as <see cref="Compact"/> does, on the thread pool.</summary>
     /// <exception cref="OperationCanceledException">Cancelled before the commit point; nothing changed on disk.</exception>
     /// <exception cref="ReadOnlyDatabaseException">The handle is read-only.</exception>

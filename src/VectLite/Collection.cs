@@ -124,6 +124,9 @@ public sealed partial class Collection
     /// <inheritdoc cref="CollectionEngine.Compact"/>
     public void Compact(CancellationToken cancellationToken = default) => Writable("compact").Compact(cancellationToken);
 
+    /// <inheritdoc cref="CollectionEngine.WaitForIndexing"/>
+    public void WaitForIndexing(CancellationToken cancellationToken = default) => Usable().WaitForIndexing(cancellationToken);
+
     /// <inheritdoc cref="CollectionEngine.Get"/>
     public Record? Get(RecordId id, string? @namespace = null) => Usable().Get(id, @namespace);
 

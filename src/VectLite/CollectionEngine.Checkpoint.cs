@@ -75,19 +75,29 @@ internal sealed partial class CollectionEngine
             cancellationToken.ThrowIfCancellationRequested();
             _wal!.Sync();
             CollectionState state = _state;
-            if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
-            {
-                CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped);
-                Volatile.Write(ref _state, fresh);
-                state.Release(); // freed once the last reader that took it lets go
-                replaced = state;
-                state = fresh;
-            }
             var graphs = new HnswGraph?[state.Arenas.Length];
-            for (int o = 0; o < graphs.Length; o++)
+            // The index lock keeps a background indexer (deferred indexing) out while the graphs are renumbered and
+            // copied, and while the state is replaced: its pass in progress finishes first, and a pass that starts
+            // after finds the new state. The graphs then cover the rows the indexer reached; the loader queues the rest.
+            lock (state.IndexLock)
             {
-                graphs[o] = state.Graph(o)?.Freeze();
+                if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
+                {
+                    CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped);
+                    Volatile.Write(ref _state, fresh);
+                    state.Release(); // freed once the last reader that took it lets go
+                    replaced = state;
+                    state = fresh;
+                }
+                lock (state.IndexLock)
+                {
+                    for (int o = 0; o < graphs.Length; o++)
+                    {
+                        graphs[o] = state.Graph(o)?.Freeze();
+                    }
+                }
             }
+            NotifyIndexer(state); // a compacted state may have rows for the indexer (a graph rebuilt, or the queue carried over)
             state.TryAcquire(); // the current state: its count is positive; released when the files are written
             var codes = new Quantization.QuantizedCodes?[state.Arenas.Length];
             for (int o = 0; o < codes.Length; o++)
@@ -257,13 +267,17 @@ internal sealed partial class CollectionEngine
             ThrowIfNotWritable("compact");
             cancellationToken.ThrowIfCancellationRequested();
             CollectionState state = _state;
-            if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
+            lock (state.IndexLock) // as in a file checkpoint: no indexing pass while the state is compacted and replaced
             {
-                CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out _, out _);
-                Volatile.Write(ref _state, fresh);
-                state.Release(); // freed once the last reader that took it lets go
-                state = fresh;
+                if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
+                {
+                    CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out _, out _);
+                    Volatile.Write(ref _state, fresh);
+                    state.Release(); // freed once the last reader that took it lets go
+                    state = fresh;
+                }
             }
+            NotifyIndexer(state);
             rows = state.RowCount;
         }
         TimeSpan took = TimeSpan.FromMilliseconds(Environment.TickCount64 - started);

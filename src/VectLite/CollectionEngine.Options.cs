@@ -96,10 +96,15 @@ internal sealed partial class CollectionEngine
 
             state.Schema = updated;
             Log.OptionsUpdated(_database.Logger, Name, string.Join("; ", changes));
-            if (options.MinIndexedVectors < current.Hnsw.MinIndexedVectors)
+            bool leftDeferred = current.Hnsw.Indexing == IndexingMode.Deferred && options.Indexing == IndexingMode.Immediate;
+            if (options.MinIndexedVectors < current.Hnsw.MinIndexedVectors || leftDeferred)
             {
-                state.Publish(_lsn); // builds the graphs the lower threshold now calls for
+                // Builds the graphs the lower threshold now calls for; leaving deferred indexing, inserts the rows
+                // still queued (waiting for the indexer's pass in progress), so immediate mode starts caught up.
+                state.Publish(_lsn);
             }
+            NotifyIndexer(state); // deferred: the indexer builds what the new settings call for
+
         }
     }
 }

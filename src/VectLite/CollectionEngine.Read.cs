@@ -319,6 +319,7 @@ internal sealed partial class CollectionEngine
                 TornTailBytesDropped = _tornBytes,
                 TornTailReason = _tornReason,
                 PayloadIndexes = state.Indexes.Definitions.ToArray(),
+                IndexingLag = state.IndexingLag,
                 VectorIndexes = [.. state.Schema.Vectors.Select((v, o) => (state.Graph(o) is { } g
                     ? new VectorIndexStats(v.Name, true, g.Count, g.DeadCount + CountTombstones(state, g, snapshot), g.MemoryBytes, state.GraphOrigin(o)) { LastInsertThreads = g.LastInsertThreads }
                     : new VectorIndexStats(v.Name, false, 0, 0, 0, "none")) with

@@ -207,14 +207,17 @@ internal sealed partial class CollectionEngine
             try
             {
                 VectorArena arena = state.Arenas[ordinal];
-                HnswGraph? graph = state.Graph(ordinal);
+                // Deferred indexing: the graph holds the rows below the snapshot's indexed mark; the rest are scanned
+                // exactly after the walk (Run). A graph that holds none of the snapshot's rows yet is no use at all.
+                int indexedRows = Math.Min(snapshot.IndexedRows, snapshot.RowCount);
+                HnswGraph? graph = indexedRows > 0 ? state.Graph(ordinal) : null;
                 int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
                 int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
                 SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, out int budget);
                 // A plain graph walk runs on the codes when they are trained; the exact scan and the two-hop walk of a
                 // selective filter stay on float32 (they score few rows, and exactly).
                 QuantizedCodes? codes = path == SearchPath.GraphThrough ? state.Codes(ordinal) : null;
-                var plan = new GraphPlan(graph, path, ef, budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling);
+                var plan = new GraphPlan(graph, path, ef, budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling, indexedRows);
                 switch (spec.Metric)
                 {
                     case Metric.Cosine:
@@ -244,8 +247,11 @@ internal sealed partial class CollectionEngine
         }
     }
 
-    /// <summary>How one search uses the graph: the planner's path, ef and budget, and the codes to walk on (null: float32).</summary>
-    private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling);
+    /// <summary>
+    /// How one search uses the graph: the planner's path, ef and budget, the codes to walk on (null: float32), and the
+    /// rows the graph answers for (below <see cref="IndexedRows"/>; the rows above are scanned exactly).
+    /// </summary>
+    private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling, int IndexedRows);
 
     private static void Run<TScorer>(VectorArena arena, in GraphPlan plan, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
@@ -253,12 +259,27 @@ internal sealed partial class CollectionEngine
         SearchPath path = plan.Path;
         if (path != SearchPath.Exact)
         {
+            // Rows the deferred indexer has not reached (the tail) come from an exact scan merged into the same heap, and
+            // only from there: the walk must not return one too (the indexer may have inserted it since the snapshot).
+            bool tail = plan.IndexedRows < rowCount;
+            if (tail)
+            {
+                filter.LimitToIndexed(plan.IndexedRows);
+            }
             int distances = plan.Codes is { } codes
                 ? QuantizedSearch.Run<TScorer, VisibleRowFilter>(codes, plan.Graph!, arena, query, plan.Ef, plan.Oversampling, plan.Budget, ref filter, heap)
                 : plan.Graph!.Search(query, heap.K, plan.Ef, ref filter, heap, path == SearchPath.GraphTwoHop ? HnswFilterWalk.TwoHop : HnswFilterWalk.Through, plan.Budget);
             SearchPlanner.LastGraphDistances = distances;
+            if (tail)
+            {
+                filter.LimitToIndexed(int.MaxValue);
+            }
             if (distances >= 0 && (path != SearchPath.GraphTwoHop || heap.Count == heap.K))
             {
+                if (tail)
+                {
+                    ScanTail<TScorer>(arena, query, plan.IndexedRows, rowCount, ref filter, heap);
+                }
                 return;
             }
 
@@ -279,6 +300,26 @@ internal sealed partial class CollectionEngine
         else
         {
             ExactScanner.ScanAll<TScorer, VisibleRowFilter>(arena, query, rowCount, ref filter, heap);
+        }
+    }
+
+    /// <summary>
+    /// The exact half of a search with rows waiting for the deferred indexer: scores the rows in [<paramref name="from"/>,
+    /// <paramref name="to"/>) that pass <paramref name="filter"/> (visibility, namespace, payload filter and row set
+    /// alike) on their float32 vectors and offers them to the heap the graph walk filled. Graph hits carry exact scores
+    /// too (a quantized walk rescored them), so the heap merges like with like.
+    /// </summary>
+    private static void ScanTail<TScorer>(VectorArena arena, ReadOnlySpan<float> query, int from, int to, ref VisibleRowFilter filter, TopKHeap heap)
+        where TScorer : struct, IVectorScorer
+    {
+        if (filter.AcceptsAll)
+        {
+            var all = default(AcceptAllRows);
+            ExactScanner.ScanRange<TScorer, AcceptAllRows>(arena, query, from, to, ref all, heap);
+        }
+        else
+        {
+            ExactScanner.ScanRange<TScorer, VisibleRowFilter>(arena, query, from, to, ref filter, heap);
         }
     }
 

@@ -112,7 +112,8 @@ internal sealed partial class CollectionEngine
                 state.IndexingEnabled = true;
                 if (_fault is null)
                 {
-                    state.Publish(_lsn); // builds or extends the graphs once, in parallel
+                    state.Publish(_lsn); // builds or extends the graphs once, in parallel (deferred: the indexer does)
+                    NotifyIndexer(state);
                     ScheduleCheckpointIfDue();
                 }
             }
@@ -335,6 +336,7 @@ internal sealed partial class CollectionEngine
     private void Commit(List<WalOperation> operations, SyncMode? syncMode = null)
     {
         CheckTextFields(operations);
+        WaitForIndexerRoom(_state); // before the log: a wait that fails leaves the batch unwritten
         long lsn = _lsn + 1;
         WalBatchCodec.Encode(operations, _batchBuffer);
         if (_wal is not null)
@@ -358,6 +360,7 @@ internal sealed partial class CollectionEngine
                 state.Apply(op, lsn);
             }
             state.Publish(lsn);
+            NotifyIndexer(state);
         }
         catch (Exception ex)
         {

@@ -263,7 +263,19 @@ internal sealed partial class CollectionEngine
                 wal = WalWriter.OpenForAppend(database.Storage, walPath, result.ValidLength, result.LastLsn, markSynced: result.EndsUnmarked, result.Version);
                 RemoveOrphans(database.Storage, directory, manifest);
             }
-            return new CollectionEngine(database, name, directory, state, wal, result.LastLsn, manifest.Generation, replayed, result.TornBytes, result.TornReason) { _diskStamp = stamp };
+            if (readOnly && state.IsDeferred && state.IndexingLag > 0)
+            {
+                // A read-only engine runs no background indexer (it takes no writes): it indexes what the checkpoint's
+                // graphs lack here, once, as an immediate open does.
+                state.IndexPendingRows();
+                state.Publish(result.LastLsn);
+            }
+            var engine = new CollectionEngine(database, name, directory, state, wal, result.LastLsn, manifest.Generation, replayed, result.TornBytes, result.TornReason) { _diskStamp = stamp };
+            if (!readOnly && state.IndexingLag > 0)
+            {
+                engine.NotifyIndexer(state); // deferred: the rows the checkpoint's graphs lack are queued again
+            }
+            return engine;
         }
         catch
         {
@@ -371,6 +383,7 @@ internal sealed partial class CollectionEngine
     {
         if (!_closed)
         {
+            StopIndexer(); // first: the pass in progress ends, and the close checkpoint does not wait for more
             StopCheckpoints(checkpointIfDue: !dropped && closeCheckpoint);
         }
         lock (_writeLock)

@@ -71,6 +71,13 @@ public sealed record CollectionStats
     public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
 
     /// <summary>
+    /// Indexing lag: rows written that the background indexer has not reached yet (<see cref="IndexingMode.Deferred"/>;
+    /// dead rows among them included). Searches scan these exactly. 0 when caught up, and with immediate indexing except
+    /// during an <see cref="Collection.UpsertBulk"/>. <see cref="Collection.WaitForIndexing"/> waits for 0.
+    /// </summary>
+    public long IndexingLag { get; init; }
+
+    /// <summary>
     /// A few lines for a log or a console: counts, each vector index's state, payload indexes, memory by component, disk
     /// and log, and checkpoints. For example:
     /// <code>
@@ -103,6 +110,10 @@ public sealed record CollectionStats
         {
             text.AppendLine().Append(c, $"multi-vector {index.VectorName}: token graph, {index.Nodes:N0} nodes ({index.DeadNodes:N0} dead), {index.Origin}, {Bytes(index.MemoryBytes)}")
                 .Append(index.Indexed ? "" : "; rows waiting to be indexed are scanned");
+        }
+        if (IndexingLag > 0)
+        {
+            text.AppendLine().Append(c, $"indexing: {IndexingLag:N0} rows waiting for the background indexer (searches scan them exactly)");
         }
         text.AppendLine().Append("payload indexes: ")
             .Append(PayloadIndexes.Count == 0 ? "none" : string.Join(", ", PayloadIndexes.Select(i => $"{i.Field} ({i.Kind})")));

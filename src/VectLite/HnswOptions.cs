@@ -11,7 +11,8 @@ namespace VectLite;
 /// <para>Two kinds of setting. <b>Structural</b> ones (<see cref="M"/>, <see cref="EfConstruction"/>) shape the stored
 /// graphs: they are fixed when the collection is created, and <see cref="Database.GetOrCreateCollection"/> refuses a
 /// schema that asks for other values. <b>Runtime</b> ones (<see cref="EfSearch"/>, <see cref="MinIndexedVectors"/>,
-/// <see cref="ParallelInsertThreshold"/>, <see cref="MaxInsertThreads"/>, <see cref="TombstoneRebuildPercent"/>) only
+/// <see cref="ParallelInsertThreshold"/>, <see cref="MaxInsertThreads"/>, <see cref="TombstoneRebuildPercent"/>,
+/// <see cref="Indexing"/>, <see cref="DeferredBatchSize"/>, <see cref="DeferredMaxLag"/>) only
 /// change how the live collection behaves: they are stored with the collection and stay as stored until
 /// <see cref="Collection.UpdateOptions"/> changes them (which persists the change); <see cref="Database.GetOrCreateCollection"/>
 /// ignores differences in them.</para>
@@ -72,6 +73,28 @@ public sealed record HnswOptions
     /// </summary>
     public int TombstoneRebuildPercent { get; init; } = 30;
 
+    /// <summary>
+    /// When written vectors enter the graphs: <see cref="IndexingMode.Immediate"/> (default) inside each write, or
+    /// <see cref="IndexingMode.Deferred"/> in a background indexer, with searches scanning the not-yet-indexed rows
+    /// exactly meanwhile. Runtime: changed by <see cref="Collection.UpdateOptions"/>; switching to Immediate indexes
+    /// the rows still queued before it returns.
+    /// </summary>
+    public IndexingMode Indexing { get; init; } = IndexingMode.Immediate;
+
+    /// <summary>
+    /// <see cref="IndexingMode.Deferred"/> only: the most rows the background indexer takes per pass, 1 to 1,000,000.
+    /// A pass of at least <see cref="ParallelInsertThreshold"/> rows is inserted in parallel; a checkpoint waits for the
+    /// pass in progress. Default 1,000. Runtime.
+    /// </summary>
+    public int DeferredBatchSize { get; init; } = 1_000;
+
+    /// <summary>
+    /// <see cref="IndexingMode.Deferred"/> only: when this many written rows are waiting for the indexer, a write waits
+    /// (before it takes the writer lock) until the indexer is below it again, which bounds the rows a search must scan
+    /// exactly. 0 (default) never waits. At least <see cref="DeferredBatchSize"/> when set. Runtime.
+    /// </summary>
+    public int DeferredMaxLag { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -98,6 +121,18 @@ public sealed record HnswOptions
         if (MaxInsertThreads < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxInsertThreads), MaxInsertThreads, "MaxInsertThreads must be 0 (all cores) or more.");
+        }
+        if (!Enum.IsDefined(Indexing))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Indexing), Indexing, "Indexing must be IndexingMode.Immediate or IndexingMode.Deferred.");
+        }
+        if (DeferredBatchSize is < 1 or > 1_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DeferredBatchSize), DeferredBatchSize, "DeferredBatchSize must be between 1 and 1,000,000.");
+        }
+        if (DeferredMaxLag < 0 || (DeferredMaxLag > 0 && DeferredMaxLag < DeferredBatchSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DeferredMaxLag), DeferredMaxLag, $"DeferredMaxLag must be 0 (no limit) or at least DeferredBatchSize ({DeferredBatchSize}).");
         }
         if (TombstoneRebuildPercent is < 1 or > 100)
         {

@@ -58,4 +58,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning,
         Message = "Collection '{Collection}': the vectors file of vector '{Vector}' (generation {Generation}) could not be mapped ({Problem}); its rows stay in RAM until the next checkpoint.")]
     public static partial void VectorsNotMapped(ILogger logger, string collection, string vector, long generation, string problem);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Error,
+        Message = "Collection '{Collection}': a background indexing pass failed; the rows stay queued (searches scan them exactly) and the indexer retries in {RetrySeconds} s.")]
+    public static partial void IndexingPassFailed(ILogger logger, string collection, long retrySeconds, Exception exception);
 }

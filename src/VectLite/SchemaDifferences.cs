@@ -115,6 +115,12 @@ internal static class SchemaDifferences
         Add(differences, "hnsw.ParallelInsertThreshold", stored.ParallelInsertThreshold, requested.ParallelInsertThreshold);
         Add(differences, "hnsw.MaxInsertThreads", stored.MaxInsertThreads, requested.MaxInsertThreads);
         Add(differences, "hnsw.TombstoneRebuildPercent", stored.TombstoneRebuildPercent, requested.TombstoneRebuildPercent);
+        if (stored.Indexing != requested.Indexing)
+        {
+            differences.Add($"hnsw.Indexing {stored.Indexing} (stored) vs {requested.Indexing} (requested)");
+        }
+        Add(differences, "hnsw.DeferredBatchSize", stored.DeferredBatchSize, requested.DeferredBatchSize);
+        Add(differences, "hnsw.DeferredMaxLag", stored.DeferredMaxLag, requested.DeferredMaxLag);
         return differences;
     }
 

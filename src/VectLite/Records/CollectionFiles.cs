@@ -503,9 +503,11 @@ internal static class CollectionFiles
                 {
                     graph = HnswGraph.Load(path, state.Arenas[v], spec.Metric, state.HnswParameters, manifest.GraphStamp);
                 }
-                if (graph.Count - graph.DeadCount != rows)
+                // Fewer live nodes than rows: a checkpoint taken while the deferred indexer was behind. The graph is used
+                // and the rows it lacks are queued again (SetGraph finds where its coverage ends).
+                if (graph.Count - graph.DeadCount > rows)
                 {
-                    throw new CorruptFileException(path, -1, $"it indexes {graph.Count - graph.DeadCount} live rows, the checkpoint has {rows}");
+                    throw new CorruptFileException(path, -1, $"it indexes {graph.Count - graph.DeadCount} live rows, the checkpoint has only {rows}");
                 }
                 state.SetGraph(v, graph, rows, "loaded");
                 loaded++;

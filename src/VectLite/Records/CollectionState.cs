@@ -30,7 +30,7 @@ namespace VectLite.Records;
 /// is freed when its last reader releases it (reference counted, since the arenas hold native memory).</item>
 /// </list>
 /// </remarks>
-internal sealed class CollectionState
+internal sealed partial class CollectionState
 {
     /// <summary>The deletion mark of a live row.</summary>
     public const long Live = long.MaxValue;
@@ -461,15 +461,34 @@ internal sealed class CollectionState
         }
     }
 
-    /// <summary>Makes everything applied so far visible to readers as batch <paramref name="lsn"/>.</summary>
+    /// <summary>
+    /// Makes everything applied so far visible to readers as batch <paramref name="lsn"/>. With immediate indexing the
+    /// graphs are brought up to date first; with deferred indexing (<see cref="IsDeferred"/>) the background indexer
+    /// does it later, and the snapshot says which rows it has reached (<see cref="Snapshot.IndexedRows"/>).
+    /// </summary>
     public void Publish(long lsn)
     {
+        bool deferred = IsDeferred;
         if (IndexingEnabled)
         {
-            IndexPendingRows();
-            IndexPendingTokens();
+            if (!deferred)
+            {
+                IndexPendingRows();
+            }
+            IndexPendingTokens(); // token graphs are brought up to date at publish in either mode
         }
-        Volatile.Write(ref _published, new Snapshot(lsn, _rowCount, _anyExpiring, LiveRows != _rowCount));
+        // A compare-and-swap, not a plain write: the indexer raises IndexedRows of the published snapshot from its own
+        // thread, and a plain write here could put back a lower value it had already replaced.
+        while (true)
+        {
+            Snapshot old = Volatile.Read(ref _published);
+            int indexed = deferred ? Volatile.Read(ref _indexedUpTo) : _rowCount;
+            var snapshot = new Snapshot(lsn, _rowCount, _anyExpiring, LiveRows != _rowCount) { IndexedRows = Math.Min(indexed, _rowCount) };
+            if (Interlocked.CompareExchange(ref _published, snapshot, old) == old)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -493,18 +512,33 @@ internal sealed class CollectionState
     /// </summary>
     public void IndexPendingRows()
     {
+        lock (_indexLock) // a background indexer of a collection just switched from deferred may be finishing a pass
+        {
+            IndexRows(_rowCount, deadAtOrBefore: Live - 1);
+        }
+    }
+
+    /// <summary>
+    /// Brings every graph up to row <paramref name="upTo"/>: inserts the rows from <see cref="_indexedUpTo"/> on that
+    /// are live (deletion mark above <paramref name="deadAtOrBefore"/>) and not held yet, or builds a missing graph from
+    /// all such rows below <paramref name="upTo"/>; then moves <see cref="_indexedUpTo"/> there. Called with
+    /// <see cref="_indexLock"/> held, by the writer (immediate) or the background indexer (deferred).
+    /// </summary>
+    private void IndexRows(int upTo, long deadAtOrBefore)
+    {
         if (Arenas.Length == 0)
         {
+            Volatile.Write(ref _indexedUpTo, upTo);
             return;
         }
-        EncodePendingCodes(); // before the graphs: a search that reaches a new node finds its code
+        EncodePendingCodes(upTo); // before the graphs: a search that reaches a new node finds its code
         HnswOptions options = Schema.Hnsw;
         int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;
         for (int o = 0; o < Arenas.Length; o++)
         {
             HnswGraph? graph = _graphs[o];
             int from = _indexedUpTo;
-            if (graph is not null && from == _rowCount)
+            if (graph is not null && from >= upTo)
             {
                 continue;
             }
@@ -518,7 +552,7 @@ internal sealed class CollectionState
                 from = 0;
                 Volatile.Write(ref _graphOrigins[o], "built");
             }
-            int[] rows = LiveRowsBetween(from, _rowCount, o, graph);
+            int[] rows = LiveRowsBetween(from, upTo, o, graph, deadAtOrBefore);
             int nodesBefore = graph.Count;
             if (rows.Length >= options.ParallelInsertThreshold)
             {
@@ -534,7 +568,7 @@ internal sealed class CollectionState
             RecordNodes(o, graph, nodesBefore);
             Volatile.Write(ref _graphs[o], graph); // a new graph becomes visible complete
         }
-        _indexedUpTo = _rowCount;
+        Volatile.Write(ref _indexedUpTo, upTo); // after the inserts: a reader that sees the mark finds the rows in the graphs
     }
 
     /// <summary>
@@ -542,7 +576,7 @@ internal sealed class CollectionState
     /// trains the codec first once <see cref="QuantizationOptions.MinTrainingVectors"/> live vectors exist (with a codec
     /// a compaction carried over, no training is needed). Deleted rows are encoded too: the graph may still hold them.
     /// </summary>
-    private void EncodePendingCodes()
+    private void EncodePendingCodes(int upTo)
     {
         for (int o = 0; o < Arenas.Length; o++)
         {
@@ -562,16 +596,16 @@ internal sealed class CollectionState
                     {
                         continue; // searches walk on float32 until then; stats say so
                     }
-                    codec = VectorCodec.Train(quantization.Kind, Schema.Vectors[o].Metric, Arenas[o], TrainingSample());
+                    codec = VectorCodec.Train(quantization.Kind, Schema.Vectors[o].Metric, Arenas[o], TrainingSample(upTo));
                     origin = _retrainedHere ? "retrained" : "trained";
                     TrainingsForTests++;
                 }
                 codes = new QuantizedCodes(codec, origin);
-                codes.EncodeUpTo(Arenas[o], _rowCount, countDrift: origin == "carried");
+                codes.EncodeUpTo(Arenas[o], upTo, countDrift: origin == "carried");
                 Volatile.Write(ref _codes[o], codes);
                 continue;
             }
-            codes.EncodeUpTo(Arenas[o], _rowCount, countDrift: true);
+            codes.EncodeUpTo(Arenas[o], upTo, countDrift: true);
         }
     }
 
@@ -584,14 +618,14 @@ internal sealed class CollectionState
     /// <summary>Marks this compacted successor's trainings as retrainings (stats: "retrained").</summary>
     public void MarkRetraining() => _retrainedHere = true;
 
-    /// <summary>Up to <see cref="QuantizationOptions.MaxTrainingSample"/> live rows, evenly spread over the rows.</summary>
-    private List<int> TrainingSample()
+    /// <summary>Up to <see cref="QuantizationOptions.MaxTrainingSample"/> live rows, evenly spread over the rows below <paramref name="upTo"/>.</summary>
+    private List<int> TrainingSample(int upTo)
     {
         var live = new List<int>(Math.Min(LiveRows, QuantizationOptions.MaxTrainingSample));
         double stride = Math.Max(1.0, LiveRows / (double)QuantizationOptions.MaxTrainingSample);
         double next = 0;
         int seen = 0;
-        for (int row = 0; row < _rowCount && live.Count < QuantizationOptions.MaxTrainingSample; row++)
+        for (int row = 0; row < upTo && live.Count < QuantizationOptions.MaxTrainingSample; row++)
         {
             if (_deletedAt[row] != Live)
             {
@@ -606,14 +640,28 @@ internal sealed class CollectionState
         return live;
     }
 
-    /// <summary>Installs a graph loaded from a checkpoint or remapped from the previous state; its nodes cover rows below <paramref name="indexedRows"/>.</summary>
+    /// <summary>
+    /// Installs a graph loaded from a checkpoint or remapped from the previous state, for a state whose rows below
+    /// <paramref name="indexedRows"/> are all live. The graph may hold only a prefix of them (a checkpoint taken while
+    /// the deferred indexer was behind): indexing resumes at the first row it does not hold, so the rows missing from
+    /// the graph are queued again (the smallest such row over every graph installed).
+    /// </summary>
     public void SetGraph(int ordinal, HnswGraph graph, int indexedRows, string origin)
     {
         RecordNodes(ordinal, graph, 0);
+        int covered = 0;
+        while (covered < indexedRows && HoldsRow(ordinal, graph, covered))
+        {
+            covered++;
+        }
         Volatile.Write(ref _graphOrigins[ordinal], origin);
         Volatile.Write(ref _graphs[ordinal], graph);
-        _indexedUpTo = indexedRows;
+        _indexedUpTo = _anyGraphSet ? Math.Min(_indexedUpTo, covered) : covered;
+        _anyGraphSet = true;
     }
+
+    /// <summary>Whether <see cref="SetGraph"/> has installed a graph yet (its first call sets the mark, later ones lower it).</summary>
+    private bool _anyGraphSet;
 
     /// <summary>Forgets every graph: the next <see cref="IndexPendingRows"/> rebuilds them from the live rows.</summary>
     public void DropGraphs()
@@ -623,20 +671,24 @@ internal sealed class CollectionState
             Volatile.Write(ref _graphs[o], null);
             Volatile.Write(ref _graphOrigins[o], "none");
         }
-        _indexedUpTo = 0;
+        Volatile.Write(ref _indexedUpTo, 0);
+        _anyGraphSet = false;
         foreach (MultiVectorIndex index in Multi)
         {
             index.ResetGraph();
         }
     }
 
-    /// <summary>The live rows in [from, to) that <paramref name="graph"/> does not hold yet (a re-pointed node holds its row).</summary>
-    private int[] LiveRowsBetween(int from, int to, int ordinal, HnswGraph graph)
+    /// <summary>
+    /// The rows in [from, to) not deleted at or before <paramref name="deadAtOrBefore"/> that <paramref name="graph"/>
+    /// does not hold yet (a re-pointed node holds its row).
+    /// </summary>
+    private int[] LiveRowsBetween(int from, int to, int ordinal, HnswGraph graph, long deadAtOrBefore)
     {
-        var rows = new List<int>(to - from);
+        var rows = new List<int>(Math.Max(0, to - from));
         for (int row = from; row < to; row++)
         {
-            if (_deletedAt[row] == Live && !HoldsRow(ordinal, graph, row))
+            if (Volatile.Read(ref _deletedAt[row]) > deadAtOrBefore && !HoldsRow(ordinal, graph, row))
             {
                 rows.Add(row);
             }

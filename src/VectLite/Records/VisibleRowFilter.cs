@@ -30,6 +30,9 @@ internal struct VisibleRowFilter : IRowFilter
     private RowBitset? _evaluated;
     private RowBitset? _verdicts;
 
+    /// <summary>Rows at or above this are rejected (<see cref="LimitToIndexed"/>); int.MaxValue when no limit applies.</summary>
+    private int _indexedBelow;
+
     /// <summary>Tests rows against <paramref name="snapshot"/> at <paramref name="nowTicks"/>, in namespace <paramref name="namespaceId"/> (-1: any) and matching <paramref name="filter"/> (null: any).</summary>
     public VisibleRowFilter(CollectionState state, Snapshot snapshot, long nowTicks, int namespaceId, Filter? filter)
     {
@@ -40,6 +43,7 @@ internal struct VisibleRowFilter : IRowFilter
         _filter = filter;
         _residual = filter;
         _checkNamespace = namespaceId >= 0;
+        _indexedBelow = int.MaxValue;
     }
 
     /// <summary>True when a namespace or payload filter applies (not only deletion and expiry).</summary>
@@ -79,6 +83,13 @@ internal struct VisibleRowFilter : IRowFilter
     /// </summary>
     public void UseColumns(ColumnFilter columns) => _columns = columns;
 
+    /// <summary>
+    /// Rejects every row at or above <paramref name="indexedRows"/> (the version the snapshot sees, after a re-pointed
+    /// node is mapped back), until called again with int.MaxValue: a graph search of a collection with rows waiting for
+    /// the deferred indexer, whose exact scan of those rows is then the only place they can come from (no row twice).
+    /// </summary>
+    public void LimitToIndexed(int indexedRows) => _indexedBelow = indexedRows;
+
     /// <summary>Stops testing the namespace: the caller knows every row is in it.</summary>
     public void SkipNamespaceCheck() => _checkNamespace = false;
 
@@ -107,6 +118,10 @@ internal struct VisibleRowFilter : IRowFilter
         // Graph searches can meet nodes whose rows a later batch wrote: outside this snapshot. A node a payload update
         // re-pointed stands for the version this snapshot sees; any other is a record or vector too new for it.
         if ((uint)row >= (uint)_snapshot.RowCount && (row = _state.VersionIn(row, _snapshot)) < 0)
+        {
+            return false;
+        }
+        if (row >= _indexedBelow)
         {
             return false;
         }

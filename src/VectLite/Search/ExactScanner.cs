@@ -37,6 +37,18 @@ internal static class ExactScanner
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is negative or above the arena's capacity.</exception>
     internal static void ScanAll<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, int rowCount, ref TFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
+        where TFilter : struct, IRowFilter =>
+        ScanRange<TScorer, TFilter>(arena, query, 0, rowCount, ref filter, heap);
+
+    /// <summary>
+    /// As <see cref="ScanAll{TScorer, TFilter}"/> over the rows in <c>[from, to)</c> only: the exact scan of the rows a
+    /// graph does not hold yet (deferred indexing), merged into the graph search's heap.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="arena"/> or <paramref name="heap"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="query"/> does not have the arena's dimension.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="from"/> is negative or above <paramref name="to"/>, or <paramref name="to"/> is above the arena's capacity.</exception>
+    internal static void ScanRange<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, int from, int to, ref TFilter filter, TopKHeap heap)
+        where TScorer : struct, IVectorScorer
         where TFilter : struct, IRowFilter
     {
         ArgumentNullException.ThrowIfNull(arena);
@@ -46,25 +58,27 @@ internal static class ExactScanner
             ThrowQueryLength(query.Length, arena.Dimension);
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(rowCount, arena.Capacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(to, arena.Capacity);
 
         int dimension = arena.Dimension;
         nuint stride = (nuint)arena.Stride;
         int rowsPerChunk = arena.RowsPerChunk;
-        int chunkCount = (int)(((long)rowCount + rowsPerChunk - 1) / rowsPerChunk);
+        int chunkCount = (int)(((long)to + rowsPerChunk - 1) / rowsPerChunk);
         float threshold = heap.Threshold;
 
-        for (int chunk = 0; chunk < chunkCount; chunk++)
+        for (int chunk = from / rowsPerChunk; chunk < chunkCount; chunk++)
         {
-            int first = chunk * rowsPerChunk;
-            int end = first + Math.Min(rowsPerChunk, rowCount - first);
+            int chunkFirst = chunk * rowsPerChunk;
+            int first = Math.Max(chunkFirst, from);
+            int end = chunkFirst + Math.Min(rowsPerChunk, to - chunkFirst);
 
             // Walk the chunk by bumping a reference one stride per row: no directory lookup or bounds
             // check per row. The chunk holds rowsPerChunk full rows, so every row reached is inside it.
             // Rows are read in address order, which the hardware prefetcher follows; software prefetch
             // of rows ahead was measured (1 to 8 rows) and gained nothing, so there is none.
-            ref float vector = ref MemoryMarshal.GetReference(arena.GetChunk(chunk));
+            ref float vector = ref Unsafe.Add(ref MemoryMarshal.GetReference(arena.GetChunk(chunk)), (nint)((nuint)(first - chunkFirst) * stride));
             for (int row = first; row < end; row++)
             {
                 if (filter.Accept(row))

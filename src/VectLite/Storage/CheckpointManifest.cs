@@ -147,6 +147,13 @@ internal sealed class CheckpointManifest
             json.WriteNumber("parallelInsertThreshold", h.ParallelInsertThreshold);
             json.WriteNumber("maxInsertThreads", h.MaxInsertThreads);
             json.WriteNumber("tombstoneRebuildPercent", h.TombstoneRebuildPercent);
+            if (h.Indexing != IndexingMode.Immediate || h.DeferredBatchSize != 1_000 || h.DeferredMaxLag != 0)
+            {
+                // Written only when set, so a manifest of a collection that never used deferred indexing stays as before.
+                json.WriteString("indexing", h.Indexing.ToString());
+                json.WriteNumber("deferredBatchSize", h.DeferredBatchSize);
+                json.WriteNumber("deferredMaxLag", h.DeferredMaxLag);
+            }
             json.WriteEndObject();
             json.WriteStartArray("payloadIndexes");
             foreach ((string field, PayloadIndexKind kind) in PayloadIndexes)
@@ -251,6 +258,9 @@ internal sealed class CheckpointManifest
                     ParallelInsertThreshold = h.GetProperty("parallelInsertThreshold").GetInt32(),
                     MaxInsertThreads = h.GetProperty("maxInsertThreads").GetInt32(),
                     TombstoneRebuildPercent = h.GetProperty("tombstoneRebuildPercent").GetInt32(),
+                    Indexing = h.TryGetProperty("indexing", out JsonElement mode) ? Enum.Parse<IndexingMode>(mode.GetString()!) : IndexingMode.Immediate,
+                    DeferredBatchSize = h.TryGetProperty("deferredBatchSize", out JsonElement batch) ? batch.GetInt32() : 1_000,
+                    DeferredMaxLag = h.TryGetProperty("deferredMaxLag", out JsonElement lag) ? lag.GetInt32() : 0,
                 });
             }
             var indexes = new List<(string, PayloadIndexKind)>();

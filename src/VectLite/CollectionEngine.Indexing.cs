@@ -1,0 +1,152 @@
+using VectLite.Indexing;
+using VectLite.Records;
+
+namespace VectLite;
+
+// Deferred indexing (HnswOptions.Indexing = IndexingMode.Deferred): the engine's side of the background indexer.
+internal sealed partial class CollectionEngine
+{
+    /// <summary>The background indexer, started by the first write (or open) that finds the collection deferred; null before.</summary>
+    private DeferredIndexer? _indexer;
+    private readonly Lock _indexerGate = new();
+    private bool _indexerStopped;
+
+    /// <summary>Test hook: runs inside each background indexing pass, with the index lock held and the rows [from, upTo) it takes.</summary>
+    internal Action<int, int>? IndexingPassForTests { get; set; }
+
+    /// <summary>Passes the background indexer has run (0 when none exists): tests see that it ran.</summary>
+    internal long IndexingPassesForTests => _indexer?.Passes ?? 0;
+
+    /// <summary>
+    /// Waits until the background indexer has inserted every record written before the call into the HNSW graphs
+    /// (<see cref="IndexingMode.Deferred"/>); returns at once with immediate indexing. Searches are exact for the records
+    /// not indexed yet either way; this is for callers that want graph-speed searches, or a checkpoint whose saved graph
+    /// covers everything, or (tests) a known state.
+    /// </summary>
+    /// <remarks>Records written while this waits are not waited for, so a steady stream of writes cannot keep it waiting.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; indexing goes on.</exception>
+    /// <exception cref="ObjectDisposedException">The collection was closed meanwhile.</exception>
+    /// <exception cref="CollectionFaultedException">The background indexer's last pass failed (the inner exception says why); it retries on its own.</exception>
+    public void WaitForIndexing(CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        CollectionState state = Volatile.Read(ref _state);
+        int target = state.Published.RowCount;
+        if (state.IndexedRows >= target)
+        {
+            return;
+        }
+        if (!state.IsDeferred || IsReadOnly)
+        {
+            // Immediate: rows wait only inside a bulk load, which indexes them before it releases the writer lock. A
+            // read-only engine indexed at open and indexes nothing after.
+            lock (_writeLock)
+            {
+                ThrowIfUnusable();
+                if (!_state.IsDeferred || IsReadOnly)
+                {
+                    return;
+                }
+            }
+        }
+        DeferredIndexer indexer = EnsureIndexer() ?? throw new ObjectDisposedException(typeof(Collection).FullName);
+        indexer.WaitUntil(() =>
+        {
+            ThrowIfUnusable();
+            CollectionState now = Volatile.Read(ref _state);
+            if (now != state)
+            {
+                // A checkpoint renumbered the rows: the target is the new state's rows as of now.
+                state = now;
+                target = now.Published.RowCount;
+            }
+            return now.IndexedRows >= target || !now.IsDeferred;
+        }, error => new CollectionFaultedException(Name, error), cancellationToken);
+    }
+
+    /// <summary>
+    /// Wakes the background indexer after a batch is published, starting it on first use. Writer lock held. A few
+    /// comparisons with immediate indexing.
+    /// </summary>
+    private void NotifyIndexer(CollectionState state)
+    {
+        if (state.IsDeferred && !IsReadOnly)
+        {
+            EnsureIndexer()?.Notify();
+        }
+    }
+
+    /// <summary>The indexer, started if it was not; null once the collection closes.</summary>
+    private DeferredIndexer? EnsureIndexer()
+    {
+        if (Volatile.Read(ref _indexer) is { } running)
+        {
+            return running;
+        }
+        lock (_indexerGate)
+        {
+            if (_indexerStopped)
+            {
+                return null;
+            }
+            _indexer ??= new DeferredIndexer($"VectLite indexer '{Name}'", RunIndexingPass,
+                ex => Log.IndexingPassFailed(_database.Logger, Name, DeferredIndexer.RetryMilliseconds / 1000, ex));
+            return _indexer;
+        }
+    }
+
+    /// <summary>One pass on the indexer's thread: up to <see cref="HnswOptions.DeferredBatchSize"/> rows of the current state.</summary>
+    private int RunIndexingPass()
+    {
+        ReadLease lease; // a reader's lease: the inserts read vectors that may be mapped from a checkpoint file
+        try
+        {
+            lease = AcquireState();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or CollectionNotFoundException)
+        {
+            return 0; // closing or dropped: Close stops the thread next
+        }
+        CollectionState state = lease.State;
+        try
+        {
+            if (!state.IsDeferred)
+            {
+                return 0; // switched to immediate: the writer indexes from here
+            }
+            return state.IndexDeferredBatch(state.Schema.Hnsw.DeferredBatchSize, s => Volatile.Read(ref _state) == s, IndexingPassForTests);
+        }
+        finally
+        {
+            lease.Release();
+        }
+    }
+
+    /// <summary>
+    /// With <see cref="HnswOptions.DeferredMaxLag"/> set and reached, waits (writer lock held) until the indexer is below
+    /// it. The indexer needs no writer lock, so it keeps going meanwhile.
+    /// </summary>
+    private void WaitForIndexerRoom(CollectionState state)
+    {
+        HnswOptions options = state.Schema.Hnsw;
+        if (options.Indexing != IndexingMode.Deferred || options.DeferredMaxLag <= 0 || state.IndexingLag < options.DeferredMaxLag)
+        {
+            return;
+        }
+        DeferredIndexer? indexer = EnsureIndexer();
+        indexer?.WaitUntil(() => state.IndexingLag < options.DeferredMaxLag || !state.IsDeferred,
+            error => new CollectionFaultedException(Name, error), CancellationToken.None);
+    }
+
+    /// <summary>Stops the background indexer for good (close or drop): the pass in progress completes; queued rows stay in the records and the log, and a reopen queues them again.</summary>
+    private void StopIndexer()
+    {
+        DeferredIndexer? indexer;
+        lock (_indexerGate)
+        {
+            _indexerStopped = true;
+            indexer = _indexer;
+        }
+        indexer?.Stop();
+    }
+}
