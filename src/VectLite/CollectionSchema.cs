@@ -120,7 +120,7 @@ public sealed class CollectionSchema
         {
             throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
         }
-        quantization.Validate(name);
+        quantization.Validate(name, dimension);
         return new CollectionSchema([.. _vectors, new VectorSpec(name, dimension, metric) { Quantization = quantization }], _sparse, _multi, Hnsw);
     }
 
