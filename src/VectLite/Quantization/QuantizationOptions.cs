@@ -23,7 +23,8 @@ namespace VectLite;
 /// Float16 needs no training: its codes exist from the first row, and it never drifts.</para>
 /// <para>Reads (<c>Get</c>, <c>Scroll</c>) always return the float32 values written, bit for bit; the codes are a
 /// search structure only. The float32 vectors stay in RAM beside the codes (they are needed for rescoring and reads);
-/// the codes add <c>dimension</c> bytes (SQ8) or <c>dimension / 8</c> bytes (binary) per vector.</para>
+/// the codes add <c>dimension</c> bytes (SQ8), <c>dimension / 8</c> bytes (binary), <see cref="PqSubvectors"/> bytes (PQ) or
+/// <c>2 x dimension</c> bytes (float16) per vector.</para>
 /// </remarks>
 public sealed record QuantizationOptions
 {
