@@ -137,7 +137,7 @@ public sealed class CollectionSchema
         {
             throw new SchemaException($"A collection may have at most {MaxVectors} named vectors.");
         }
-        quantization.Validate(name);
+        quantization.Validate(name, dimension);
         if (!Enum.IsDefined(storage))
         {
             throw new SchemaException(string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -47,6 +47,10 @@ internal static class SchemaDifferences
                 differences.Add(string.Create(CultureInfo.InvariantCulture,
                     $"vector \"{s.Name}\" quantization oversampling {s.Quantization.Oversampling} (stored) vs {q.Quantization.Oversampling} (requested)"));
             }
+            if (q.Quantization.PqSubvectors != s.Quantization.PqSubvectors)
+            {
+                differences.Add(Differ($"vector \"{s.Name}\" PQ sub-vectors", s.Quantization.PqSubvectors, q.Quantization.PqSubvectors));
+            }
         }
         foreach (VectorSpec q in requested.Vectors)
         {

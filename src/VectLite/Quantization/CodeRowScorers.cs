@@ -177,3 +177,73 @@ internal readonly struct BinaryRowScorer : IRowScorer
     public void Prefetch(int row) => _codes.Prefetch(row);
 }
 
+
+
+/// <summary>
+/// PQ scoring with a float query (asymmetric distance computation): the sum, over a code's bytes, of the per-query
+/// table's score for that sub-vector's centroid (<see cref="PqCodebook.FillTable"/>): minus the squared L2 (or L1)
+/// distance to the decoded vector, or its dot product with the query for dot and cosine. Higher is better.
+/// </summary>
+internal readonly struct PqRowScorer : IRowScorer
+{
+    private readonly CodeStore.View _codes;
+    private readonly float[] _table;
+    private readonly int _tableLength;
+
+    /// <param name="codes">The codes.</param>
+    /// <param name="table">The per-query table (at least <paramref name="subvectors"/> x 256 long: pooled).</param>
+    /// <param name="subvectors">The sub-vectors per code.</param>
+    internal PqRowScorer(CodeStore.View codes, float[] table, int subvectors)
+    {
+        _codes = codes;
+        _table = table;
+        _tableLength = subvectors * QuantizationOptions.PqCentroids;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Score(int row) => CodeKernels.SumLookups(_table.AsSpan(0, _tableLength), _codes.Get(row));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int row) => _codes.Prefetch(row);
+}
+
+
+/// <summary>
+/// Float16 scoring: the float query against the halves, widened in the kernel (<see cref="CodeKernels.DotHalf"/>):
+/// the dot product for dot and cosine (both unit length for cosine), minus the squared L2 or the L1 distance otherwise.
+/// </summary>
+internal readonly struct Float16RowScorer : IRowScorer
+{
+    private readonly CodeStore.View _codes;
+    private readonly float[] _query;
+    private readonly int _dimension;
+    private readonly Metric _metric;
+
+    /// <param name="codes">The codes.</param>
+    /// <param name="query">The query (at least <paramref name="dimension"/> long: pooled).</param>
+    /// <param name="dimension">The dimension.</param>
+    /// <param name="metric">The metric.</param>
+    internal Float16RowScorer(CodeStore.View codes, float[] query, int dimension, Metric metric)
+    {
+        _codes = codes;
+        _query = query;
+        _dimension = dimension;
+        _metric = metric;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Score(int row)
+    {
+        ReadOnlySpan<Half> halves = MemoryMarshal.Cast<byte, Half>(_codes.Get(row));
+        ReadOnlySpan<float> query = _query.AsSpan(0, _dimension);
+        return _metric switch
+        {
+            Metric.L2 => -CodeKernels.L2SquaredHalf(query, halves),
+            Metric.L1 => -CodeKernels.L1Half(query, halves),
+            _ => CodeKernels.DotHalf(query, halves),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int row) => _codes.Prefetch(row);
+}

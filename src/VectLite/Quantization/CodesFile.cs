@@ -14,8 +14,12 @@ namespace VectLite.Quantization;
 /// <item>[32..48) u32 kind (<see cref="QuantizationKind"/>), u32 metric (<see cref="Metric"/>), u32 code bytes, u32 reserved (0);</item>
 /// <item>[48..64) i64 values encoded since training, i64 of them clipped (the drift measure, carried over reopens);</item>
 /// <item>then float32 min[dimension], max[dimension], mean[dimension]: the codec;</item>
+/// <item>PQ only, then: u32 sub-vectors, u32 reserved (0), f64 the drift baseline (mean squared quantization error of held-out sample vectors),
+/// f64 the summed error of the vectors encoded since training (the drift measure), then the codebooks, float32
+/// [sub-vector][sub-dimension][256 centroids];</item>
 /// <item>then rows x code bytes: row i's code (SQ8: dimension bytes + the decoded squared norm as float32; binary:
-/// ceil(dimension / 64) little-endian 64-bit words, bit d of the vector at bit d % 64 of word d / 64).</item>
+/// ceil(dimension / 64) little-endian 64-bit words, bit d of the vector at bit d % 64 of word d / 64; PQ: one centroid
+/// index per sub-vector; float16: dimension IEEE halves).</item>
 /// </list>
 /// Covered by the manifest's whole-file CRC32C like every data file.
 /// </remarks>
@@ -23,6 +27,9 @@ internal static class CodesFile
 {
     /// <summary>Bytes of the fixed fields after the header.</summary>
     private const int FixedBytes = 32;
+
+    /// <summary>Bytes of PQ's fixed fields after the per-dimension tables.</summary>
+    private const int PqFixedBytes = 24;
 
     /// <summary>Writes <paramref name="rows"/> rows of <paramref name="codes"/>.</summary>
     internal static void Write(CheckpointFileWriter writer, QuantizedCodes codes, int rows)
@@ -39,6 +46,16 @@ internal static class CodesFile
         writer.WriteFloats(codec.Min);
         writer.WriteFloats(codec.Max);
         writer.WriteFloats(codec.Mean);
+        if (codec.Pq is { } pq)
+        {
+            Span<byte> pqFields = stackalloc byte[PqFixedBytes];
+            pqFields.Clear();
+            BinaryPrimitives.WriteUInt32LittleEndian(pqFields, (uint)pq.Subvectors);
+            BinaryPrimitives.WriteDoubleLittleEndian(pqFields[8..], pq.BaselineError);
+            BinaryPrimitives.WriteDoubleLittleEndian(pqFields[16..], codes.ErrorSum);
+            writer.Write(pqFields);
+            writer.WriteFloats(pq.Centroids);
+        }
         CodeStore.View view = codes.Store.GetView();
         for (int row = 0; row < rows; row++)
         {
@@ -75,7 +92,25 @@ internal static class CodesFile
         reader.Read(MemoryMarshal.AsBytes(min.AsSpan()));
         reader.Read(MemoryMarshal.AsBytes(max.AsSpan()));
         reader.Read(MemoryMarshal.AsBytes(mean.AsSpan()));
-        var codes = new QuantizedCodes(new VectorCodec(kind, metric, min, max, mean), "loaded");
+        PqCodebook? pq = null;
+        double errorSum = 0;
+        if (kind == QuantizationKind.Pq)
+        {
+            Span<byte> pqFields = stackalloc byte[PqFixedBytes];
+            reader.Read(pqFields);
+            int subvectors = (int)BinaryPrimitives.ReadUInt32LittleEndian(pqFields);
+            double baselineError = BinaryPrimitives.ReadDoubleLittleEndian(pqFields[8..]);
+            errorSum = BinaryPrimitives.ReadDoubleLittleEndian(pqFields[16..]);
+            if (subvectors != spec.Quantization.EffectivePqSubvectors(dimension) || !(baselineError >= 0) || !(errorSum >= 0) || double.IsInfinity(errorSum))
+            {
+                throw new CorruptFileException(reader.Path, 32 + FixedBytes + (3L * dimension * sizeof(float)),
+                    $"it holds {subvectors} PQ sub-vectors with errors {baselineError} and {errorSum}; the vector has {spec.Quantization.EffectivePqSubvectors(dimension)}");
+            }
+            var centroids = new float[dimension * QuantizationOptions.PqCentroids];
+            reader.Read(MemoryMarshal.AsBytes(centroids.AsSpan()));
+            pq = new PqCodebook(subvectors, dimension / subvectors, centroids, baselineError);
+        }
+        var codes = new QuantizedCodes(new VectorCodec(kind, metric, min, max, mean, pq), "loaded");
         if (codeBytes != codes.Codec.CodeBytes || encoded < 0 || clipped < 0 || clipped > encoded)
         {
             throw new CorruptFileException(reader.Path, 40, $"its code size {codeBytes} or drift counts ({clipped} of {encoded}) are not valid for this codec");
@@ -85,7 +120,7 @@ internal static class CodesFile
             reader.Read(codes.Store.Write(row));
         }
         reader.Verify();
-        codes.SetLoaded((int)rows, encoded, clipped);
+        codes.SetLoaded((int)rows, encoded, clipped, errorSum);
         return codes;
     }
 }

@@ -22,4 +22,18 @@ public enum QuantizationKind
     /// against the bits, through a per-query table); needs more oversampling than <see cref="Sq8"/> for the same recall.
     /// </summary>
     Binary = 2,
+
+    /// <summary>
+    /// Product quantization: the vector is cut into <see cref="QuantizationOptions.PqSubvectors"/> equal sub-vectors, and
+    /// each becomes the one-byte index of its nearest centroid among 256 learnt by k-means for that sub-space (16x smaller
+    /// than float32 at the default of one sub-vector per 4 dimensions). Searched with asymmetric distances: a per-query
+    /// table of the distance from each query sub-vector to each centroid, summed over a code's bytes.
+    /// </summary>
+    Pq = 3,
+
+    /// <summary>
+    /// IEEE 754 half precision (<see cref="System.Half"/>): each component as 16 bits, 2x smaller than float32, with about
+    /// three significant decimal digits. Needs no training: rows are encoded as they are written.
+    /// </summary>
+    Float16 = 4,
 }

@@ -15,10 +15,17 @@ namespace VectLite;
 /// and <see cref="VectorIndexStats.Quantization"/> says so. At a checkpoint, when more than
 /// <see cref="RetrainClippedShare"/> of the values encoded since training fell outside the trained ranges (the data has
 /// drifted), the codes are retrained from the live vectors.</para>
+/// <para>PQ trains k-means codebooks (<see cref="PqCentroids"/> centroids per sub-space, at most
+/// <see cref="PqKMeansIterations"/> Lloyd iterations from a k-means++ start, seeded, on at most
+/// <see cref="PqMaxTrainingSample"/> vectors). Its drift measure is the quantization error: when the mean squared distance
+/// from the vectors encoded since training to their decoded codes exceeds <see cref="PqRetrainErrorRatio"/> times the
+/// mean over sample vectors held out of training (after at least <see cref="PqMinDriftVectors"/> vectors), a checkpoint retrains.
+/// Float16 needs no training: its codes exist from the first row, and it never drifts.</para>
 /// <para>Reads (<c>Get</c>, <c>Scroll</c>) always return the float32 values written, bit for bit; the codes are a
 /// search structure only. The float32 vectors (needed for rescoring and reads) are kept on disk and memory-mapped by
 /// default for a quantized vector, so RAM holds the codes (<c>dimension</c> bytes for SQ8, <c>dimension / 8</c> for
-/// binary, per vector) and the graph; <see cref="VectorStorage.Ram"/> keeps them in RAM too (see <see cref="VectorStorage"/>).</para>
+/// binary, <see cref="PqSubvectors"/> for PQ, <c>2 x dimension</c> for float16, per vector) and the graph;
+/// <see cref="VectorStorage.Ram"/> keeps them in RAM too (see <see cref="VectorStorage"/>).</para>
 /// </remarks>
 public sealed record QuantizationOptions
 {
@@ -35,6 +42,29 @@ public sealed record QuantizationOptions
     /// </summary>
     public const double RetrainClippedShare = 0.01;
 
+    /// <summary>The centroids per PQ sub-space: one byte per sub-vector.</summary>
+    public const int PqCentroids = 256;
+
+    /// <summary>The most Lloyd iterations a PQ sub-space's k-means runs (it stops earlier when no assignment changes).</summary>
+    public const int PqKMeansIterations = 12;
+
+    /// <summary>
+    /// The most vectors PQ training uses (evenly spread over <see cref="MaxTrainingSample"/>): 40 per centroid, the
+    /// ratio faiss asks for, which keeps training a 784-d codebook to seconds.
+    /// </summary>
+    public const int PqMaxTrainingSample = 40 * PqCentroids;
+
+    /// <summary>
+    /// PQ drift: a checkpoint retrains the codebooks when the mean quantization error of the vectors encoded since training
+    /// exceeds this many times that of sample vectors held out of training (1.5): new data from the same distribution
+    /// scores about 1x, data from elsewhere much worse. (Held out, because the points k-means fitted quantize up to twice
+    /// as well as any new vector when there are few points per centroid.)
+    /// </summary>
+    public const double PqRetrainErrorRatio = 1.5;
+
+    /// <summary>The vectors PQ needs to have encoded since training before its drift measure is trusted.</summary>
+    public const int PqMinDriftVectors = 200;
+
     /// <summary>The largest <see cref="Oversampling"/>.</summary>
     public const float MaxOversampling = 100f;
 
@@ -47,6 +77,12 @@ public sealed record QuantizationOptions
     /// <summary>Binary with the default oversampling.</summary>
     public static QuantizationOptions Binary { get; } = new() { Kind = QuantizationKind.Binary };
 
+    /// <summary>PQ with the default sub-vectors (<see cref="DefaultPqSubvectors"/>) and oversampling.</summary>
+    public static QuantizationOptions Pq { get; } = new() { Kind = QuantizationKind.Pq };
+
+    /// <summary>Float16 with the default oversampling.</summary>
+    public static QuantizationOptions Float16 { get; } = new() { Kind = QuantizationKind.Float16 };
+
     /// <summary>The kind of codes; <see cref="QuantizationKind.None"/> by default.</summary>
     public QuantizationKind Kind { get; init; }
 
@@ -55,6 +91,33 @@ public sealed record QuantizationOptions
     /// at most <see cref="MaxOversampling"/>; 0 (the default) picks <see cref="DefaultOversampling"/> for the kind.
     /// </summary>
     public float Oversampling { get; init; }
+
+    /// <summary>
+    /// PQ only: how many sub-vectors a vector is cut into, each coded as one byte; it must divide the dimension. 0 (the
+    /// default) picks <see cref="DefaultPqSubvectors"/>. Fewer sub-vectors mean smaller codes and lower recall before
+    /// rescoring: the codes take <c>4 x dimension / PqSubvectors</c> times less memory than float32.
+    /// </summary>
+    public int PqSubvectors { get; init; }
+
+    /// <summary>
+    /// The sub-vectors PQ uses when <see cref="PqSubvectors"/> is 0: the most that leave at least 4 dimensions per
+    /// sub-vector and divide <paramref name="dimension"/> (dimension / 4 when 4 divides it: 16x compression, 196 for
+    /// 784-d, 96 for 384-d); 1 for a dimension below 8 or with no such divisor.
+    /// </summary>
+    public static int DefaultPqSubvectors(int dimension)
+    {
+        for (int m = dimension / 4; m > 1; m--)
+        {
+            if (dimension % m == 0)
+            {
+                return m;
+            }
+        }
+        return 1;
+    }
+
+    /// <summary>The sub-vectors a PQ codec for <paramref name="dimension"/> uses: <see cref="PqSubvectors"/> or the default.</summary>
+    public int EffectivePqSubvectors(int dimension) => PqSubvectors > 0 ? PqSubvectors : DefaultPqSubvectors(dimension);
 
     /// <summary>
     /// The oversampling used when <see cref="Oversampling"/> is 0: 2 for SQ8 and 16 for binary, from the Fashion-MNIST
@@ -66,20 +129,45 @@ public sealed record QuantizationOptions
     {
         QuantizationKind.Sq8 => 2f,
         QuantizationKind.Binary => 16f,
+        QuantizationKind.Pq => PqDefaultOversampling,
+        QuantizationKind.Float16 => Float16DefaultOversampling,
         _ => 1f,
     };
+
+    /// <summary>PQ's default oversampling (see <see cref="DefaultOversampling"/> and docs/tuning.md for the measurement).</summary>
+    private const float PqDefaultOversampling = 8f;
+
+    /// <summary>Float16's default oversampling (see docs/tuning.md for the measurement).</summary>
+    private const float Float16DefaultOversampling = 1f;
 
     /// <summary>The oversampling a search uses: <see cref="Oversampling"/>, or the kind's default when it is 0.</summary>
     public float EffectiveOversampling => Oversampling > 0 ? Oversampling : DefaultOversampling(Kind);
 
-    /// <summary>Checks the settings for the vector named <paramref name="vectorName"/>.</summary>
-    /// <exception cref="SchemaException">The kind is not a <see cref="QuantizationKind"/>, or the oversampling is NaN, negative, between 0 and 1, or above <see cref="MaxOversampling"/>.</exception>
-    internal void Validate(string vectorName)
+    /// <summary>Checks the settings for the vector named <paramref name="vectorName"/> of <paramref name="dimension"/> dimensions.</summary>
+    /// <exception cref="SchemaException">The kind is not a <see cref="QuantizationKind"/>; the oversampling is NaN, negative,
+    /// between 0 and 1, or above <see cref="MaxOversampling"/>; <see cref="PqSubvectors"/> is negative, above the dimension,
+    /// does not divide it, or is set for a kind other than PQ.</exception>
+    internal void Validate(string vectorName, int dimension)
     {
         if (!Enum.IsDefined(Kind))
         {
             throw new SchemaException(string.Create(CultureInfo.InvariantCulture,
-                $"Vector '{vectorName}': quantization kind {(int)Kind} is unknown; use None, Sq8 or Binary."));
+                $"Vector '{vectorName}': quantization kind {(int)Kind} is unknown; use None, Sq8, Binary, Pq or Float16."));
+        }
+        if (PqSubvectors != 0 && Kind != QuantizationKind.Pq)
+        {
+            throw new SchemaException(string.Create(CultureInfo.InvariantCulture,
+                $"Vector '{vectorName}': PqSubvectors {PqSubvectors} is set but the kind is {Kind}; sub-vectors apply only to PQ."));
+        }
+        if (PqSubvectors < 0 || PqSubvectors > dimension)
+        {
+            throw new SchemaException(string.Create(CultureInfo.InvariantCulture,
+                $"Vector '{vectorName}': PqSubvectors {PqSubvectors} is out of range; use 0 (automatic) or 1 to the dimension, {dimension}."));
+        }
+        if (PqSubvectors > 0 && dimension % PqSubvectors != 0)
+        {
+            throw new SchemaException(string.Create(CultureInfo.InvariantCulture,
+                $"Vector '{vectorName}': PqSubvectors {PqSubvectors} does not divide the dimension {dimension} into equal sub-vectors; use a divisor of {dimension}, or 0 (automatic: {DefaultPqSubvectors(dimension)})."));
         }
         if (float.IsNaN(Oversampling) || Oversampling < 0 || (Oversampling > 0 && Oversampling < 1) || Oversampling > MaxOversampling)
         {
@@ -93,7 +181,11 @@ public sealed record QuantizationOptions
         }
     }
 
-    /// <summary>"None", "Sq8 x2", or "Binary x16".</summary>
-    public override string ToString() =>
-        Kind == QuantizationKind.None ? "None" : string.Create(CultureInfo.InvariantCulture, $"{Kind} x{EffectiveOversampling}");
+    /// <summary>"None", "Sq8 x2", "Binary x16", "Pq x8" or "Pq/96 x8" (sub-vectors when set).</summary>
+    public override string ToString() => Kind switch
+    {
+        QuantizationKind.None => "None",
+        QuantizationKind.Pq when PqSubvectors > 0 => string.Create(CultureInfo.InvariantCulture, $"Pq/{PqSubvectors} x{EffectiveOversampling}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{Kind} x{EffectiveOversampling}"),
+    };
 }

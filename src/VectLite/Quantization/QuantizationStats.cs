@@ -12,12 +12,26 @@ internal static class QuantizationStats
         {
             return "none";
         }
+        if (codes is null && options.Kind == QuantizationKind.Float16)
+        {
+            return "Float16: no rows encoded yet; searches use float32"; // no training: codes start with the first indexed row
+        }
         if (codes is null)
         {
             return string.Create(CultureInfo.InvariantCulture,
                 $"{options.Kind}: untrained, {liveRecords} of {QuantizationOptions.MinTrainingVectors} vectors needed; searches use float32");
         }
+        if (codes.Codec.Pq is { } pq)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Pq: trained ({codes.Origin}), {pq.Subvectors} sub-vectors of {pq.SubDimension} x {QuantizationOptions.PqCentroids} centroids, {codes.EncodedRows} rows encoded, quantization error since training {codes.ErrorRatio:0.00}x the held-out sample's (retrain above {QuantizationOptions.PqRetrainErrorRatio}x)");
+        }
         double clipped = codes.EncodedValues == 0 ? 0 : (double)codes.ClippedValues / codes.EncodedValues;
+        if (codes.Codec.Kind == QuantizationKind.Float16)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Float16: encoded (no training), {codes.EncodedRows} rows encoded, {clipped * 100:0.00}% of values clamped to the half range");
+        }
         return string.Create(CultureInfo.InvariantCulture,
             $"{options.Kind}: trained ({codes.Origin}), {codes.EncodedRows} rows encoded, {clipped * 100:0.00}% of values clipped since training");
     }

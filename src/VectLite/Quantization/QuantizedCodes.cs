@@ -36,8 +36,30 @@ internal sealed class QuantizedCodes
     /// <summary>Of <see cref="EncodedValues"/>, those outside the trained ranges.</summary>
     internal long ClippedValues { get; private set; }
 
-    /// <summary>Whether the data has drifted from the codec: more than <see cref="QuantizationOptions.RetrainClippedShare"/> of the values encoded since training were outside its ranges.</summary>
-    internal bool Drifted => EncodedValues > 0 && ClippedValues > QuantizationOptions.RetrainClippedShare * EncodedValues;
+    /// <summary>PQ: the summed squared quantization error of the vectors encoded since training (the drift measure).</summary>
+    internal double ErrorSum { get; private set; }
+
+    /// <summary>Vectors encoded since training (from <see cref="EncodedValues"/>).</summary>
+    internal long EncodedVectors => EncodedValues / Codec.Dimension;
+
+    /// <summary>
+    /// PQ: the mean quantization error of the vectors encoded since training over the held-out sample's
+    /// (<see cref="PqCodebook.BaselineError"/>); 0 before any vector or for a codebook with no error.
+    /// </summary>
+    internal double ErrorRatio => Codec.Pq is { BaselineError: > 0 } pq && EncodedVectors > 0 ? ErrorSum / EncodedVectors / pq.BaselineError : 0;
+
+    /// <summary>
+    /// Whether the data has drifted from the codec. SQ8 and binary: more than
+    /// <see cref="QuantizationOptions.RetrainClippedShare"/> of the values encoded since training were outside its ranges.
+    /// PQ: after at least <see cref="QuantizationOptions.PqMinDriftVectors"/> vectors, their mean quantization error is
+    /// above <see cref="QuantizationOptions.PqRetrainErrorRatio"/> times the held-out sample's. Float16: never.
+    /// </summary>
+    internal bool Drifted => Codec.Kind switch
+    {
+        QuantizationKind.Float16 => false,
+        QuantizationKind.Pq => EncodedVectors >= QuantizationOptions.PqMinDriftVectors && ErrorRatio > QuantizationOptions.PqRetrainErrorRatio,
+        _ => EncodedValues > 0 && ClippedValues > QuantizationOptions.RetrainClippedShare * EncodedValues,
+    };
 
     /// <summary>Encodes rows [<see cref="EncodedRows"/>, <paramref name="rows"/>) of <paramref name="arena"/>. Writer only, before the rows reach a graph.</summary>
     /// <param name="arena">The float32 vectors.</param>
@@ -52,26 +74,30 @@ internal sealed class QuantizedCodes
         }
         var scratch = new float[arena.Dimension];
         long clipped = 0;
+        double error = 0;
         for (int row = from; row < rows; row++)
         {
-            clipped += Codec.Encode(arena.Get(row), Store.Write(row), scratch);
+            clipped += Codec.Encode(arena.Get(row), Store.Write(row), scratch, out double e);
+            error += e;
         }
         if (countDrift)
         {
             EncodedValues += (long)(rows - from) * arena.Dimension;
             ClippedValues += clipped;
+            ErrorSum += error;
         }
         Volatile.Write(ref _encodedRows, rows); // after the codes: a reader that sees the count sees them
     }
 
     /// <summary>Installs loaded codes: rows [0, <paramref name="rows"/>) were copied into <see cref="Store"/> by the loader.</summary>
-    internal void SetLoaded(int rows, long encodedValues, long clippedValues)
+    internal void SetLoaded(int rows, long encodedValues, long clippedValues, double errorSum)
     {
         EncodedValues = encodedValues;
         ClippedValues = clippedValues;
+        ErrorSum = errorSum;
         Volatile.Write(ref _encodedRows, rows);
     }
 
-    /// <summary>Bytes held: the codes and the codec's per-dimension tables.</summary>
-    internal long MemoryBytes => Store.MemoryBytes + (5L * Codec.Dimension * sizeof(float));
+    /// <summary>Bytes held: the codes, the codec's per-dimension tables and PQ's codebooks.</summary>
+    internal long MemoryBytes => Store.MemoryBytes + (5L * Codec.Dimension * sizeof(float)) + (Codec.Pq?.MemoryBytes ?? 0);
 }

@@ -1,10 +1,12 @@
+using System.Runtime.InteropServices;
 using VectLite.Vectors;
 
 namespace VectLite.Quantization;
 
 /// <summary>
 /// What a trained quantizer knows, immutable once trained: per dimension the [min, max] range and the mean of the
-/// training sample (for cosine, of the unit vectors), and how a vector becomes a code. A retrain makes a new codec.
+/// training sample (for cosine, of the unit vectors), PQ's codebooks, and how a vector becomes a code. A retrain makes a
+/// new codec.
 /// </summary>
 /// <remarks>
 /// Cosine vectors are encoded at unit length: the score wanted is the cosine, so the codes approximate the direction
@@ -12,16 +14,33 @@ namespace VectLite.Quantization;
 /// </remarks>
 internal sealed class VectorCodec
 {
-    internal VectorCodec(QuantizationKind kind, Metric metric, float[] min, float[] max, float[] mean)
+    /// <summary>The most held-out vectors PQ's drift baseline is measured on.</summary>
+    private const int HeldOutSample = 2048;
+
+    /// <summary>Float16 codes are clamped to the largest finite half, so a code never holds an infinity.</summary>
+    private const float HalfMax = 65504f;
+
+    /// <param name="kind">The kind of codes.</param>
+    /// <param name="metric">The metric (cosine codes hold unit vectors).</param>
+    /// <param name="min">Per dimension, the training sample's minimum.</param>
+    /// <param name="max">Per dimension, the training sample's maximum.</param>
+    /// <param name="mean">Per dimension, the training sample's mean.</param>
+    /// <param name="pq">PQ's codebooks: required for <see cref="QuantizationKind.Pq"/>, null otherwise.</param>
+    internal VectorCodec(QuantizationKind kind, Metric metric, float[] min, float[] max, float[] mean, PqCodebook? pq = null)
     {
-        if (kind is not (QuantizationKind.Sq8 or QuantizationKind.Binary))
+        if (kind is not (QuantizationKind.Sq8 or QuantizationKind.Binary or QuantizationKind.Pq or QuantizationKind.Float16))
         {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only SQ8 and binary have codecs.");
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only SQ8, binary, PQ and float16 have codecs.");
         }
         if (min.Length != max.Length || min.Length != mean.Length || min.Length == 0)
         {
             throw new ArgumentException("min, max and mean must have one value per dimension.", nameof(min));
         }
+        if ((kind == QuantizationKind.Pq) != (pq is not null) || (pq is not null && pq.Dimension != min.Length))
+        {
+            throw new ArgumentException("PQ needs codebooks of the vector's dimension, and only PQ has them.", nameof(pq));
+        }
+        Pq = pq;
         Kind = kind;
         Metric = metric;
         Min = min;
@@ -36,7 +55,13 @@ internal sealed class VectorCodec
             InverseStep[d] = Step[d] > 0 ? 1f / Step[d] : 0f;
         }
         BitBytes = ((Dimension + 63) / 64) * sizeof(ulong);
-        CodeBytes = kind == QuantizationKind.Sq8 ? Dimension + sizeof(float) : BitBytes + (2 * sizeof(float));
+        CodeBytes = kind switch
+        {
+            QuantizationKind.Sq8 => Dimension + sizeof(float),
+            QuantizationKind.Binary => BitBytes + (2 * sizeof(float)),
+            QuantizationKind.Pq => pq!.Subvectors,
+            _ => Dimension * sizeof(ushort),
+        };
     }
 
     internal QuantizationKind Kind { get; }
@@ -48,12 +73,19 @@ internal sealed class VectorCodec
     /// <summary>
     /// The bytes of one code: SQ8 one byte per dimension plus the decoded vector's squared norm (float32); binary one bit
     /// per dimension in whole 64-bit words (<see cref="BitBytes"/>), then two float32: the scale (the mean of
-    /// <c>|x - mean|</c> over the dimensions) and <c>|x - mean|^2</c>.
+    /// <c>|x - mean|</c> over the dimensions) and <c>|x - mean|^2</c>; PQ one byte per sub-vector (its centroid);
+    /// float16 two bytes per dimension (IEEE half, little-endian).
     /// </summary>
     internal int CodeBytes { get; }
 
     /// <summary>Binary: the bytes of the sign bits, whole 64-bit words.</summary>
     internal int BitBytes { get; }
+
+    /// <summary>PQ's codebooks; null for the other kinds.</summary>
+    internal PqCodebook? Pq { get; }
+
+    /// <summary>Whether retraining can help: float16 codes are the same whatever the data, so they never drift.</summary>
+    internal bool CanDrift => Kind != QuantizationKind.Float16;
 
     internal float[] Min { get; }
 
@@ -67,8 +99,58 @@ internal sealed class VectorCodec
     internal float[] InverseStep { get; }
 
     /// <summary>
+    /// Trains a codec for <paramref name="options"/> from <paramref name="sample"/> rows of <paramref name="arena"/>: per
+    /// dimension the min, max and mean (of the unit vectors for cosine), and for PQ the codebooks, trained on at most
+    /// <see cref="QuantizationOptions.PqMaxTrainingSample"/> of four in five sample rows (evenly spread), the fifth held
+    /// out to measure the drift baseline (<see cref="PqCodebook.BaselineError"/>).
+    /// </summary>
+    internal static VectorCodec Train(QuantizationOptions options, Metric metric, VectorArena arena, IReadOnlyList<int> sample)
+    {
+        if (options.Kind != QuantizationKind.Pq)
+        {
+            return Train(options.Kind, metric, arena, sample);
+        }
+        VectorCodec ranges = Train(QuantizationKind.Sq8, metric, arena, sample);
+        int dimension = arena.Dimension;
+
+        // About one sample row in five is held out from k-means (at most HeldOutSample of them) to measure the error the
+        // drift test compares with; of the rest, at most PqMaxTrainingSample rows, evenly spread, train the codebooks. The
+        // split takes the top bits of a Fibonacci hash of the position, not every fifth row: data written in a cycle
+        // (row i in cluster i % 20) would otherwise hold out whole clusters and train without them.
+        var heldOut = new List<int>();
+        var training = new List<int>();
+        for (int i = 0; i < sample.Count; i++)
+        {
+            bool hold = sample.Count >= 5 && ((uint)i * 0x9E3779B1u) >> 24 < 51; // 51 / 256: 20%
+            (hold ? heldOut : training).Add(sample[i]);
+        }
+        int count = Math.Min(training.Count, QuantizationOptions.PqMaxTrainingSample);
+        var points = new float[(long)count * dimension];
+        double stride = training.Count / (double)Math.Max(1, count);
+        for (int i = 0; i < count; i++)
+        {
+            Span<float> point = points.AsSpan(i * dimension, dimension);
+            Prepare(metric, arena.Get(training[(int)(i * stride)]), point).CopyTo(point);
+        }
+        PqCodebook pq = PqTrainer.Train(points, count, dimension, options.EffectivePqSubvectors(dimension));
+        if (heldOut.Count > 0)
+        {
+            int measured = Math.Min(heldOut.Count, HeldOutSample);
+            var scratch = new float[dimension];
+            var code = new byte[pq.Subvectors];
+            double error = 0;
+            for (int i = 0; i < measured; i++)
+            {
+                error += pq.Encode(Prepare(metric, arena.Get(heldOut[(int)(i * (heldOut.Count / (double)measured))]), scratch), code);
+            }
+            pq = pq.WithBaseline(error / measured);
+        }
+        return new VectorCodec(QuantizationKind.Pq, metric, ranges.Min, ranges.Max, ranges.Mean, pq);
+    }
+
+    /// <summary>
     /// Trains a codec from <paramref name="sample"/> rows of <paramref name="arena"/>: per dimension the min, max and
-    /// mean (of the unit vectors for cosine).
+    /// mean (of the unit vectors for cosine). Not for PQ (it needs the sub-vector count: the overload above).
     /// </summary>
     internal static VectorCodec Train(QuantizationKind kind, Metric metric, VectorArena arena, IReadOnlyList<int> sample)
     {
@@ -106,11 +188,39 @@ internal sealed class VectorCodec
     /// Encodes <paramref name="vector"/> into <paramref name="code"/> (<see cref="CodeBytes"/> bytes); returns how many
     /// components fell outside the trained ranges (clipped to them by SQ8), the measure of drift.
     /// </summary>
-    internal int Encode(ReadOnlySpan<float> vector, Span<byte> code, Span<float> scratch)
+    internal int Encode(ReadOnlySpan<float> vector, Span<byte> code, Span<float> scratch) => Encode(vector, code, scratch, out _);
+
+    /// <summary>
+    /// Encodes as <see cref="Encode(ReadOnlySpan{float}, Span{byte}, Span{float})"/> and also returns, for PQ, the
+    /// squared distance from the (prepared) vector to its decoded code in <paramref name="error"/>: PQ's drift measure.
+    /// </summary>
+    internal int Encode(ReadOnlySpan<float> vector, Span<byte> code, Span<float> scratch, out double error)
     {
         ReadOnlySpan<float> v = Prepare(Metric, vector, scratch);
         int clipped = 0;
         int dimension = Dimension;
+        error = 0;
+        if (Kind == QuantizationKind.Pq)
+        {
+            error = Pq!.Encode(v, code);
+            return 0;
+        }
+        if (Kind == QuantizationKind.Float16)
+        {
+            // Clamped to the finite half range (counted, as SQ8 counts clipping); rounding to nearest even otherwise.
+            Span<Half> halves = MemoryMarshal.Cast<byte, Half>(code);
+            for (int d = 0; d < dimension; d++)
+            {
+                float x = v[d];
+                if (x is > HalfMax or < -HalfMax)
+                {
+                    clipped++;
+                    x = Math.Clamp(x, -HalfMax, HalfMax);
+                }
+                halves[d] = (Half)x;
+            }
+            return clipped;
+        }
         if (Kind == QuantizationKind.Sq8)
         {
             double norm = 0;

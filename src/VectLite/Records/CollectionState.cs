@@ -592,11 +592,11 @@ internal sealed partial class CollectionState
                 string origin = "carried";
                 if (codec is null)
                 {
-                    if (LiveRows < QuantizationOptions.MinTrainingVectors)
+                    if (LiveRows < QuantizationOptions.MinTrainingVectors && quantization.Kind != QuantizationKind.Float16)
                     {
-                        continue; // searches walk on float32 until then; stats say so
+                        continue; // searches walk on float32 until then; stats say so (float16 needs no training)
                     }
-                    codec = VectorCodec.Train(quantization.Kind, Schema.Vectors[o].Metric, Arenas[o], TrainingSample(upTo));
+                    codec = VectorCodec.Train(quantization, Schema.Vectors[o].Metric, Arenas[o], TrainingSample(upTo));
                     origin = _retrainedHere ? "retrained" : "trained";
                     TrainingsForTests++;
                 }

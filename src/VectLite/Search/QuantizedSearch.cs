@@ -68,13 +68,14 @@ internal static class QuantizedSearch
 
     /// <summary>
     /// The planner's budget is in float32 distances (the exact scan's cost). A code score reads a quarter (SQ8) or a
-    /// thirty-second (binary) of the bytes, and graph search time is memory time (see <see cref="HnswGraph"/>), so the
+    /// thirty-second (binary) of the bytes (PQ and float16: below), and graph search time is memory time (see <see cref="HnswGraph"/>), so the
     /// same time buys more code scores: the budget is scaled by 4 for SQ8 and 16 for binary (Hamming adds a popcount
     /// per word, so not the full 32).
     /// </summary>
     internal static int ScaleBudget(int budget, QuantizationKind kind)
     {
-        long factor = kind == QuantizationKind.Binary ? 16 : 4;
+        // PQ reads a sixteenth of the bytes but pays a table lookup per byte: 8; float16 reads half: 2.
+        long factor = kind switch { QuantizationKind.Binary => 16, QuantizationKind.Pq => 8, QuantizationKind.Float16 => 2, _ => 4 };
         return (int)Math.Min(int.MaxValue, budget * factor);
     }
 
@@ -90,6 +91,27 @@ internal static class QuantizedSearch
         float[] scratch = ArrayPool<float>.Shared.Rent(dimension);
         try
         {
+            if (codec.Pq is { } pq)
+            {
+                // Asymmetric distances: the query's score against every centroid of every sub-space, once per search.
+                float[] table = ArrayPool<float>.Shared.Rent(pq.Subvectors * QuantizationOptions.PqCentroids);
+                try
+                {
+                    pq.FillTable(query, codec.Metric, table);
+                    var scorer = new PqRowScorer(view, table, pq.Subvectors);
+                    return graph.SearchScored(ref scorer, ef, ref filter, candidates, budget);
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(table);
+                }
+            }
+            if (codec.Kind == QuantizationKind.Float16)
+            {
+                query.CopyTo(scratch); // unit length already for cosine, as the codes are
+                var halves = new Float16RowScorer(view, scratch, dimension, codec.Metric);
+                return graph.SearchScored(ref halves, ef, ref filter, candidates, budget);
+            }
             if (codec.Kind == QuantizationKind.Binary)
             {
                 // The query is unit length already for cosine (the engine normalised it), as the codes were encoded.

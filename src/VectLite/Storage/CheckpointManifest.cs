@@ -94,6 +94,10 @@ internal sealed class CheckpointManifest
                     // Written only when set, so a manifest without quantization is byte for byte what it was before.
                     json.WriteString("quantization", v.Quantization.Kind.ToString());
                     json.WriteNumber("oversampling", v.Quantization.Oversampling);
+                    if (v.Quantization.PqSubvectors != 0)
+                    {
+                        json.WriteNumber("pqSubvectors", v.Quantization.PqSubvectors);
+                    }
                 }
                 if (v.Storage != VectorStorage.Auto)
                 {
@@ -210,6 +214,7 @@ internal sealed class CheckpointManifest
                     {
                         Kind = Enum.Parse<QuantizationKind>(q.GetString()!),
                         Oversampling = v.GetProperty("oversampling").GetSingle(),
+                        PqSubvectors = v.TryGetProperty("pqSubvectors", out JsonElement pq) ? pq.GetInt32() : 0,
                     };
                 }
                 VectorStorage storage = v.TryGetProperty("storage", out JsonElement st) ? Enum.Parse<VectorStorage>(st.GetString()!) : VectorStorage.Auto;

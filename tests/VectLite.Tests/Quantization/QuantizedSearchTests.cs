@@ -143,6 +143,8 @@ public sealed class QuantizedSearchTests : IDisposable
     [Theory]
     [InlineData(QuantizationKind.Sq8)]
     [InlineData(QuantizationKind.Binary)]
+    [InlineData(QuantizationKind.Pq)]
+    [InlineData(QuantizationKind.Float16)]
     public void Filters_namespaces_and_deletes_hold_on_the_code_path(QuantizationKind kind)
     {
         using Database db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
