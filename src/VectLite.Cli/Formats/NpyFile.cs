@@ -18,7 +18,7 @@ namespace VectLite.Cli.Formats;
 /// </remarks>
 internal sealed partial record NpyFile(string Descr, bool FortranOrder, long[] Shape, long DataOffset)
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>The bytes the header takes when written by <see cref="WriteHeader"/>: fixed, so a writer can
     /// rewrite it in place once it knows the row count.</summary>

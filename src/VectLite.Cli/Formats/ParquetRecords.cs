@@ -201,87 +201,83 @@ internal static class ParquetRecords
     private static object?[] ReadColumn(ParquetRowGroupReader group, Column column, int rows)
     {
         DataField leaf = column.Leaf;
-        // A list column has one slot per list element (and one per empty or null list); a flat column one per row.
-        int slots = leaf.MaxRepetitionLevel > 0 ? checked((int)group.GetMetadata(leaf)!.MetaData!.NumValues) : rows;
-        int[]? repetitions = leaf.MaxRepetitionLevel > 0 ? new int[slots] : null;
         if (column.Role == Role.Vector)
         {
-            object?[] floats = leaf.ClrType == typeof(float)
-                ? Slots<float>(group, leaf, slots, repetitions, v => v)
-                : Slots<double>(group, leaf, slots, repetitions, v => (float)v);
-            return Rows(floats, repetitions, rows, list => list.Select(x => (float)x!).ToArray());
+            return leaf.ClrType == typeof(float)
+                ? Levels<float>(group, leaf, rows, v => v, list => list.Select(x => (float)x!).ToArray())
+                : Levels<double>(group, leaf, rows, v => (float)v, list => list.Select(x => (float)x!).ToArray());
         }
         Type type = leaf.ClrType;
-        object?[] values = type switch
+        return type switch
         {
-            _ when type == typeof(string) => Strings(group, leaf, slots, repetitions),
-            _ when type == typeof(bool) => Slots<bool>(group, leaf, slots, repetitions, v => v),
-            _ when type == typeof(int) => Slots<int>(group, leaf, slots, repetitions, v => (long)v),
-            _ when type == typeof(long) => Slots<long>(group, leaf, slots, repetitions, v => v),
-            _ when type == typeof(short) => Slots<short>(group, leaf, slots, repetitions, v => (long)v),
-            _ when type == typeof(sbyte) => Slots<sbyte>(group, leaf, slots, repetitions, v => (long)v),
-            _ when type == typeof(byte) => Slots<byte>(group, leaf, slots, repetitions, v => (long)v),
-            _ when type == typeof(ushort) => Slots<ushort>(group, leaf, slots, repetitions, v => (long)v),
-            _ when type == typeof(uint) => Slots<uint>(group, leaf, slots, repetitions, v => (long)v),
-            _ when type == typeof(ulong) => Slots<ulong>(group, leaf, slots, repetitions, v => v),
-            _ when type == typeof(float) => Slots<float>(group, leaf, slots, repetitions, v => (double)v),
-            _ when type == typeof(double) => Slots<double>(group, leaf, slots, repetitions, v => v),
-            _ when type == typeof(decimal) => Slots<decimal>(group, leaf, slots, repetitions, v => (double)v),
-            _ when type == typeof(DateTime) => Slots<DateTime>(group, leaf, slots, repetitions, v => v.ToString("O", CultureInfo.InvariantCulture)),
-            _ when type == typeof(DateTimeOffset) => Slots<DateTimeOffset>(group, leaf, slots, repetitions, v => v.ToString("O", CultureInfo.InvariantCulture)),
+            _ when type == typeof(string) || type == typeof(ReadOnlyMemory<char>) => Levels<ReadOnlyMemory<char>>(group, leaf, rows, v => new string(v.Span), ListOf),
+            _ when type == typeof(bool) => Levels<bool>(group, leaf, rows, v => v, ListOf),
+            _ when type == typeof(int) => Levels<int>(group, leaf, rows, v => (long)v, ListOf),
+            _ when type == typeof(long) => Levels<long>(group, leaf, rows, v => v, ListOf),
+            _ when type == typeof(short) => Levels<short>(group, leaf, rows, v => (long)v, ListOf),
+            _ when type == typeof(sbyte) => Levels<sbyte>(group, leaf, rows, v => (long)v, ListOf),
+            _ when type == typeof(byte) => Levels<byte>(group, leaf, rows, v => (long)v, ListOf),
+            _ when type == typeof(ushort) => Levels<ushort>(group, leaf, rows, v => (long)v, ListOf),
+            _ when type == typeof(uint) => Levels<uint>(group, leaf, rows, v => (long)v, ListOf),
+            _ when type == typeof(ulong) => Levels<ulong>(group, leaf, rows, v => v, ListOf),
+            _ when type == typeof(float) => Levels<float>(group, leaf, rows, v => (double)v, ListOf),
+            _ when type == typeof(double) => Levels<double>(group, leaf, rows, v => v, ListOf),
+            _ when type == typeof(decimal) => Levels<decimal>(group, leaf, rows, v => (double)v, ListOf),
+            _ when type == typeof(DateTime) => Levels<DateTime>(group, leaf, rows, v => v.ToString("O", CultureInfo.InvariantCulture), ListOf),
+            _ when type == typeof(DateTimeOffset) => Levels<DateTimeOffset>(group, leaf, rows, v => v.ToString("O", CultureInfo.InvariantCulture), ListOf),
             _ => throw new CliUsageException($"column '{column.Name}' has type {type.Name}, which the tool does not map to JSON."),
         };
-        return Rows(values, repetitions, rows, list => list);
     }
 
-    /// <summary>A column's slots, null where the definition level says absent.</summary>
-    private static object?[] Slots<T>(ParquetRowGroupReader group, DataField leaf, int slots, int[]? repetitions, Func<T, object> convert)
-        where T : struct
-    {
-        var buffer = new T?[slots];
-        group.ReadAsync<T>(leaf, buffer.AsMemory(), repetitions?.AsMemory(), CancellationToken.None).GetAwaiter().GetResult();
-        var result = new object?[slots];
-        for (int i = 0; i < slots; i++)
-        {
-            result[i] = buffer[i] is { } value ? convert(value) : null;
-        }
-        return result;
-    }
-
-    private static object?[] Strings(ParquetRowGroupReader group, DataField leaf, int slots, int[]? repetitions)
-    {
-        var buffer = new string?[slots];
-        group.ReadAsync(leaf, buffer.AsMemory(), repetitions?.AsMemory(), CancellationToken.None).GetAwaiter().GetResult();
-        return buffer;
-    }
+    private static object ListOf(List<object?> items) => items;
 
     /// <summary>
-    /// Slots to rows: a flat column has one slot per row; in a list column a repetition level of 0 starts the next row's
-    /// list, and null slots (an empty or null list, a null element) add nothing.
+    /// Reads a column's packed values with its definition and repetition levels and turns them into one value per row:
+    /// a slot holds a value where its definition level is the maximum; in a list column a repetition level of 0 starts
+    /// the next row's list, and a slot without a value (an empty or null list, a null element) adds nothing.
     /// </summary>
-    private static object?[] Rows(object?[] slots, int[]? repetitions, int rows, Func<List<object?>, object> finish)
+    private static object?[] Levels<T>(ParquetRowGroupReader group, DataField leaf, int rows, Func<T, object> convert, Func<List<object?>, object> finish)
+        where T : struct
     {
-        if (repetitions is null)
+        int slots = checked((int)(group.GetMetadata(leaf)?.MetaData?.NumValues ?? throw new CliUsageException($"column '{leaf.Path}' has no data in this row group.")));
+        int maxDefinition = leaf.MaxDefinitionLevel, maxRepetition = leaf.MaxRepetitionLevel;
+        var values = new T[slots];
+        // Level buffers are passed even for a column without levels (Parquet.Net checks their size against the values
+        // either way); they are only read below when the column has such levels.
+        int[] definitionBuffer = new int[slots], repetitionBuffer = new int[slots];
+        group.ReadRawAsync<T>(leaf, values, definitionBuffer, repetitionBuffer, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        int[]? definitions = maxDefinition > 0 ? definitionBuffer : null;
+        int[]? repetitions = maxRepetition > 0 ? repetitionBuffer : null;
+        var result = new object?[rows];
+        var lists = repetitions is null ? null : new List<object?>?[rows];
+        int next = 0, row = -1;
+        for (int s = 0; s < slots; s++)
         {
-            return slots;
-        }
-        var lists = new List<object?>?[rows];
-        int row = -1;
-        for (int s = 0; s < slots.Length; s++)
-        {
-            if (repetitions[s] == 0)
+            bool present = definitions is null || definitions[s] == maxDefinition;
+            if (lists is null)
+            {
+                row = s;
+                if (present)
+                {
+                    result[row] = convert(values[next++]);
+                }
+                continue;
+            }
+            if (repetitions![s] == 0)
             {
                 row++;
             }
-            if (slots[s] is { } value)
+            if (present)
             {
-                (lists[row] ??= []).Add(value);
+                (lists[row] ??= []).Add(convert(values[next++]));
             }
         }
-        var result = new object?[rows];
-        for (int r = 0; r < rows; r++)
+        if (lists is not null)
         {
-            result[r] = lists[r] is { } items ? finish(items) : null;
+            for (int r = 0; r < rows; r++)
+            {
+                result[r] = lists[r] is { } items ? finish(items) : null;
+            }
         }
         return result;
     }
@@ -403,31 +399,22 @@ internal static class ParquetRecords
         return count;
     }
 
-    /// <summary>A list&lt;float&gt; column: levels spelled out, so a record without the vector is a null list.</summary>
+    /// <summary>A list&lt;float&gt; column: the values of every row one after another, a repetition level of 0 where a
+    /// row's list starts. The engine has every named vector in every record, so no list is null.</summary>
     private static void WriteVectors(ParquetRowGroupWriter group, DataField item, List<Record> batch, string name)
     {
-        var values = new List<float>();
+        var values = new List<float?>(); // nullable: Parquet.Net derives a nested leaf's definition levels from the nulls (there are none)
         var repetitions = new List<int>();
-        var definitions = new List<int>();
-        int present = item.MaxDefinitionLevel;
         foreach (Record record in batch)
         {
-            if (record.Vectors.TryGetValue(name, out ReadOnlyMemory<float> vector) && vector.Length > 0)
+            ReadOnlySpan<float> vector = record.Vectors[name].Span;
+            for (int i = 0; i < vector.Length; i++)
             {
-                for (int i = 0; i < vector.Length; i++)
-                {
-                    values.Add(vector.Span[i]);
-                    repetitions.Add(i == 0 ? 0 : 1);
-                    definitions.Add(present);
-                }
-            }
-            else
-            {
-                repetitions.Add(0);
-                definitions.Add(0); // the list itself is null
+                values.Add(vector[i]);
+                repetitions.Add(i == 0 ? 0 : 1);
             }
         }
-        group.WriteAllPartsAsync<float>(item, values.ToArray(), repetitions.ToArray(), definitions.ToArray(), CancellationToken.None).GetAwaiter().GetResult();
+        group.WriteAsync<float>(item, values.ToArray(), repetitions.ToArray(), null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private static bool QdrantSingle(CollectionSchema schema) =>
