@@ -22,6 +22,11 @@ internal static class CliErrors
             Console.Error.WriteLine($"error: {ex.Message}");
             return Usage;
         }
+        catch (CliFailureException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return Failure;
+        }
         catch (VectLiteException ex)
         {
             Console.Error.WriteLine($"error ({ex.Code}): {ex.Message}");

@@ -13,4 +13,12 @@ internal static class Format
     };
 
     public static string Millis(TimeSpan t) => t.TotalMilliseconds.ToString(t.TotalMilliseconds < 10 ? "0.00" : "N0", CultureInfo.InvariantCulture) + " ms";
+
+    /// <summary>A duration for people: "45 s", "3 min 20 s", "2 h 05 min".</summary>
+    public static string Duration(TimeSpan t) => t.TotalSeconds switch
+    {
+        < 60 => $"{Math.Ceiling(t.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s",
+        < 3600 => $"{(int)t.TotalMinutes} min {t.Seconds:00} s",
+        _ => $"{(int)t.TotalHours} h {t.Minutes:00} min",
+    };
 }

@@ -1,13 +1,17 @@
 using System.CommandLine;
 using System.Diagnostics;
+using VectLite.Cli.Formats;
+using VectLite.Cli.Qdrant;
 
 namespace VectLite.Cli;
 
 /// <summary>
-/// <c>vectlite import DB COLLECTION FILE|- [--batch-size 1000] [--from-line N] [--embed FIELD [--embed-vector NAME]]</c>:
-/// upserts records from JSON Lines (<see cref="RecordJson"/>), streamed in atomic batches, so memory stays bounded by
+/// <c>vectlite import DB COLLECTION FILE|- [--format F] [--batch-size 1000] [--from-line N] [--embed FIELD [--embed-vector NAME]]</c>:
+/// upserts records from JSON Lines (<see cref="RecordJson"/>), CSV (<see cref="CsvRecords"/>), Parquet
+/// (<see cref="ParquetRecords"/>), .npy (<see cref="NpyRecords"/>) or .fvecs (<see cref="FvecsRecords"/>), streamed in atomic batches, so memory stays bounded by
 /// one batch. With <c>--embed</c>, each record's vector is computed from the text at a payload path
-/// (<see cref="TextEmbedder"/>).
+/// (<see cref="TextEmbedder"/>). With <c>--from-qdrant URL</c> instead of a file, a collection comes from a Qdrant server
+/// (<see cref="QdrantImport"/>).
 /// </summary>
 /// <remarks>
 /// Each batch is validated whole before it is written: a bad line stops the import with its line number, every
@@ -21,16 +25,39 @@ internal static class ImportCommand
         var path = CommonOptions.Database();
         var lockTimeout = CommonOptions.LockTimeout();
         var name = CommonOptions.Collection();
-        var file = new Argument<string>("file") { Description = "A JSON Lines file, - for standard input, or an .fvecs file (vectors only: ids 0, 1, 2, ...)." };
-        var format = new Option<string?>("--format") { Description = "jsonl or fvecs (default: from the file name; standard input is jsonl)." };
+        var file = new Argument<string?>("file") { Description = "A JSON Lines, CSV or Parquet file (- for JSON Lines or CSV on standard input), or an .npy or .fvecs file of vectors (ids 0, 1, 2, ... or --ids). Not with --from-qdrant.", Arity = ArgumentArity.ZeroOrOne };
+        var format = new Option<string?>("--format") { Description = "jsonl, csv, parquet, npy or fvecs (default: from the file name; standard input is jsonl)." };
+        var ids = new Option<string?>("--ids") { Description = "With an .npy file: the record ids, one per row, as a 1-D integer .npy or a text file with one id per line (default: row numbers 0, 1, 2, ...)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Records per atomic batch.", DefaultValueFactory = _ => 1000 };
         var fromLine = new Option<long>("--from-line") { Description = "Skip the lines before this one (1-based): resume an interrupted import.", DefaultValueFactory = _ => 1 };
         var embed = new Option<string?>("--embed") { Description = "Compute each record's vector from the text at this payload path (e.g. body or doc.title) with the built-in all-MiniLM-L6-v2 model (384-d)." };
         var embedVector = new Option<string?>("--embed-vector") { Description = "With --embed: the named vector to fill (default: the collection's only vector)." };
-        var command = new Command("import", "Upsert records from a JSON Lines file into a collection, in atomic batches.") { path, lockTimeout, name, file, format, batchSize, fromLine, embed, embedVector };
+        var fromQdrant = new Option<string?>("--from-qdrant") { Description = "Copy a collection from the Qdrant server at this gRPC address (http://host:6334) instead of a file: creates the collection with the matching schema, then copies points with vectors and payloads, resumable." };
+        QdrantOptions qdrant = QdrantOptions.Create("With --from-qdrant: the collection's name in Qdrant (default: the same name).");
+        var command = new Command("import", "Upsert records from a JSON Lines or fvecs file into a collection in atomic batches, or copy a collection from a Qdrant server (--from-qdrant).")
+        {
+            path, lockTimeout, name, file, format, ids, batchSize, fromLine, embed, embedVector, fromQdrant, qdrant.ApiKey, qdrant.Collection, qdrant.Resume, qdrant.Checkpoint,
+        };
         command.SetAction(result => CliErrors.Run(() =>
         {
             int size = result.GetValue(batchSize);
+            if (result.GetValue(fromQdrant) is { } url)
+            {
+                if (result.GetValue(file) is not null || result.GetValue(format) is not null || result.GetValue(embed) is not null || result.GetResult(fromLine) is { Implicit: false })
+                {
+                    throw new CliUsageException("--from-qdrant reads from Qdrant: a file, --format, --from-line and --embed do not apply.");
+                }
+                if (size is < 1 or > 10_000)
+                {
+                    throw new CliUsageException($"--batch-size must be between 1 and 10,000, got {size}.");
+                }
+                string local = result.GetRequiredValue(name);
+                string remote = result.GetValue(qdrant.Collection) ?? local;
+                return QdrantImport.Run(new QdrantImport.Settings(result.GetRequiredValue(path), local, url, result.GetValue(qdrant.ApiKey), remote, size,
+                    result.GetValue(qdrant.Resume), result.GetValue(qdrant.Checkpoint) ?? TransferCheckpoint.DefaultPath("from-qdrant", remote, local),
+                    result.GetValue(lockTimeout)));
+            }
+            qdrant.RefuseWithout(result, "--from-qdrant");
             long first = result.GetValue(fromLine);
             if (size < 1)
             {
@@ -40,15 +67,21 @@ internal static class ImportCommand
             {
                 throw new CliUsageException("--from-line must be at least 1.");
             }
-            string source = result.GetRequiredValue(file);
+            string source = result.GetValue(file) ?? throw new CliUsageException("import needs a file (or - for standard input), or --from-qdrant URL.");
             if (source != "-" && !File.Exists(source))
             {
                 throw new CliUsageException($"'{source}' does not exist.");
             }
-            string kind = (result.GetValue(format) ?? (source.EndsWith(".fvecs", StringComparison.OrdinalIgnoreCase) ? "fvecs" : "jsonl")).ToLowerInvariant();
-            if (kind is not ("jsonl" or "fvecs") || (kind == "fvecs" && source == "-"))
+            string kind = (result.GetValue(format) ?? (source == "-" ? "jsonl" : FileFormats.FromName(source, "jsonl"))).ToLowerInvariant();
+            FileFormats.Check(kind, "--format");
+            if (source == "-" && kind is not ("jsonl" or "csv"))
             {
-                throw new CliUsageException(kind == "fvecs" ? "fvecs is read from a file, not standard input." : $"--format: '{kind}' is not jsonl or fvecs.");
+                throw new CliUsageException($"{kind} is read from a file, not standard input.");
+            }
+            string? idsFile = result.GetValue(ids);
+            if (idsFile is not null && (kind != "npy" || !File.Exists(idsFile)))
+            {
+                throw new CliUsageException(kind != "npy" ? "--ids goes with an .npy file." : $"--ids: '{idsFile}' does not exist.");
             }
             string? embedPath = result.GetValue(embed);
             string? embedName = result.GetValue(embedVector);
@@ -56,16 +89,23 @@ internal static class ImportCommand
             {
                 throw new CliUsageException("--embed-vector needs --embed.");
             }
-            if (embedPath is not null && kind == "fvecs")
+            if (embedPath is not null && kind is ("fvecs" or "npy"))
             {
-                throw new CliUsageException("--embed reads text from JSON Lines payloads; an fvecs file holds vectors already.");
+                throw new CliUsageException($"--embed reads text from payloads; an {kind} file holds vectors only.");
             }
             using Database db = CommonOptions.Open(result.GetRequiredValue(path), readOnly: false, result.GetValue(lockTimeout));
             Collection collection = db.GetCollection(result.GetRequiredValue(name));
             string? embedInto = embedPath is null ? null : EmbeddedVectorName(collection, embedName);
             using TextEmbedder? embedder = embedPath is null ? null : TextEmbedder.Load("--embed");
             var texts = new List<string>(embedder is null ? 0 : size);
-            IEnumerable<(long Line, Record? Record)> records = kind == "fvecs" ? FvecsRecords.Read(source) : JsonLinesRecords(source);
+            IEnumerable<(long Line, Record? Record)> records = kind switch
+            {
+                "fvecs" => FvecsRecords.Read(source),
+                "csv" => CsvRecords.Read(source),
+                "npy" => NpyRecords.Read(source, idsFile),
+                "parquet" => ParquetRecords.Read(source),
+                _ => JsonLinesRecords(source),
+            };
 
             var watch = Stopwatch.StartNew();
             var batch = new List<Record>(size);
