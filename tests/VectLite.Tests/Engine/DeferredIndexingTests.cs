@@ -133,7 +133,11 @@ public sealed class DeferredIndexingTests : IDisposable
         {
             // Indexed records given a new payload: their nodes are re-pointed at rows the indexer has not reached, which
             // the exact scan also finds; each must still come back once.
-            c.UpdatePayload(id, new JsonObject { ["color"] = "red" });
+            if (!model.Live.ContainsKey(id))
+            {
+                continue; // deleted above
+            }
+            Assert.True(c.UpdatePayload(id, new JsonObject { ["color"] = "red" }));
             model.Live[id] = (model.Live[id].Vector, "red");
         }
 
@@ -267,6 +271,14 @@ public sealed class DeferredIndexingTests : IDisposable
         VerifyReport report = Database.Verify(_temp.Path);
         Assert.True(report.IsIntact, report.ToString()); // a graph that covers a prefix of the rows is not damage
 
+        using (Database reader = _temp.Open(new DatabaseOptions { ReadOnly = true }))
+        {
+            // A read-only open runs no indexer: it indexes the queued rows itself, before it returns.
+            Collection c = reader.GetCollection("docs");
+            VectorIndexStats index = c.GetStats().VectorIndexes[0];
+            Assert.Equal((0L, "loaded", 490), (c.GetStats().IndexingLag, index.Origin, index.Nodes));
+        }
+
         using (Database db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush }))
         {
             Collection c = db.GetCollection("docs");
@@ -333,14 +345,18 @@ public sealed class DeferredIndexingTests : IDisposable
             Record r = MakeRecord(random, i);
             immediate.Upsert(r);
             deferred.Upsert(r);
-            if (i % 97 == 96)
-            {
-                immediate.Delete(i - 50);
-                deferred.Delete(i - 50);
-            }
         }
         deferred.WaitForIndexing();
-        Assert.Equal(immediate.GetStats().VectorIndexes[0].Nodes, deferred.GetStats().VectorIndexes[0].Nodes);
+        // Deletes after the catch-up: a record deleted while still queued never becomes a node in deferred mode (it
+        // does, then dies, in immediate mode), so the two graphs are the same only for the same inserts.
+        for (int id = 40; id < 1_200; id += 97)
+        {
+            immediate.Delete(id);
+            deferred.Delete(id);
+        }
+        VectorIndexStats a = immediate.GetStats().VectorIndexes[0], b = deferred.GetStats().VectorIndexes[0];
+        Assert.Equal((1_200, 12), (a.Nodes, a.DeadNodes));
+        Assert.Equal((a.Nodes, a.DeadNodes), (b.Nodes, b.DeadNodes));
 
         var queries = new Random(62);
         for (int q = 0; q < 50; q++)
