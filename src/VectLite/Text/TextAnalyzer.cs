@@ -9,11 +9,13 @@ namespace VectLite;
 /// <para>Stages, in order: words by Unicode rules (see docs/search.md: "o'neil", "3.14" and "u.s.a" stay whole, hyphens
 /// split, each Han ideograph is a word); an English possessive "'s" is dropped; <see cref="Lowercase"/>;
 /// <see cref="FoldToAscii"/> ("café" to "cafe"); <see cref="RemoveStopWords"/> (the language's list; the word still
-/// takes its position, so a phrase query skips it as Lucene does); <see cref="Stem"/> (Porter2, the Snowball English
-/// stemmer); n-grams of <see cref="NGramMin"/> to <see cref="NGramMax"/> characters of each term, which replace the
-/// term.</para>
+/// takes its position, so a phrase query skips it as Lucene does); <see cref="Stem"/> (the language's Snowball stemmer:
+/// Porter2 for English); n-grams of <see cref="NGramMin"/> to <see cref="NGramMax"/> characters of each term, which
+/// replace the term.</para>
 /// <para>Languages with stop word lists: english, french, german, spanish, italian, portuguese, dutch; "none" has no
-/// stop words. Stemming is available for english only.</para>
+/// stop words. Stemming is available for english and german. English folds before stemming (Porter2 reads a-z only);
+/// the other stemmers read the accented letters, so they stem the lowercased, unfolded word and the stem is folded
+/// afterwards (stop words are still matched on the folded word).</para>
 /// </remarks>
 public sealed record TextAnalyzer
 {
@@ -25,8 +27,8 @@ public sealed record TextAnalyzer
 
     /// <summary>
     /// The analyzer named <paramref name="name"/>: "english" (<see cref="English"/>), "simple" (<see cref="Simple"/>), or
-    /// a language with a stop word list ("french", "german", ...: lowercase, folding, that language's stop words, no
-    /// stemming).
+    /// a language with a stop word list ("french", "german", ...: lowercase, folding, that language's stop words, and
+    /// its Snowball stemmer when it has one: german).
     /// </summary>
     /// <exception cref="SchemaException">No analyzer has that name.</exception>
     public static TextAnalyzer FromName(string name)
@@ -36,7 +38,7 @@ public sealed record TextAnalyzer
         {
             "english" => English,
             "simple" => Simple,
-            _ when Text.Analysis.StopWords.For(name) is not null => new TextAnalyzer { Language = name, Stem = false },
+            _ when Text.Analysis.StopWords.For(name) is not null => new TextAnalyzer { Language = name, Stem = Text.Analysis.AnalyzerChain.HasStemmer(name) },
             _ => throw new SchemaException($"Unknown text analyzer '{name}'; known: english, simple, {string.Join(", ", Text.Analysis.StopWords.Languages.Where(l => l != "english"))}."),
         };
     }
@@ -53,7 +55,7 @@ public sealed record TextAnalyzer
     /// <summary>Drop the language's stop words. Default true.</summary>
     public bool RemoveStopWords { get; init; } = true;
 
-    /// <summary>Reduce words to their stem (needs a language with a stemmer: english). Default true.</summary>
+    /// <summary>Reduce words to their stem (needs a language with a stemmer: english, german). Default true.</summary>
     public bool Stem { get; init; } = true;
 
     /// <summary>The shortest n-gram to index, 1 to 20; 0 (the default) for whole terms and no n-grams.</summary>

@@ -114,11 +114,22 @@ public sealed class AnalysisTests
     }
 
     [Fact]
+    public void The_german_analyzer_stems_so_plurals_and_umlauts_meet_their_singular()
+    {
+        TextAnalyzer german = TextAnalyzer.FromName("german");
+        Assert.Equal(new TextAnalyzer { Language = "german", Lowercase = true, FoldToAscii = true, RemoveStopWords = true, Stem = true }, german);
+        AnalyzerChain chain = AnalyzerChain.Create(german);
+        List<AnalyzedToken> tokens = chain.Analyze("Die Häuser der Kaufmänner, das Haus des Kaufmanns");
+        Assert.Equal(["haus", "kaufmann", "haus", "kaufmann"], tokens.Select(t => t.Term));
+        Assert.Equal([1, 3, 5, 7], tokens.Select(t => t.Position)); // die, der, das, des are stop words
+    }
+
+    [Fact]
     public void Unknown_analyzers_languages_and_bad_settings_are_schema_errors()
     {
         Assert.Throws<SchemaException>(() => TextAnalyzer.FromName("klingon"));
         Assert.Throws<SchemaException>(() => AnalyzerChain.Create(new TextAnalyzer { Language = "klingon" }));
-        Assert.Throws<SchemaException>(() => AnalyzerChain.Create(new TextAnalyzer { Language = "german", Stem = true }));
+        Assert.Throws<SchemaException>(() => AnalyzerChain.Create(new TextAnalyzer { Language = "none", Stem = true }));
         Assert.Throws<SchemaException>(() => AnalyzerChain.Create(TextAnalyzer.Simple with { NGramMin = 3, NGramMax = 2 }));
         Assert.Throws<SchemaException>(() => AnalyzerChain.Create(TextAnalyzer.Simple with { NGramMin = 1, NGramMax = 21 }));
     }

@@ -325,6 +325,22 @@ public sealed class TextIndexTests : IDisposable
     }
 
     [Fact]
+    public void A_german_index_finds_the_singular_for_a_plural_query()
+    {
+        using Database db = Database.OpenInMemory();
+        Collection german = NewCollection(db, "de", TextAnalyzer.FromName("german"));
+        Collection simple = NewCollection(db, "plain", TextAnalyzer.Simple);
+        foreach (Collection c in new[] { german, simple })
+        {
+            c.Upsert(Doc("haus", "Das Haus am See"));
+            c.Upsert(Doc("boot", "Ein Boot auf dem See"));
+        }
+        // Snowball German maps "Häuser" and "Haus" to the stem "haus"; the simple analyzer keeps "hauser" apart.
+        Assert.Equal(["haus"], german.SearchText("body", "Häuser").Select(h => h.Id.ToString()));
+        Assert.Empty(simple.SearchText("body", "Häuser"));
+    }
+
+    [Fact]
     public void Bad_definitions_and_non_string_values_are_typed_errors()
     {
         using Database db = Database.OpenInMemory();

@@ -2,7 +2,7 @@ namespace VectLite.Text.Analysis;
 
 /// <summary>
 /// A validated <see cref="TextAnalyzer"/>, ready to run: tokenizer, possessive filter, lowercase, folding, stop words,
-/// stemmer, n-grams (see <see cref="TextAnalyzer"/> for what each does). Immutable and thread-safe.
+/// stemmer (before folding for every language but English), n-grams (see <see cref="TextAnalyzer"/> for what each does). Immutable and thread-safe.
 /// </summary>
 internal sealed class AnalyzerChain
 {
@@ -10,11 +10,15 @@ internal sealed class AnalyzerChain
     public const int MaxGram = 20;
 
     private readonly HashSet<string>? _stopWords;
+    private readonly Func<string, string>? _stemmer;
+    private readonly bool _stemBeforeFolding;
 
-    private AnalyzerChain(TextAnalyzer options, HashSet<string>? stopWords)
+    private AnalyzerChain(TextAnalyzer options, HashSet<string>? stopWords, Func<string, string>? stemmer)
     {
         Options = options;
         _stopWords = stopWords;
+        _stemmer = stemmer;
+        _stemBeforeFolding = options.Language != "english";
     }
 
     /// <summary>The options this chain runs.</summary>
@@ -31,9 +35,10 @@ internal sealed class AnalyzerChain
         {
             throw new SchemaException($"Unknown text analyzer language '{language}'; known: none, {string.Join(", ", StopWords.Languages)}.");
         }
-        if (options.Stem && language != "english")
+        Func<string, string>? stemmer = StemmerFor(language);
+        if (options.Stem && stemmer is null)
         {
-            throw new SchemaException($"No stemmer for language '{language}' (stemming is available for english); set Stem = false.");
+            throw new SchemaException($"No stemmer for language '{language}' (stemming is available for {string.Join(", ", StemmingLanguages)}); set Stem = false.");
         }
         if (options.NGramMin != 0 || options.NGramMax != 0)
         {
@@ -42,8 +47,22 @@ internal sealed class AnalyzerChain
                 throw new SchemaException($"N-gram lengths {options.NGramMin}..{options.NGramMax} are invalid: need 1 <= NGramMin <= NGramMax <= {MaxGram} (both 0 for no n-grams).");
             }
         }
-        return new AnalyzerChain(options, options.RemoveStopWords ? stopWords : null);
+        return new AnalyzerChain(options, options.RemoveStopWords ? stopWords : null, options.Stem ? stemmer : null);
     }
+
+    /// <summary>The languages that have a stemmer, for messages and docs.</summary>
+    public static IEnumerable<string> StemmingLanguages => StopWords.Languages.Where(l => StemmerFor(l) is not null);
+
+    /// <summary>Whether <paramref name="language"/> has a stemmer.</summary>
+    public static bool HasStemmer(string language) => StemmerFor(language) is not null;
+
+    /// <summary>The Snowball stemmer of <paramref name="language"/>, or null when there is none.</summary>
+    private static Func<string, string>? StemmerFor(string language) => language switch
+    {
+        "english" => EnglishStemmer.Stem,
+        "german" => GermanStemmer.Stem,
+        _ => null,
+    };
 
     /// <summary>
     /// Appends the terms of <paramref name="text"/> to <paramref name="into"/>, numbering positions from
@@ -77,17 +96,26 @@ internal sealed class AnalyzerChain
         {
             word = word.ToLowerInvariant();
         }
-        if (o.FoldToAscii)
-        {
-            word = AsciiFolding.Fold(word);
-        }
-        if (_stopWords is not null && _stopWords.Contains(word))
+        // English folds before stemming (Porter2 works on a-z; persisted English indexes depend on this order). The
+        // other Snowball stemmers read accented letters (ä, é, ñ ...), so they stem the unfolded word and the stem is
+        // folded after; stop words are matched on the folded form either way, as the lists are stored folded.
+        string folded = o.FoldToAscii ? AsciiFolding.Fold(word) : word;
+        if (_stopWords is not null && _stopWords.Contains(folded))
         {
             return;
         }
-        if (o.Stem)
+        if (_stemmer is null)
         {
-            word = EnglishStemmer.Stem(word);
+            word = folded;
+        }
+        else if (_stemBeforeFolding)
+        {
+            word = _stemmer(word);
+            word = o.FoldToAscii ? AsciiFolding.Fold(word) : word;
+        }
+        else
+        {
+            word = _stemmer(folded);
         }
         if (o.NGramMin == 0)
         {

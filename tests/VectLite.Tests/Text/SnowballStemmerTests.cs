@@ -1,0 +1,120 @@
+using Lucene.Net.Tartarus.Snowball;
+using VectLite.Text.Analysis;
+
+namespace VectLite.Tests.Text;
+
+/// <summary>
+/// The non-English Snowball stemmers, each held equal to the stemmer Snowball generates from the same algorithm (the one
+/// Lucene.Net ships, an independent implementation) on a generated vocabulary of about 20,000 words: random letter
+/// strings from the language's alphabet, accented letters included, and real-looking stems followed by one to three of
+/// the suffixes the algorithm's steps remove, so every rule fires; plus published examples.
+/// </summary>
+public sealed class SnowballStemmerTests
+{
+    private const int RandomWords = 10_000;
+    private const int SuffixedWords = 10_000;
+
+    /// <summary>Compares <paramref name="ours"/> with <paramref name="snowball"/> on the vocabulary; returns how many differ, with examples.</summary>
+    private static void AssertAgrees(SnowballProgram snowball, Func<string, string> ours, string consonants, string vowels, string[] stems, string[] suffixes, int seed)
+    {
+        var random = new Random(seed); // seeded: the same vocabulary every run, so a failure reproduces
+        var words = new List<string>(RandomWords + SuffixedWords);
+        var letter = new System.Text.StringBuilder();
+        for (int i = 0; i < RandomWords; i++)
+        {
+            letter.Clear();
+            int length = random.Next(1, 15);
+            for (int j = 0; j < length; j++)
+            {
+                // Vowels about as often as consonants, so words have regions (R1, R2) to strip suffixes from.
+                string from = random.Next(2) == 0 ? vowels : consonants;
+                letter.Append(from[random.Next(from.Length)]);
+            }
+            words.Add(letter.ToString());
+        }
+        for (int i = 0; i < SuffixedWords; i++)
+        {
+            letter.Clear();
+            letter.Append(stems[random.Next(stems.Length)]);
+            if (random.Next(4) == 0)
+            {
+                letter.Append(vowels[random.Next(vowels.Length)]).Append(consonants[random.Next(consonants.Length)]);
+            }
+            int count = random.Next(1, 4);
+            for (int j = 0; j < count; j++)
+            {
+                letter.Append(suffixes[random.Next(suffixes.Length)]);
+            }
+            words.Add(letter.ToString());
+        }
+
+        var failures = new List<string>();
+        int changed = 0;
+        foreach (string word in words)
+        {
+            snowball.SetCurrent(word);
+            snowball.Stem();
+            string expected = snowball.Current;
+            string actual = ours(word);
+            if (expected != word)
+            {
+                changed++;
+            }
+            if (expected != actual && failures.Count < 20)
+            {
+                failures.Add($"{word}: snowball {expected}, ours {actual}");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        // The vocabulary must exercise the stemmer: most generated words lose a suffix.
+        Assert.True(changed > words.Count / 3, $"only {changed} of {words.Count} words were changed by the stemmer");
+    }
+
+    private static string Snowball(SnowballProgram snowball, string word)
+    {
+        snowball.SetCurrent(word);
+        snowball.Stem();
+        return snowball.Current;
+    }
+
+    // ---- German ----
+
+    private static readonly string[] GermanStems =
+    [
+        "haus", "häus", "kind", "frau", "mann", "schön", "groß", "straß", "zeit", "arbeit", "freund", "lauf", "läuf",
+        "geb", "sprech", "mög", "fröh", "glück", "wirt", "bau", "neu", "treu", "bayer", "feuer", "heil", "wahr", "lang",
+        "fahr", "ruhm", "aufeinanderfolg", "kenn", "bild", "erfahr", "wiss", "mensch", "herr", "land", "spiel", "trag",
+        "ab", "ur", "zu", "bet", "kür", "ös", "ufer", "ei", "ende", "genug", "selig", "ehrlich", "möglich", "abend",
+    ];
+
+    private static readonly string[] GermanSuffixes =
+    [
+        "e", "em", "en", "ern", "er", "es", "s", "est", "st", "end", "ung", "ig", "ik", "isch", "lich", "heit", "keit",
+        "ig", "lich", "erlich", "enheit", "igkeit", "lichkeit", "igend", "igung", "nis", "t", "et", "ens",
+    ];
+
+    [Fact]
+    public void German_agrees_with_snowballs_generated_stemmer_on_a_generated_vocabulary() =>
+        AssertAgrees(new Lucene.Net.Tartarus.Snowball.Ext.GermanStemmer(), GermanStemmer.Stem,
+            "bcdfghjklmnpqrstvwxzß", "aeiouyäöü", GermanStems, GermanSuffixes, seed: 4901);
+
+    // Published examples (snowballstem.org, German stemmer, sample vocabulary and output).
+    [Theory]
+    [InlineData("aufeinanderfolgenden", "aufeinanderfolg")]
+    [InlineData("aufeinanderfolgte", "aufeinanderfolgt")]
+    [InlineData("aufeinanderschlügen", "aufeinanderschlug")]
+    [InlineData("aufenthalt", "aufenthalt")]
+    [InlineData("aufenthaltsort", "aufenthaltsort")]
+    [InlineData("kategorie", "kategori")]
+    [InlineData("käuflich", "kauflich")]
+    [InlineData("kaufmann", "kaufmann")]
+    [InlineData("kaufmännische", "kaufmann")]
+    [InlineData("kaum", "kaum")]
+    [InlineData("häuser", "haus")]
+    [InlineData("straße", "strass")]
+    public void German_gives_the_published_stems(string word, string stem)
+    {
+        Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.GermanStemmer(), word)); // the example holds for Snowball itself
+        Assert.Equal(stem, GermanStemmer.Stem(word));
+    }
+}
