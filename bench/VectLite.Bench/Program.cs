@@ -17,5 +17,6 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     RetrievalCommand.Create(),
     SparseCommand.Create(),
     MultiVectorCommand.Create(),
+    ServeLoadCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -7,7 +7,7 @@ namespace VectLite.Cli;
 /// <summary>
 /// <c>vectlite export DB COLLECTION [--output FILE] [--format jsonl|csv|parquet|npy] [--namespace NS | --all-namespaces] [--filter JSON]</c>:
 /// every record in id order, streamed page by page, as JSON Lines (vectors, payloads, expiry: lossless), CSV or Parquet
-/// (vector columns and payload columns, <see cref="CsvRecords"/>, <see cref="ParquetRecords"/>) or an .npy matrix of one
+/// (vector columns and payload columns, <see cref="CsvRecords"/>, <c>ParquetRecords</c>) or an .npy matrix of one
 /// vector (<see cref="NpyRecords"/>); <c>import</c> reads each back.
 /// With <c>--to-qdrant URL</c> the collection goes into a Qdrant server instead (<see cref="QdrantExport"/>).
 /// </summary>
@@ -86,12 +86,14 @@ internal static class ExportCommand
                     count = NpyRecords.Write(target!, result.GetValue(ids), spec.Name, spec.Dimension, FileFormats.Records(collection, scope), progress.Report);
                     break;
                 }
+#if VECTLITE_PARQUET
                 case "parquet":
                 {
                     List<string> fields = FileFormats.PayloadFields(collection, scope, reserved: ["id", "namespace", CsvRecords.VectorColumn], reservedPrefix: CsvRecords.NamedVectorPrefix);
                     count = ParquetRecords.Write(target!, collection, scope, fields, result.GetValue(all), progress.Report);
                     break;
                 }
+#endif
                 default:
                 {
                     using TextWriter writer = target is null ? Console.Out : new StreamWriter(target);

@@ -8,7 +8,7 @@ namespace VectLite.Cli;
 /// <summary>
 /// <c>vectlite import DB COLLECTION FILE|- [--format F] [--batch-size 1000] [--from-line N] [--embed FIELD [--embed-vector NAME]]</c>:
 /// upserts records from JSON Lines (<see cref="RecordJson"/>), CSV (<see cref="CsvRecords"/>), Parquet
-/// (<see cref="ParquetRecords"/>), .npy (<see cref="NpyRecords"/>) or .fvecs (<see cref="FvecsRecords"/>), streamed in atomic batches, so memory stays bounded by
+/// (<c>ParquetRecords</c>, left out of the Native AOT build), .npy (<see cref="NpyRecords"/>) or .fvecs (<see cref="FvecsRecords"/>), streamed in atomic batches, so memory stays bounded by
 /// one batch. With <c>--embed</c>, each record's vector is computed from the text at a payload path
 /// (<see cref="TextEmbedder"/>). With <c>--from-qdrant URL</c> instead of a file, a collection comes from a Qdrant server
 /// (<see cref="QdrantImport"/>).
@@ -103,7 +103,9 @@ internal static class ImportCommand
                 "fvecs" => FvecsRecords.Read(source),
                 "csv" => CsvRecords.Read(source),
                 "npy" => NpyRecords.Read(source, idsFile),
+#if VECTLITE_PARQUET
                 "parquet" => ParquetRecords.Read(source),
+#endif
                 _ => JsonLinesRecords(source),
             };
 

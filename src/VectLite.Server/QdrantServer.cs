@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting;
 using VectLite.Server.Grpc;
@@ -48,6 +49,21 @@ public sealed class QdrantServer : IAsyncDisposable
     /// <summary>The addresses Kestrel listens on, once started (with the real port when <see cref="QdrantServerOptions.Port"/> was 0).</summary>
     public IReadOnlyList<Uri> Addresses =>
         _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToList() ?? [];
+
+    /// <summary>
+    /// The REST routes the server maps, as "METHOD /route/{parameter}" (the gRPC services are not included): what
+    /// <c>GET /openapi.json</c> must describe.
+    /// </summary>
+    public IReadOnlyList<string> RestRoutes =>
+        ((IEndpointRouteBuilder)_app).DataSources
+            .SelectMany(source => source.Endpoints)
+            .OfType<RouteEndpoint>()
+            // gRPC's methods carry its metadata; its catch-alls for unknown methods are routes with a grpcunimplemented constraint.
+            .Where(endpoint => !endpoint.Metadata.OfType<object>().Any(m => m.GetType().Namespace?.StartsWith("Grpc.", StringComparison.Ordinal) == true)
+                && endpoint.RoutePattern.RawText?.Contains("grpcunimplemented", StringComparison.Ordinal) != true)
+            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(method => $"{method} {endpoint.RoutePattern.RawText}"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>The REST API's address, once started (with the real port when <see cref="QdrantServerOptions.Port"/> was 0).</summary>
     public Uri RestAddress => Address(_rest);
@@ -157,6 +173,7 @@ public sealed class QdrantServer : IAsyncDisposable
         new ScrollEndpoints(state).Map(app);
         new QueryEndpoints(state).Map(app);
         new IndexEndpoints(state).Map(app);
+        OpenApiEndpoints.Map(app);
         app.Services.GetRequiredService<IServer>(); // forces Kestrel's options (and so the listen callbacks) to run now
         return new QdrantServer(app, rest ?? throw new InvalidOperationException("Kestrel did not configure the REST endpoint."), grpc);
     }

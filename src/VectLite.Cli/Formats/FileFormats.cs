@@ -23,13 +23,19 @@ internal static class FileFormats
         };
     }
 
-    /// <summary>Refuses a format name the tool does not know.</summary>
+    /// <summary>Refuses a format name the tool does not know, and Parquet in the Native AOT build, which leaves it out.</summary>
     public static void Check(string kind, string option)
     {
         if (kind is not ("jsonl" or "csv" or "parquet" or "npy" or "fvecs"))
         {
             throw new CliUsageException($"{option}: '{kind}' is not {Names}.");
         }
+#if !VECTLITE_PARQUET
+        if (kind == "parquet")
+        {
+            throw new CliUsageException("this vectlite is the Native AOT build, built without Parquet (Parquet.Net is not trim-safe); install the dotnet tool (dotnet tool install -g VectLite.Cli) for Parquet files, or use JSON Lines or CSV.");
+        }
+#endif
     }
 
     /// <summary>Every record in scope, page by page (one page in memory).</summary>

@@ -27,6 +27,9 @@ internal sealed class ServerHost : IAsyncDisposable
 
     public Database Database { get; }
 
+    /// <summary>The server itself.</summary>
+    public QdrantServer Server => _server;
+
     public HttpClient Http { get; }
 
     public static async Task<ServerHost> Start(QdrantServerOptions? options = null)
