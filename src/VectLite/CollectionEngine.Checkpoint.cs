@@ -102,9 +102,17 @@ internal sealed partial class CollectionEngine
             {
                 codes[o] = state.Codes(o); // append-only: the rows below the image's count never change
             }
+            var tokenGraphs = new (HnswGraph?, int)[state.Multi.Length];
+            for (int m = 0; m < tokenGraphs.Length; m++)
+            {
+                // Every row is published here, so its tokens are in the graph unless indexing is off (a bulk load).
+                Indexing.MultiVector.MultiVectorIndex index = state.Multi[m];
+                tokenGraphs[m] = (index.IndexedRows == state.RowCount ? index.Graph.Freeze() : null, index.TokenCount);
+            }
             image = new CheckpointImage(state, state.RowCount, _lsn, _wal.Length, graphs, state.Schema, state.Indexes.Definitions.ToArray()) {
                 Codes = codes,
                 TextIndexes = state.TextIndexes,
+                TokenGraphs = tokenGraphs,
             };
             blocked = Environment.TickCount64 - started;
         }
@@ -131,6 +139,7 @@ internal sealed partial class CollectionEngine
                 Schema = image.Schema,
                 PayloadIndexes = [.. image.PayloadIndexes],
                 TextIndexes = [.. image.TextIndexes.Select(t => t.Definition)],
+                MultiVectorTokens = [.. image.TokenGraphs.Select(t => t.Tokens)],
                 Files = files,
             };
             manifest.WriteAtomic(storage, Directory); // the commit point
@@ -158,6 +167,9 @@ internal sealed partial class CollectionEngine
                     // The log still holds the checkpointed batches, which replay skips: nothing is lost.
                     Log.LogCutFailed(_database.Logger, Name, manifest.Generation, ex);
                     cutFailed = ex;
+                    // The log keeps its length, so the size trigger stays due: pause automatic checkpoints as after a
+                    // failure instead of writing the same checkpoint again and again.
+                    Volatile.Write(ref _autoCheckpointRetryAt, Environment.TickCount64 + AutoCheckpointRetryMilliseconds);
                 }
             }
             RemoveOrphans(storage, Directory, manifest);
@@ -214,40 +226,60 @@ internal sealed partial class CollectionEngine
     internal Action? CheckpointWritingForTests { get; set; }
 
     /// <summary>
-    /// Starts a background checkpoint when <see cref="DatabaseOptions.AutoCheckpoint"/> says one is due. Called by the
-    /// writer (lock held) after each batch it publishes: a few comparisons when none is.
+    /// Starts a background checkpoint when <see cref="DatabaseOptions.AutoCheckpoint"/> says one is due. Called with the
+    /// writer lock held: by the writer after each batch it publishes (a few comparisons when none is due), and by a
+    /// background checkpoint as it ends (<paramref name="handingOver"/>: it clears the running flag unless it starts
+    /// the next one).
     /// </summary>
-    private void ScheduleCheckpointIfDue()
+    private void ScheduleCheckpointIfDue(bool handingOver = false)
     {
-        AutoCheckpointOptions options = _database.AutoCheckpoint;
-        CollectionState state = _state;
-        if (!options.Enabled || _closingRequested || _fault is not null || !state.IndexingEnabled
-            || Volatile.Read(ref _autoCheckpointQueued) != 0 || Environment.TickCount64 < Volatile.Read(ref _autoCheckpointRetryAt))
+        if (!handingOver && Volatile.Read(ref _autoCheckpointQueued) != 0)
         {
-            return;
+            return; // one is queued or running; it re-checks the triggers when it ends
         }
-        long logBytes = _wal is null ? 0 : _wal.Length - WalFormat.FileHeaderSize; // in memory: only dead rows count
-        if (CheckpointPolicy.Due(options, logBytes, state.RowCount, state.LiveRows) is not { } trigger)
+        CollectionState state = _state;
+        CheckpointTrigger? trigger = null;
+        if (_database.AutoCheckpoint.Enabled && !_closingRequested && !_closed && _fault is null && state.IndexingEnabled
+            && Environment.TickCount64 >= Volatile.Read(ref _autoCheckpointRetryAt))
         {
+            trigger = CheckpointDue();
+        }
+        if (trigger is not { } due)
+        {
+            if (handingOver)
+            {
+                Volatile.Write(ref _autoCheckpointQueued, 0);
+            }
             return;
         }
         Volatile.Write(ref _autoCheckpointQueued, 1);
-        _ = Task.Run(() => RunAutoCheckpoint(trigger)); // catches everything it throws
+        _ = Task.Run(() => RunAutoCheckpoint(due)); // catches everything it throws
     }
 
+    /// <summary>The trigger that makes an automatic checkpoint due now, or null (<see cref="CheckpointPolicy.Due"/>).</summary>
+    private CheckpointTrigger? CheckpointDue()
+    {
+        CollectionState state = _state;
+        long logBytes = _wal is null ? 0 : _wal.Length - WalFormat.FileHeaderSize; // in memory: only dead rows count
+        return CheckpointPolicy.Due(_database.AutoCheckpoint, logBytes, state.RowCount, state.LiveRows);
+    }
+
+    /// <summary>
+    /// The background checkpoint started by <see cref="ScheduleCheckpointIfDue"/>. When it ends, the triggers are
+    /// checked again: writes that arrived while it ran may have made another one due, and if the writer has gone quiet
+    /// nothing else would notice (the triggers are otherwise checked only after a write).
+    /// </summary>
     private void RunAutoCheckpoint(CheckpointTrigger trigger)
     {
         try
         {
-            if (!_checkpointGate.Wait(0))
-            {
-                return; // a manual checkpoint is running: it does the same work
-            }
+            _checkpointGate.Wait(_closing.Token); // behind a manual checkpoint, if one is running
             try
             {
-                if (!_closingRequested)
+                // A checkpoint that ran meanwhile (manual) may have done this one's work: only go on if still due.
+                if (!_closingRequested && CheckpointDue() is { } due)
                 {
-                    Checkpoint(trigger, _closing.Token);
+                    Checkpoint(due, _closing.Token);
                 }
             }
             finally
@@ -267,7 +299,13 @@ internal sealed partial class CollectionEngine
         }
         finally
         {
-            Volatile.Write(ref _autoCheckpointQueued, 0);
+            // Hand over without a gap: if another checkpoint is due, the flag stays set and the next one starts, so
+            // that "no checkpoint running" (CollectionStats.CheckpointRunning) means none is due either once writes stop.
+            // A failure above set the retry delay, so this cannot spin.
+            lock (_writeLock)
+            {
+                ScheduleCheckpointIfDue(handingOver: true);
+            }
         }
     }
 

@@ -87,10 +87,23 @@ internal sealed partial class CollectionEngine
         return BuildHits(state, snapshot, Metric.Dot, heap, options, excludedRow: -1);
     }
 
-    /// <summary>The visible rows (in the snapshot's version) owning one of each query token's nearest tokens in the graph.</summary>
+    /// <summary>
+    /// The visible rows (in the snapshot's version) owning one of each query token's nearest tokens in the graph, and
+    /// every visible row stored since the graph was last brought up to date (their tokens are not in it yet).
+    /// </summary>
     private static HashSet<int> Candidates(MultiVectorIndex index, CollectionState state, Snapshot snapshot, float[][] query, ref VisibleRowFilter rowFilter, int perToken, int efSetting)
     {
         var rows = new HashSet<int>();
+        // The graph first, then how far it reaches: the graph only grows, and a reset graph starts at zero rows.
+        HnswGraph graph = index.Graph;
+        int indexedRows = index.IndexedRows;
+        for (int row = indexedRows; row < snapshot.RowCount; row++)
+        {
+            if (index.Tokens(row) is not null && rowFilter.Accept(row))
+            {
+                rows.Add(row);
+            }
+        }
         var filter = new TokenFilter(index, rowFilter);
         var heap = new TopKHeap(perToken);
         int ef = Math.Max(perToken, efSetting > 0 ? efSetting : 2 * perToken);
@@ -104,7 +117,7 @@ internal sealed partial class CollectionEngine
                 VectorKernels.TryNormalize(q); // the cosine graph takes a unit query
             }
             heap.Clear();
-            index.Graph.Search(q, perToken, ef, ref filter, heap);
+            graph.Search(q, perToken, ef, ref filter, heap);
             int n = heap.Count;
             heap.DrainDescending(ranked);
             for (int i = 0; i < n; i++)

@@ -323,12 +323,19 @@ internal sealed partial class CollectionEngine
                     Quantization = Quantization.QuantizationStats.Describe(v.Quantization, state.Codes(o), total),
                     CodeBytes = state.Codes(o)?.MemoryBytes ?? 0,
                 })],
+                MultiVectorIndexes = [.. state.Multi.Select(m => TokenGraphStats(m, snapshot))],
             };
         }
         finally
         {
             state.Release();
         }
+    }
+
+    private static VectorIndexStats TokenGraphStats(Indexing.MultiVector.MultiVectorIndex index, Snapshot snapshot)
+    {
+        Indexing.HnswGraph graph = index.Graph; // before IndexedRows, as a search reads them
+        return new VectorIndexStats(index.Spec.Name, index.IndexedRows >= snapshot.RowCount, graph.Count, graph.DeadCount, graph.MemoryBytes, index.GraphOrigin);
     }
 
     /// <summary>Live graph nodes whose rows have since been deleted or replaced (they stay until a checkpoint).</summary>

@@ -193,6 +193,7 @@ internal sealed partial class CollectionEngine
         {
             CollectionFiles.Load(directory, manifest, state, opened);
             CollectionFiles.LoadGraphs(directory, manifest, state, database.Logger, name, opened);
+            CollectionFiles.LoadTokenGraphs(directory, manifest, state, database.Logger, name, opened);
             CollectionFiles.LoadTextIndexes(directory, manifest, state, opened);
             CollectionFiles.LoadCodes(directory, manifest, state, database.Logger, name, opened);
             state.Publish(manifest.Lsn);

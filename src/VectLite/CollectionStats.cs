@@ -60,6 +60,13 @@ public sealed record CollectionStats
     /// <summary>The HNSW index of each named vector, in schema order.</summary>
     public required IReadOnlyList<VectorIndexStats> VectorIndexes { get; init; }
 
+    /// <summary>
+    /// The token graph of each multi-vector space, in schema order (<see cref="VectorIndexStats.VectorName"/> is the
+    /// space's name; nodes are token vectors, and <see cref="VectorIndexStats.Indexed"/> is false while rows stored by a
+    /// bulk load wait to be added, which searches then scan). Empty without multi-vector spaces.
+    /// </summary>
+    public IReadOnlyList<VectorIndexStats> MultiVectorIndexes { get; init; } = [];
+
     /// <summary>The payload indexes defined.</summary>
     public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
 
@@ -98,6 +105,11 @@ public sealed record CollectionStats
                 .Append(index.Indexed ? "HNSW indexed" : "not indexed yet (searches scan)")
                 .Append(c, $", {index.Nodes:N0} nodes ({index.DeadNodes:N0} dead), {index.Origin}, {Bytes(index.MemoryBytes)}")
                 .Append(index.Quantization == "none" ? "" : $"; quantization {index.Quantization}");
+        }
+        foreach (VectorIndexStats index in MultiVectorIndexes)
+        {
+            text.AppendLine().Append(c, $"multi-vector {index.VectorName}: token graph, {index.Nodes:N0} nodes ({index.DeadNodes:N0} dead), {index.Origin}, {Bytes(index.MemoryBytes)}")
+                .Append(index.Indexed ? "" : "; rows waiting to be indexed are scanned");
         }
         if (IndexingLag > 0)
         {

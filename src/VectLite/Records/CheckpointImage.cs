@@ -23,4 +23,10 @@ internal sealed record CheckpointImage(CollectionState State, int Rows, long Lsn
 
     /// <summary>Each named vector's quantized codes at <see cref="Lsn"/> (null: none); only rows below <see cref="Rows"/> are written.</summary>
     public Quantization.QuantizedCodes?[] Codes { get; init; } = [];
+
+    /// <summary>
+    /// Each multi-vector space's token graph frozen at <see cref="Lsn"/> (null: not saved, because it did not hold every
+    /// token of the image's rows; the next open builds it), and the tokens those rows hold.
+    /// </summary>
+    public (HnswGraph? Graph, int Tokens)[] TokenGraphs { get; init; } = [];
 }

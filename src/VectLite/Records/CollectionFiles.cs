@@ -119,6 +119,22 @@ internal static class CollectionFiles
                 files.Add(writer.Complete());
                 renames.Add((writer.TempPath, writer.FinalPath));
             }
+            for (int m = 0; m < image.TokenGraphs.Length; m++)
+            {
+                if (image.TokenGraphs[m].Graph is not { } graph)
+                {
+                    continue; // not every token was indexed (a bulk load): the next open builds the graph
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                string name = CheckpointManifest.TokenGraphFileName(generation, m);
+                string temp = Path.Combine(directory, name + DurableFile.TempSuffix);
+                renames.Add((temp, Path.Combine(directory, name))); // before writing: a failed write is cleaned up below
+                using var file = new StorageWriteStream(storage.Create(temp), bufferSize: 1 << 20);
+                var checksummed = new ChecksummingStream(file);
+                graph.Save(checksummed, graphStamp);
+                file.Sync();
+                files.Add(new CheckpointFile(name, checksummed.Length, checksummed.Crc));
+            }
             for (int t = 0; t < image.TextIndexes.Length; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -160,10 +176,11 @@ internal static class CollectionFiles
     {
         int vectorCount = manifest.Schema.Vectors.Count;
         int dataFiles = manifest.Files.Count - manifest.TextIndexes.Count;
-        if (dataFiles < 1 + vectorCount || dataFiles > 1 + 3 * vectorCount)
+        int most = MostDataFiles(manifest);
+        if (dataFiles < 1 + vectorCount || dataFiles > most)
         {
             throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1,
-                $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectorCount} vectors needs {1 + vectorCount} to {1 + 3 * vectorCount}");
+                $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectorCount} vectors and {manifest.MultiVectorTokens.Count} token graphs needs {1 + vectorCount} to {most}");
         }
         state.SuspendTextIndexes(); // the rows load without analysis; LoadTextIndexes installs the saved indexes
 
@@ -253,6 +270,67 @@ internal static class CollectionFiles
             }
             reader.Verify();
         }
+    }
+
+    /// <summary>
+    /// The most data files (all but the text indexes') a checkpoint can list: the records, per named vector its vectors,
+    /// graph and codes, and per multi-vector space its token graph.
+    /// </summary>
+    public static int MostDataFiles(CheckpointManifest manifest) =>
+        1 + (3 * manifest.Schema.Vectors.Count) + manifest.MultiVectorTokens.Count;
+
+    /// <summary>
+    /// Loads the checkpoint's token graphs into a state whose rows are loaded (and whose tokens are therefore numbered as
+    /// when the graphs were saved). A graph that is listed but missing, damaged, stamped for other data, built with other
+    /// parameters or not indexing every token is not used: it is logged, and the state builds it from the token vectors
+    /// when indexing resumes, as for a dense graph. Returns how many were loaded.
+    /// </summary>
+    public static int LoadTokenGraphs(string directory, CheckpointManifest manifest, CollectionState state, ILogger logger, string collectionName, OpenCheckpoint? opened = null)
+    {
+        int loaded = 0;
+        for (int m = 0; m < manifest.MultiVectorTokens.Count; m++)
+        {
+            string name = CheckpointManifest.TokenGraphFileName(manifest.Generation, m);
+            CheckpointFile? entry = manifest.Files.FirstOrDefault(f => f.Name == name);
+            if (entry is null)
+            {
+                continue;
+            }
+            Indexing.MultiVector.MultiVectorIndex index = state.Multi[m];
+            string path = Path.Combine(directory, name);
+            try
+            {
+                if (index.TokenCount != manifest.MultiVectorTokens[m])
+                {
+                    throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1,
+                        $"it counts {manifest.MultiVectorTokens[m]} tokens in multi-vector space {m}, the records file holds {index.TokenCount}");
+                }
+                MultiVectorSpec spec = manifest.Schema.MultiVectors[m];
+                HnswGraph graph;
+                if (opened?.Take(name) is { } stream)
+                {
+                    using (stream)
+                    {
+                        graph = HnswGraph.Load(stream, path, index.Arena, spec.Metric, state.HnswParameters, manifest.GraphStamp);
+                    }
+                }
+                else
+                {
+                    graph = HnswGraph.Load(path, index.Arena, spec.Metric, state.HnswParameters, manifest.GraphStamp);
+                }
+                if (graph.Count - graph.DeadCount != index.TokenCount)
+                {
+                    throw new CorruptFileException(path, -1, $"it indexes {graph.Count - graph.DeadCount} live tokens, the checkpoint has {index.TokenCount}");
+                }
+                index.SetGraph(graph, state.RowCount, "loaded");
+                loaded++;
+            }
+            catch (Exception ex) when (ex is CorruptFileException or IOException)
+            {
+                Log.GraphRebuilt(logger, collectionName, manifest.Schema.MultiVectors[m].Name, ex.Message);
+            }
+        }
+        return loaded;
     }
 
     /// <summary>

@@ -432,9 +432,13 @@ internal sealed partial class CollectionState
     public void Publish(long lsn)
     {
         bool deferred = IsDeferred;
-        if (IndexingEnabled && !deferred)
+        if (IndexingEnabled)
         {
-            IndexPendingRows();
+            if (!deferred)
+            {
+                IndexPendingRows();
+            }
+            IndexPendingTokens(); // token graphs are brought up to date at publish in either mode
         }
         // A compare-and-swap, not a plain write: the indexer raises IndexedRows of the published snapshot from its own
         // thread, and a plain write here could put back a lower value it had already replaced.
@@ -447,6 +451,20 @@ internal sealed partial class CollectionState
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Brings every multi-vector space's token graph up to date with the rows written since the last call (in parallel
+    /// for a large batch). Writer only, before the rows are published.
+    /// </summary>
+    public void IndexPendingTokens()
+    {
+        HnswOptions options = Schema.Hnsw;
+        int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;
+        foreach (MultiVectorIndex index in Multi)
+        {
+            index.IndexPending(_rowCount, threads, options.ParallelInsertThreshold);
         }
     }
 
@@ -618,6 +636,10 @@ internal sealed partial class CollectionState
         }
         Volatile.Write(ref _indexedUpTo, 0);
         _anyGraphSet = false;
+        foreach (MultiVectorIndex index in Multi)
+        {
+            index.ResetGraph();
+        }
     }
 
     /// <summary>
@@ -729,7 +751,14 @@ internal sealed partial class CollectionState
         }
         for (int i = 0; i < Multi.Length; i++)
         {
-            Multi[i].Add(row, vectors is null ? Multi[i].Tokens(copyVectorsFrom) : multi is not null && i < multi.Length ? multi[i] : null);
+            if (vectors is null)
+            {
+                Multi[i].Repoint(copyVectorsFrom, row); // a payload or expiry update: the same tokens, no new graph nodes
+            }
+            else
+            {
+                Multi[i].Add(row, multi is not null && i < multi.Length ? multi[i] : null);
+            }
         }
         for (int i = 0; i < Arenas.Length; i++)
         {

@@ -63,6 +63,19 @@ internal static class StateCompaction
                     remapped++;
                 }
             }
+            for (int m = 0; m < old.Multi.Length; m++)
+            {
+                // The token graphs likewise: renumbered for the copied rows' tokens, not built again token by token.
+                graphsRemapped = true;
+                if (old.Multi[m].RemapInto(fresh.Multi[m], oldToNew, fresh.RowCount, rebuildPercent))
+                {
+                    remapped++;
+                }
+                else
+                {
+                    rebuilt++;
+                }
+            }
             fresh.IndexingEnabled = true;
             fresh.Publish(lsn); // builds the graphs not kept
             return fresh;

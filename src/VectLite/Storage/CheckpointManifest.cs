@@ -34,8 +34,9 @@ internal sealed class CheckpointManifest
     public IReadOnlyList<Text.TextIndexDefinition> TextIndexes { get; init; } = [];
 
     /// <summary>The records file first, then one vectors file per named vector in schema order, then the HNSW graph
-    /// files (<see cref="GraphFileName"/>) of the vectors that had one, then the quantized codes files
-    /// (<see cref="CodesFileName"/>) of the quantized vectors that were trained, then one file per text index
+    /// files (<see cref="GraphFileName"/>) of the vectors that had one, the quantized codes files
+    /// (<see cref="CodesFileName"/>) of the quantized vectors that were trained and the token graph files
+    /// (<see cref="TokenGraphFileName"/>) of the multi-vector spaces (these three kinds in any order), then one file per text index
     /// (<see cref="TextFileName"/>) in the order of <see cref="TextIndexes"/>.</summary>
     public required IReadOnlyList<CheckpointFile> Files { get; init; }
 
@@ -47,6 +48,15 @@ internal sealed class CheckpointManifest
 
     /// <summary>The file of text index <paramref name="ordinal"/> (its place in <see cref="TextIndexes"/>).</summary>
     public static string TextFileName(long generation, int ordinal) => $"g{generation}.text{ordinal}.vltext";
+
+    /// <summary>The token graph file of multi-vector space <paramref name="ordinal"/> (its HNSW graph over every token vector).</summary>
+    public static string TokenGraphFileName(long generation, int ordinal) => $"g{generation}.mv{ordinal}.vlhnsw";
+
+    /// <summary>
+    /// Per multi-vector space, the token vectors the checkpoint's records hold (numbered in record order): what a token
+    /// graph file (<see cref="TokenGraphFileName"/>) must index. Empty for manifests written before token graphs were saved.
+    /// </summary>
+    public IReadOnlyList<int> MultiVectorTokens { get; init; } = [];
 
     /// <summary>The quantized codes file of vector <paramref name="ordinal"/>.</summary>
     public static string CodesFileName(long generation, int ordinal) => $"g{generation}.q{ordinal}.vlq";
@@ -110,6 +120,15 @@ internal sealed class CheckpointManifest
                     json.WriteNumber("dimension", v.Dimension);
                     json.WriteString("metric", v.Metric.ToString());
                     json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            if (MultiVectorTokens.Count > 0)
+            {
+                json.WriteStartArray("multiVectorTokens");
+                foreach (int tokens in MultiVectorTokens)
+                {
+                    json.WriteNumberValue(tokens);
                 }
                 json.WriteEndArray();
             }
@@ -204,6 +223,23 @@ internal sealed class CheckpointManifest
                     schema = schema.AddMultiVector(v.GetProperty("name").GetString()!, v.GetProperty("dimension").GetInt32(), Enum.Parse<Metric>(v.GetProperty("metric").GetString()!));
                 }
             }
+            var tokenCounts = new List<int>();
+            if (root.TryGetProperty("multiVectorTokens", out JsonElement tokens))
+            {
+                foreach (JsonElement t in tokens.EnumerateArray())
+                {
+                    int count = t.GetInt32();
+                    if (count < 0)
+                    {
+                        throw new FormatException($"a multi-vector token count of {count}");
+                    }
+                    tokenCounts.Add(count);
+                }
+                if (tokenCounts.Count != schema.MultiVectors.Count)
+                {
+                    throw new FormatException($"it counts the tokens of {tokenCounts.Count} multi-vector spaces, the schema has {schema.MultiVectors.Count}");
+                }
+            }
             if (root.TryGetProperty("hnsw", out JsonElement h))
             {
                 schema = schema.WithHnsw(new HnswOptions
@@ -239,7 +275,7 @@ internal sealed class CheckpointManifest
                 files.Add(new CheckpointFile(f.GetProperty("name").GetString()!, f.GetProperty("length").GetInt64(), f.GetProperty("crc32c").GetUInt32()));
             }
             long generation = root.GetProperty("generation").GetInt64();
-            CheckFileNames(path, generation, schema.Vectors.Count, texts.Count, files);
+            CheckFileNames(path, generation, schema.Vectors.Count, tokenCounts.Count, texts.Count, files);
             return new CheckpointManifest
             {
                 Generation = generation,
@@ -249,6 +285,7 @@ internal sealed class CheckpointManifest
                 Schema = schema,
                 PayloadIndexes = indexes,
                 TextIndexes = texts,
+                MultiVectorTokens = tokenCounts,
                 Files = files,
             };
         }
@@ -260,12 +297,12 @@ internal sealed class CheckpointManifest
 
     /// <summary>
     /// Checks that every listed file has the name its position implies (records, then vectors by ordinal, then graphs
-    /// of distinct vectors, then the codes files of trained quantized vectors, then one file per text index in order), all inside the collection's directory. The names are joined to the directory and opened,
+    /// of distinct vectors, codes files of trained quantized vectors and token graphs (in any order), then one file per text index in order), all inside the collection's directory. The names are joined to the directory and opened,
     /// so a damaged or crafted manifest could otherwise make a collection read another collection's files, or any
     /// file the process can reach ("../../x", "/etc/x").
     /// </summary>
     /// <exception cref="CorruptFileException">A name is not the one the generation and position require.</exception>
-    private static void CheckFileNames(string path, long generation, int vectorCount, int textCount, List<CheckpointFile> files)
+    private static void CheckFileNames(string path, long generation, int vectorCount, int tokenGraphCount, int textCount, List<CheckpointFile> files)
     {
         int graphFiles = files.Count - 1 - vectorCount - textCount;
         if (textCount > 0 && graphFiles < 0)
@@ -286,6 +323,10 @@ internal sealed class CheckpointManifest
         {
             graphs.Add(GraphFileName(generation, i));
             graphs.Add(CodesFileName(generation, i));
+        }
+        for (int i = 0; i < tokenGraphCount; i++)
+        {
+            graphs.Add(TokenGraphFileName(generation, i));
         }
         for (int i = 0; i < files.Count; i++)
         {

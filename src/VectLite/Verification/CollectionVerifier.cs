@@ -1,3 +1,4 @@
+using VectLite.Records;
 using VectLite.Storage;
 
 namespace VectLite.Verification;
@@ -112,9 +113,10 @@ internal static class CollectionVerifier
     {
         int vectors = manifest.Schema.Vectors.Count;
         int dataFiles = manifest.Files.Count - manifest.TextIndexes.Count; // the text index files come last (checked on reading the manifest)
-        if (dataFiles < 1 + vectors || dataFiles > 1 + (3 * vectors))
+        int most = CollectionFiles.MostDataFiles(manifest);
+        if (dataFiles < 1 + vectors || dataFiles > most)
         {
-            manifestCheck.Damage(-1, $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectors} vectors needs {1 + vectors} to {1 + (3 * vectors)}");
+            manifestCheck.Damage(-1, $"it lists {dataFiles} data files besides the text indexes'; a schema with {vectors} vectors and {manifest.MultiVectorTokens.Count} token graphs needs {1 + vectors} to {most}");
             return;
         }
         if (manifest.Files[0].Name != CheckpointManifest.RecordsFileName(manifest.Generation))
@@ -148,7 +150,14 @@ internal static class CollectionVerifier
                     // The manifest's whole-file checksum first: the graph's own checksum does not cover a file swapped
                     // for another intact graph file, the manifest's does.
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
-                    GraphFileVerifier.Check(stream, manifest, VectorOrdinal(entry.Name, manifest, CheckpointManifest.GraphFileName), check);
+                    if (VectorOrdinal(entry.Name, manifest, CheckpointManifest.GraphFileName) is var vector and >= 0)
+                    {
+                        GraphFileVerifier.Check(stream, manifest, vector, check);
+                    }
+                    else
+                    {
+                        GraphFileVerifier.CheckTokenGraph(stream, manifest, TokenGraphOrdinal(entry.Name, manifest), check);
+                    }
                     break;
                 case VerifiedFileKind.TextIndex:
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
@@ -271,7 +280,21 @@ internal static class CollectionVerifier
         {
             return VerifiedFileKind.QuantizedCodes;
         }
-        return VectorOrdinal(fileName, manifest, CheckpointManifest.GraphFileName) >= 0 ? VerifiedFileKind.HnswGraph : VerifiedFileKind.Other;
+        return VectorOrdinal(fileName, manifest, CheckpointManifest.GraphFileName) >= 0 || TokenGraphOrdinal(fileName, manifest) >= 0
+            ? VerifiedFileKind.HnswGraph : VerifiedFileKind.Other;
+    }
+
+    /// <summary>The ordinal of the multi-vector space whose token graph file is <paramref name="fileName"/>, or -1.</summary>
+    private static int TokenGraphOrdinal(string fileName, CheckpointManifest manifest)
+    {
+        for (int m = 0; m < manifest.MultiVectorTokens.Count; m++)
+        {
+            if (fileName == CheckpointManifest.TokenGraphFileName(manifest.Generation, m))
+            {
+                return m;
+            }
+        }
+        return -1;
     }
 
     /// <summary>The ordinal of the named vector whose file (by <paramref name="nameOf"/>) is <paramref name="fileName"/>, or -1.</summary>

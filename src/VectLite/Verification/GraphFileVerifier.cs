@@ -38,4 +38,31 @@ internal static class GraphFileVerifier
             check.Damage(ex);
         }
     }
+
+    /// <summary>
+    /// A multi-vector space's token graph, as <see cref="Records.CollectionFiles.LoadTokenGraphs"/> loads it: the same
+    /// checks, with the token count the manifest records in place of the record count.
+    /// </summary>
+    public static void CheckTokenGraph(Stream stream, CheckpointManifest manifest, int ordinal, FileCheck check)
+    {
+        MultiVectorSpec spec = manifest.Schema.MultiVectors[ordinal];
+        HnswOptions options = manifest.Schema.Hnsw;
+        var parameters = new HnswParameters(options.M, options.EfConstruction, options.EfSearch);
+        int tokens = manifest.MultiVectorTokens[ordinal];
+        using var arena = new VectorArena(spec.Dimension);
+        arena.EnsureCapacity(tokens);
+        stream.Position = 0;
+        try
+        {
+            HnswGraph graph = HnswGraph.Load(stream, check.Path, arena, spec.Metric, parameters, manifest.GraphStamp);
+            if (graph.Count - graph.DeadCount != tokens)
+            {
+                check.Damage(-1, $"it indexes {graph.Count - graph.DeadCount} live tokens, the checkpoint has {tokens}");
+            }
+        }
+        catch (CorruptFileException ex)
+        {
+            check.Damage(ex);
+        }
+    }
 }

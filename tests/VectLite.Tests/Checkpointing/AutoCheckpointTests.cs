@@ -69,6 +69,49 @@ public sealed class AutoCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Writes_that_fill_the_log_again_during_a_background_checkpoint_get_another_one_when_it_ends()
+    {
+        const long limit = 64 * 1024;
+        var auto = new AutoCheckpointOptions { LogBytes = limit, CloseLogBytes = -1 };
+        using Database db = _temp.Open(Options(auto));
+        Collection c = db.CreateCollection("docs", CollectionSchema.SingleVector(Dimension, Metric.L2));
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        c.CheckpointWritingForTests = () =>
+        {
+            c.CheckpointWritingForTests = null; // only the first checkpoint waits
+            entered.Set();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(60)), "the test never released the checkpoint");
+        };
+        int id = 0;
+        while (!entered.IsSet)
+        {
+            c.Upsert(Rec(id++, 1)); // until the size trigger has started the first checkpoint and fixed its image
+            Assert.True(id < 100_000, "the log size trigger never fired");
+        }
+        // The first checkpoint is held between its image and its files: write more than the limit after the image,
+        // then stop writing for good, so that no later write can notice the log is long again.
+        long atImage = c.GetStats().WalBytes;
+        while (c.GetStats().WalBytes < atImage + limit + limit / 4)
+        {
+            c.Upsert(Rec(id++, 1));
+        }
+        Assert.Equal(0, c.GetStats().CheckpointsWritten);
+        release.Set();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        CollectionStats stats;
+        while ((stats = c.GetStats()).CheckpointsWritten == 0 || stats.CheckpointRunning)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"checkpoints never settled: {stats.CheckpointsWritten} written");
+            Thread.Sleep(10);
+        }
+        Assert.True(stats.CheckpointsWritten >= 2, $"{stats.CheckpointsWritten} checkpoint(s) for a log that passed the limit twice");
+        Assert.True(stats.WalBytes < limit, $"log of {stats.WalBytes} bytes left once checkpoints settled");
+        Assert.Equal(id, c.Count());
+    }
+
+    [Fact]
     public void The_dead_row_trigger_frees_replaced_rows()
     {
         var auto = new AutoCheckpointOptions { MinDeadRows = 200, DeadRowPercent = 50, CloseLogBytes = -1 };
