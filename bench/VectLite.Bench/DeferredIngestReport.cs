@@ -17,7 +17,7 @@ internal static class DeferredIngestReport
             "Immediate: each write inserts its vector into the graph before it returns. Deferred (`HnswOptions.Indexing = " +
             "IndexingMode.Deferred`, default batch 1,000): a write returns once logged and applied; the background indexer " +
             "inserts in batches (in parallel past ParallelInsertThreshold), and the catch-up is the time from the flush to " +
-            "`WaitForIndexing()` returning. Recall@10 after the catch-up, default ef, against a brute force of the normalised " +
+            "`WaitForIndexing()` returning. Recall@10 after the catch-up, " + (runner.Ef > 0 ? $"ef {runner.Ef}" : "default ef") + ", against a brute force of the normalised " +
             $"vectors ({runner.Queries} queries); q/s on one thread. Modes alternate within each round.");
 
         report.Heading("Runs");

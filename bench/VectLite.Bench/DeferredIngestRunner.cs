@@ -21,8 +21,11 @@ namespace VectLite.Bench;
 /// collection's default ef; q/s is those searches on one thread.</item>
 /// </list>
 /// </remarks>
-internal sealed class DeferredIngestRunner(int records, int dimension, int queries, SyncMode syncMode)
+internal sealed class DeferredIngestRunner(int records, int dimension, int queries, SyncMode syncMode, int ef)
 {
+    /// <summary>The ef of the recall searches; 0: the collection's automatic choice.</summary>
+    public int Ef { get; } = ef;
+
     private const string CollectionName = "bench";
 
     /// <summary>Single-record upserts per run.</summary>
@@ -82,7 +85,7 @@ internal sealed class DeferredIngestRunner(int records, int dimension, int queri
             catchUp.Reset(); // nothing waited: each write indexed itself
         }
 
-        var options = new SearchOptions { TopK = 10 };
+        var options = new SearchOptions { TopK = 10, Ef = Ef > 0 ? Ef : null };
         var lists = new ulong[Queries][];
         double recall = 0;
         var searching = Stopwatch.StartNew();

@@ -36,6 +36,7 @@ internal static class IngestCommand
         var output = new Option<string>("--out") { Description = "Where to write the Markdown report (default bench/results/ingest.md, or ingest-deferred.md with --deferred)." };
         var deferred = new Option<bool>("--deferred") { Description = "Compare immediate and deferred indexing instead: --records single-record upserts of --dims (first value) vectors, OnFlush; writes/s, catch-up time, recall@10." };
         var records = new Option<int>("--records") { Description = "With --deferred: records written per run.", DefaultValueFactory = _ => 100_000 };
+        var ef = new Option<int>("--ef") { Description = "With --deferred: ef of the recall searches (0: the collection's automatic choice). Random Gaussian vectors need a large one for high recall.", DefaultValueFactory = _ => 0 };
         var queries = new Option<int>("--queries") { Description = "With --deferred: queries for recall@10 and q/s.", DefaultValueFactory = _ => 200 };
         records.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1_000) { r.AddError("--records must be at least 1,000."); } });
         queries.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--queries must be at least 1."); } });
@@ -44,14 +45,14 @@ internal static class IngestCommand
 
         var command = new Command("ingest", "Single-record Upsert throughput per WAL sync mode (PerOp, EveryN(16), OnFlush), plus UpsertMany x 1,000 for reference.")
         {
-            dims, repeats, seconds, withoutIndex, output, deferred, records, queries,
+            dims, repeats, seconds, withoutIndex, output, deferred, records, queries, ef,
         };
         command.SetAction(result =>
         {
             if (result.GetValue(deferred))
             {
                 int[] chosen = result.GetValue(dims) is { Length: > 0 } given && result.GetResult(dims) is { Implicit: false } ? given : [768];
-                var comparison = new DeferredIngestRunner(result.GetValue(records), chosen[0], result.GetValue(queries), SyncMode.OnFlush);
+                var comparison = new DeferredIngestRunner(result.GetValue(records), chosen[0], result.GetValue(queries), SyncMode.OnFlush, result.GetValue(ef));
                 List<DeferredIngestResult> runs = comparison.Measure(result.GetValue(repeats));
                 DeferredIngestReport.Write(MachineInfo.Collect(), comparison, runs, result.GetValue(output) ?? BenchPaths.DefaultResult("ingest-deferred.md"));
                 return 0;

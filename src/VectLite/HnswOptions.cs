@@ -89,9 +89,9 @@ public sealed record HnswOptions
     public int DeferredBatchSize { get; init; } = 1_000;
 
     /// <summary>
-    /// <see cref="IndexingMode.Deferred"/> only: when this many written rows are waiting for the indexer, a write waits
-    /// (before it takes the writer lock) until the indexer is below it again, which bounds the rows a search must scan
-    /// exactly. 0 (default) never waits. At least <see cref="DeferredBatchSize"/> when set. Runtime.
+    /// <see cref="IndexingMode.Deferred"/> only: when this many written rows are waiting for the indexer, the next write
+    /// waits (before it is logged, holding the writer lock) until the indexer is below it again, which bounds the rows a
+    /// search must scan exactly. 0 (default) never waits. At least <see cref="DeferredBatchSize"/> when set. Runtime.
     /// </summary>
     public int DeferredMaxLag { get; init; }
 

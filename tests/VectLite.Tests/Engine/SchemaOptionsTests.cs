@@ -308,7 +308,8 @@ public sealed class SchemaOptionsTests : IDisposable
     public void Every_hnsw_setting_is_either_structural_or_runtime()
     {
         string[] structural = ["M", "EfConstruction"];
-        string[] runtime = ["EfSearch", "MinIndexedVectors", "ParallelInsertThreshold", "MaxInsertThreads", "TombstoneRebuildPercent"];
+        string[] runtime = ["EfSearch", "MinIndexedVectors", "ParallelInsertThreshold", "MaxInsertThreads", "TombstoneRebuildPercent",
+            "Indexing", "DeferredBatchSize", "DeferredMaxLag"];
         var settings = typeof(HnswOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name).Order().ToList();
         Assert.Equal(structural.Concat(runtime).Order(), settings);
 
@@ -325,6 +326,9 @@ public sealed class SchemaOptionsTests : IDisposable
                 "ParallelInsertThreshold" => HnswOptions.Default with { ParallelInsertThreshold = 1 },
                 "MaxInsertThreads" => HnswOptions.Default with { MaxInsertThreads = 1 },
                 "TombstoneRebuildPercent" => HnswOptions.Default with { TombstoneRebuildPercent = 1 },
+                "Indexing" => HnswOptions.Default with { Indexing = IndexingMode.Deferred },
+                "DeferredBatchSize" => HnswOptions.Default with { DeferredBatchSize = 2 },
+                "DeferredMaxLag" => HnswOptions.Default with { DeferredMaxLag = 5_000 },
                 _ => throw new InvalidOperationException(name),
             };
             var s = SchemaDifferences.Structural(schema, schema.WithHnsw(changed));
