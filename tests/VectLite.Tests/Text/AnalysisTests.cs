@@ -86,6 +86,10 @@ public sealed class AnalysisTests
             tokens.Select(t => t.Term));
         // "The" (0), "and" (4), "for" (7), "in" (10), "the" (11) are stop words: their positions stay taken.
         Assert.Equal([1, 2, 3, 5, 6, 7, 9, 10, 13], tokens.Select(t => t.Position));
+        // English folds before it stems (unchanged since the first release, so persisted English indexes analyze queries
+        // as before): "résumés" is stemmed as "resumes". Stemming first would give "résumé" (é is not a Porter2 vowel).
+        Assert.Equal(["resum"], chain.Analyze("Résumés").Select(t => t.Term));
+        Assert.Equal("résumé", Lucene(new Lucene.Net.Tartarus.Snowball.Ext.EnglishStemmer(), "résumés"));
     }
 
     [Fact]
@@ -122,6 +126,23 @@ public sealed class AnalysisTests
         List<AnalyzedToken> tokens = chain.Analyze("Die Häuser der Kaufmänner, das Haus des Kaufmanns");
         Assert.Equal(["haus", "kaufmann", "haus", "kaufmann"], tokens.Select(t => t.Term));
         Assert.Equal([1, 3, 5, 7], tokens.Select(t => t.Position)); // die, der, das, des are stop words
+    }
+
+    [Fact]
+    public void French_stems_the_accented_word_and_folds_the_stem()
+    {
+        AnalyzerChain chain = AnalyzerChain.Create(TextAnalyzer.FromName("french"));
+        // "aimées" stems to "aim" only with its é (the verb ending -ées); folded first it would lose just "-es" ("aime").
+        // "été" is still removed as the folded stop word "ete", and "créé" keeps no accent once stemmed and folded.
+        Assert.Equal(["aim", "aim", "cre"], chain.Analyze("aimées aimer été créé").Select(t => t.Term));
+        Assert.Equal("aime", Lucene(new Lucene.Net.Tartarus.Snowball.Ext.FrenchStemmer(), "aimees")); // the order matters
+    }
+
+    private static string Lucene(Lucene.Net.Tartarus.Snowball.SnowballProgram stemmer, string word)
+    {
+        stemmer.SetCurrent(word);
+        stemmer.Stem();
+        return stemmer.Current;
     }
 
     [Fact]

@@ -117,4 +117,58 @@ public sealed class SnowballStemmerTests
         Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.GermanStemmer(), word)); // the example holds for Snowball itself
         Assert.Equal(stem, GermanStemmer.Stem(word));
     }
+
+    // ---- French ----
+
+    private static readonly string[] FrenchStems =
+    [
+        "continu", "majest", "nation", "général", "beau", "chev", "heur", "fin", "aim", "fin", "part", "parl", "coll",
+        "tap", "envo", "pay", "quel", "cré", "emploi", "ennu", "jou", "roy", "trah", "ém", "ach", "gu", "aigu", "ambigu",
+        "cru", "fl", "grand", "éléphant", "œuvr", "français", "sa", "ai", "oi", "abîm", "pouv", "véri", "créat", "sens",
+        "product", "imag", "mouv", "acti", "prud", "évid", "fréquent", "passion", "opér", "pi", "chrétien", "bon", "col", "par", "tap", "p", "c",
+    ];
+
+    private static readonly string[] FrenchSuffixes =
+    [
+        "ance", "iqUe", "ique", "isme", "able", "iste", "eux", "ances", "iques", "ismes", "ables", "istes", "atrice",
+        "ateur", "ation", "atrices", "ateurs", "ations", "logie", "logies", "usion", "ution", "usions", "utions", "ence",
+        "ences", "ement", "ements", "ité", "ités", "if", "ive", "ifs", "ives", "eaux", "aux", "euse", "euses", "issement",
+        "issements", "amment", "emment", "ment", "ments", "ic", "abil", "iv", "at", "eus", "abl", "ièr", "îmes", "ît",
+        "îtes", "i", "ie", "ies", "ir", "ira", "irai", "iraient", "irais", "irait", "iras", "irent", "irez", "iriez",
+        "irions", "irons", "iront", "is", "issaient", "issais", "issait", "issant", "issante", "issantes", "issants",
+        "isse", "issent", "isses", "issez", "issiez", "issions", "issons", "it", "ions", "é", "ée", "ées", "és", "èrent",
+        "er", "era", "erai", "eraient", "erais", "erait", "eras", "erez", "eriez", "erions", "erons", "eront", "ez",
+        "iez", "âmes", "ât", "âtes", "a", "ai", "aient", "ais", "ait", "ant", "ante", "antes", "ants", "as", "asse",
+        "assent", "asses", "assiez", "assions", "s", "ion", "sion", "tion", "ier", "ière", "e", "ë", "guë", "enne",
+        "onne", "ette", "elle", "eille", "ç", "y", "ye", "qu", "èt", "éd", "es",
+    ];
+
+    [Fact]
+    public void French_agrees_with_snowballs_generated_stemmer_on_a_generated_vocabulary() =>
+        AssertAgrees(new Lucene.Net.Tartarus.Snowball.Ext.FrenchStemmer(), FrenchStemmer.Stem,
+            "bcdfghjklmnpqrstvwxzçœ", "aeiouyâàëéêèïîôûù", FrenchStems, FrenchSuffixes, seed: 4902);
+
+    // Published examples (snowballstem.org, French stemmer, sample vocabulary and output).
+    [Theory]
+    [InlineData("continu", "continu")]
+    [InlineData("continua", "continu")]
+    [InlineData("continuait", "continu")]
+    [InlineData("continuant", "continu")]
+    [InlineData("continuation", "continu")]
+    [InlineData("continue", "continu")]
+    [InlineData("continué", "continu")]
+    [InlineData("continuel", "continuel")]
+    [InlineData("continuelle", "continuel")]
+    [InlineData("continuellement", "continuel")]
+    [InlineData("continuer", "continu")]
+    [InlineData("continuité", "continu")]
+    [InlineData("majestueusement", "majestu")]
+    [InlineData("majesté", "majest")]
+    [InlineData("majestueuse", "majestu")]
+    [InlineData("majestueux", "majestu")]
+    public void French_gives_the_published_stems(string word, string stem)
+    {
+        Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.FrenchStemmer(), word));
+        Assert.Equal(stem, FrenchStemmer.Stem(word));
+    }
 }

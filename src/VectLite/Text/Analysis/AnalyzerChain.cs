@@ -61,6 +61,7 @@ internal sealed class AnalyzerChain
     {
         "english" => EnglishStemmer.Stem,
         "german" => GermanStemmer.Stem,
+        "french" => FrenchStemmer.Stem,
         _ => null,
     };
 

@@ -51,11 +51,17 @@ internal ref struct StemBuffer
     /// The index in <paramref name="suffixes"/> of the first entry that ends the word, or -1. Tables are ordered longest
     /// first, so this is Snowball's <c>among</c>: the longest matching suffix, with no fallback to a shorter one.
     /// </summary>
-    public readonly int Longest(string[] suffixes)
+    public readonly int Longest(string[] suffixes) => Longest(suffixes, 0);
+
+    /// <summary>
+    /// Like <see cref="Longest(string[])"/>, for a suffix that must start at or after <paramref name="limit"/>
+    /// (Snowball's <c>setlimit tomark</c>: a longer suffix reaching before the limit does not match, a shorter one may).
+    /// </summary>
+    public readonly int Longest(string[] suffixes, int limit)
     {
         for (int i = 0; i < suffixes.Length; i++)
         {
-            if (EndsWith(suffixes[i]))
+            if (Length - suffixes[i].Length >= limit && EndsWith(suffixes[i]))
             {
                 return i;
             }
