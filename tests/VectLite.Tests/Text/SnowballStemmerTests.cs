@@ -171,4 +171,55 @@ public sealed class SnowballStemmerTests
         Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.FrenchStemmer(), word));
         Assert.Equal(stem, FrenchStemmer.Stem(word));
     }
+    // ---- Spanish ----
+
+    private static readonly string[] SpanishStems =
+    [
+        "tor", "chiquit", "cant", "com", "viv", "habl", "nacion", "general", "feliz", "product", "sigu", "averigu", "arg",
+        "constru", "hu", "ley", "oy", "trabaj", "ciud", "an", "ab", "ai", "oi", "eu", "canción", "niñ", "pingü", "corr",
+        "escrib", "decid", "abr", "pon", "ten", "hac", "dij", "pens", "llam", "mañan", "rápid", "públic", "ingl", "cre",
+        "le", "ca", "distribu", "contribu", "destru", "g", "gu", "amig", "alegr", "ciudad", "posib", "lógic", "educ",
+    ];
+
+    private static readonly string[] SpanishSuffixes =
+    [
+        "me", "se", "sela", "selo", "selas", "selos", "la", "le", "lo", "las", "les", "los", "nos", "iéndo", "ándo", "ár",
+        "ér", "ír", "ando", "iendo", "ar", "er", "ir", "yendo", "anza", "anzas", "ico", "ica", "icos", "icas", "ismo",
+        "ismos", "able", "ables", "ible", "ibles", "ista", "istas", "oso", "osa", "osos", "osas", "amiento", "amientos",
+        "imiento", "imientos", "adora", "ador", "ación", "adoras", "adores", "aciones", "ante", "antes", "ancia", "ancias",
+        "logía", "logías", "ución", "uciones", "encia", "encias", "amente", "mente", "idad", "idades", "iva", "ivo",
+        "ivas", "ivos", "ic", "at", "iv", "os", "ad", "abil", "ya", "ye", "yan", "yen", "yeron", "yo", "yó", "yas", "yes",
+        "yais", "yamos", "en", "es", "éis", "emos", "arían", "arías", "arán", "arás", "aríais", "aría", "aréis",
+        "aríamos", "aremos", "ará", "aré", "erían", "erías", "erán", "erás", "eríais", "ería", "eréis", "eríamos",
+        "eremos", "erá", "eré", "irían", "irías", "irán", "irás", "iríais", "iría", "iréis", "iríamos", "iremos", "irá",
+        "iré", "aba", "ada", "ida", "ía", "ara", "iera", "ad", "ed", "id", "ase", "iese", "aste", "iste", "an", "aban",
+        "ían", "aran", "ieran", "asen", "iesen", "aron", "ieron", "ado", "ido", "ió", "as", "abas", "adas", "idas", "ías",
+        "aras", "ieras", "ases", "ieses", "ís", "áis", "abais", "íais", "arais", "ierais", "aseis", "ieseis", "asteis",
+        "isteis", "ados", "idos", "amos", "ábamos", "íamos", "imos", "áramos", "iéramos", "iésemos", "ásemos", "a", "o",
+        "á", "í", "ó", "e", "é", "ue", "ué", "gue", "ú", "ü",
+    ];
+
+    [Fact]
+    public void Spanish_agrees_with_snowballs_generated_stemmer_on_a_generated_vocabulary() =>
+        AssertAgrees(new Lucene.Net.Tartarus.Snowball.Ext.SpanishStemmer(), SpanishStemmer.Stem,
+            "bcdfghjklmnñpqrstvwxyz", "aeiouáéíóúü", SpanishStems, SpanishSuffixes, seed: 4903);
+
+    // Published examples (snowballstem.org, Spanish stemmer, sample vocabulary and output).
+    [Theory]
+    [InlineData("chica", "chic")]
+    [InlineData("chicharrón", "chicharron")]
+    [InlineData("chico", "chic")]
+    [InlineData("chiquillos", "chiquill")]
+    [InlineData("chiquitito", "chiquitit")]
+    [InlineData("torear", "tor")]
+    [InlineData("toreara", "tor")]
+    [InlineData("torearlo", "tor")]
+    [InlineData("toreándolo", "tor")]
+    [InlineData("torero", "torer")]
+    [InlineData("torrencial", "torrencial")]
+    public void Spanish_gives_the_published_stems(string word, string stem)
+    {
+        Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.SpanishStemmer(), word));
+        Assert.Equal(stem, SpanishStemmer.Stem(word));
+    }
 }

@@ -62,6 +62,7 @@ internal sealed class AnalyzerChain
         "english" => EnglishStemmer.Stem,
         "german" => GermanStemmer.Stem,
         "french" => FrenchStemmer.Stem,
+        "spanish" => SpanishStemmer.Stem,
         _ => null,
     };
 
