@@ -285,7 +285,10 @@ public sealed class VectorsOnDiskTests : IDisposable
             disk.Compact();
         }
         Volatile.Write(ref allIn, true);
-        for (int round = 0; round < 20 && Volatile.Read(ref overlapped) == 0; round++)
+        // Until a swap has met a running search (bounded by time, not by a round count: on a quiet machine the readers
+        // can be between searches at a few swaps in a row).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        for (int round = 0; Volatile.Read(ref overlapped) == 0 && DateTime.UtcNow < deadline; round++)
         {
             disk.Upsert(new Record(1_000_000UL + (ulong)round, Plain(1, seed: 100 + round)[0]));
             Assert.True(disk.Delete(1_000_000UL + (ulong)round));
