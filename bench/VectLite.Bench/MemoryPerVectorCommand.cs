@@ -262,12 +262,19 @@ internal static class MemoryPerVectorCommand
         {
             md.AppendLine(inv, $"- {r.Variant}: {PerVector(r.Opened - r.Baseline, r.Rows)}");
         }
-        double floatPrivate = (double)(results[0].Searched - results[0].Baseline).Anonymous / results[0].Rows;
-        double target = results.Where(r => r.Variant.StartsWith("SQ8, vectors on disk", StringComparison.Ordinal)).Select(r => (double)(r.Searched - r.Baseline).Anonymous / r.Rows / floatPrivate).FirstOrDefault();
+        // The target takes the larger of two readings of private memory: after the open, and after the searches. After
+        // the searches a full GC can hand back memory that the baseline held (a variant's growth can then fall below the
+        // size of its own codes, or below zero), so that reading alone would understate.
+        double floatOpened = (double)(results[0].Opened - results[0].Baseline).Anonymous / results[0].Rows;
+        double floatSearched = (double)(results[0].Searched - results[0].Baseline).Anonymous / results[0].Rows;
+        ChildResult? sq8Disk = results.FirstOrDefault(r => r.Variant.StartsWith("SQ8, vectors on disk", StringComparison.Ordinal));
+        double target = sq8Disk is null ? double.NaN : Math.Max(
+            (double)(sq8Disk.Opened - sq8Disk.Baseline).Anonymous / sq8Disk.Rows / floatOpened,
+            (double)(sq8Disk.Searched - sq8Disk.Baseline).Anonymous / sq8Disk.Rows / floatSearched);
         md.AppendLine();
         md.AppendLine("Why the target is read on anonymous (private) memory: the file-backed pages of a variant on disk are the kernel's page cache, mapped into the process. The open's checksum pass reads the whole vectors file through the page cache, and a page fault on a mapping maps the neighbouring pages already cached too (fault-around) and reads ahead: so RssFile grows towards the whole file on a machine with free memory, although a search reads only its rescoring shortlist. Those pages cost nothing the kernel cannot take back; `bench/larger-than-ram.sh` shows the collection working under a memory limit below its float vectors' size.");
         md.AppendLine();
-        md.AppendLine(inv, $"Issue 11's target, SQ8 with the float vectors on disk at most 0.35x of float32 per vector (graph included), on private memory: {Format.Ratio(target)}, {Format.Verdict(target <= 0.35)}.");
+        md.AppendLine(inv, $"Issue 11's target, SQ8 with the float vectors on disk at most 0.35x of float32 per vector (graph included), on private memory (the larger of the after-open and after-search ratios): {Format.Ratio(target)}, {Format.Verdict(target <= 0.35)}.");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllText(output, md.ToString());
         Console.Error.WriteLine($"memory-per-vector: wrote {output}");
