@@ -160,13 +160,7 @@ internal static class LargerThanRamCommand
         var watch = Stopwatch.StartNew();
         for (int q = 0; q < queries.Length; q++)
         {
-            foreach (SearchHit hit in c.Search(queries[q], options))
-            {
-                if (Array.IndexOf(expected[q], (int)hit.Id.AsNumber) >= 0)
-                {
-                    hits++;
-                }
-            }
+            hits += TrueHits.Count(c.Search(queries[q], options), expected[q]);
         }
         return new Point(ef, (double)hits / (queries.Length * K), queries.Length / watch.Elapsed.TotalSeconds);
     }

@@ -192,15 +192,7 @@ internal static class MemoryPerVectorCommand
         var watch = Stopwatch.StartNew();
         for (int q = 0; q < queries.Count; q++)
         {
-            IReadOnlyList<SearchHit> found = collection.Search(queries.Row(q).Span, options);
-            ReadOnlySpan<int> expected = truth.Row(q).Span[..K];
-            foreach (SearchHit hit in found)
-            {
-                if (expected.Contains((int)hit.Id.AsNumber))
-                {
-                    hits++;
-                }
-            }
+            hits += TrueHits.Count(collection.Search(queries.Row(q).Span, options), truth.Row(q).Span[..K]);
         }
         double qps = queries.Count / watch.Elapsed.TotalSeconds;
         ProcessMemory searched = ProcessMemory.Measure();

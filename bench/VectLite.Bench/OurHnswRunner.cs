@@ -143,14 +143,7 @@ internal static class OurHnswRunner
         long found = 0;
         for (int q = 0; q < answers.Length; q++)
         {
-            ReadOnlySpan<int> expected = truth.Row(q).Span[..HnswSettings.K];
-            foreach (SearchHit hit in answers[q])
-            {
-                if (expected.Contains((int)hit.Id.AsNumber))
-                {
-                    found++;
-                }
-            }
+            found += TrueHits.Count(answers[q], truth.Row(q).Span[..HnswSettings.K]);
         }
         return (double)found / ((long)answers.Length * HnswSettings.K);
     }

@@ -288,15 +288,7 @@ internal static class QuantizedCommand
         var watch = Stopwatch.StartNew();
         for (int q = 0; q < queries.Count; q++)
         {
-            IReadOnlyList<SearchHit> found = c.Search(queries.Row(q).Span, options);
-            ReadOnlySpan<int> expected = truth.Row(q).Span[..K];
-            foreach (SearchHit hit in found)
-            {
-                if (expected.Contains((int)hit.Id.AsNumber))
-                {
-                    hits++;
-                }
-            }
+            hits += TrueHits.Count(c.Search(queries.Row(q).Span, options), truth.Row(q).Span[..K]);
         }
         return new Point(ef, (double)hits / (queries.Count * K), queries.Count / watch.Elapsed.TotalSeconds);
     }
