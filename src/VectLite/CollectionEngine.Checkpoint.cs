@@ -83,7 +83,7 @@ internal sealed partial class CollectionEngine
             {
                 if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
                 {
-                    CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped);
+                    CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped, storage, Directory);
                     Volatile.Write(ref _state, fresh);
                     state.Release(); // freed once the last reader that took it lets go
                     replaced = state;

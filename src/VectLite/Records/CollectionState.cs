@@ -744,7 +744,11 @@ internal sealed partial class CollectionState
         EnsureCapacity(row + 1);
         for (int i = 0; i < Arenas.Length; i++)
         {
-            Arenas[i].Write(row, source.Arenas[i].Get(sourceRow));
+            // A row the arena maps is in place already: a compaction wrote it to its scratch file (and it is read-only).
+            if (row >= Arenas[i].MappedRows)
+            {
+                Arenas[i].Write(row, source.Arenas[i].Get(sourceRow));
+            }
         }
         for (int i = 0; i < Sparse.Length; i++)
         {

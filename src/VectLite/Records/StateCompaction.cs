@@ -17,7 +17,16 @@ internal static class StateCompaction
     /// more inserts) is dropped from it, to be rebuilt by its next write.
     /// </remarks>
     /// <exception cref="OperationCanceledException">Cancelled; <paramref name="old"/> stays the collection's state.</exception>
-    public static CollectionState Compact(CollectionState old, long lsn, CancellationToken cancellationToken, out int rebuilt, out int remapped)
+    /// <param name="old">The state to compact.</param>
+    /// <param name="lsn">The LSN the successor is published at.</param>
+    /// <param name="cancellationToken">Checked every 4,096 rows.</param>
+    /// <param name="rebuilt">The graphs dropped to be rebuilt.</param>
+    /// <param name="remapped">The graphs renumbered.</param>
+    /// <param name="storage">With <paramref name="directory"/>: where the vectors kept on disk are written
+    /// (<see cref="CompactionScratchFile"/>) instead of RAM; null for an in-memory database, whose vectors stay in RAM.</param>
+    /// <param name="directory">The collection's directory, or null.</param>
+    public static CollectionState Compact(CollectionState old, long lsn, CancellationToken cancellationToken, out int rebuilt, out int remapped,
+        Storage.IStorageDevice? storage = null, string? directory = null)
     {
         Snapshot snapshot = old.Published;
         long now = DateTime.UtcNow.Ticks;
@@ -28,14 +37,29 @@ internal static class StateCompaction
         remapped = 0;
         try
         {
+            // First which rows survive (all at one `now`), so the vectors kept on disk can be written to their scratch
+            // files in the new order before the rows are copied; the copy then skips those vectors' rows.
             var oldToNew = new int[snapshot.RowCount];
+            int kept = 0;
+            for (int row = 0; row < snapshot.RowCount; row++)
+            {
+                oldToNew[row] = old.IsVisible(row, expiryAware, now) ? kept++ : -1;
+            }
+            if (storage is not null && directory is not null)
+            {
+                WriteVectorsKeptOnDisk(old, fresh, oldToNew, kept, storage, directory, cancellationToken);
+            }
             for (int row = 0; row < snapshot.RowCount; row++)
             {
                 if ((row & 4095) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                 }
-                oldToNew[row] = old.IsVisible(row, expiryAware, now) ? fresh.CopyRowFrom(old, row) : -1;
+                if (oldToNew[row] >= 0)
+                {
+                    int copied = fresh.CopyRowFrom(old, row);
+                    System.Diagnostics.Debug.Assert(copied == oldToNew[row], "Rows are copied in old-row order, renumbered densely.");
+                }
             }
             cancellationToken.ThrowIfCancellationRequested(); // the last point where nothing changed
             fresh.CarryCodecsFrom(old); // drifted codecs are not carried: the fresh state retrains them
@@ -88,6 +112,25 @@ internal static class StateCompaction
                 old.DropGraphs(); // a remapped graph takes no more inserts: rebuild on the next write
             }
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Points each vector kept on disk of <paramref name="fresh"/> (still empty) at a scratch file holding its surviving
+    /// rows, so the copy that follows does not put them in RAM. A vector whose rows fit in one arena chunk is left alone:
+    /// the chunk a file ends inside is RAM anyway.
+    /// </summary>
+    private static void WriteVectorsKeptOnDisk(CollectionState old, CollectionState fresh, int[] oldToNew, int kept,
+        Storage.IStorageDevice storage, string directory, CancellationToken cancellationToken)
+    {
+        for (int o = 0; o < old.Arenas.Length; o++)
+        {
+            if (old.Schema.Vectors[o].VectorsInRam || kept < fresh.Arenas[o].RowsPerChunk)
+            {
+                continue;
+            }
+            Vectors.MappedVectorFile scratch = CompactionScratchFile.Write(storage, directory, o, old.Arenas[o], oldToNew, kept, cancellationToken);
+            fresh.AttachVectorFile(o, scratch); // an empty arena: nothing is retired; the fresh state owns the mapping now
         }
     }
 }
