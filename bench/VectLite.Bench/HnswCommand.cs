@@ -6,16 +6,20 @@ using System.Globalization;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>hnsw [--data DIR] [--m 16] [--ef-construction 200] [--ef 10,20,40,80,160] [--queries 10000] [--threads 1,2]
-/// [--metric l2|cosine|both] [--rounds 1] [--peers DIR] [--out FILE]</c>: VectLite's HNSW index against hnswlib on
-/// fashion-mnist-784 (build time, recall@10 vs single-thread queries/s, latency, reopen time, memory), in one run.
+/// <c>hnsw [--data DIR] [--name NAME] [--m 16] [--ef-construction 200] [--ef 10,20,40,80,160] [--queries 10000] [--threads 1,2]
+/// [--metric l2|cosine|both] [--rounds 1] [--search-api list|span] [--peers DIR] [--out FILE]</c>: VectLite's HNSW index
+/// against hnswlib on fashion-mnist-784 or any folder in the TEXMEX layout (build time, recall@10 vs single-thread
+/// queries/s, latency, reopen time, memory), in one run.
 /// </summary>
 internal static class HnswCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = "Folder with base.fvecs, query.fvecs, gt.ivecs (default: what the peers' fashion_mnist.sh prints)." };
+        var data = new Option<string?>("--data") { Description = "Any folder in the TEXMEX layout: base.fvecs, query.fvecs, gt.ivecs (exact L2 neighbours, at least 10 per query) (default: what the peers' fashion_mnist.sh prints)." };
+        var name = new Option<string?>("--name") { Description = "The data set's name in the report (default: fashion-mnist-784, or the --data folder's name)." };
+        var searchApi = new Option<string>("--search-api") { Description = "VectLite's search call: list (Search returning SearchHit objects) or span (Search filling a reused ScoredId buffer).", DefaultValueFactory = _ => "list" };
+        searchApi.AcceptOnlyFromAmong("list", "span");
         var m = new Option<int>("--m") { Description = "HNSW M, both sides.", DefaultValueFactory = _ => 16 };
         var efConstruction = new Option<int>("--ef-construction") { Description = "HNSW ef_construction, both sides.", DefaultValueFactory = _ => 200 };
         var efs = new Option<int[]>("--ef")
@@ -35,14 +39,14 @@ internal static class HnswCommand
         metric.AcceptOnlyFromAmong("l2", "cosine", "both");
         var rounds = new Option<int>("--rounds") { Description = "Alternating peer/VectLite rounds (medians are reported).", DefaultValueFactory = _ => 1 };
         var peers = new Option<string>("--peers") { Description = "The peers folder (hnswlib_peer.sh, fashion_mnist.sh).", DefaultValueFactory = _ => BenchPaths.DefaultPeersDirectory };
-        var output = new Option<string>("--out") { Description = "Where to write the Markdown report (the SVG charts go beside it).", DefaultValueFactory = _ => BenchPaths.DefaultResult("hnsw-fashion-mnist.md") };
+        var output = new Option<string?>("--out") { Description = "Where to write the Markdown report (the SVG charts go beside it) (default: bench/results/hnsw-fashion-mnist.md, or hnsw-NAME.md for another data set)." };
         m.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 2 or > 100) { r.AddError("--m must be between 2 and 100."); } });
         queries.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--queries must be at least 1."); } });
         rounds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--rounds must be at least 1."); } });
 
-        var command = new Command("hnsw", "HNSW build time, recall@10 vs single-thread queries/s, latency, reopen time and memory on fashion-mnist-784, VectLite against hnswlib in the same run.")
+        var command = new Command("hnsw", "HNSW build time, recall@10 vs single-thread queries/s, latency, reopen time and memory on fashion-mnist-784, VectLite against hnswlib in the same run (fashion-mnist-784 by default, or any TEXMEX folder with --data).")
         {
-            data, m, efConstruction, efs, queries, threads, metric, rounds, peers, output,
+            data, name, m, efConstruction, efs, queries, threads, metric, rounds, searchApi, peers, output,
         };
         command.Validators.Add(r =>
         {
@@ -53,6 +57,8 @@ internal static class HnswCommand
         });
         command.SetAction(result =>
         {
+            string? dataDirectory = result.GetValue(data);
+            string dataName = result.GetValue(name) ?? DataName(dataDirectory);
             var settings = new HnswSettings(
                 result.GetValue(m),
                 result.GetValue(efConstruction),
@@ -60,8 +66,12 @@ internal static class HnswCommand
                 result.GetValue(queries),
                 result.GetRequiredValue(threads),
                 HnswMetricVariant.Parse(result.GetRequiredValue(metric)),
-                result.GetValue(rounds));
-            Run(settings, result.GetValue(data), result.GetRequiredValue(peers), result.GetRequiredValue(output));
+                result.GetValue(rounds),
+                result.GetRequiredValue(searchApi) == "span",
+                dataName);
+            string report = result.GetValue(output) ?? BenchPaths.DefaultResult(
+                dataName == HnswSettings.DefaultDataName ? "hnsw-fashion-mnist.md" : $"hnsw-{dataName}.md");
+            Run(settings, dataDirectory, result.GetRequiredValue(peers), report);
             return 0;
         });
         return command;
@@ -111,6 +121,10 @@ internal static class HnswCommand
         }
         HnswReport.Write(machine, settings, dataDirectory, results, started.Elapsed, output);
     }
+
+    /// <summary>The report's name for a data folder: the default set's name, or the folder's own name.</summary>
+    private static string DataName(string? dataDirectory) =>
+        dataDirectory is null ? HnswSettings.DefaultDataName : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)));
 
     /// <summary>Parses comma-separated distinct integers from <paramref name="min"/> to <paramref name="max"/>.</summary>
     internal static int[] ParseList(ArgumentResult result, string option, int min, int max)

@@ -20,14 +20,14 @@ internal static class HnswReport
     /// <summary>Writes the report to <paramref name="output"/> and the charts beside it, and prints the report.</summary>
     public static void Write(MachineInfo machine, HnswSettings settings, string dataDirectory, IReadOnlyList<HnswVariantResult> results, TimeSpan runTime, string output)
     {
-        var report = new MarkdownReport("VectLite HNSW vs hnswlib (fashion-mnist-784, k = 10)", machine);
+        var report = new MarkdownReport($"VectLite HNSW vs hnswlib ({settings.DataName}, k = 10)", machine);
         Describe(report, settings, dataDirectory, results, runTime);
 
         var verdicts = new List<string>();
         foreach (HnswVariantResult result in results)
         {
             string chart = ChartPath(output, result.Variant);
-            WriteChart(result, chart);
+            WriteChart(settings, result, chart);
             WriteVariant(report, settings, result, Path.GetFileName(chart), verdicts);
         }
 
@@ -66,7 +66,10 @@ internal static class HnswReport
             "that call by one parallel bulk insert. **VectLite's build time is (b)**, which also writes the log (fsynced by the flush) " +
             "and the arena, work hnswlib does not do; **graph build only** = (b) - (a).",
             $"VectLite search: per ef, {HnswSettings.WarmupQueries} untimed warm-up queries, then every query once on one thread with " +
-            "`Search(query, new SearchOptions { TopK = 10, Ef = ef, IncludePayload = false })`, each timed with a Stopwatch; recall " +
+            (settings.SpanSearch
+                ? "`Search(query, buffer, options)` (the span overload: ids and scores into one reused `ScoredId[10]`, `--search-api span`) with "
+                : "`Search(query, options)` (the list overload, `SearchHit` objects; `--search-api list`) with ") +
+            "`options = new SearchOptions { TopK = 10, Ef = ef, IncludePayload = false }` made once per ef, each timed with a Stopwatch; recall " +
             "scored after the timing. Both sides: q/s = queries / total time; p50 = the sorted latencies at n/2, p99 at floor(0.99 n).",
             "VectLite reopen: after the sweep, `Compact()` (a checkpoint, which writes the graph file), dispose, then time " +
             "`Database.Open` + `GetCollection` + one search; `GetStats().VectorIndexes[0].Origin` must then be \"loaded\" (no rebuild).",
@@ -211,9 +214,9 @@ internal static class HnswReport
             $"(against hnswlib's links and levels alone, {Bytes(hnswlib.LinksBytesPerVector)}: {Format.Ratio(ourGraph / hnswlib.LinksBytesPerVector, 3)})");
     }
 
-    private static void WriteChart(HnswVariantResult result, string path)
+    private static void WriteChart(HnswSettings settings, HnswVariantResult result, string path)
     {
-        var plot = new SvgPlot($"fashion-mnist-784, {result.Variant.Name}: recall@10 vs queries/s (one thread; labels: ef)", "recall@10", "queries/s (log scale)");
+        var plot = new SvgPlot($"{settings.DataName}, {result.Variant.Name}: recall@10 vs queries/s (one thread; labels: ef)", "recall@10", "queries/s (log scale)");
         foreach (HnswThreadSummary s in result.Summaries)
         {
             bool dashed = s.Threads != result.Summaries[0].Threads;

@@ -8,8 +8,15 @@ namespace VectLite.Bench;
 /// <param name="Threads">Build-thread counts; each is a separate build on both sides.</param>
 /// <param name="Metrics">The metric variants, in order.</param>
 /// <param name="Rounds">Alternating peer/VectLite rounds per variant (medians are reported).</param>
-internal sealed record HnswSettings(int M, int EfConstruction, IReadOnlyList<int> Efs, int Queries, IReadOnlyList<int> Threads, IReadOnlyList<HnswMetricVariant> Metrics, int Rounds)
+/// <param name="SpanSearch">VectLite searches through the span overload (ids and scores into a reused buffer) instead of the
+/// list overload (hit objects).</param>
+/// <param name="DataName">The data set's name in the report's title and charts.</param>
+internal sealed record HnswSettings(int M, int EfConstruction, IReadOnlyList<int> Efs, int Queries, IReadOnlyList<int> Threads, IReadOnlyList<HnswMetricVariant> Metrics, int Rounds,
+    bool SpanSearch = false, string DataName = HnswSettings.DefaultDataName)
 {
+    /// <summary>The name of the default data set (what the peers' fashion_mnist.sh prepares).</summary>
+    public const string DefaultDataName = "fashion-mnist-784";
+
     /// <summary>Neighbours per query: recall@10.</summary>
     public const int K = 10;
 

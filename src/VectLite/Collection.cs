@@ -160,6 +160,9 @@ public sealed partial class Collection
     /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, SearchOptions?)"/>
     public IReadOnlyList<SearchHit> Search(ReadOnlyMemory<float> query, SearchOptions? options = null) => Usable().Search(query.Span, options);
 
+    /// <inheritdoc cref="CollectionEngine.Search(ReadOnlySpan{float}, Span{ScoredId}, SearchOptions?)"/>
+    public int Search(ReadOnlySpan<float> query, Span<ScoredId> destination, SearchOptions? options = null) => Usable().Search(query, destination, options);
+
     /// <inheritdoc cref="CollectionEngine.SearchById"/>
     public IReadOnlyList<SearchHit> SearchById(RecordId id, SearchOptions? options = null) => Usable().SearchById(id, options);
 

@@ -32,7 +32,7 @@ internal sealed partial class CollectionEngine
     /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchOptions? options = null)
     {
-        options ??= new SearchOptions();
+        options ??= DefaultSearchOptions;
         NamespaceScope scope = ValidateSearchOptions(options);
         ReadLease lease = AcquireState();
         CollectionState state = lease.State;
@@ -48,8 +48,60 @@ internal sealed partial class CollectionEngine
     }
 
     /// <summary>
+    /// Finds the records nearest to <paramref name="query"/> as <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>
+    /// does, and writes their ids and scores, best first, into <paramref name="destination"/> instead of returning hit
+    /// objects: with a buffer the caller reuses, a search without a filter allocates nothing once warm.
+    /// </summary>
+    /// <param name="query">The query vector, of the searched vector's dimension.</param>
+    /// <param name="destination">Receives the hits from index 0; must hold at least <see cref="SearchOptions.TopK"/>.
+    /// Entries past the returned count are left as they were.</param>
+    /// <param name="options">As for <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>: TopK, Offset,
+    /// ScoreThreshold, Filter, Namespace, AllNamespaces, VectorName, Ef and Exact apply. IncludePayload and
+    /// IncludeVectors are ignored: only ids and scores are written. Null: the defaults.</param>
+    /// <returns>The number of hits written: at most TopK, fewer when fewer records pass.</returns>
+    /// <remarks>
+    /// <para>The hits are the ones <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/> returns for the same state
+    /// and options, in the same order, with the same scores.</para>
+    /// <para>Allocation: none on a warm thread for a search with no filter; a filter may allocate while it is evaluated.
+    /// A string id is the stored record's string, not a copy.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="SearchOptions.TopK"/>.</exception>
+    /// <exception cref="DimensionMismatchException">The query's length differs from the vector's dimension.</exception>
+    /// <exception cref="InvalidVectorException">The query holds NaN or infinity, or is all zeros under cosine.</exception>
+    /// <exception cref="SchemaException">As for <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>.</exception>
+    /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
+    public int Search(ReadOnlySpan<float> query, Span<ScoredId> destination, SearchOptions? options = null)
+    {
+        options ??= DefaultSearchOptions;
+        NamespaceScope scope = ValidateSearchOptions(options);
+        if (destination.Length < options.TopK)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} hits but SearchOptions.TopK is {options.TopK}.", nameof(destination));
+        }
+        ReadLease lease = AcquireState();
+        CollectionState state = lease.State;
+        try
+        {
+            int ordinal = ResolveVector(state.Schema, options.VectorName);
+            Snapshot snapshot = state.Published;
+            TopKHeap heap = TopKHeap.ForThisThread(options.TopK + options.Offset);
+            return Collect(state, snapshot, DateTime.UtcNow.Ticks, ordinal, scope, query, options, heap)
+                ? WriteScored(state, snapshot, state.Schema.Vectors[ordinal].Metric, heap, options, destination)
+                : 0;
+        }
+        finally
+        {
+            lease.Release();
+        }
+    }
+
+    /// <summary>The options of a search given none: never changed (init-only), so one instance serves every call.</summary>
+    private static readonly SearchOptions DefaultSearchOptions = new();
+
+    /// <summary>
     /// Finds the records nearest to a stored record, using its vector as the query and leaving the record itself out of
-    /// the hits ("more like this"). Everything else is as <see cref="Search"/>: the filter, <see cref="SearchOptions.TopK"/>,
+    /// the hits ("more like this"). Everything else is as <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>: the filter, <see cref="SearchOptions.TopK"/>,
     /// offset, threshold, the vector named by <see cref="SearchOptions.VectorName"/> (the record's vector of that name is
     /// the query) and the scope.
     /// </summary>
@@ -66,7 +118,7 @@ internal sealed partial class CollectionEngine
     /// </remarks>
     /// <exception cref="RecordNotFoundException">No live record (absent, deleted or expired) has <paramref name="id"/> in that namespace.</exception>
     /// <exception cref="SchemaException">The collection has no vectors, or several and <see cref="SearchOptions.VectorName"/> is not set or unknown.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Search"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>.</exception>
     /// <exception cref="ArgumentException"><see cref="SearchOptions.AllNamespaces"/> is set together with a non-null <see cref="SearchOptions.Namespace"/>.</exception>
     /// <exception cref="InvalidNameException">The namespace is longer than <see cref="MaxNamespaceLength"/> or not valid text.</exception>
     public IReadOnlyList<SearchHit> SearchById(RecordId id, SearchOptions? options = null)
@@ -99,12 +151,12 @@ internal sealed partial class CollectionEngine
 
     /// <summary>
     /// Runs many searches with one set of options, in parallel on all cores, over one snapshot acquired once: every query
-    /// sees the same state, whatever writes happen meanwhile. Result <c>i</c> is what <see cref="Search"/> would return for
+    /// sees the same state, whatever writes happen meanwhile. Result <c>i</c> is what <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/> would return for
     /// <c>queries[i]</c> on that state.
     /// </summary>
     /// <remarks>
     /// Every query is validated (dimension, finite values) before any search starts, so bad input is the same typed
-    /// exception <see cref="Search"/> raises, not an <see cref="AggregateException"/>. The calling thread takes part in
+    /// exception <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/> raises, not an <see cref="AggregateException"/>. The calling thread takes part in
     /// the work; the thread pool supplies the others.
     /// </remarks>
     /// <returns>One list of hits per query, in query order.</returns>
@@ -112,9 +164,9 @@ internal sealed partial class CollectionEngine
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before every query ran (checked before each query).</exception>
     /// <exception cref="DimensionMismatchException">A query's length differs from the vector's dimension.</exception>
     /// <exception cref="InvalidVectorException">A query holds NaN or infinity, or is all zeros under cosine.</exception>
-    /// <exception cref="SchemaException">As for <see cref="Search"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Search"/>.</exception>
-    /// <exception cref="ArgumentException">As for <see cref="Search"/>.</exception>
+    /// <exception cref="SchemaException">As for <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As for <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>.</exception>
     public IReadOnlyList<IReadOnlyList<SearchHit>> SearchBatch(IReadOnlyList<ReadOnlyMemory<float>> queries, SearchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
@@ -181,6 +233,20 @@ internal sealed partial class CollectionEngine
     /// </summary>
     private static List<SearchHit> SearchIn(CollectionState state, Snapshot snapshot, long nowTicks, int ordinal, NamespaceScope scope, ReadOnlySpan<float> query, SearchOptions options, int excludedRow)
     {
+        // The thread's heap: drained by BuildHits before anything else on this thread can ask for it.
+        TopKHeap heap = TopKHeap.ForThisThread(options.TopK + options.Offset + (excludedRow >= 0 ? 1 : 0));
+        return Collect(state, snapshot, nowTicks, ordinal, scope, query, options, heap)
+            ? BuildHits(state, snapshot, state.Schema.Vectors[ordinal].Metric, heap, options, excludedRow)
+            : [];
+    }
+
+    /// <summary>
+    /// The search itself: validates and prepares the query, plans, and fills <paramref name="heap"/> (sized by the caller:
+    /// TopK + Offset, plus one when a row is excluded) with (metric score, row) pairs of the rows that pass. False when
+    /// the namespace never held a record (nothing to search). Allocates nothing on the plain path once warm.
+    /// </summary>
+    private static bool Collect(CollectionState state, Snapshot snapshot, long nowTicks, int ordinal, NamespaceScope scope, ReadOnlySpan<float> query, SearchOptions options, TopKHeap heap)
+    {
         float[] buffer = ArrayPool<float>.Shared.Rent(query.Length);
         try
         {
@@ -198,11 +264,10 @@ internal sealed partial class CollectionEngine
 
             if (!scope.TryResolve(state.Namespaces, out int nsId))
             {
-                return []; // no record ever lived in that namespace
+                return false; // no record ever lived in that namespace
             }
 
-            int wanted = options.TopK + options.Offset + (excludedRow >= 0 ? 1 : 0);
-            var heap = new TopKHeap(wanted);
+            int wanted = heap.K;
             var rowFilter = new VisibleRowFilter(state, snapshot, nowTicks, nsId, options.Filter);
             try
             {
@@ -239,7 +304,7 @@ internal sealed partial class CollectionEngine
                 rowFilter.Release();
             }
 
-            return BuildHits(state, snapshot, spec.Metric, heap, options, excludedRow);
+            return true;
         }
         finally
         {
@@ -323,21 +388,75 @@ internal sealed partial class CollectionEngine
         }
     }
 
+    /// <summary>Turns a metric score (higher is better, the scorers' internal form) into the score a user sees.</summary>
+    private static float UserScore(Metric metric, float score) => metric switch
+    {
+        Metric.L2 => L2Scorer.ToUserScore(score),
+        Metric.L1 => L1Scorer.ToUserScore(score),
+        Metric.Cosine => CosineScorer.ToUserScore(score),
+        _ => DotScorer.ToUserScore(score),
+    };
+
+    /// <summary>
+    /// The allocation-free end of <see cref="Search(ReadOnlySpan{float}, Span{ScoredId}, SearchOptions?)"/>: drains
+    /// <paramref name="heap"/> and writes the hits BuildHits would return, as (id, score), into <paramref name="destination"/>.
+    /// </summary>
+    private static int WriteScored(CollectionState state, Snapshot snapshot, Metric metric, TopKHeap heap, SearchOptions options, Span<ScoredId> destination)
+    {
+        (float Score, int Row)[] ranked = ArrayPool<(float Score, int Row)>.Shared.Rent(heap.Count);
+        try
+        {
+            int count = heap.DrainDescending(ranked);
+            int written = 0;
+            int toSkip = options.Offset;
+            for (int i = 0; i < count && written < options.TopK; i++)
+            {
+                float score = UserScore(metric, ranked[i].Score);
+                if (options.ScoreThreshold is { } threshold && score < threshold)
+                {
+                    break; // ranked best first
+                }
+                int row = state.VersionIn(ranked[i].Row, snapshot);
+                if (row < 0)
+                {
+                    continue; // as in BuildHits: cannot happen
+                }
+                if (toSkip > 0)
+                {
+                    toSkip--;
+                    continue;
+                }
+                destination[written++] = new ScoredId(state.Row(row).Id, score);
+            }
+            return written;
+        }
+        finally
+        {
+            ArrayPool<(float Score, int Row)>.Shared.Return(ranked);
+        }
+    }
+
     private static List<SearchHit> BuildHits(CollectionState state, Snapshot snapshot, Metric metric, TopKHeap heap, SearchOptions options, int excludedRow)
     {
-        var ranked = new (float Score, int Row)[heap.Count];
-        heap.DrainDescending(ranked);
+        // Pooled: the returned hits are the only allocation of a plain search.
+        (float Score, int Row)[] pooled = ArrayPool<(float Score, int Row)>.Shared.Rent(heap.Count);
+        try
+        {
+            return BuildHits(state, snapshot, metric, pooled.AsSpan(0, heap.DrainDescending(pooled)), options, excludedRow);
+        }
+        finally
+        {
+            ArrayPool<(float Score, int Row)>.Shared.Return(pooled);
+        }
+    }
+
+    private static List<SearchHit> BuildHits(CollectionState state, Snapshot snapshot, Metric metric, ReadOnlySpan<(float Score, int Row)> ranked, SearchOptions options, int excludedRow)
+    {
         var hits = new List<SearchHit>(Math.Min(options.TopK, ranked.Length));
         int toSkip = options.Offset;
         for (int i = 0; i < ranked.Length && hits.Count < options.TopK; i++)
         {
-            float score = metric switch
-            {
-                Metric.L2 => L2Scorer.ToUserScore(ranked[i].Score),
-                Metric.L1 => L1Scorer.ToUserScore(ranked[i].Score),
-                Metric.Cosine => CosineScorer.ToUserScore(ranked[i].Score),
-                _ => DotScorer.ToUserScore(ranked[i].Score),
-            };
+            float score = UserScore(metric, ranked[i].Score);
             if (options.ScoreThreshold is { } threshold && score < threshold)
             {
                 break; // ranked best first: everything after scores lower still

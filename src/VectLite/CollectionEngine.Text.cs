@@ -79,7 +79,7 @@ internal sealed partial class CollectionEngine
     /// <remarks>
     /// Query syntax: words are OR-ed; <c>+word</c> must appear, <c>-word</c> must not; <c>"a phrase"</c> must appear in
     /// order, <c>-"a phrase"</c> must not. The query is analyzed with the index's chain. The namespace, filter and
-    /// visibility rules are those of <see cref="Search"/>. Statistics (N, document frequencies, average length) are those
+    /// visibility rules are those of <see cref="Search(ReadOnlySpan{float}, SearchOptions?)"/>. Statistics (N, document frequencies, average length) are those
     /// of the whole collection's live records, across namespaces.
     /// </remarks>
     /// <exception cref="SchemaException">The collection has no text index of that name.</exception>

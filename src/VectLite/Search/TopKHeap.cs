@@ -12,13 +12,18 @@ namespace VectLite.Search;
 /// A bounded binary min-heap over one preallocated array: the root is the worst pair kept, so a
 /// candidate is compared with the root and, if better, replaces it in O(log k). Nothing is allocated
 /// after construction; <see cref="Clear"/> or <see cref="DrainDescending"/> make the heap reusable.
+/// A search takes its heap from <see cref="ForThisThread"/>, so a warm search allocates none.
 /// </para>
 /// <para>NaN scores are ignored: they are not comparable, so they never enter.</para>
 /// <para>Thread safety: none; one heap belongs to one query.</para>
 /// </remarks>
 internal sealed class TopKHeap
 {
-    private readonly (float Score, int Row)[] _entries;
+    [ThreadStatic]
+    private static TopKHeap? t_cached;
+
+    private (float Score, int Row)[] _entries;
+    private int _k;
     private int _count;
 
     /// <summary>Creates an empty heap that keeps the best <paramref name="k"/> pairs.</summary>
@@ -27,10 +32,36 @@ internal sealed class TopKHeap
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         _entries = new (float Score, int Row)[k];
+        _k = k;
     }
 
     /// <summary>The number of pairs the heap keeps at most.</summary>
-    internal int K => _entries.Length;
+    internal int K => _k;
+
+    /// <summary>
+    /// Returns this thread's reusable heap, emptied and set to keep the best <paramref name="k"/> pairs (its array grows
+    /// when <paramref name="k"/> is larger than any before). The caller must drain or drop it before anything else on the
+    /// thread asks for it again: one heap per thread, not per call.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is less than 1.</exception>
+    internal static TopKHeap ForThisThread(int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        TopKHeap? heap = t_cached;
+        if (heap is null)
+        {
+            return t_cached = new TopKHeap(k);
+        }
+
+        if (heap._entries.Length < k)
+        {
+            heap._entries = new (float Score, int Row)[k];
+        }
+
+        heap._k = k;
+        heap._count = 0;
+        return heap;
+    }
 
     /// <summary>The number of pairs kept now.</summary>
     internal int Count => _count;
@@ -43,7 +74,7 @@ internal sealed class TopKHeap
     internal float Threshold
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _count == _entries.Length ? _entries[0].Score : float.NegativeInfinity;
+        get => _count == _k ? _entries[0].Score : float.NegativeInfinity;
     }
 
     /// <summary>
@@ -53,7 +84,7 @@ internal sealed class TopKHeap
     internal void Push(float score, int row)
     {
         (float Score, int Row)[] entries = _entries;
-        if (_count < entries.Length)
+        if (_count < _k)
         {
             if (float.IsNaN(score))
             {
