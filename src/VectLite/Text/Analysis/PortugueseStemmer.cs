@@ -1,7 +1,7 @@
 namespace VectLite.Text.Analysis;
 
 /// <summary>
-/// The Snowball Portuguese stemmer ("quilométricas" to "quilométr", "boliviano" to "bolivian"), ported from
+/// The Snowball Portuguese stemmer ("quilométricas" to "quilométr", "bocadas" to "boc"), ported from
 /// Snowball's portuguese.sbl in the version Lucene 4.8 ships. Stateless and thread-safe.
 /// </summary>
 /// <remarks>
