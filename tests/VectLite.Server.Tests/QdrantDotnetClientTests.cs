@@ -202,6 +202,47 @@ public sealed class QdrantDotnetClientTests
     }
 
     [Fact]
+    public async Task On_disk_maps_to_vector_storage_and_is_echoed_in_the_collection_info()
+    {
+        await using ServerHost host = await ServerHost.Start();
+        using QdrantClient client = Client(host, apiKey: null);
+
+#pragma warning disable CS0612 // OnDisk is deprecated in Qdrant's proto (for Memory); clients still send it
+        await client.CreateCollectionAsync("single", new VectorParams { Size = 2, Distance = Distance.Dot, OnDisk = true });
+        await client.CreateCollectionAsync("named", new VectorParamsMap
+        {
+            Map =
+            {
+                ["disk"] = new VectorParams { Size = 2, Distance = Distance.Dot, OnDisk = true },
+                ["ram"] = new VectorParams { Size = 2, Distance = Distance.Dot, OnDisk = false },
+                ["unset"] = new VectorParams { Size = 2, Distance = Distance.Dot },
+            },
+        });
+
+        // The engine got the storage each vector asked for.
+        Assert.Equal(VectorStorage.Disk, host.Database.GetCollection("single").Schema.Vectors[0].Storage);
+        IReadOnlyList<VectorSpec> named = host.Database.GetCollection("named").Schema.Vectors;
+        Assert.Equal(VectorStorage.Disk, named.Single(v => v.Name == "disk").Storage);
+        Assert.Equal(VectorStorage.Ram, named.Single(v => v.Name == "ram").Storage);
+        Assert.Equal(VectorStorage.Auto, named.Single(v => v.Name == "unset").Storage);
+
+        // The info says it back as Qdrant does: the flag as given, and no flag where none was given.
+        VectorParams single = (await client.GetCollectionInfoAsync("single")).Config.Params.VectorsConfig.Params;
+        Assert.True(single.HasOnDisk && single.OnDisk);
+        var map = (await client.GetCollectionInfoAsync("named")).Config.Params.VectorsConfig.ParamsMap.Map;
+        Assert.True(map["disk"].HasOnDisk && map["disk"].OnDisk);
+        Assert.True(map["ram"].HasOnDisk && !map["ram"].OnDisk);
+        Assert.False(map["unset"].HasOnDisk);
+#pragma warning restore CS0612
+
+        // Vectors on disk read back exactly once a checkpoint has moved them into the memory-mapped file.
+        await client.UpsertAsync("single", [.. Enumerable.Range(1, 3).Select(i => new PointStruct { Id = (ulong)i, Vectors = new float[] { i, 0.5f * i } })]);
+        host.Database.GetCollection("single").Compact();
+        IReadOnlyList<RetrievedPoint> got = await client.RetrieveAsync("single", [2UL], withPayload: false, withVectors: true);
+        Assert.Equal(new float[] { 2, 1 }, got[0].Vectors.Vector.Dense.Data.ToArray());
+    }
+
+    [Fact]
     public async Task Vectlite_serve_answers_the_dotnet_client_and_a_sigterm_stops_it_gracefully_with_the_writes_on_disk()
     {
         string database = Path.Combine(Path.GetTempPath(), "vectlite-server-tests", Guid.NewGuid().ToString("N"));

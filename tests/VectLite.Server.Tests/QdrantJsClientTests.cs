@@ -5,7 +5,7 @@ namespace VectLite.Server.Tests;
 
 /// <summary>
 /// The official Qdrant JS client (<c>@qdrant/js-client-rest</c> 1.19.0, pinned in tests/qdrant-js/package.json) runs
-/// tests/qdrant-js/scenario.mjs against <c>vectlite serve</c>: create, upsert a batch, filtered query, scroll, count,
+/// tests/qdrant-js/scenario.mjs against <c>vectlite serve</c>: create (with <c>on_disk</c>), upsert a batch, filtered query, scroll, count,
 /// payload updates, payload indexes, deletes, named vectors, a hybrid query fused by RRF, errors (unknown collection,
 /// bad dimension, an unsupported recommend query, bad API key). The script checks every answer against values it computes itself. Needs Node.js; installs the client with
 /// <c>npm ci</c> from the lock file when node_modules is missing (a clean clone, as in CI).
@@ -38,6 +38,7 @@ public sealed class QdrantJsClientTests
             using Database db = Database.Open(database);
             Assert.Equal(["books"], db.ListCollections());
             Assert.Equal(40, db.GetCollection("books").Count());
+            Assert.Equal(VectorStorage.Disk, db.GetCollection("books").Schema.Vectors[0].Storage); // created with on_disk: true
         }
         finally
         {

@@ -54,7 +54,8 @@ const cosine = (a, b) => a.reduce((s, x, i) => s + x * b[i], 0) / (norm(a) * nor
 const version = await client.versionInfo();
 equal(version.version, '1.19.0', 'GET / reports the Qdrant version the server speaks');
 equal(await client.collectionExists('books'), { exists: false }, 'no collection yet');
-equal(await client.createCollection('books', { vectors: { size: dim, distance: 'Cosine' } }), true, 'create');
+// on_disk: the vectors are memory-mapped from the checkpoint files (QdrantJsClientTests checks the storage on disk).
+equal(await client.createCollection('books', { vectors: { size: dim, distance: 'Cosine', on_disk: true } }), true, 'create');
 await expectError(client.createCollection('books', { vectors: { size: dim, distance: 'Cosine' } }), 409, 'already exists', 'create twice');
 check((await client.getCollections()).collections.some(c => c.name === 'books'), 'the list holds the new collection');
 
@@ -66,7 +67,7 @@ const upsert = await client.upsert('books', {
 equal(upsert.status, 'completed', 'upsert completes');
 const info = await client.getCollection('books');
 equal(info.points_count, 60, 'points_count after the batch');
-equal(info.config.params.vectors, { size: dim, distance: 'Cosine' }, 'the vector config is echoed');
+equal(info.config.params.vectors, { size: dim, distance: 'Cosine', on_disk: true }, 'the vector config is echoed, on_disk included');
 
 // 3. Query with a filter: the top 5 by cosine among sf books from 1960 on, computed here by brute force.
 const q = [0.3, -0.2, 0.9, 0.1];
@@ -134,7 +135,10 @@ equal((await client.count('books')).count, 61 - 2 - 19, 'deleted two by id and t
 equal(await client.retrieve('books', { ids: [1] }), [], 'a deleted point is not retrieved');
 
 // 10. Named vectors and a distance metric: Qdrant's Euclid score is the distance, ascending.
-await client.createCollection('places', { vectors: { image: { size: 3, distance: 'Euclid' }, text: { size: 2, distance: 'Dot' } } });
+await client.createCollection('places', { vectors: { image: { size: 3, distance: 'Euclid', on_disk: false }, text: { size: 2, distance: 'Dot' } } });
+equal((await client.getCollection('places')).config.params.vectors,
+  { image: { size: 3, distance: 'Euclid', on_disk: false }, text: { size: 2, distance: 'Dot' } }, 'on_disk echoed as given, absent where not given');
+await expectError(client.createCollection('bad', { vectors: { size: 2, distance: 'Dot', on_disk: 'yes' } }), 400, 'on_disk', 'a non-boolean on_disk');
 const places = Array.from({ length: 20 }, (_, i) => ({ id: i, vector: { image: [random(), random(), random()], text: [random(), random()] } }));
 await client.upsert('places', { points: places });
 const target = [0.1, 0.2, 0.3];

@@ -132,18 +132,29 @@ internal sealed class CollectionsService(ServerState state) : Collections.Collec
         return info;
     }
 
-    private static VectorParams Params(VectorSpec spec) => new()
+    private static VectorParams Params(VectorSpec spec)
     {
-        Size = (ulong)spec.Dimension,
-        Distance = spec.Metric switch
+        var parameters = new VectorParams
         {
-            Metric.Cosine => Distance.Cosine,
-            Metric.L2 => Distance.Euclid,
-            Metric.Dot => Distance.Dot,
-            Metric.L1 => Distance.Manhattan,
-            _ => throw QdrantException.BadRequest($"metric {spec.Metric} has no Qdrant distance"),
-        },
-    };
+            Size = (ulong)spec.Dimension,
+            Distance = spec.Metric switch
+            {
+                Metric.Cosine => Distance.Cosine,
+                Metric.L2 => Distance.Euclid,
+                Metric.Dot => Distance.Dot,
+                Metric.L1 => Distance.Manhattan,
+                _ => throw QdrantException.BadRequest($"metric {spec.Metric} has no Qdrant distance"),
+            },
+        };
+        // As REST: on_disk is echoed when the create request set it (Auto is "not set").
+        if (spec.Storage != VectorStorage.Auto)
+        {
+#pragma warning disable CS0612 // deprecated in Qdrant's proto for `memory`; the clients still read it
+            parameters.OnDisk = spec.Storage == VectorStorage.Disk;
+#pragma warning restore CS0612
+        }
+        return parameters;
+    }
 
     internal static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalSeconds;
 }

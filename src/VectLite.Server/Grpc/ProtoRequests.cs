@@ -21,7 +21,7 @@ namespace VectLite.Server.Grpc;
 /// </remarks>
 internal static class ProtoRequests
 {
-    /// <summary>A create-collection request: <c>vectors</c>, <c>hnsw_config</c>, and the refused sparse/quantization settings.</summary>
+    /// <summary>A create-collection request: <c>vectors</c> (with <c>on_disk</c>), <c>hnsw_config</c>, and the refused sparse/quantization settings.</summary>
     public static JsonElement CreateCollection(CreateCollection request) => Build(w =>
     {
         w.WriteStartObject();
@@ -87,6 +87,12 @@ internal static class ProtoRequests
         {
             w.WriteString("distance", parameters.Distance.ToString());
         }
+#pragma warning disable CS0612 // on_disk is deprecated in Qdrant's proto (for `memory`), yet clients still send it
+        if (parameters.HasOnDisk)
+        {
+            w.WriteBoolean("on_disk", parameters.OnDisk);
+        }
+#pragma warning restore CS0612
         if (parameters.MultivectorConfig is not null)
         {
             w.WriteStartObject("multivector_config");

@@ -5,12 +5,14 @@ namespace VectLite.Server.Qdrant;
 
 /// <summary>
 /// Qdrant's collection description and VectLite's <see cref="CollectionSchema"/>: reads a create request
-/// (<c>vectors</c>, <c>hnsw_config</c>) and writes the collection info (<c>GET /collections/{name}</c>).
+/// (<c>vectors</c> with their <c>on_disk</c>, <c>hnsw_config</c>) and writes the collection info (<c>GET /collections/{name}</c>).
 /// </summary>
 /// <remarks>
-/// Settings that describe Qdrant's distributed storage (shards, replication, optimizers, WAL, on-disk flags) have no
-/// VectLite counterpart: a create request may carry them and they are ignored; the info echoes Qdrant's defaults for
-/// them so clients that read them find values. Sparse vectors, multi-vectors and quantization are refused.
+/// A vector's <c>on_disk</c> maps to its <see cref="VectorStorage"/> (true: the float vectors memory-mapped from the
+/// checkpoint files; false: in RAM) and is echoed in the info as given. Settings that describe Qdrant's distributed
+/// storage (shards, replication, optimizers, WAL, the other on-disk flags: payload, HNSW graph) have no VectLite
+/// counterpart: a create request may carry them and they are ignored; the info echoes Qdrant's defaults for them so
+/// clients that read them find values. Sparse vectors, multi-vectors and quantization are refused.
 /// </remarks>
 internal static class CollectionConfig
 {
@@ -66,8 +68,17 @@ internal static class CollectionConfig
         {
             throw QdrantException.BadRequest($"vector `{name}` needs a `size`");
         }
-        return schema.AddVector(name, size, Distances.Parse(JsonFields.String(parameters, "distance")));
+        return schema.AddVector(name, size, Distances.Parse(JsonFields.String(parameters, "distance")), QuantizationOptions.None, ReadStorage(parameters));
     }
+
+    /// <summary>
+    /// Qdrant's <c>on_disk</c> (original vectors memory-mapped from disk) as VectLite's <see cref="VectorStorage"/>: true is
+    /// <see cref="VectorStorage.Disk"/>, false <see cref="VectorStorage.Ram"/>, absent <see cref="VectorStorage.Auto"/>
+    /// (RAM here, since the server refuses quantization), so the info can echo exactly what the request said.
+    /// </summary>
+    private static VectorStorage ReadStorage(JsonElement parameters) => JsonFields.Get(parameters, "on_disk") is null
+        ? VectorStorage.Auto
+        : JsonFields.Bool(parameters, "on_disk", false) ? VectorStorage.Disk : VectorStorage.Ram;
 
     /// <summary>Qdrant's <c>m</c> and <c>ef_construct</c>; <c>m = 0</c> (no graph in Qdrant) keeps VectLite on exact scans.</summary>
     private static HnswOptions ReadHnsw(JsonElement hnsw)
@@ -181,6 +192,11 @@ internal static class CollectionConfig
         writer.WriteStartObject();
         writer.WriteNumber("size", spec.Dimension);
         writer.WriteString("distance", Distances.Name(spec.Metric));
+        // Qdrant leaves on_disk out when the create request did not set it; VectLite's Auto is that case.
+        if (spec.Storage != VectorStorage.Auto)
+        {
+            writer.WriteBoolean("on_disk", spec.Storage == VectorStorage.Disk);
+        }
         writer.WriteEndObject();
     }
 }

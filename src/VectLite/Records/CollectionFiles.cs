@@ -367,18 +367,7 @@ internal static class CollectionFiles
                         $"it counts {manifest.MultiVectorTokens[m]} tokens in multi-vector space {m}, the records file holds {index.TokenCount}");
                 }
                 MultiVectorSpec spec = manifest.Schema.MultiVectors[m];
-                HnswGraph graph;
-                if (opened?.Take(name) is { } stream)
-                {
-                    using (stream)
-                    {
-                        graph = HnswGraph.Load(stream, path, index.Arena, spec.Metric, state.HnswParameters, manifest.GraphStamp);
-                    }
-                }
-                else
-                {
-                    graph = HnswGraph.Load(path, index.Arena, spec.Metric, state.HnswParameters, manifest.GraphStamp);
-                }
+                HnswGraph graph = LoadGraphFile(directory, name, opened, index.Arena, spec.Metric, state.HnswParameters, manifest.GraphStamp);
                 if (graph.Count - graph.DeadCount != index.TokenCount)
                 {
                     throw new CorruptFileException(path, -1, $"it indexes {graph.Count - graph.DeadCount} live tokens, the checkpoint has {index.TokenCount}");
@@ -491,18 +480,7 @@ internal static class CollectionFiles
             try
             {
                 VectorSpec spec = manifest.Schema.Vectors[v];
-                HnswGraph graph;
-                if (opened?.Take(name) is { } stream)
-                {
-                    using (stream)
-                    {
-                        graph = HnswGraph.Load(stream, path, state.Arenas[v], spec.Metric, state.HnswParameters, manifest.GraphStamp);
-                    }
-                }
-                else
-                {
-                    graph = HnswGraph.Load(path, state.Arenas[v], spec.Metric, state.HnswParameters, manifest.GraphStamp);
-                }
+                HnswGraph graph = LoadGraphFile(directory, name, opened, state.Arenas[v], spec.Metric, state.HnswParameters, manifest.GraphStamp);
                 // Fewer live nodes than rows: a checkpoint taken while the deferred indexer was behind. The graph is used
                 // and the rows it lacks are queued again (SetGraph finds where its coverage ends).
                 if (graph.Count - graph.DeadCount > rows)
@@ -518,5 +496,24 @@ internal static class CollectionFiles
             }
         }
         return loaded;
+    }
+
+    /// <summary>
+    /// Loads the graph file <paramref name="name"/> of a checkpoint: from the stream the open already holds when there
+    /// is one (a read-only open holds the whole generation open, so a writer's clean-up cannot take the file away), else
+    /// from its path.
+    /// Shared by the dense graphs and the token graphs, which differ only in the arena and metric they index.
+    /// </summary>
+    private static HnswGraph LoadGraphFile(string directory, string name, OpenCheckpoint? opened, VectorArena arena, Metric metric, HnswParameters parameters, ulong stamp)
+    {
+        string path = Path.Combine(directory, name);
+        if (opened?.Take(name) is { } stream)
+        {
+            using (stream)
+            {
+                return HnswGraph.Load(stream, path, arena, metric, parameters, stamp);
+            }
+        }
+        return HnswGraph.Load(path, arena, metric, parameters, stamp);
     }
 }

@@ -13,7 +13,7 @@ namespace VectLite;
 /// Porter2 for English); n-grams of <see cref="NGramMin"/> to <see cref="NGramMax"/> characters of each term, which
 /// replace the term.</para>
 /// <para>Languages with stop word lists: english, french, german, spanish, italian, portuguese, dutch; "none" has no
-/// stop words. Stemming is available for english, german, french and spanish. English folds before stemming (Porter2 reads a-z only);
+/// stop words. Stemming is available for all seven. English folds before stemming (Porter2 reads a-z only);
 /// the other stemmers read the accented letters, so they stem the lowercased, unfolded word and the stem is folded
 /// afterwards (stop words are still matched on the folded word).</para>
 /// </remarks>
@@ -28,7 +28,7 @@ public sealed record TextAnalyzer
     /// <summary>
     /// The analyzer named <paramref name="name"/>: "english" (<see cref="English"/>), "simple" (<see cref="Simple"/>), or
     /// a language with a stop word list ("french", "german", ...: lowercase, folding, that language's stop words, and
-    /// its Snowball stemmer when it has one: german, french, spanish).
+    /// its Snowball stemmer).
     /// </summary>
     /// <exception cref="SchemaException">No analyzer has that name.</exception>
     public static TextAnalyzer FromName(string name)
@@ -55,7 +55,7 @@ public sealed record TextAnalyzer
     /// <summary>Drop the language's stop words. Default true.</summary>
     public bool RemoveStopWords { get; init; } = true;
 
-    /// <summary>Reduce words to their stem (needs a language with a stemmer: english, german, french, spanish). Default true.</summary>
+    /// <summary>Reduce words to their stem (every language has a Snowball stemmer; "none" has none, so it needs Stem = false). Default true.</summary>
     public bool Stem { get; init; } = true;
 
     /// <summary>The shortest n-gram to index, 1 to 20; 0 (the default) for whole terms and no n-grams.</summary>

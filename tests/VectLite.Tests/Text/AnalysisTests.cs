@@ -138,6 +138,47 @@ public sealed class AnalysisTests
         Assert.Equal("aime", Lucene(new Lucene.Net.Tartarus.Snowball.Ext.FrenchStemmer(), "aimees")); // the order matters
     }
 
+    // Lucene 4.8's analyzers load these Snowball lists (italian_stop.txt, portuguese_stop.txt, dutch_stop.txt); the
+    // chain matches stop words after folding, so every entry of Lucene's set, folded, must be removed, and nothing else
+    // of a sample of content words.
+    public static TheoryData<string, int> LuceneStopSets => new() { { "italian", 279 }, { "portuguese", 203 }, { "dutch", 101 } };
+
+    [Theory]
+    [MemberData(nameof(LuceneStopSets))]
+    public void Italian_portuguese_and_dutch_stop_words_are_lucenes_sets(string language, int size)
+    {
+        global::Lucene.Net.Analysis.Util.CharArraySet lucene = language switch
+        {
+            "italian" => global::Lucene.Net.Analysis.It.ItalianAnalyzer.DefaultStopSet,
+            "portuguese" => global::Lucene.Net.Analysis.Pt.PortugueseAnalyzer.DefaultStopSet,
+            _ => global::Lucene.Net.Analysis.Nl.DutchAnalyzer.DefaultStopSet,
+        };
+        Assert.Equal(size, lucene.Count); // the published list sizes: the oracle is the list we mean
+        AnalyzerChain chain = AnalyzerChain.Create(TextAnalyzer.FromName(language) with { Stem = false });
+        foreach (object entry in lucene)
+        {
+            string word = entry is char[] chars ? new string(chars) : entry.ToString()!;
+            Assert.True(chain.Analyze(word).Count == 0, $"{language}: Lucene's stop word '{word}' was kept");
+        }
+        Assert.Equal(["casa", "livro", "boek", "zonneschijn"], chain.Analyze("casa livro boek zonneschijn").Select(t => t.Term));
+    }
+
+    [Fact]
+    public void Italian_portuguese_and_dutch_analyzers_stem_the_accented_word_and_fold_the_stem()
+    {
+        foreach (string language in new[] { "italian", "portuguese", "dutch" })
+        {
+            Assert.Equal(new TextAnalyzer { Language = language, Stem = true }, TextAnalyzer.FromName(language));
+        }
+        // Italian "città" keeps its à through the stemmer (the vowel suffix step removes a final à) and "pronunziò" loses -ò.
+        Assert.Equal(["citt", "pronunz"], AnalyzerChain.Create(TextAnalyzer.FromName("italian")).Analyze("Città pronunziò").Select(t => t.Term));
+        // Portuguese "quilométricas": -icas goes in R2, the é is folded after; "nações" loses -es in RV and keeps its õ
+        // (o~ inside the stemmer) until folding.
+        Assert.Equal(["quilometr", "naco"], AnalyzerChain.Create(TextAnalyzer.FromName("portuguese")).Analyze("quilométricas nações").Select(t => t.Term));
+        // Dutch "lichamelijke" loses -e and -lijk (published: "licham"); "Opgaven" loses -en; "maan" undoubles its aa.
+        Assert.Equal(["licham", "opgav", "man"], AnalyzerChain.Create(TextAnalyzer.FromName("dutch")).Analyze("lichamelijke Opgaven maan").Select(t => t.Term));
+    }
+
     private static string Lucene(Lucene.Net.Tartarus.Snowball.SnowballProgram stemmer, string word)
     {
         stemmer.SetCurrent(word);

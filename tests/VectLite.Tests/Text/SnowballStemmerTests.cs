@@ -222,4 +222,217 @@ public sealed class SnowballStemmerTests
         Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.SpanishStemmer(), word));
         Assert.Equal(stem, SpanishStemmer.Stem(word));
     }
+
+    // ---- Italian ----
+
+    private static readonly string[] ItalianStems =
+    [
+        "abbandon", "abbass", "pronunc", "pronunz", "propag", "parl", "cant", "dorm", "fin", "ved", "legg", "scriv", "cap",
+        "nazion", "general", "felic", "possib", "amic", "ban", "buo", "qu", "acqu", "aiut", "gioi", "noi", "mai", "cuo",
+        "città", "libert", "attiv", "ric", "bianc", "lung", "lag", "fuoc", "pa", "io", "tu", "a", "e", "sc", "gl", "dic",
+        "port", "and", "prend", "mett", "sent", "cred", "pens", "organizz", "comunic", "rapid", "facil", "stor", "log",
+    ];
+
+    private static readonly string[] ItalianSuffixes =
+    [
+        "ci", "gli", "la", "le", "li", "lo", "mi", "ne", "si", "ti", "vi", "sene", "gliela", "gliele", "glieli", "glielo",
+        "gliene", "mela", "mele", "meli", "melo", "mene", "tela", "tele", "teli", "telo", "tene", "cela", "cele", "celi",
+        "celo", "cene", "vela", "vele", "veli", "velo", "vene", "ando", "endo", "ar", "er", "ir", "anza", "anze", "ico",
+        "ici", "ica", "ice", "iche", "ichi", "ismo", "ismi", "abile", "abili", "ibile", "ibili", "ista", "iste", "isti",
+        "istà", "istè", "istì", "oso", "osi", "osa", "ose", "mente", "atrice", "atrici", "ante", "anti", "azione",
+        "azioni", "atore", "atori", "logia", "logie", "uzione", "uzioni", "usione", "usioni", "enza", "enze", "amento",
+        "amenti", "imento", "imenti", "amente", "ità", "ivo", "ivi", "iva", "ive", "ic", "abil", "iv", "os", "at",
+        "ammo", "ano", "are", "arono", "asse", "assero", "assi", "assimo", "ata", "ate", "ati", "ato", "ava", "avamo",
+        "avano", "avate", "avi", "avo", "emmo", "enda", "ende", "endi", "erà", "erai", "eranno", "ere", "erebbe",
+        "erebbero", "erei", "eremmo", "eremo", "ereste", "eresti", "erete", "erò", "erono", "essero", "ete", "eva",
+        "evamo", "evano", "evate", "evi", "evo", "iamo", "immo", "irà", "irai", "iranno", "ire", "irebbe", "irebbero",
+        "irei", "iremmo", "iremo", "ireste", "iresti", "irete", "irò", "irono", "isca", "iscano", "isce", "isci", "isco",
+        "iscono", "issero", "ita", "ite", "iti", "ito", "ivamo", "ivano", "ivate", "a", "e", "i", "o", "à", "è", "ì",
+        "ò", "á", "é", "í", "ó", "ú", "ch", "gh", "ia", "io", "ie", "ui", "uo", "qu", "h",
+    ];
+
+    [Fact]
+    public void Italian_agrees_with_snowballs_generated_stemmer_on_a_generated_vocabulary() =>
+        AssertAgrees(new Lucene.Net.Tartarus.Snowball.Ext.ItalianStemmer(), ItalianStemmer.Stem,
+            "bcdfghlmnpqrstvzjkwxy", "aeiouàèìòùáéíóú", ItalianStems, ItalianSuffixes, seed: 4904);
+
+    // Published examples (snowballstem.org, Italian stemmer, sample vocabulary and output).
+    [Theory]
+    [InlineData("abbandonata", "abbandon")]
+    [InlineData("abbandonate", "abbandon")]
+    [InlineData("abbandonati", "abbandon")]
+    [InlineData("abbandonato", "abbandon")]
+    [InlineData("abbandonava", "abbandon")]
+    [InlineData("abbandonerà", "abbandon")]
+    [InlineData("abbandoneranno", "abbandon")]
+    [InlineData("abbandonerò", "abbandon")]
+    [InlineData("abbandono", "abband")]
+    [InlineData("abbandonò", "abbandon")]
+    [InlineData("abbaruffato", "abbaruff")]
+    [InlineData("abbassamento", "abbass")]
+    [InlineData("abbassando", "abbass")]
+    [InlineData("abbassandola", "abbass")]
+    [InlineData("abbassandole", "abbass")]
+    [InlineData("abbassar", "abbass")]
+    [InlineData("abbassare", "abbass")]
+    [InlineData("abbassarono", "abbass")]
+    [InlineData("abbassarsi", "abbass")]
+    [InlineData("abbassassero", "abbass")]
+    [InlineData("abbassato", "abbass")]
+    [InlineData("abbassava", "abbass")]
+    [InlineData("abbassi", "abbass")]
+    [InlineData("abbassò", "abbass")]
+    [InlineData("abbastanza", "abbast")]
+    [InlineData("abbattere", "abbatt")]
+    [InlineData("pronto", "pront")]
+    [InlineData("pronuncia", "pronunc")]
+    [InlineData("pronunciando", "pronunc")]
+    [InlineData("pronunciare", "pronunc")]
+    [InlineData("pronunciarle", "pronunc")]
+    [InlineData("pronunciato", "pronunc")]
+    [InlineData("pronunzia", "pronunz")]
+    [InlineData("pronunziano", "pronunz")]
+    [InlineData("pronunziare", "pronunz")]
+    [InlineData("pronunziarle", "pronunz")]
+    [InlineData("pronunziato", "pronunz")]
+    [InlineData("pronunzio", "pronunz")]
+    [InlineData("pronunziò", "pronunz")]
+    [InlineData("propaga", "propag")]
+    [InlineData("propagamento", "propag")]
+    public void Italian_gives_the_published_stems(string word, string stem)
+    {
+        Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.ItalianStemmer(), word));
+        Assert.Equal(stem, ItalianStemmer.Stem(word));
+    }
+
+    // ---- Portuguese ----
+
+    private static readonly string[] PortugueseStems =
+    [
+        "bob", "boc", "boat", "quiet", "quil", "quint", "quinz", "nacion", "general", "felic", "possib", "amig", "cant",
+        "fal", "com", "viv", "part", "corr", "escrev", "pens", "trabalh", "cidad", "livr", "cas", "portugu", "brasil",
+        "coraç", "m", "p", "le", "ai", "ou", "eu", "gu", "c", "ç", "açã", "quilométr", "quimioteráp", "hospit", "lógic",
+        "organiz", "comunic", "rápid", "fácil", "histór", "mund", "pov", "naç", "soluç", "educ", "produt", "inform",
+    ];
+
+    private static readonly string[] PortugueseSuffixes =
+    [
+        "eza", "ezas", "ico", "ica", "icos", "icas", "ismo", "ismos", "ável", "ível", "ista", "istas", "oso", "osa",
+        "osos", "osas", "amento", "amentos", "imento", "imentos", "adora", "ador", "ação", "adoras", "adores", "ações",
+        "ante", "antes", "ância", "logía", "logías", "ución", "uciones", "logia", "ução", "uções", "ência", "ências",
+        "amente", "mente", "idade", "idades", "iva", "ivo", "ivas", "ivos", "ira", "iras", "eira", "ic", "ad", "os",
+        "iv", "at", "avel", "abil", "ada", "ida", "ia", "aria", "eria", "iria", "ará", "ara", "erá", "era", "irá", "ava",
+        "asse", "esse", "isse", "aste", "este", "iste", "ei", "arei", "erei", "irei", "am", "iam", "ariam", "eriam",
+        "iriam", "aram", "eram", "iram", "avam", "em", "arem", "erem", "irem", "assem", "essem", "issem", "ado", "ido",
+        "ando", "endo", "indo", "arão", "erão", "irão", "ar", "er", "ir", "as", "adas", "idas", "ias", "arias", "erias",
+        "irias", "arás", "aras", "erás", "eras", "irás", "avas", "es", "ardes", "erdes", "irdes", "ares", "eres", "ires",
+        "asses", "esses", "isses", "astes", "estes", "istes", "is", "ais", "eis", "íeis", "aríeis", "eríeis", "iríeis",
+        "áreis", "areis", "éreis", "ereis", "íreis", "ireis", "ásseis", "ésseis", "ísseis", "áveis", "ados", "idos",
+        "ámos", "amos", "íamos", "aríamos", "eríamos", "iríamos", "áramos", "éramos", "íramos", "ávamos", "emos",
+        "aremos", "eremos", "iremos", "ássemos", "êssemos", "íssemos", "imos", "armos", "ermos", "irmos", "eu", "iu",
+        "ou", "a", "i", "o", "á", "í", "ó", "e", "é", "ê", "gue", "cie", "ci", "ç", "ão", "ões", "ã", "õ", "ãe", "u",
+    ];
+
+    [Fact]
+    public void Portuguese_agrees_with_snowballs_generated_stemmer_on_a_generated_vocabulary() =>
+        AssertAgrees(new Lucene.Net.Tartarus.Snowball.Ext.PortugueseStemmer(), PortugueseStemmer.Stem,
+            "bcdfghjlmnpqrstvxzçk", "aeiouáéíóúâêôãõà", PortugueseStems, PortugueseSuffixes, seed: 4905);
+
+    // Published examples (snowballstem.org, Portuguese stemmer, sample vocabulary and output).
+    [Theory]
+    [InlineData("boa", "boa")]
+    [InlineData("boataria", "boat")]
+    [InlineData("boate", "boat")]
+    [InlineData("boates", "boat")]
+    [InlineData("boatos", "boat")]
+    [InlineData("bob", "bob")]
+    [InlineData("boba", "bob")]
+    [InlineData("bobagem", "bobag")]
+    [InlineData("bobagens", "bobagens")]
+    [InlineData("bobalhões", "bobalhõ")]
+    [InlineData("bobear", "bob")]
+    [InlineData("bobeira", "bobeir")]
+    [InlineData("bobinho", "bobinh")]
+    [InlineData("bobo", "bob")]
+    [InlineData("boca", "boc")]
+    [InlineData("bocadas", "boc")]
+    [InlineData("bocado", "boc")]
+    [InlineData("bocarra", "bocarr")]
+    [InlineData("bode", "bod")]
+    [InlineData("bodoque", "bodoqu")]
+    [InlineData("quiabo", "quiab")]
+    [InlineData("quicaram", "quic")]
+    [InlineData("quieta", "quiet")]
+    [InlineData("quietinha", "quietinh")]
+    [InlineData("quilométricas", "quilométr")]
+    [InlineData("quilométricos", "quilométr")]
+    [InlineData("quilômetro", "quilômetr")]
+    [InlineData("quinhão", "quinhã")]
+    [InlineData("quinhentos", "quinhent")]
+    [InlineData("quintão", "quintã")]
+    [InlineData("quintuplicou", "quintuplic")]
+    [InlineData("quinzena", "quinzen")]
+    [InlineData("quiosque", "quiosqu")]
+    public void Portuguese_gives_the_published_stems(string word, string stem)
+    {
+        Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.PortugueseStemmer(), word));
+        Assert.Equal(stem, PortugueseStemmer.Stem(word));
+    }
+
+    // ---- Dutch ----
+
+    private static readonly string[] DutchStems =
+    [
+        "licham", "licht", "opgav", "opgan", "huis", "kind", "vrouw", "man", "boek", "groot", "klein", "maan", "boom",
+        "vuur", "zee", "straat", "werk", "loop", "speel", "lees", "schrijf", "denk", "zeg", "gem", "lach", "bij", "haar",
+        "kat", "hond", "bed", "bak", "mooi", "nieuw", "oud", "vrij", "ja", "y", "ij", "aai", "ei", "uu", "bedrijf",
+        "gezond", "vriend", "waar", "zwaar", "dank", "verklar", "bestaan", "leid", "ontwikkel", "gebruik", "rijk",
+    ];
+
+    private static readonly string[] DutchSuffixes =
+    [
+        "heden", "en", "ene", "s", "se", "e", "heid", "end", "ing", "ig", "lijk", "baar", "bar", "kk", "dd", "tt", "kken",
+        "dde", "tten", "gemen", "je", "jes", "aan", "oon", "eer", "uur", "er", "ers", "ste", "t", "d", "ië", "ën", "ij",
+        "y", "ye", "ee", "lijke", "lijkheden", "igheid", "ende", "ingen", "baarheid", "heidje", "ijk", "ëe", "iën",
+    ];
+
+    [Fact]
+    public void Dutch_agrees_with_snowballs_generated_stemmer_on_a_generated_vocabulary() =>
+        AssertAgrees(new Lucene.Net.Tartarus.Snowball.Ext.DutchStemmer(), DutchStemmer.Stem,
+            "bcdfghjklmnpqrstvwxz", "aeiouyèäëïöüáéíóú", DutchStems, DutchSuffixes, seed: 4906);
+
+    // Published examples (snowballstem.org, Dutch stemmer, sample vocabulary and output).
+    [Theory]
+    [InlineData("lichaamsziek", "lichaamsziek")]
+    [InlineData("lichamelijk", "licham")]
+    [InlineData("lichamelijke", "licham")]
+    [InlineData("lichamelijkheden", "licham")]
+    [InlineData("lichamen", "licham")]
+    [InlineData("lichere", "licher")]
+    [InlineData("licht", "licht")]
+    [InlineData("lichtbeelden", "lichtbeeld")]
+    [InlineData("lichtbruin", "lichtbruin")]
+    [InlineData("lichtdoorlatende", "lichtdoorlat")]
+    [InlineData("lichte", "licht")]
+    [InlineData("lichten", "licht")]
+    [InlineData("lichtende", "lichtend")]
+    [InlineData("lichtere", "lichter")]
+    [InlineData("lichtgevend", "lichtgev")]
+    [InlineData("lichtgevende", "lichtgev")]
+    [InlineData("opgaan", "opgan")]
+    [InlineData("opgaande", "opgaand")]
+    [InlineData("opgaat", "opgat")]
+    [InlineData("opgaf", "opgaf")]
+    [InlineData("opgang", "opgang")]
+    [InlineData("opgave", "opgav")]
+    [InlineData("opgaven", "opgav")]
+    [InlineData("opgebaard", "opgebaard")]
+    [InlineData("opgeblazen", "opgeblaz")]
+    [InlineData("opgebouwd", "opgebouwd")]
+    [InlineData("opgedane", "opgedan")]
+    public void Dutch_gives_the_published_stems(string word, string stem)
+    {
+        Assert.Equal(stem, Snowball(new Lucene.Net.Tartarus.Snowball.Ext.DutchStemmer(), word));
+        Assert.Equal(stem, DutchStemmer.Stem(word));
+    }
 }

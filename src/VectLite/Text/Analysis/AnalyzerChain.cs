@@ -63,6 +63,9 @@ internal sealed class AnalyzerChain
         "german" => GermanStemmer.Stem,
         "french" => FrenchStemmer.Stem,
         "spanish" => SpanishStemmer.Stem,
+        "italian" => ItalianStemmer.Stem,
+        "portuguese" => PortugueseStemmer.Stem,
+        "dutch" => DutchStemmer.Stem,
         _ => null,
     };
 

@@ -1,0 +1,262 @@
+namespace VectLite.Text.Analysis;
+
+/// <summary>
+/// The Snowball Portuguese stemmer ("quilométricas" to "quilométr", "bocadas" to "boc"), ported from
+/// Snowball's portuguese.sbl in the version Lucene 4.8 ships. Stateless and thread-safe.
+/// </summary>
+/// <remarks>
+/// How it works (https://snowballstem.org/algorithms/portuguese/stemmer.html):
+/// <list type="number">
+/// <item>Prelude: ã and õ become "a~" and "o~" (the tilde counts as a consonant); the postlude turns them back.
+/// Vowels are a e i o u á é í ó ú â ê ô. RV, R1 and R2 as in Spanish.</item>
+/// <item>A standard suffix is removed in R2 (-eza, -ismo, -ável, -ação, -logia to log, -ência to ente, -amente in R1,
+/// -mente, -idade, -ivo ...; -ira after an e in RV becomes -ir); when none is, a verb suffix inside RV. Either way, an
+/// i after a c is then removed in RV.</item>
+/// <item>When neither removed anything, a residual -os -a -i -o -á -í -ó goes in RV.</item>
+/// <item>A final -e -é -ê goes in RV, with the u of -gu or the i of -ci in RV; a final ç becomes c.</item>
+/// </list>
+/// The version Lucene 4.8 ships keeps two quirks of its era, ported as they are: the "-ución / -uciones" entries are
+/// Spanish spellings (Portuguese -ução is removed whole as -ação is not), and "-mente" after "-avel" tests the
+/// unaccented spelling.
+/// The input is expected lowercase and unfolded (ã, ç, é ... as they are written).
+/// </remarks>
+internal static class PortugueseStemmer
+{
+    // Each table is ordered longest first: StemBuffer.Longest then finds Snowball's among match.
+    private static readonly string[] Standard =
+    [
+        "amentos", "imentos", "uciones", "amente", "adoras", "adores", "aço~es", "logías", "ências", "amento", "imento",
+        "idades", "ância", "ência", "adora", "logía", "idade", "ución", "aça~o", "istas", "antes", "ismos", "mente",
+        "ável", "ível", "ismo", "ista", "ador", "icas", "iras", "osas", "ivas", "ezas", "icos", "osos", "ivos", "ante",
+        "ica", "ira", "osa", "iva", "eza", "ico", "oso", "ivo",
+    ];
+
+    private static readonly string[] AfterAmente = ["ic", "ad", "os", "iv"];
+    private static readonly string[] AfterMente = ["ante", "avel", "ível"];
+    private static readonly string[] AfterIdade = ["abil", "ic", "iv"];
+
+    private static readonly string[] Verb =
+    [
+        "aríamos", "eríamos", "iríamos", "ássemos", "êssemos", "íssemos", "aríeis", "eríeis", "iríeis", "ásseis",
+        "ésseis", "ísseis", "áramos", "éramos", "íramos", "ávamos", "aremos", "eremos", "iremos", "ariam", "eriam",
+        "iriam", "assem", "essem", "issem", "ara~o", "era~o", "ira~o", "arias", "erias", "irias", "ardes", "erdes",
+        "irdes", "asses", "esses", "isses", "astes", "estes", "istes", "áreis", "areis", "éreis", "ereis", "íreis",
+        "ireis", "áveis", "íamos", "armos", "ermos", "irmos", "aria", "eria", "iria", "asse", "esse", "isse", "aste",
+        "este", "iste", "arei", "erei", "irei", "aram", "eram", "iram", "avam", "arem", "erem", "irem", "ando", "endo",
+        "indo", "adas", "idas", "arás", "aras", "erás", "eras", "irás", "iras", "avas", "ares", "eres", "ires", "íeis",
+        "ados", "idos", "ámos", "amos", "emos", "imos", "ada", "ida", "ará", "ara", "erá", "era", "irá", "ira", "ava",
+        "iam", "ado", "ido", "ias", "ais", "eis", "ia", "ei", "am", "em", "ar", "er", "ir", "as", "es", "is", "eu", "iu",
+        "ou",
+    ];
+
+    private static readonly string[] Residual = ["os", "a", "i", "o", "á", "í", "ó"];
+
+    /// <summary>Returns the stem of <paramref name="word"/> (lowercase input).</summary>
+    public static string Stem(string word)
+    {
+        int size = StemBuffer.StorageFor(word);
+        var w = new StemBuffer(word, size <= 256 ? stackalloc char[size] : new char[size]);
+        for (int i = 0; i < w.Length; i++)
+        {
+            if (w[i] is 'ã' or 'õ')
+            {
+                w.Replace(i, 1, w[i] == 'ã' ? "a~" : "o~");
+                i++;
+            }
+        }
+        MarkRegions(ref w, out int rv, out int r1, out int r2);
+        if (StandardSuffix(ref w, rv, r1, r2) || VerbSuffix(ref w, rv))
+        {
+            if (w.EndsWith("i") && w.At(w.Length - 2) == 'c' && w.Length - 1 >= rv)
+            {
+                w.Chop(1);
+            }
+        }
+        else
+        {
+            int found = w.Longest(Residual);
+            if (found >= 0 && w.Length - Residual[found].Length >= rv)
+            {
+                w.Chop(Residual[found].Length);
+            }
+        }
+        ResidualForm(ref w, rv);
+        for (int i = 0; i + 1 < w.Length; i++)
+        {
+            if (w[i + 1] == '~' && w[i] is 'a' or 'o')
+            {
+                w.Replace(i, 2, w[i] == 'a' ? "ã" : "õ");
+            }
+        }
+        return w.ToString(word);
+    }
+
+    private static bool IsVowel(char c) =>
+        c is 'a' or 'e' or 'i' or 'o' or 'u' or 'á' or 'é' or 'í' or 'ó' or 'ú' or 'â' or 'ê' or 'ô';
+
+    private static void MarkRegions(ref StemBuffer w, out int rv, out int r1, out int r2)
+    {
+        rv = w.Length;
+        if (w.Length >= 2)
+        {
+            if (IsVowel(w[0]))
+            {
+                // vowel, consonant: after the next vowel; two vowels: after the next consonant.
+                int i = 2;
+                bool wantVowel = !IsVowel(w[1]);
+                while (i < w.Length && IsVowel(w[i]) != wantVowel)
+                {
+                    i++;
+                }
+                rv = i < w.Length ? i + 1 : w.Length;
+            }
+            else if (!IsVowel(w[1]))
+            {
+                int i = 2;
+                while (i < w.Length && !IsVowel(w[i]))
+                {
+                    i++;
+                }
+                rv = i < w.Length ? i + 1 : w.Length;
+            }
+            else if (w.Length >= 3)
+            {
+                rv = 3;
+            }
+        }
+        r1 = RegionAfter(ref w, 0);
+        r2 = r1 < w.Length ? RegionAfter(ref w, r1) : w.Length;
+    }
+
+    /// <summary>The position after the first non-vowel that follows a vowel at or after <paramref name="start"/>; the length if none.</summary>
+    private static int RegionAfter(ref StemBuffer w, int start)
+    {
+        for (int i = start + 1; i < w.Length; i++)
+        {
+            if (!IsVowel(w[i]) && IsVowel(w[i - 1]))
+            {
+                return i + 1;
+            }
+        }
+        return w.Length;
+    }
+
+    private static bool StandardSuffix(ref StemBuffer w, int rv, int r1, int r2)
+    {
+        int found = w.Longest(Standard);
+        if (found < 0)
+        {
+            return false;
+        }
+        string suffix = Standard[found];
+        int start = w.Length - suffix.Length;
+        switch (suffix)
+        {
+            case "logía" or "logías":
+                return ReplaceIf(ref w, suffix, "log", start >= r2);
+            case "ución" or "uciones":
+                return ReplaceIf(ref w, suffix, "u", start >= r2);
+            case "ência" or "ências":
+                return ReplaceIf(ref w, suffix, "ente", start >= r2);
+            case "ira" or "iras":
+                // -eira(s) is rarely a verb: it becomes -eir.
+                return ReplaceIf(ref w, suffix, "ir", start >= rv && w.At(start - 1) == 'e');
+            case "amente":
+                if (start < r1)
+                {
+                    return false;
+                }
+                w.Chop(suffix.Length);
+                int tail = w.Longest(AfterAmente);
+                if (tail >= 0 && w.Length - AfterAmente[tail].Length >= r2)
+                {
+                    w.Chop(AfterAmente[tail].Length);
+                    if (AfterAmente[tail] == "iv")
+                    {
+                        ChopInR2(ref w, "at", r2);
+                    }
+                }
+                return true;
+        }
+        if (start < r2)
+        {
+            return false;
+        }
+        w.Chop(suffix.Length);
+        switch (suffix)
+        {
+            case "mente":
+                ChopLongestInR2(ref w, AfterMente, r2);
+                break;
+            case "idade" or "idades":
+                ChopLongestInR2(ref w, AfterIdade, r2);
+                break;
+            case "iva" or "ivo" or "ivas" or "ivos":
+                ChopInR2(ref w, "at", r2);
+                break;
+        }
+        return true;
+    }
+
+    private static bool ReplaceIf(ref StemBuffer w, string suffix, string replacement, bool condition)
+    {
+        if (condition)
+        {
+            w.ReplaceEnd(suffix.Length, replacement);
+        }
+        return condition;
+    }
+
+    private static void ChopInR2(ref StemBuffer w, string suffix, int r2)
+    {
+        if (w.EndsWith(suffix) && w.Length - suffix.Length >= r2)
+        {
+            w.Chop(suffix.Length);
+        }
+    }
+
+    private static void ChopLongestInR2(ref StemBuffer w, string[] suffixes, int r2)
+    {
+        int found = w.Longest(suffixes);
+        if (found >= 0 && w.Length - suffixes[found].Length >= r2)
+        {
+            w.Chop(suffixes[found].Length);
+        }
+    }
+
+    /// <summary>Verb endings inside RV (a longer ending reaching before RV does not match; a shorter one may).</summary>
+    private static bool VerbSuffix(ref StemBuffer w, int rv)
+    {
+        int found = w.Length < rv ? -1 : w.Longest(Verb, rv);
+        if (found < 0)
+        {
+            return false;
+        }
+        w.Chop(Verb[found].Length);
+        return true;
+    }
+
+    private static void ResidualForm(ref StemBuffer w, int rv)
+    {
+        char last = w.At(w.Length - 1);
+        if (last == 'ç')
+        {
+            w[w.Length - 1] = 'c';
+            return;
+        }
+        if (last is not ('e' or 'é' or 'ê') || w.Length - 1 < rv)
+        {
+            return;
+        }
+        w.Chop(1);
+        // -gue / -cie: the u or i goes too, when it lies in RV.
+        char before = w.At(w.Length - 1);
+        if ((before == 'u' && w.At(w.Length - 2) == 'g') || (before == 'i' && w.At(w.Length - 2) == 'c'))
+        {
+            if (w.Length - 1 >= rv)
+            {
+                w.Chop(1);
+            }
+        }
+    }
+}
