@@ -10,8 +10,8 @@ namespace VectLite.Bench;
 
 /// <summary>
 /// <c>memory-per-vector [--data DIR] [--rows 0] [--queries 1000] [--ef 64] [--threads 2] [--out FILE]</c>: the resident
-/// memory one vector costs on fashion-mnist-784 (L2) for float32 in RAM, SQ8 with its float vectors in RAM, SQ8 with
-/// them on disk and binary with them on disk, graph included: each measured in its own process, as the growth of its
+/// memory one vector costs on fashion-mnist-784 or any TEXMEX folder (<c>--data</c>; L2) for float32 in RAM, SQ8 with its
+/// float vectors in RAM, SQ8 with them on disk, and binary and RaBitQ with them on disk, graph included: each measured in its own process, as the growth of its
 /// resident set from a warmed-up baseline to after opening the collection and running the queries, divided by the rows.
 /// </summary>
 /// <remarks>
@@ -36,6 +36,7 @@ internal static class MemoryPerVectorCommand
         new("SQ8, vectors in RAM", QuantizationKind.Sq8, VectorStorage.Ram),
         new("SQ8, vectors on disk", QuantizationKind.Sq8, VectorStorage.Disk),
         new("binary, vectors on disk", QuantizationKind.Binary, VectorStorage.Disk),
+        new("RaBitQ, vectors on disk", QuantizationKind.RaBitQ, VectorStorage.Disk),
     ];
 
     /// <summary>What a child process measured.</summary>
@@ -52,7 +53,7 @@ internal static class MemoryPerVectorCommand
         var threads = new Option<int>("--threads") { Description = "Build threads.", DefaultValueFactory = _ => 2 };
         var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("memory-per-vector-fashion-mnist.md") };
         var child = new Option<string?>("--child") { Description = "(internal) measure one prepared database: PATH|VARIANT|GT.", Hidden = true };
-        var command = new Command("memory-per-vector", "Resident memory per vector: float32 in RAM vs SQ8 and binary with the float vectors on disk (fashion-mnist-784).")
+        var command = new Command("memory-per-vector", "Resident memory per vector: float32 in RAM vs SQ8, binary and RaBitQ with the float vectors on disk (fashion-mnist-784 or --data).")
         {
             data, rows, queries, ef, threads, output, child,
         };
@@ -231,9 +232,9 @@ internal static class MemoryPerVectorCommand
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        md.AppendLine("# Resident memory per vector: float32 in RAM vs SQ8 / binary with the float vectors on disk");
+        md.AppendLine("# Resident memory per vector: float32 in RAM vs SQ8 / binary / RaBitQ with the float vectors on disk");
         md.AppendLine();
-        md.AppendLine(inv, $"Data: {dataDirectory}, {results[0].Rows:N0} vectors of 784 float32 (L2). HNSW M 16, ef_construction 200 (built once on {threads} threads in {Format.Seconds(build)}, shared by every variant); search ef {ef}, k {K}, {queries:N0} queries, one thread.");
+        md.AppendLine(inv, $"Data: {dataDirectory}, {results[0].Rows:N0} float32 vectors (L2). HNSW M 16, ef_construction 200 (built once on {threads} threads in {Format.Seconds(build)}, shared by every variant); search ef {ef}, k {K}, {queries:N0} queries, one thread.");
         md.AppendLine(inv, $"Machine: {machine.Cores} cores, {machine.CpuModel}, {Format.Bytes(machine.MemoryBytes)}, {machine.Runtime}, {machine.Build}. `uptime` before the run: `{uptime}`. Whole run {Format.Seconds(elapsed)}.");
         md.AppendLine();
         md.AppendLine("Each variant runs in its own process. Resident = growth of VmRSS from a warmed-up baseline (the runtime and the JIT'd search code already loaded) to after opening the collection and running every query twice, after a full GC; divided by the vectors. Anonymous memory (RssAnon) is what the process holds; file-backed (RssFile) is the page cache of the mapped vectors file that the searches touched, which the kernel drops under memory pressure (docs/tuning.md, \"Memory per vector\").");

@@ -15,6 +15,7 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     LargerThanRamCommand.Create(),
     ScrollCommand.Create(),
     RetrievalCommand.Create(),
+    EmbedDatasetCommand.Create(),
     SparseCommand.Create(),
     MultiVectorCommand.Create(),
     ServeLoadCommand.Create(),

@@ -11,10 +11,11 @@ namespace VectLite.Bench;
 
 /// <summary>
 /// <c>quantized [--data DIR] [--base-count N] [--queries 1000] [--ef 10,20,40,80,160] [--sq8-oversampling 1,2,4]
-/// [--binary-oversampling 4,8,16] [--pq-oversampling 4,8,16] [--f16-oversampling 1,2] [--faiss hnsw,sq8,ivfpq]
+/// [--binary-oversampling 4,8,16] [--pq-oversampling 4,8,16] [--f16-oversampling 1,2] [--rabitq-oversampling 4,8,16]
+/// [--kinds sq8,binary,pq,float16,rabitq] [--faiss hnsw,sq8,ivfpq]
 /// [--ivf-nlist 1024] [--ivf-m 196] [--ivf-nprobe 1,4,16,64] [--ivf-refine 10] [--no-usearch] [--rounds 3] [--peer-rounds 1]
-/// [--threads 2] [--peers DIR] [--no-peer] [--smoke] [--out FILE]</c>: float32, SQ8, binary, PQ and float16 VectLite on
-/// fashion-mnist-784 (L2), recall@10 and single-thread q/s per ef and oversampling, bytes per vector, against faiss
+/// [--threads 2] [--peers DIR] [--no-peer] [--smoke] [--out FILE]</c>: float32, SQ8, binary, PQ, float16 and RaBitQ VectLite
+/// on fashion-mnist-784 or any TEXMEX folder (<c>--data</c>, e.g. the MiniLM one <c>embed-dataset</c> writes) (L2), recall@10 and single-thread q/s per ef and oversampling, bytes per vector, against faiss
 /// (HNSW-Flat, HNSW-SQ8, IVF-PQ with refinement) and USearch (f32, f16, i8, in-process) in the same run.
 /// </summary>
 /// <remarks>
@@ -43,6 +44,8 @@ internal static class QuantizedCommand
         var binary = new Option<int[]>("--binary-oversampling") { DefaultValueFactory = _ => [4, 8, 16], CustomParser = r => HnswCommand.ParseList(r, "--binary-oversampling", 1, 100) };
         var pq = new Option<int[]>("--pq-oversampling") { DefaultValueFactory = _ => [4, 8, 16], CustomParser = r => HnswCommand.ParseList(r, "--pq-oversampling", 1, 100) };
         var f16 = new Option<int[]>("--f16-oversampling") { DefaultValueFactory = _ => [1, 2], CustomParser = r => HnswCommand.ParseList(r, "--f16-oversampling", 1, 100) };
+        var rabitq = new Option<int[]>("--rabitq-oversampling") { DefaultValueFactory = _ => [4, 8, 16], CustomParser = r => HnswCommand.ParseList(r, "--rabitq-oversampling", 1, 100) };
+        var kinds = new Option<string>("--kinds") { Description = "Quantized kinds to run besides float32, comma-separated: sq8, binary, pq, float16, rabitq.", DefaultValueFactory = _ => "sq8,binary,pq,float16,rabitq" };
         var baseCount = new Option<int>("--base-count") { Description = "Use the first N base vectors (0: all) with an exact ground truth computed here: smoke runs.", DefaultValueFactory = _ => 0 };
         var faiss = new Option<string>("--faiss") { Description = "faiss indexes to run, comma-separated: hnsw (HNSW-Flat), sq8 (HNSW-SQ8), ivfpq (IVF-PQ + refinement).", DefaultValueFactory = _ => "hnsw,sq8,ivfpq" };
         var nlist = new Option<int>("--ivf-nlist") { Description = "IVF-PQ lists.", DefaultValueFactory = _ => 1024 };
@@ -59,12 +62,13 @@ internal static class QuantizedCommand
         var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("quantized-fashion-mnist.md") };
         var command = new Command("quantized", "float32 vs SQ8, binary, PQ and float16 VectLite on fashion-mnist-784 (recall@10, q/s, bytes per vector), with faiss and USearch.")
         {
-            data, baseCount, queries, efs, sq8, binary, pq, f16, faiss, nlist, ivfM, nprobe, refine, noUsearch, rounds, peerRounds, threads, peers, noPeer, smoke, output,
+            data, baseCount, queries, efs, sq8, binary, pq, f16, rabitq, kinds, faiss, nlist, ivfM, nprobe, refine, noUsearch, rounds, peerRounds, threads, peers, noPeer, smoke, output,
         };
         command.SetAction(result =>
         {
             var settings = new Settings(result.GetValue(data), result.GetValue(baseCount), result.GetValue(queries), result.GetRequiredValue(efs),
-                result.GetRequiredValue(sq8), result.GetRequiredValue(binary), result.GetRequiredValue(pq), result.GetRequiredValue(f16),
+                result.GetRequiredValue(sq8), result.GetRequiredValue(binary), result.GetRequiredValue(pq), result.GetRequiredValue(f16), result.GetRequiredValue(rabitq),
+                ParseKinds(result.GetRequiredValue(kinds)),
                 result.GetRequiredValue(faiss).Split(',', StringSplitOptions.RemoveEmptyEntries), result.GetValue(nlist), result.GetValue(ivfM),
                 result.GetRequiredValue(nprobe), result.GetValue(refine), result.GetValue(noUsearch), result.GetValue(rounds), result.GetValue(peerRounds),
                 result.GetValue(threads), result.GetRequiredValue(peers), result.GetValue(noPeer), result.GetValue(smoke), result.GetRequiredValue(output));
@@ -74,7 +78,19 @@ internal static class QuantizedCommand
         return command;
     }
 
-    private sealed record Settings(string? Data, int BaseCount, int Queries, int[] Efs, int[] Sq8, int[] Binary, int[] Pq, int[] F16, string[] Faiss,
+    /// <summary>Parses <c>--kinds</c>: float32 always runs first, then the named kinds in the order given.</summary>
+    private static QuantizationKind[] ParseKinds(string list) =>
+        [QuantizationKind.None, .. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => name.ToLowerInvariant() switch
+        {
+            "sq8" => QuantizationKind.Sq8,
+            "binary" => QuantizationKind.Binary,
+            "pq" => QuantizationKind.Pq,
+            "float16" or "f16" => QuantizationKind.Float16,
+            "rabitq" => QuantizationKind.RaBitQ,
+            _ => throw new ArgumentException($"--kinds: unknown kind '{name}'; use sq8, binary, pq, float16, rabitq."),
+        }).Distinct()];
+
+    private sealed record Settings(string? Data, int BaseCount, int Queries, int[] Efs, int[] Sq8, int[] Binary, int[] Pq, int[] F16, int[] RaBitQ, QuantizationKind[] Kinds, string[] Faiss,
         int Nlist, int IvfM, string Nprobe, int Refine, bool NoUsearch, int Rounds, int PeerRounds, int Threads, string Peers, bool NoPeer, bool Smoke, string Output);
 
     private sealed record Variant(string Name, QuantizationKind Kind, int Oversampling);
@@ -97,8 +113,6 @@ internal static class QuantizedCommand
 
         public List<List<Point>> Rounds { get; } = [];
     }
-
-    private static readonly QuantizationKind[] Kinds = [QuantizationKind.None, QuantizationKind.Sq8, QuantizationKind.Binary, QuantizationKind.Pq, QuantizationKind.Float16];
 
     private static string Folder(QuantizationKind kind) => kind == QuantizationKind.None ? "float32" : kind.ToString().ToLowerInvariant();
 
@@ -166,17 +180,18 @@ internal static class QuantizedCommand
         }
         TimeSpan build = buildWatch.Elapsed;
         Console.Error.WriteLine($"quantized: float32 build + checkpoint {Format.Seconds(build)}");
-        foreach (QuantizationKind kind in Kinds.Skip(1))
+        foreach (QuantizationKind kind in o.Kinds.Skip(1))
         {
             CopyWithQuantization(floatPath, Path.Combine(folder.Path, Folder(kind)), new QuantizationOptions { Kind = kind });
         }
 
         List<Variant> variants = [new("float32", QuantizationKind.None, 0), .. o.Sq8.Select(x => new Variant($"SQ8 x{x}", QuantizationKind.Sq8, x)),
             .. o.Binary.Select(x => new Variant($"binary x{x}", QuantizationKind.Binary, x)), .. o.Pq.Select(x => new Variant($"PQ x{x}", QuantizationKind.Pq, x)),
-            .. o.F16.Select(x => new Variant($"float16 x{x}", QuantizationKind.Float16, x))];
+            .. o.F16.Select(x => new Variant($"float16 x{x}", QuantizationKind.Float16, x)), .. o.RaBitQ.Select(x => new Variant($"RaBitQ x{x}", QuantizationKind.RaBitQ, x))];
+        variants = [.. variants.Where(v => o.Kinds.Contains(v.Kind))];
         var ours = variants.ToDictionary(v => v.Name, _ => new List<List<Point>>());
         var bytes = new Dictionary<QuantizationKind, (long Vectors, long Graph, long Codes, string State, TimeSpan Open)>();
-        foreach (QuantizationKind kind in Kinds)
+        foreach (QuantizationKind kind in o.Kinds)
         {
             var openWatch = Stopwatch.StartNew();
             using Database db = Database.Open(Path.Combine(folder.Path, Folder(kind)), new DatabaseOptions { SyncMode = SyncMode.OnFlush });
@@ -227,7 +242,7 @@ internal static class QuantizedCommand
             }
         }
 
-        Write(o, machine, uptime, dataDirectory, baseFile.Count, build, variants, ours, bytes, peers, started.Elapsed);
+        Write(o, machine, uptime, dataDirectory, baseFile.Count, baseFile.Dimension, build, variants, ours, bytes, peers, started.Elapsed);
     }
 
     /// <summary>The exact L2 top-<see cref="GroundTruth.Depth"/> of each query, brute force in double (smoke runs on a subset).</summary>
@@ -346,18 +361,21 @@ internal static class QuantizedCommand
         return QpsAtRecall.From(medians, recall);
     }
 
-    private static void Write(Settings o, MachineInfo machine, string uptime, string dataDirectory, int baseCount, TimeSpan build, List<Variant> variants,
+    private static void Write(Settings o, MachineInfo machine, string uptime, string dataDirectory, int baseCount, int dimension, TimeSpan build, List<Variant> variants,
         Dictionary<string, List<List<Point>>> ours, Dictionary<QuantizationKind, (long Vectors, long Graph, long Codes, string State, TimeSpan Open)> bytes,
         List<PeerResult> peers, TimeSpan elapsed)
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         int[] efs = o.Efs;
-        md.AppendLine("# Quantized vectors on fashion-mnist-784 (L2): VectLite float32, SQ8, binary, PQ and float16 vs faiss and USearch");
+        md.AppendLine(inv, $"# Quantized vectors on {Path.GetFileName(Path.TrimEndingDirectorySeparator(o.Data ?? dataDirectory))} ({dimension}-d, L2): VectLite float32, {string.Join(", ", o.Kinds.Skip(1))} vs faiss and USearch");
         md.AppendLine();
         string extra = (o.BaseCount > 0 ? $" --base-count {o.BaseCount}" : "") + (o.Smoke ? " --smoke" : "")
             + (o.Faiss.Length < 3 ? $" --faiss {string.Join(',', o.Faiss)}" : "") + (o.Nlist != 1024 ? $" --ivf-nlist {o.Nlist}" : "")
-            + (o.IvfM != 196 ? $" --ivf-m {o.IvfM}" : "") + (!o.Efs.SequenceEqual([10, 20, 40, 80, 160]) ? $" --ef {string.Join(',', o.Efs)}" : "");
+            + (o.IvfM != 196 ? $" --ivf-m {o.IvfM}" : "") + (o.Data is null ? "" : $" --data {o.Data}") + (o.Kinds.Length < 6 ? $" --kinds {string.Join(',', o.Kinds.Skip(1)).ToLowerInvariant()}" : "") + (!o.Efs.SequenceEqual([10, 20, 40, 80, 160]) ? $" --ef {string.Join(',', o.Efs)}" : "")
+            + (o.Kinds.Contains(QuantizationKind.Binary) && !o.Binary.SequenceEqual([4, 8, 16]) ? $" --binary-oversampling {string.Join(',', o.Binary)}" : "")
+            + (o.Kinds.Contains(QuantizationKind.RaBitQ) && !o.RaBitQ.SequenceEqual([4, 8, 16]) ? $" --rabitq-oversampling {string.Join(',', o.RaBitQ)}" : "")
+            + (o.NoPeer ? " --no-peer" : "");
         md.AppendLine(inv, $"Generated by `dotnet run -c Release --project bench/VectLite.Bench -- quantized --rounds {o.Rounds} --queries {o.Queries}{extra}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; whole run {Format.Seconds(elapsed)}.");
         md.AppendLine();
         if (o.Smoke)
@@ -368,7 +386,7 @@ internal static class QuantizedCommand
         md.AppendLine(inv, $"**The machine was busy** (2 cores shared with other agents' builds and tests): `uptime` at the start: `{uptime}`. Absolute q/s are low and noisy; the ratios measured in the same run are the result, with the spread over rounds shown.");
         md.AppendLine();
         md.AppendLine(inv, $"Machine: {machine.Cores} cores, {machine.CpuModel}, {Format.Bytes(machine.MemoryBytes)}, {machine.Runtime}, {machine.Build}.");
-        md.AppendLine(inv, $"Data: `{dataDirectory}`, {baseCount:N0} base vectors x 784, the first {o.Queries:N0} queries, recall@10 against {(o.BaseCount > 0 ? "an exact L2 top-100 computed by the command" : "gt.ivecs")}. M = 16, ef_construction = 200, build on {o.Threads} threads; search one query at a time on one thread, ef = {string.Join(", ", efs)}.");
+        md.AppendLine(inv, $"Data: `{dataDirectory}`, {baseCount:N0} base vectors x {dimension}, the first {o.Queries:N0} queries, recall@10 against {(o.BaseCount > 0 ? "an exact L2 top-100 computed by the command" : "gt.ivecs")}. M = 16, ef_construction = 200, build on {o.Threads} threads; search one query at a time on one thread, ef = {string.Join(", ", efs)}.");
         md.AppendLine();
         md.AppendLine("How: one float32 collection is built (`UpsertMany`) and checkpointed; its folder is copied once per kind and each copy's checkpoint manifest given `QuantizationOptions { Kind = ... }` (defaults: PQ with dimension / 4 sub-vectors). Opening a copy loads the same saved graph (no rebuild) and trains and encodes the codes; so the variants walk the same graph and differ only in what they score. Each oversampling value is swept on the same collection (an internal benchmark override of the schema's oversampling). Every returned score is rescored on float32.");
         md.AppendLine();

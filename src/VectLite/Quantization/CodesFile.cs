@@ -17,9 +17,12 @@ namespace VectLite.Quantization;
 /// <item>PQ only, then: u32 sub-vectors, u32 reserved (0), f64 the drift baseline (mean squared quantization error of held-out sample vectors),
 /// f64 the summed error of the vectors encoded since training (the drift measure), then the codebooks, float32
 /// [sub-vector][sub-dimension][256 centroids];</item>
+/// <item>RaBitQ only, then: u32 padded dimension (the dimension rounded up to a multiple of 64), u32 reserved (0), then
+/// the rotation, float32 [padded dimension][dimension], row-major;</item>
 /// <item>then rows x code bytes: row i's code (SQ8: dimension bytes + the decoded squared norm as float32; binary:
 /// ceil(dimension / 64) little-endian 64-bit words, bit d of the vector at bit d % 64 of word d / 64; PQ: one centroid
-/// index per sub-vector; float16: dimension IEEE halves).</item>
+/// index per sub-vector; float16: dimension IEEE halves; RaBitQ: padded dimension / 64 little-endian 64-bit words, bit i
+/// the sign of rotated coordinate i, then float32 scale and float32 squared distance to the centroid, as binary).</item>
 /// </list>
 /// Covered by the manifest's whole-file CRC32C like every data file.
 /// </remarks>
@@ -30,6 +33,9 @@ internal static class CodesFile
 
     /// <summary>Bytes of PQ's fixed fields after the per-dimension tables.</summary>
     private const int PqFixedBytes = 24;
+
+    /// <summary>Bytes of RaBitQ's fixed fields before its rotation.</summary>
+    private const int RotationFixedBytes = 8;
 
     /// <summary>Writes <paramref name="rows"/> rows of <paramref name="codes"/>.</summary>
     internal static void Write(CheckpointFileWriter writer, QuantizedCodes codes, int rows)
@@ -55,6 +61,14 @@ internal static class CodesFile
             BinaryPrimitives.WriteDoubleLittleEndian(pqFields[16..], codes.ErrorSum);
             writer.Write(pqFields);
             writer.WriteFloats(pq.Centroids);
+        }
+        if (codec.Rotation is { } rotation)
+        {
+            Span<byte> rotationFields = stackalloc byte[RotationFixedBytes];
+            rotationFields.Clear();
+            BinaryPrimitives.WriteUInt32LittleEndian(rotationFields, (uint)rotation.PaddedDimension);
+            writer.Write(rotationFields);
+            writer.WriteFloats(rotation.Matrix);
         }
         CodeStore.View view = codes.Store.GetView();
         for (int row = 0; row < rows; row++)
@@ -110,7 +124,26 @@ internal static class CodesFile
             reader.Read(MemoryMarshal.AsBytes(centroids.AsSpan()));
             pq = new PqCodebook(subvectors, dimension / subvectors, centroids, baselineError);
         }
-        var codes = new QuantizedCodes(new VectorCodec(kind, metric, min, max, mean, pq), "loaded");
+        RaBitQRotation? rotation = null;
+        if (kind == QuantizationKind.RaBitQ)
+        {
+            Span<byte> rotationFields = stackalloc byte[RotationFixedBytes];
+            reader.Read(rotationFields);
+            int padded = (int)BinaryPrimitives.ReadUInt32LittleEndian(rotationFields);
+            if (padded != RaBitQRotation.Pad(dimension))
+            {
+                throw new CorruptFileException(reader.Path, 32 + FixedBytes + (3L * dimension * sizeof(float)),
+                    $"it holds a RaBitQ rotation to {padded} dimensions; a vector of {dimension} needs {RaBitQRotation.Pad(dimension)}");
+            }
+            var matrix = new float[(long)padded * dimension];
+            reader.Read(MemoryMarshal.AsBytes(matrix.AsSpan()));
+            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(matrix))
+            {
+                throw new CorruptFileException(reader.Path, 32 + FixedBytes + (3L * dimension * sizeof(float)) + RotationFixedBytes, "its RaBitQ rotation holds a value that is not finite");
+            }
+            rotation = new RaBitQRotation(dimension, matrix);
+        }
+        var codes = new QuantizedCodes(new VectorCodec(kind, metric, min, max, mean, pq, rotation), "loaded");
         if (codeBytes != codes.Codec.CodeBytes || encoded < 0 || clipped < 0 || clipped > encoded)
         {
             throw new CorruptFileException(reader.Path, 40, $"its code size {codeBytes} or drift counts ({clipped} of {encoded}) are not valid for this codec");

@@ -10,7 +10,7 @@ namespace VectLite;
 /// <para>How a quantized search works: the graph is walked on the codes, which gathers <c>Oversampling x k</c>
 /// candidates (k = TopK + Offset); each is rescored with its full float32 vector, and the best k are returned with exact
 /// scores. Results and scores therefore never come from the codes alone; only which rows make the shortlist does.</para>
-/// <para>Training: the codes need ranges (SQ8) or means (binary) learnt from the data. Until the collection holds
+/// <para>Training: the codes need ranges (SQ8) or means (binary; RaBitQ also draws its seeded rotation) learnt from the data. Until the collection holds
 /// <see cref="MinTrainingVectors"/> live vectors, searches walk the graph on the float32 vectors, as without quantization,
 /// and <see cref="VectorIndexStats.Quantization"/> says so. At a checkpoint, when more than
 /// <see cref="RetrainClippedShare"/> of the values encoded since training fell outside the trained ranges (the data has
@@ -24,7 +24,8 @@ namespace VectLite;
 /// <para>Reads (<c>Get</c>, <c>Scroll</c>) always return the float32 values written, bit for bit; the codes are a
 /// search structure only. The float32 vectors (needed for rescoring and reads) are kept on disk and memory-mapped by
 /// default for a quantized vector, so RAM holds the codes (<c>dimension</c> bytes for SQ8, <c>dimension / 8</c> for
-/// binary, <see cref="PqSubvectors"/> for PQ, <c>2 x dimension</c> for float16, per vector) and the graph;
+/// binary, <see cref="PqSubvectors"/> for PQ, <c>2 x dimension</c> for float16, the padded dimension / 8 plus 8 bytes
+/// for RaBitQ, per vector) and the graph;
 /// <see cref="VectorStorage.Ram"/> keeps them in RAM too (see <see cref="VectorStorage"/>).</para>
 /// </remarks>
 public sealed record QuantizationOptions
@@ -80,6 +81,9 @@ public sealed record QuantizationOptions
     /// <summary>PQ with the default sub-vectors (<see cref="DefaultPqSubvectors"/>) and oversampling.</summary>
     public static QuantizationOptions Pq { get; } = new() { Kind = QuantizationKind.Pq };
 
+    /// <summary>RaBitQ with the default oversampling.</summary>
+    public static QuantizationOptions RaBitQ { get; } = new() { Kind = QuantizationKind.RaBitQ };
+
     /// <summary>Float16 with the default oversampling.</summary>
     public static QuantizationOptions Float16 { get; } = new() { Kind = QuantizationKind.Float16 };
 
@@ -126,7 +130,7 @@ public sealed record QuantizationOptions
     /// 4, 8 and 16 on that data (784 pixel values), so 16 is the smallest setting worth having as a default. PQ: 8, and
     /// float16: 1, from a smoke run on 3,000 of those vectors (bench/results/quantized-fashion-mnist-smoke.md): float16 at
     /// 1 matched float32's recall at every ef; PQ already reached recall 1.0 at 4, and 8 is a margin for larger
-    /// collections until the full 60,000-vector run confirms it.
+    /// collections until the full 60,000-vector run confirms it. RaBitQ: 8 (see <see cref="RaBitQDefaultOversampling"/>).
     /// </summary>
     public static float DefaultOversampling(QuantizationKind kind) => kind switch
     {
@@ -134,11 +138,15 @@ public sealed record QuantizationOptions
         QuantizationKind.Binary => 16f,
         QuantizationKind.Pq => PqDefaultOversampling,
         QuantizationKind.Float16 => Float16DefaultOversampling,
+        QuantizationKind.RaBitQ => RaBitQDefaultOversampling,
         _ => 1f,
     };
 
     /// <summary>PQ's default oversampling (see <see cref="DefaultOversampling"/> and docs/tuning.md for the measurement).</summary>
     private const float PqDefaultOversampling = 8f;
+
+    /// <summary>RaBitQ's default oversampling (see docs/tuning.md for the measurement on MiniLM text embeddings).</summary>
+    private const float RaBitQDefaultOversampling = 8f;
 
     /// <summary>Float16's default oversampling (see docs/tuning.md for the measurement).</summary>
     private const float Float16DefaultOversampling = 1f;
@@ -155,7 +163,7 @@ public sealed record QuantizationOptions
         if (!Enum.IsDefined(Kind))
         {
             throw new SchemaException(string.Create(CultureInfo.InvariantCulture,
-                $"Vector '{vectorName}': quantization kind {(int)Kind} is unknown; use None, Sq8, Binary, Pq or Float16."));
+                $"Vector '{vectorName}': quantization kind {(int)Kind} is unknown; use None, Sq8, Binary, Pq, Float16 or RaBitQ."));
         }
         if (PqSubvectors != 0 && Kind != QuantizationKind.Pq)
         {

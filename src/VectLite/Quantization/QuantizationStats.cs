@@ -32,6 +32,11 @@ internal static class QuantizationStats
             return string.Create(CultureInfo.InvariantCulture,
                 $"Float16: encoded (no training), {codes.EncodedRows} rows encoded, {clipped * 100:0.00}% of values clamped to the half range");
         }
+        if (codes.Codec.Rotation is { } rotation)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"RaBitQ: trained ({codes.Origin}), {codes.EncodedRows} rows encoded, {rotation.PaddedDimension} rotated bits each, {clipped * 100:0.00}% of values clipped since training");
+        }
         return string.Create(CultureInfo.InvariantCulture,
             $"{options.Kind}: trained ({codes.Origin}), {codes.EncodedRows} rows encoded, {clipped * 100:0.00}% of values clipped since training");
     }

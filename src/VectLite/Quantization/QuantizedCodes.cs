@@ -98,6 +98,6 @@ internal sealed class QuantizedCodes
         Volatile.Write(ref _encodedRows, rows);
     }
 
-    /// <summary>Bytes held: the codes, the codec's per-dimension tables and PQ's codebooks.</summary>
-    internal long MemoryBytes => Store.MemoryBytes + (5L * Codec.Dimension * sizeof(float)) + (Codec.Pq?.MemoryBytes ?? 0);
+    /// <summary>Bytes held: the codes, the codec's per-dimension tables, PQ's codebooks and RaBitQ's rotation.</summary>
+    internal long MemoryBytes => Store.MemoryBytes + (5L * Codec.Dimension * sizeof(float)) + (Codec.Pq?.MemoryBytes ?? 0) + (Codec.Rotation?.MemoryBytes ?? 0);
 }

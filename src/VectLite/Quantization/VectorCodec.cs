@@ -26,11 +26,16 @@ internal sealed class VectorCodec
     /// <param name="max">Per dimension, the training sample's maximum.</param>
     /// <param name="mean">Per dimension, the training sample's mean.</param>
     /// <param name="pq">PQ's codebooks: required for <see cref="QuantizationKind.Pq"/>, null otherwise.</param>
-    internal VectorCodec(QuantizationKind kind, Metric metric, float[] min, float[] max, float[] mean, PqCodebook? pq = null)
+    /// <param name="rotation">RaBitQ's rotation: required for <see cref="QuantizationKind.RaBitQ"/>, null otherwise.</param>
+    internal VectorCodec(QuantizationKind kind, Metric metric, float[] min, float[] max, float[] mean, PqCodebook? pq = null, RaBitQRotation? rotation = null)
     {
-        if (kind is not (QuantizationKind.Sq8 or QuantizationKind.Binary or QuantizationKind.Pq or QuantizationKind.Float16))
+        if (kind is not (QuantizationKind.Sq8 or QuantizationKind.Binary or QuantizationKind.Pq or QuantizationKind.Float16 or QuantizationKind.RaBitQ))
         {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only SQ8, binary, PQ and float16 have codecs.");
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only SQ8, binary, PQ, float16 and RaBitQ have codecs.");
+        }
+        if ((kind == QuantizationKind.RaBitQ) != (rotation is not null) || (rotation is not null && rotation.Dimension != min.Length))
+        {
+            throw new ArgumentException("RaBitQ needs a rotation of the vector's dimension, and only RaBitQ has one.", nameof(rotation));
         }
         if (min.Length != max.Length || min.Length != mean.Length || min.Length == 0)
         {
@@ -41,6 +46,7 @@ internal sealed class VectorCodec
             throw new ArgumentException("PQ needs codebooks of the vector's dimension, and only PQ has them.", nameof(pq));
         }
         Pq = pq;
+        Rotation = rotation;
         Kind = kind;
         Metric = metric;
         Min = min;
@@ -58,7 +64,7 @@ internal sealed class VectorCodec
         CodeBytes = kind switch
         {
             QuantizationKind.Sq8 => Dimension + sizeof(float),
-            QuantizationKind.Binary => BitBytes + (2 * sizeof(float)),
+            QuantizationKind.Binary or QuantizationKind.RaBitQ => BitBytes + (2 * sizeof(float)),
             QuantizationKind.Pq => pq!.Subvectors,
             _ => Dimension * sizeof(ushort),
         };
@@ -74,12 +80,17 @@ internal sealed class VectorCodec
     /// The bytes of one code: SQ8 one byte per dimension plus the decoded vector's squared norm (float32); binary one bit
     /// per dimension in whole 64-bit words (<see cref="BitBytes"/>), then two float32: the scale (the mean of
     /// <c>|x - mean|</c> over the dimensions) and <c>|x - mean|^2</c>; PQ one byte per sub-vector (its centroid);
-    /// float16 two bytes per dimension (IEEE half, little-endian).
+    /// float16 two bytes per dimension (IEEE half, little-endian); RaBitQ as binary, but the bits are the signs of the
+    /// rotated <c>x - centroid</c> (one per padded dimension, which is a whole number of words) and the scale is
+    /// <c>|x - c|^2 / |R (x - c)|_1</c> (see <see cref="Encode(ReadOnlySpan{float}, Span{byte}, Span{float}, out double)"/>).
     /// </summary>
     internal int CodeBytes { get; }
 
     /// <summary>Binary: the bytes of the sign bits, whole 64-bit words.</summary>
     internal int BitBytes { get; }
+
+    /// <summary>RaBitQ's rotation; null for the other kinds.</summary>
+    internal RaBitQRotation? Rotation { get; }
 
     /// <summary>PQ's codebooks; null for the other kinds.</summary>
     internal PqCodebook? Pq { get; }
@@ -181,7 +192,8 @@ internal sealed class VectorCodec
             }
             mean[d] = sample.Count == 0 ? 0 : (float)(sum[d] / sample.Count);
         }
-        return new VectorCodec(kind, metric, min, max, mean);
+        // RaBitQ: the mean is the centroid the codes are taken around; the rotation is seeded, so training repeats.
+        return new VectorCodec(kind, metric, min, max, mean, rotation: kind == QuantizationKind.RaBitQ ? RaBitQRotation.Create(dimension) : null);
     }
 
     /// <summary>
@@ -241,6 +253,11 @@ internal sealed class VectorCodec
             return clipped;
         }
 
+        if (Kind == QuantizationKind.RaBitQ)
+        {
+            return EncodeRaBitQ(v, code);
+        }
+
         // Binary: x - mean ~ scale * signs, the scale that minimises the L1 error; |x - mean|^2 exactly, for L2.
         code.Clear();
         double absSum = 0, squares = 0;
@@ -262,6 +279,57 @@ internal sealed class VectorCodec
         BitConverter.TryWriteBytes(code[BitBytes..], (float)(absSum / dimension));
         BitConverter.TryWriteBytes(code[(BitBytes + sizeof(float))..], (float)squares);
         return clipped;
+    }
+
+    /// <summary>
+    /// RaBitQ (Gao and Long, SIGMOD 2024), one bit per rotated dimension: with <c>o = (x - c) / |x - c|</c> rotated to
+    /// <c>o' = R o</c>, the code is <c>o_bar = sign(o') / sqrt(D')</c>, and the unbiased estimator of <c>o . u</c> for any
+    /// query direction is <c>(o_bar . R u) / (o_bar . o')</c>. Scaled by <c>|x - c|</c>, the estimate of
+    /// <c>(x - c) . u</c> is <c>scale * (2 * sum(R u over set bits) - sum(R u))</c> with
+    /// <c>scale = |x - c|^2 / |R (x - c)|_1</c>: the same form as binary's, so the same table scorer serves both. The
+    /// second float is <c>|x - c|^2</c>, for L2. Returns the components outside the trained ranges (drift, as binary).
+    /// </summary>
+    private int EncodeRaBitQ(ReadOnlySpan<float> v, Span<byte> code)
+    {
+        RaBitQRotation rotation = Rotation!;
+        int dimension = Dimension;
+        float[] buffer = System.Buffers.ArrayPool<float>.Shared.Rent(dimension + rotation.PaddedDimension);
+        try
+        {
+            Span<float> centred = buffer.AsSpan(0, dimension);
+            Span<float> rotated = buffer.AsSpan(dimension, rotation.PaddedDimension);
+            int clipped = 0;
+            double squares = 0;
+            for (int d = 0; d < dimension; d++)
+            {
+                float x = v[d];
+                if (x < Min[d] || x > Max[d])
+                {
+                    clipped++;
+                }
+                centred[d] = x - Mean[d];
+                squares += (double)centred[d] * centred[d];
+            }
+            rotation.Apply(centred, rotated);
+            code.Clear();
+            double absSum = 0;
+            for (int i = 0; i < rotated.Length; i++)
+            {
+                absSum += Math.Abs(rotated[i]);
+                if (rotated[i] > 0)
+                {
+                    code[i >> 3] |= (byte)(1 << (i & 7));
+                }
+            }
+            // A vector at the centroid has no direction: scale 0 makes its estimate 0, which is exact.
+            BitConverter.TryWriteBytes(code[BitBytes..], absSum > 0 ? (float)(squares / absSum) : 0f);
+            BitConverter.TryWriteBytes(code[(BitBytes + sizeof(float))..], (float)squares);
+            return clipped;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Returns the decoded SQ8 value of component <paramref name="d"/> for code byte <paramref name="c"/> (for tests and docs).</summary>

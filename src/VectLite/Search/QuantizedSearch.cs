@@ -75,7 +75,7 @@ internal static class QuantizedSearch
     internal static int ScaleBudget(int budget, QuantizationKind kind)
     {
         // PQ reads a sixteenth of the bytes but pays a table lookup per byte: 8; float16 reads half: 2.
-        long factor = kind switch { QuantizationKind.Binary => 16, QuantizationKind.Pq => 8, QuantizationKind.Float16 => 2, _ => 4 };
+        long factor = kind switch { QuantizationKind.Binary or QuantizationKind.RaBitQ => 16, QuantizationKind.Pq => 8, QuantizationKind.Float16 => 2, _ => 4 };
         return (int)Math.Min(int.MaxValue, budget * factor);
     }
 
@@ -111,6 +111,10 @@ internal static class QuantizedSearch
                 query.CopyTo(scratch); // unit length already for cosine, as the codes are
                 var halves = new Float16RowScorer(view, scratch, dimension, codec.Metric);
                 return graph.SearchScored(ref halves, ef, ref filter, candidates, budget);
+            }
+            if (codec.Rotation is { } rotation)
+            {
+                return WalkRaBitQ(codec, rotation, view, graph, query, ef, budget, ref filter, candidates);
             }
             if (codec.Kind == QuantizationKind.Binary)
             {
@@ -165,6 +169,47 @@ internal static class QuantizedSearch
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// RaBitQ: the query (minus the centroid for L2 and L1) is rotated once per search, and the rotated float query is
+    /// scored against the bits through binary's per-byte table (<see cref="BinaryRowScorer"/>: the estimator has the
+    /// same form, see <see cref="VectorCodec.Rotation"/>). A float query rather than the paper's 4-bit one with popcounts:
+    /// the table lookup costs one load per 8 bits either way, and the float query adds no error of its own.
+    /// </summary>
+    private static int WalkRaBitQ<TFilter>(VectorCodec codec, RaBitQRotation rotation, CodeStore.View view, HnswGraph graph, ReadOnlySpan<float> query, int ef, int budget, ref TFilter filter, TopKHeap candidates)
+        where TFilter : struct, IRowFilter
+    {
+        int dimension = codec.Dimension;
+        int padded = rotation.PaddedDimension;
+        bool l2 = codec.Metric is Metric.L2 or Metric.L1;
+        float[] buffer = ArrayPool<float>.Shared.Rent(dimension + padded);
+        float[] table = ArrayPool<float>.Shared.Rent(BinaryRowScorer.TableLength(padded));
+        try
+        {
+            Span<float> u = buffer.AsSpan(0, dimension);
+            Span<float> rotated = buffer.AsSpan(dimension, padded);
+            double offset = 0;
+            for (int d = 0; d < dimension; d++)
+            {
+                u[d] = l2 ? query[d] - codec.Mean[d] : query[d];
+                offset += (double)query[d] * codec.Mean[d];
+            }
+            rotation.Apply(u, rotated);
+            double total = 0;
+            foreach (float x in rotated)
+            {
+                total += x;
+            }
+            BinaryRowScorer.FillTable(rotated, table);
+            var scorer = new BinaryRowScorer(view, table, padded / 8, codec.BitBytes, (float)total, (float)offset, l2);
+            return graph.SearchScored(ref scorer, ef, ref filter, candidates, budget);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(table);
+            ArrayPool<float>.Shared.Return(buffer);
         }
     }
 }

@@ -25,6 +25,7 @@ public sealed class QuantizedPersistenceTests : IDisposable
     [Theory]
     [InlineData(QuantizationKind.Sq8)]
     [InlineData(QuantizationKind.Binary)]
+    [InlineData(QuantizationKind.RaBitQ)]
     public void A_reopen_loads_the_codes_the_checkpoint_wrote_instead_of_training(QuantizationKind kind)
     {
         // The first 1,000 vectors (one batch) train the codec: its ranges are theirs, computed here. Then 500 more, five

@@ -84,6 +84,8 @@ public sealed class QuantizedSearchTests : IDisposable
     [InlineData(QuantizationKind.Sq8, Metric.Cosine, 0f, 0.97)]
     [InlineData(QuantizationKind.Binary, Metric.L2, 16f, 0.9)]
     [InlineData(QuantizationKind.Binary, Metric.Cosine, 16f, 0.9)]
+    [InlineData(QuantizationKind.RaBitQ, Metric.L2, 16f, 0.9)]
+    [InlineData(QuantizationKind.RaBitQ, Metric.Cosine, 16f, 0.9)]
     public void A_code_search_with_rescoring_finds_the_true_neighbours_with_exact_scores(QuantizationKind kind, Metric metric, float oversampling, double minimum)
     {
         // 32 bits are few for binary codes: at oversampling 8 even a brute force over the codes keeps only about 84% of
@@ -145,10 +147,11 @@ public sealed class QuantizedSearchTests : IDisposable
     [InlineData(QuantizationKind.Binary)]
     [InlineData(QuantizationKind.Pq)]
     [InlineData(QuantizationKind.Float16)]
+    [InlineData(QuantizationKind.RaBitQ)]
     public void Filters_namespaces_and_deletes_hold_on_the_code_path(QuantizationKind kind)
     {
         using Database db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
-        Collection c = Create(db, "f", Metric.L2, new QuantizationOptions { Kind = kind, Oversampling = kind == QuantizationKind.Binary ? 16 : 0 });
+        Collection c = Create(db, "f", Metric.L2, new QuantizationOptions { Kind = kind, Oversampling = kind is QuantizationKind.Binary or QuantizationKind.RaBitQ ? 16 : 0 });
         // Another namespace holds copies of every vector: a search of the default namespace must never return them.
         c.UpsertMany(_vectors.Take(500).Select((v, i) => new Record(i, v, new JsonObject { ["parity"] = 0 }) { Namespace = "other" }));
         var deleted = Enumerable.Range(0, Count).Where(i => i % 7 == 0).ToHashSet();
