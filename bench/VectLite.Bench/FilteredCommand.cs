@@ -34,7 +34,7 @@ internal static class FilteredCommand
         var threads = new Option<int>("--threads") { Description = "Build threads, both sides (search is always one thread).", DefaultValueFactory = _ => 2 };
         var peers = new Option<string>("--peers") { Description = "The peers folder (fashion_mnist.sh).", DefaultValueFactory = _ => BenchPaths.DefaultPeersDirectory };
         var noPeer = new Option<bool>("--no-peer") { Description = "Skip faiss (development runs)." };
-        var kinds = new Option<string>("--kinds") { Description = "Filter kinds: all, or a comma list of uncorrelated, correlated, anti.", DefaultValueFactory = _ => "all" };
+        var kinds = new Option<string>("--kinds") { Description = "Filter kinds: all, or a comma list of uncorrelated, correlated, anti, namespace.", DefaultValueFactory = _ => "all" };
         var keep = new Option<string?>("--keep") { Description = "Keep the database in this folder and reuse it when it is there (development runs: skips the build)." };
         var calibrate = new Option<bool>("--calibrate") { Description = "Also time each graph walk forced (through, two-hop) and count its distances: the planner's cost model inputs." };
         var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("filtered-search.md") };
@@ -68,7 +68,7 @@ internal static class FilteredCommand
         if (kinds != "all")
         {
             HashSet<string> wanted = [.. kinds.Split(',')];
-            workload.Configs.RemoveAll(c => !wanted.Contains(c.Kind switch { FilterKind.Uncorrelated => "uncorrelated", FilterKind.Correlated => "correlated", _ => "anti" }));
+            workload.Configs.RemoveAll(c => !wanted.Contains(c.Kind switch { FilterKind.Uncorrelated => "uncorrelated", FilterKind.Correlated => "correlated", FilterKind.Namespace => "namespace", _ => "anti" }));
         }
         var watch = Stopwatch.StartNew();
         workload.ComputeTruth();
@@ -92,6 +92,10 @@ internal static class FilteredCommand
         {
             collection = database.GetCollection("base");
             Console.Error.WriteLine($"filtered: reusing the database in {keep}");
+            if (collection.Count(null, FilteredWorkload.Tenants[0].Name) == 0)
+            {
+                throw new InvalidOperationException($"The database in {keep} has no tenant namespaces (built by an older bench): delete the folder to rebuild it.");
+            }
         }
         else
         {
@@ -106,7 +110,8 @@ internal static class FilteredCommand
                 {
                     ["bucket"] = FilteredWorkload.Bucket(row),
                     ["label"] = FilteredWorkload.ClassNames[workload.BaseLabels[row]],
-                }));
+                })
+                { Namespace = FilteredWorkload.NamespaceOf(row) });
             }
             var buildWatch = Stopwatch.StartNew();
             collection.UpsertMany(records);
@@ -126,14 +131,16 @@ internal static class FilteredCommand
         var exact = workload.Configs.ToDictionary(c => c.Name, _ => new List<double>());
         for (int round = 1; round <= rounds; round++)
         {
-            unfiltered.Add([.. efs.Select(ef => Measure(collection, workload, ef, exact: false, null, workload.UnfilteredTruth))]);
+            // Every namespace at once: the unfiltered search over the whole collection.
+            unfiltered.Add([.. efs.Select(ef => Measure(collection, workload, ef, exact: false, null, workload.UnfilteredTruth, allNamespaces: true))]);
             Console.Error.WriteLine($"filtered round {round}: unfiltered " + Describe(unfiltered[^1]));
             foreach (FilterConfig config in workload.Configs)
             {
-                Filter[] filters = [.. Enumerable.Range(0, queryCount).Select(q => FilteredWorkload.ToFilter(config.Masks[q], config.Limits[q]))];
-                Point exactPoint = Measure(collection, workload, 10, exact: true, filters, config.Truth);
+                // A namespace case has no filter: the search is scoped to the tenant.
+                Filter[]? filters = config.Namespace is null ? [.. Enumerable.Range(0, queryCount).Select(q => FilteredWorkload.ToFilter(config.Masks[q], config.Limits[q]))] : null;
+                Point exactPoint = Measure(collection, workload, 10, exact: true, filters, config.Truth, config.Namespace);
                 exact[config.Name].Add(exactPoint.Qps);
-                ours[config.Name].Add([.. efs.Select(ef => Measure(collection, workload, ef, exact: false, filters, config.Truth))]);
+                ours[config.Name].Add([.. efs.Select(ef => Measure(collection, workload, ef, exact: false, filters, config.Truth, config.Namespace))]);
                 Console.Error.WriteLine($"filtered round {round}: {config.Name}: exact {Format.Number(exactPoint.Qps)} q/s (recall {Format.Recall(exactPoint.Recall)}); " + Describe(ours[config.Name][^1]));
                 if (calibrate)
                 {
@@ -146,9 +153,10 @@ internal static class FilteredCommand
     }
 
     /// <summary>Prints, per ef, each graph walk forced: recall, q/s and level-0 distances per query (the cost model's inputs).</summary>
-    private static void Calibrate(Collection collection, FilteredWorkload workload, int[] efs, Filter[] filters, FilterConfig config)
+    private static void Calibrate(Collection collection, FilteredWorkload workload, int[] efs, Filter[]? filters, FilterConfig config)
     {
-        foreach (Search.SearchPath path in new[] { Search.SearchPath.GraphThrough, Search.SearchPath.GraphTwoHop })
+        // null: the planner's own choice, with the paths that answered (a walk whose budget ran out counts as exact).
+        foreach (Search.SearchPath? path in Environment.GetEnvironmentVariable("VL_CALALL") is null ? new Search.SearchPath?[] { null } : new Search.SearchPath?[] { null, Search.SearchPath.GraphThrough, Search.SearchPath.GraphTwoHop, Search.SearchPath.GraphPassing })
         {
             var parts = new List<string>();
             foreach (int ef in efs)
@@ -156,21 +164,25 @@ internal static class FilteredCommand
                 Search.SearchPlanner.ForcedPath = path;
                 try
                 {
-                    Point p = Measure(collection, workload, ef, exact: false, filters, config.Truth);
+                    Point p = Measure(collection, workload, ef, exact: false, filters, config.Truth, config.Namespace);
                     long distances = 0;
+                    var answered = new SortedDictionary<string, int>();
                     for (int q = 0; q < workload.Queries.Count; q++)
                     {
-                        collection.Search(workload.Queries.Row(q).Span, new SearchOptions { TopK = K, Ef = ef, Filter = filters[q], IncludePayload = false });
-                        distances += Search.SearchPlanner.LastGraphDistances;
+                        collection.Search(workload.Queries.Row(q).Span, Options(ef, false, filters?[q], config.Namespace));
+                        distances += Math.Max(0, Search.SearchPlanner.LastGraphDistances);
+                        string name = Search.SearchPlanner.LastPath.ToString();
+                        answered[name] = answered.GetValueOrDefault(name) + 1;
                     }
-                    parts.Add($"ef {ef}: {Format.Recall(p.Recall)} at {Format.Number(p.Qps)} q/s, {distances / workload.Queries.Count} distances");
+                    parts.Add($"ef {ef}: {Format.Recall(p.Recall)} at {Format.Number(p.Qps)} q/s, {distances / workload.Queries.Count} graph distances, answered by " +
+                        string.Join(" ", answered.Select(a => $"{a.Key} {a.Value}")));
                 }
                 finally
                 {
                     Search.SearchPlanner.ForcedPath = null;
                 }
             }
-            Console.Error.WriteLine($"calibrate {config.Name} {path}: " + string.Join("; ", parts));
+            Console.Error.WriteLine($"calibrate {config.Name} {path?.ToString() ?? "planned"}: " + string.Join("; ", parts));
         }
     }
 
@@ -178,13 +190,13 @@ internal static class FilteredCommand
         string.Join(", ", points.Select(p => $"ef {p.Ef}: {Format.Recall(p.Recall)} at {Format.Number(p.Qps)} q/s"));
 
     /// <summary>Runs every query once (after 50 untimed) on this thread and scores recall@10 after the timing.</summary>
-    private static Point Measure(Collection collection, FilteredWorkload workload, int ef, bool exact, Filter[]? filters, int[][] truth)
+    private static Point Measure(Collection collection, FilteredWorkload workload, int ef, bool exact, Filter[]? filters, int[][] truth, string? ns = null, bool allNamespaces = false)
     {
         int count = workload.Queries.Count;
         var options = new SearchOptions[count];
         for (int q = 0; q < count; q++)
         {
-            options[q] = new SearchOptions { TopK = K, Ef = ef, Exact = exact, Filter = filters?[q], IncludePayload = false };
+            options[q] = Options(ef, exact, filters?[q], ns, allNamespaces);
         }
         for (int q = 0; q < Math.Min(50, count); q++)
         {
@@ -210,6 +222,13 @@ internal static class FilteredCommand
         }
         return new Point(ef, (double)found / (count * K), count / seconds);
     }
+
+    /// <summary>
+    /// The options of one search: a filter over every namespace, or the namespace <paramref name="ns"/> alone, or
+    /// (<paramref name="allNamespaces"/>) the whole collection unfiltered.
+    /// </summary>
+    private static SearchOptions Options(int ef, bool exact, Filter? filter, string? ns, bool allNamespaces = false) =>
+        new() { TopK = K, Ef = ef, Exact = exact, Filter = filter, Namespace = ns, AllNamespaces = ns is null && (filter is not null || allNamespaces), IncludePayload = false };
 
     private static (string Build, Dictionary<string, List<List<Point>>> Points) RunPeer(FilteredWorkload workload, string dataDirectory, int[] efs, int peerQueries, int rounds, int threads)
     {

@@ -16,6 +16,12 @@ internal enum FilterKind
 
     /// <summary>On the class label, the class farthest from the query's first: passing rows avoid the query's neighbourhood.</summary>
     AntiCorrelated,
+
+    /// <summary>
+    /// No filter: the search is scoped to one namespace (tenant), whose records are a bucket range of the rows
+    /// (<see cref="FilteredWorkload.NamespaceOf"/>): uncorrelated with the vectors.
+    /// </summary>
+    Namespace,
 }
 
 /// <summary>
@@ -25,7 +31,13 @@ internal enum FilterKind
 internal sealed record FilterConfig(FilterKind Kind, double Selectivity, int[] Masks, int[] Limits)
 {
     /// <summary>"uncorrelated 10%".</summary>
-    public string Name => $"{Kind switch { FilterKind.Uncorrelated => "uncorrelated", FilterKind.Correlated => "label-correlated", _ => "anti-correlated" }} {Format.Percent(Selectivity).Replace(".0%", "%", StringComparison.Ordinal)}";
+    public string Name => $"{Kind switch { FilterKind.Uncorrelated => "uncorrelated", FilterKind.Correlated => "label-correlated", FilterKind.Namespace => "namespace", _ => "anti-correlated" }} {Format.Percent(Selectivity).Replace(".0%", "%", StringComparison.Ordinal)}";
+
+    /// <summary>For <see cref="FilterKind.Namespace"/>: the namespace searched (its rows: buckets in [<see cref="Lower"/>, limit)).</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>The smallest bucket that passes (0 except for namespaces).</summary>
+    public int Lower { get; init; }
 
     /// <summary>The exact filtered top-10 of each query (row ids, -1 padded).</summary>
     public int[][] Truth { get; set; } = [];
@@ -88,8 +100,28 @@ internal sealed class FilteredWorkload
         return workload;
     }
 
-    /// <summary>True when <paramref name="row"/> passes (mask, limit).</summary>
-    public bool Passes(int row, int mask, int limit) => ((mask >> BaseLabels[row]) & 1) != 0 && Bucket(row) < limit;
+    /// <summary>True when <paramref name="row"/> passes (mask, limit) with buckets from <paramref name="lower"/>.</summary>
+    public bool Passes(int row, int mask, int limit, int lower = 0) => ((mask >> BaseLabels[row]) & 1) != 0 && Bucket(row) < limit && Bucket(row) >= lower;
+
+    /// <summary>
+    /// The tenants of the namespace case, as (name, first bucket, end bucket): 1%, 10% and 50% of the rows by bucket
+    /// range; the other 39% stay in the default namespace.
+    /// </summary>
+    public static readonly (string Name, int Lower, int Upper)[] Tenants = [("tenant-1pct", 0, 10), ("tenant-10pct", 10, 110), ("tenant-50pct", 110, 610)];
+
+    /// <summary>The namespace a row's record is written to (null: the default namespace).</summary>
+    public static string? NamespaceOf(int row)
+    {
+        int bucket = Bucket(row);
+        foreach ((string name, int lower, int upper) in Tenants)
+        {
+            if (bucket >= lower && bucket < upper)
+            {
+                return name;
+            }
+        }
+        return null;
+    }
 
     /// <summary>The engine's filter for (mask, limit): <c>label $in [...]</c> and/or <c>bucket $lt limit</c>.</summary>
     public static Filter ToFilter(int mask, int limit)
@@ -132,8 +164,8 @@ internal sealed class FilteredWorkload
             UnfilteredTruth[q] = TopTen(distances, _ => true);
             foreach (FilterConfig config in Configs)
             {
-                int mask = config.Masks[q], limit = config.Limits[q];
-                config.Truth[q] = TopTen(distances, row => Passes(row, mask, limit));
+                int mask = config.Masks[q], limit = config.Limits[q], lower = config.Lower;
+                config.Truth[q] = TopTen(distances, row => Passes(row, mask, limit, lower));
             }
         });
     }
@@ -141,9 +173,10 @@ internal sealed class FilteredWorkload
     /// <summary>Writes the spec file the peer script reads (see bench/peers/faiss_filtered_peer.py).</summary>
     public void WritePeerSpec(string path)
     {
-        var ints = new List<int> { Base.Count, Queries.Count, Configs.Count };
+        List<FilterConfig> configs = [.. Configs.Where(c => c.Kind != FilterKind.Namespace)]; // the peer has no namespaces
+        var ints = new List<int> { Base.Count, Queries.Count, configs.Count };
         ints.AddRange(BaseLabels.Select(l => (int)l));
-        foreach (FilterConfig config in Configs)
+        foreach (FilterConfig config in configs)
         {
             byte[] name = Encoding.UTF8.GetBytes(config.Name);
             ints.Add(name.Length);
@@ -168,6 +201,18 @@ internal sealed class FilteredWorkload
         int[][] nearestClasses = RankClasses();
         foreach (FilterKind kind in Enum.GetValues<FilterKind>())
         {
+            if (kind == FilterKind.Namespace)
+            {
+                foreach ((string name, int lower, int upper) in Tenants)
+                {
+                    Configs.Add(new FilterConfig(kind, (upper - lower) / 1000.0, Enumerable.Repeat(0x3FF, Queries.Count).ToArray(), Enumerable.Repeat(upper, Queries.Count).ToArray())
+                    {
+                        Namespace = name,
+                        Lower = lower,
+                    });
+                }
+                continue;
+            }
             foreach (double s in selectivities)
             {
                 var masks = new int[Queries.Count];

@@ -278,11 +278,11 @@ internal sealed partial class CollectionEngine
                 HnswGraph? graph = indexedRows > 0 ? state.Graph(ordinal) : null;
                 int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
                 int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
-                SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, out int budget);
+                SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, indexedRows, out int budget, out double passRate);
                 // A plain graph walk runs on the codes when they are trained; the exact scan and the two-hop walk of a
                 // selective filter stay on float32 (they score few rows, and exactly).
                 QuantizedCodes? codes = path == SearchPath.GraphThrough ? state.Codes(ordinal) : null;
-                var plan = new GraphPlan(graph, path, ef, budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling, indexedRows);
+                var plan = new GraphPlan(graph, path, ef, budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling, indexedRows, passRate);
                 switch (spec.Metric)
                 {
                     case Metric.Cosine:
@@ -314,9 +314,10 @@ internal sealed partial class CollectionEngine
 
     /// <summary>
     /// How one search uses the graph: the planner's path, ef and budget, the codes to walk on (null: float32), and the
-    /// rows the graph answers for (below <see cref="IndexedRows"/>; the rows above are scanned exactly).
+    /// rows the graph answers for (below <see cref="IndexedRows"/>; the rows above are scanned exactly), and the filter's
+    /// estimated pass rate (1: no filter; a filtered walk probes the query's neighbourhood against it).
     /// </summary>
-    private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling, int IndexedRows);
+    private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling, int IndexedRows, double PassRate);
 
     private static void Run<TScorer>(VectorArena arena, in GraphPlan plan, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
@@ -331,16 +332,32 @@ internal sealed partial class CollectionEngine
             {
                 filter.LimitToIndexed(plan.IndexedRows);
             }
+            // A filtered walk (SearchFiltered) may switch to the walk over passing nodes when the filter avoids the
+            // query's neighbourhood; an unfiltered one is the plain search.
+            HnswFilterWalk walk = path switch
+            {
+                SearchPath.GraphTwoHop => HnswFilterWalk.TwoHop,
+                SearchPath.GraphPassing => HnswFilterWalk.Passing,
+                _ => HnswFilterWalk.Through,
+            };
             int distances = plan.Codes is { } codes
                 ? QuantizedSearch.Run<TScorer, VisibleRowFilter>(codes, plan.Graph!, arena, query, plan.Ef, plan.Oversampling, plan.Budget, ref filter, heap)
-                : plan.Graph!.Search(query, heap.K, plan.Ef, ref filter, heap, path == SearchPath.GraphTwoHop ? HnswFilterWalk.TwoHop : HnswFilterWalk.Through, plan.Budget);
+                : filter.HasConditions
+                    ? plan.Graph!.SearchFiltered(query, heap.K, plan.Ef, ref filter, heap, ref walk, plan.Budget, plan.PassRate)
+                    : plan.Graph!.Search(query, heap.K, plan.Ef, ref filter, heap, walk, plan.Budget);
             SearchPlanner.LastGraphDistances = distances;
             if (tail)
             {
                 filter.LimitToIndexed(int.MaxValue);
             }
-            if (distances >= 0 && (path != SearchPath.GraphTwoHop || heap.Count == heap.K))
+            if (distances >= 0 && (walk == HnswFilterWalk.Through || heap.Count == heap.K))
             {
+                SearchPlanner.LastPath = walk switch
+                {
+                    HnswFilterWalk.TwoHop => SearchPath.GraphTwoHop,
+                    HnswFilterWalk.Passing => SearchPath.GraphPassing,
+                    _ => SearchPath.GraphThrough,
+                };
                 if (tail)
                 {
                     ScanTail<TScorer>(arena, query, plan.IndexedRows, rowCount, ref filter, heap);
@@ -348,9 +365,15 @@ internal sealed partial class CollectionEngine
                 return;
             }
 
-            // The walk cost more than the exact scan would (a filter that avoids the query's neighbourhood makes a walk
-            // wander), or a two-hop walk found fewer than k rows: answer exactly instead.
+            // The walk cost more than the exact scan would (a filter that avoids the query's neighbourhood can still make
+            // a walk wander), or a two-hop or passing walk found fewer than k rows: answer exactly instead.
             heap.Clear();
+        }
+
+        SearchPlanner.LastPath = SearchPath.Exact;
+        if (path == SearchPath.Exact)
+        {
+            SearchPlanner.LastGraphDistances = 0;
         }
 
         if (filter.RowSet is { } rows)

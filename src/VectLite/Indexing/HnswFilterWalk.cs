@@ -16,4 +16,13 @@ internal enum HnswFilterWalk
     /// the walk alive when the filter avoids the query's neighbourhood.
     /// </summary>
     TwoHop,
+
+    /// <summary>
+    /// The two-hop walk without its steps through rejected regions: only accepted nodes are scored and queued (the
+    /// entry aside), with more seeds. For a filter that avoids the query's neighbourhood, where walking through
+    /// rejected nodes means exploring every rejected node nearer than the nearest passing one; from the seeds, the walk
+    /// instead converges over the passing nodes to the ones nearest the query. Chosen at run time when the entry's
+    /// neighbourhood passes far less often than the filter does overall (see HnswGraph.SearchFiltered).
+    /// </summary>
+    Passing,
 }

@@ -14,12 +14,20 @@ internal sealed partial class HnswGraph
     /// <summary>Accepted nodes, spread over the graph, added to the candidates at the start of a two-hop walk.</summary>
     private const int SeedCount = 8;
 
+    /// <summary>
+    /// Seeds of a walk over passing nodes only (<see cref="HnswFilterWalk.Passing"/>): its only footholds when the
+    /// filter avoids the query's neighbourhood, so more of them than a two-hop walk needs.
+    /// </summary>
+    private const int PassingSeedCount = 16;
+
     /// <summary>Nodes probed (evenly spaced) to find the seeds: with a 1% filter about five of them pass.</summary>
     private const int SeedProbes = 512;
 
     /// <summary>
     /// Best-first search of level 0 that scores only the nodes <paramref name="filter"/> accepts. Returns the number
-    /// of distances computed.
+    /// of distances computed. <paramref name="throughRejected"/> false is <see cref="HnswFilterWalk.Passing"/>: no steps
+    /// through rejected regions (pass 1c), <see cref="PassingSeedCount"/> seeds, and the passing nodes the descent scored
+    /// (<paramref name="found"/>) as seeds too.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -38,7 +46,7 @@ internal sealed partial class HnswGraph
     /// give it footholds anywhere in the accepted set, and the best-first order then moves from them towards the query.
     /// </para>
     /// </remarks>
-    private static unsafe int SearchLayerTwoHop<TScorer, TFilter>(HnswSearchContext context, in GraphView view, ReadOnlySpan<float> query, int entry, float entryScore, int ef, int budget, ref TFilter filter)
+    private static unsafe int SearchLayerTwoHop<TScorer, TFilter>(HnswSearchContext context, in GraphView view, ReadOnlySpan<float> query, int entry, float entryScore, int ef, int budget, ref TFilter filter, bool throughRejected = true, ReadOnlySpan<ScoredNode> found = default)
         where TScorer : struct, IBoundedScorer
         where TFilter : struct, IRowFilter
     {
@@ -61,8 +69,27 @@ internal sealed partial class HnswGraph
             results.Push(entryScore, entry);
         }
 
+        // Passing nodes the descent already scored (a walk over passing nodes only): the best-placed seeds.
+        foreach (ScoredNode seed in found)
+        {
+            ref ushort mark = ref Unsafe.Add(ref visited, seed.Node);
+            if (mark == epoch)
+            {
+                continue;
+            }
+
+            mark = epoch;
+            candidates.Push(seed.Score, seed.Node);
+            results.Push(seed.Score, seed.Node);
+            if (results.Count > ef)
+            {
+                results.Pop();
+            }
+        }
+
         int step = Math.Max(1, nodeLimit / SeedProbes);
-        for (int node = step / 2, seeds = 0; node < nodeLimit && seeds < SeedCount; node += step)
+        int seedCount = throughRejected ? SeedCount : PassingSeedCount;
+        for (int node = step / 2, seeds = 0; node < nodeLimit && seeds < seedCount; node += step)
         {
             ref ushort mark = ref Unsafe.Add(ref visited, node);
             int row = view.Row(node);
@@ -172,8 +199,10 @@ internal sealed partial class HnswGraph
 
             // Pass 1c: nothing passed within two hops: the walk is among rejected nodes (the filter avoids this part
             // of the graph). Walk through them as SearchLayer does: score the unvisited direct neighbours and queue
-            // them, never as results (their rows are stored complemented to say so), until passing nodes appear.
-            if (gathered == 0)
+            // them, never as results (their rows are stored complemented to say so), until passing nodes appear. Not in
+            // a walk over passing nodes only: there the query's rejected neighbourhood is what it must not explore (every
+            // rejected node nearer than the passing rows would be expanded before any of them).
+            if (gathered == 0 && throughRejected)
             {
                 for (int r = 0; r < bridges; r++)
                 {

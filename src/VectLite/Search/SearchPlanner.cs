@@ -15,6 +15,12 @@ internal enum SearchPath
 
     /// <summary>A graph walk that scores only passing nodes, looking two hops out (<see cref="HnswFilterWalk.TwoHop"/>).</summary>
     GraphTwoHop,
+
+    /// <summary>
+    /// A walk over passing nodes only, from seeds (<see cref="HnswFilterWalk.Passing"/>): never planned, taken by a
+    /// planned walk whose probe finds that the filter avoids the query's neighbourhood; forcible for tests and calibration.
+    /// </summary>
+    GraphPassing,
 }
 
 /// <summary>
@@ -39,8 +45,13 @@ internal enum SearchPath
 /// rejected nodes (<see cref="SearchPath.GraphThrough"/>) that times pass rate^-<see cref="ThroughPassExponent"/>; a
 /// two-hop walk (<see cref="SearchPath.GraphTwoHop"/>) <see cref="TwoHopFactor"/> x pass rate^<see cref="TwoHopPassExponent"/>
 /// times it, offered only below <see cref="ThroughPassRate"/> and while its two-hop reach holds
-/// (<see cref="MinTwoHopReach"/>). The cheapest runs. A two-hop walk that still ends with fewer than k rows is
-/// followed by the exact scan.</para>
+/// (<see cref="MinTwoHopReach"/>). With deferred indexing, every walk also pays for the exact scan of the rows the
+/// graph does not hold yet (a row test each, a distance for each that passes), so a large tail tips the plan to the
+/// scan. The cheapest runs. A two-hop walk that still ends with fewer than k rows is followed by the exact scan.</para>
+/// <para><b>At run time</b> a planned walk first probes the query's neighbourhood (HnswGraph.SearchFiltered): when
+/// the rows there pass far less often than the estimated pass rate, the filter avoids the query (anti-correlated)
+/// and the walk runs over passing nodes only (<see cref="SearchPath.GraphPassing"/>). <see cref="LastPath"/> says which
+/// path answered.</para>
 /// </remarks>
 internal static class SearchPlanner
 {
@@ -105,15 +116,27 @@ internal static class SearchPlanner
     internal static int LastGraphDistances;
 
     /// <summary>
+    /// For tests and the benchmark: the path that answered the last search on this thread (a graph walk whose budget ran
+    /// out, or a two-hop or passing walk that found fewer than k rows, is followed by the scan and reports
+    /// <see cref="SearchPath.Exact"/>).
+    /// </summary>
+    [ThreadStatic]
+    internal static SearchPath LastPath;
+
+    /// <summary>
     /// Plans one search: sets up <paramref name="filter"/>'s row set and verdict cache and returns the path and the
     /// estimated number of passing rows. <paramref name="graph"/> null (or <paramref name="forceExact"/>) plans a scan.
+    /// <paramref name="indexedRows"/> is the rows the graph holds (deferred indexing: the rest, the tail, is scanned
+    /// exactly after any walk, which the cost of a walk includes). <paramref name="passRate"/> is the estimated share of
+    /// rows that pass (1 without conditions), for the walk's neighbourhood probe.
     /// </summary>
     public static SearchPath Plan(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
-        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, out int budget)
+        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, out int budget, out double passRate)
     {
         int rows = snapshot.RowCount;
         double passing = rows;
         budget = int.MaxValue;
+        passRate = 1;
         if (rows == 0)
         {
             return SearchPath.Exact;
@@ -126,6 +149,7 @@ internal static class SearchPlanner
 
         BuildRowSet(state, snapshot, payloadFilter, namespaceId, ref filter);
         passing = Estimate(snapshot, ref filter);
+        passRate = Math.Min(1, passing / rows);
 
         // A walk that scores more than half of what the exact scan would cost is stopped and the scan runs instead:
         // it bounds the price of a filter that avoids the query's neighbourhood (the walk wanders through rejected
@@ -134,10 +158,11 @@ internal static class SearchPlanner
         budget = (int)Math.Min(int.MaxValue, Math.Max(MinBudget, BudgetShare * exactCost / GraphDistanceCost));
         if (ForcedPath is { } forced && graph is not null && !forceExact)
         {
-            if (forced == SearchPath.GraphTwoHop)
+            if (forced != SearchPath.Exact)
             {
                 filter.CacheVerdicts();
             }
+            passRate = 1; // forced means forced: no neighbourhood probe may switch the walk
             return forced;
         }
         if (graph is null || forceExact || passing <= wanted)
@@ -145,13 +170,16 @@ internal static class SearchPlanner
             return SearchPath.Exact;
         }
 
-        double passRate = Math.Min(1, passing / rows);
-        double unfiltered = UnfilteredDistancesAtEf10 * Math.Pow(Math.Max(ef, wanted) / 10.0, EfExponent) * Math.Log(Math.Max(rows, 3)) / Math.Log(60_000);
-        double throughCost = GraphDistanceCost * unfiltered * Math.Pow(passRate, -ThroughPassExponent);
+        // The walk covers the graph's rows; the rows the deferred indexer has not reached (the tail) are scanned exactly
+        // after it, whichever walk runs: a row test each, and a distance for each that passes.
+        int graphRows = Math.Clamp(indexedRows, 1, rows);
+        double tailCost = (rows - graphRows) * ((passRate * ScanCostPerRow) + TestCostPerRow);
+        double unfiltered = UnfilteredDistancesAtEf10 * Math.Pow(Math.Max(ef, wanted) / 10.0, EfExponent) * Math.Log(Math.Max(graphRows, 3)) / Math.Log(60_000);
+        double throughCost = (GraphDistanceCost * unfiltered * Math.Pow(passRate, -ThroughPassExponent)) + tailCost;
         int m0 = 2 * state.HnswParameters.M;
         bool twoHopHolds = (double)m0 * m0 * passRate >= MinTwoHopReach;
         double twoHopCost = twoHopHolds && passRate < ThroughPassRate
-            ? GraphDistanceCost * unfiltered * TwoHopFactor * Math.Pow(passRate, TwoHopPassExponent)
+            ? (GraphDistanceCost * unfiltered * TwoHopFactor * Math.Pow(passRate, TwoHopPassExponent)) + tailCost
             : double.PositiveInfinity;
         if (exactCost <= Math.Min(throughCost, twoHopCost))
         {
@@ -160,6 +188,7 @@ internal static class SearchPlanner
 
         if (throughCost <= twoHopCost)
         {
+            filter.CacheVerdicts(); // the walk's neighbourhood probe tests up to 288 rows the walk meets again
             return SearchPath.GraphThrough;
         }
 
