@@ -15,19 +15,6 @@ internal sealed partial class HnswGraph
     /// </summary>
     internal const double AvoidedShare = 0.25;
 
-    /// <summary>
-    /// A walk over passing nodes taken because the filter avoids the query keeps this many times ef candidates: its
-    /// query is far from every passing row, where a best-first walk's recall grows slowly with ef (measured on
-    /// Fashion-MNIST, 50% anti-correlated: 0.69 at ef 10, 0.91 at ef 160; doubled, 0.82 at ef 10).
-    /// </summary>
-    internal const int PassingEfFactor = 2;
-
-    /// <summary>
-    /// Above this ef such a search is answered by the exact scan instead: the walk's recall stops near 0.93 (at 50%
-    /// anti-correlated on Fashion-MNIST, whatever the ef up to 640 and the seeds up to 64), and a large ef asks for more.
-    /// </summary>
-    internal const int PassingMaxEf = 100;
-
     /// <summary>Passing nodes the descent scored, kept as seeds of a walk over passing nodes (<see cref="DescendCollecting"/>).</summary>
     private const int DescentSeeds = 16;
 
@@ -43,7 +30,7 @@ internal sealed partial class HnswGraph
     /// <summary>
     /// A filtered search: descends as <see cref="Search{TFilter}(ReadOnlySpan{float}, int, int, ref TFilter, TopKHeap, HnswFilterWalk, int)"/>
     /// does, then walks level 0 the way <paramref name="walk"/> says, unless the filter avoids the query's
-    /// neighbourhood, in which case it walks over passing nodes only (<see cref="HnswFilterWalk.Passing"/>).
+    /// neighbourhood, in which case it returns -1 at once so that the caller scans exactly.
     /// </summary>
     /// <param name="query">The query, of the graph's dimension (normalised for cosine).</param>
     /// <param name="k">The number of results wanted, at least 1.</param>
@@ -53,7 +40,7 @@ internal sealed partial class HnswGraph
     /// <param name="walk">On entry, the planned walk; on return, the walk that ran.</param>
     /// <param name="budget">The most level-0 distances the walk may compute: past it, nothing is offered and -1 returned.</param>
     /// <param name="passRate">The filter's overall pass rate (the planner's estimate); at 0 or 1 and above, no probe.</param>
-    /// <returns>The level-0 distances computed, or -1 when the budget ran out.</returns>
+    /// <returns>The level-0 distances computed, or -1 when the budget ran out or the filter avoids the neighbourhood.</returns>
     /// <remarks>
     /// <para><b>How it works.</b> After the descent, the entry (the node nearest the query found above level 0) and
     /// its neighbourhood stand for the query's neighbourhood. The probe tests the filter on the entry's level-0
@@ -62,8 +49,10 @@ internal sealed partial class HnswGraph
     /// <see cref="AvoidedShare"/> of it the filter avoids the neighbourhood: a walk through rejected nodes would
     /// explore every rejected node nearer than the nearest passing one (at a 50% filter of the five classes farthest
     /// from the query, most of the collection), and the two-hop walk's steps through rejected regions would do the
-    /// same. The walk over passing nodes instead starts from passing seeds spread over the graph and converges towards
-    /// the query through passing nodes, at about the cost of an unfiltered walk.</para>
+    /// same, so the exact scan of the passing rows is cheaper than either, and exact. (The walk over passing nodes,
+    /// <see cref="HnswFilterWalk.Passing"/>, is cheaper still, but measured on Fashion-MNIST its recall stops near 0.93,
+    /// below what filtered search keeps: the planner never chooses it; <see cref="SearchPlanner.ForcedPath"/> can, for
+    /// measurement.)</para>
     /// <para>Any thread, beside inserts; allocates nothing once the context pool is warm.</para>
     /// </remarks>
     internal int SearchFiltered<TFilter>(ReadOnlySpan<float> query, int k, int ef, ref TFilter filter, TopKHeap results, ref HnswFilterWalk walk, int budget, double passRate)
@@ -106,22 +95,20 @@ internal sealed partial class HnswGraph
             Span<ScoredNode> seeds = stackalloc ScoredNode[DescentSeeds];
             int seedCount = 0;
             (current, currentScore) = DescendCollecting<TScorer, TFilter>(view, query, current, currentScore, (int)(entry >> 32), ref filter, seeds, ref seedCount);
-            int passingEf = ef;
             if (walk != HnswFilterWalk.Passing && passRate > 0 && passRate < 1 && AvoidsNeighbourhood(view, current, ref filter, passRate))
             {
-                walk = HnswFilterWalk.Passing;
-                if (ef > PassingMaxEf)
-                {
-                    return -1; // near-exact recall asked of a filter that avoids the query: the scan gives it, this walk does not
-                }
-                passingEf = ef * PassingEfFactor;
+                // The filter avoids the query's neighbourhood: the planned walk would spend its budget (half an exact
+                // scan) wandering through rejected nodes before falling back, so answer with the exact scan at once.
+                // Not with the walk over passing nodes: it is cheap, but its recall stops near 0.93 (Fashion-MNIST, 50%
+                // anti-correlated, whatever the ef up to 640 and the seeds up to 64), below what filtered search keeps.
+                return -1;
             }
 
             int scored = walk switch
             {
                 HnswFilterWalk.Through => SearchLayer<TScorer, TFilter>(context, view, query, current, currentScore, 0, ef, -1, ref filter, budget),
                 HnswFilterWalk.TwoHop => SearchLayerTwoHop<TScorer, TFilter>(context, view, query, current, currentScore, ef, budget, ref filter),
-                _ => SearchLayerTwoHop<TScorer, TFilter>(context, view, query, current, currentScore, passingEf, budget, ref filter, throughRejected: false, seeds[..seedCount]),
+                _ => SearchLayerTwoHop<TScorer, TFilter>(context, view, query, current, currentScore, ef, budget, ref filter, throughRejected: false, seeds[..seedCount]),
             };
             if (scored > budget)
             {

@@ -5,10 +5,11 @@ namespace VectLite.Tests.Engine;
 
 /// <summary>
 /// Filters that avoid the query's neighbourhood (anti-correlated), planned freely: the filtered walk's probe sees that
-/// the rows around the query pass far less often than the filter does overall and walks over passing nodes only
-/// (<see cref="SearchPath.GraphPassing"/>), at recall >= 0.9 against a brute force over the test's own copy of the
-/// data, within the walk's budget (a walk through the rejected clusters exceeds it and falls back to the scan); and
-/// filters that do not avoid it (uncorrelated, label-correlated) keep the planned walk.
+/// the rows around the query pass far less often than the filter does overall and answers with the exact scan at once
+/// (recall 1 against a brute force over the test's own copy of the data), instead of walking through the rejected
+/// clusters first; filters that do not avoid it (uncorrelated, label-correlated) keep the planned walk. The walk over
+/// passing nodes (<see cref="SearchPath.GraphPassing"/>), which the planner does not choose (its recall stops near
+/// 0.93 on real data), is checked forced.
 /// </summary>
 /// <remarks>
 /// Data: 10 well-separated clusters of 400 rows (16-d), label = cluster, bucket = a hash of the row. Queries sit in
@@ -71,16 +72,15 @@ public sealed class AntiCorrelatedFilterTests : IDisposable
     [InlineData(5)] // 50%: planned as a walk through rejected nodes
     [InlineData(2)] // 20%: planned as a two-hop walk
     [InlineData(1)] // 10%: planned as a two-hop walk
-    public void A_filter_that_avoids_the_query_neighbourhood_walks_over_passing_nodes(int clusters)
+    public void A_filter_that_avoids_the_query_neighbourhood_is_answered_by_the_exact_scan(int clusters)
     {
         int[] labels = Labels(clusters, farthest: true);
         // ef 10 below 50%: at 4,000 rows a larger ef makes the planned two-hop walk dearer than the scan.
         (double recall, Dictionary<SearchPath, int> paths) = Run(LabelFilter(labels), r => labels.Contains(r.Label), ef: clusters == 5 ? 32 : 10);
-        // A few walks may still exceed the small collection's budget (433 distances at 50%) and be scanned instead;
-        // none may walk through the rejected clusters or take the planned two-hop walk.
-        Assert.True(paths.GetValueOrDefault(SearchPath.GraphPassing) >= Queries - 3 && paths.Keys.All(p => p is SearchPath.GraphPassing or SearchPath.Exact),
-            $"Paths: {Describe(paths)}");
-        Assert.True(recall >= 0.9, $"Recall {recall:0.000} below 0.9.");
+        // Without the probe most of these walks stay within the small collection's budget (433 distances at 50%) and
+        // answer from the graph; with it, every query is scanned.
+        Assert.True(paths.Keys.All(p => p == SearchPath.Exact), $"Paths: {Describe(paths)}");
+        Assert.Equal(1.0, recall);
     }
 
     [Theory]
