@@ -383,7 +383,7 @@ internal static class QuantizedCommand
             md.AppendLine("**Busy machine, smoke run**: a small subset to prove the command works end to end; not a measurement to quote. The lead's quiet run replaces it.");
             md.AppendLine();
         }
-        md.AppendLine(inv, $"**The machine was busy** (2 cores shared with other agents' builds and tests): `uptime` at the start: `{uptime}`. Absolute q/s are low and noisy; the ratios measured in the same run are the result, with the spread over rounds shown.");
+        md.AppendLine(inv, $"`uptime` at the start: `{uptime}` (a load average near the core count or above means other work shared the machine: absolute q/s are then low and noisy, and the ratios measured in the same run are the result, with the spread over rounds shown).");
         md.AppendLine();
         md.AppendLine(inv, $"Machine: {machine.Cores} cores, {machine.CpuModel}, {Format.Bytes(machine.MemoryBytes)}, {machine.Runtime}, {machine.Build}.");
         md.AppendLine(inv, $"Data: `{dataDirectory}`, {baseCount:N0} base vectors x {dimension}, the first {o.Queries:N0} queries, recall@10 against {(o.BaseCount > 0 ? "an exact L2 top-100 computed by the command" : "gt.ivecs")}. M = 16, ef_construction = 200, build on {o.Threads} threads; search one query at a time on one thread, ef = {string.Join(", ", efs)}.");
