@@ -92,6 +92,12 @@ internal static class FrenchStemmer
 
     private static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'â' or 'à' or 'ë' or 'é' or 'ê' or 'è' or 'ï' or 'î' or 'ô' or 'û' or 'ù';
 
+    /// <summary>This language's vowels, for <see cref="SnowballRegions"/>.</summary>
+    private readonly struct Vowels : ISnowballVowels
+    {
+        public static bool IsVowel(char c) => FrenchStemmer.IsVowel(c);
+    }
+
     private static void Prelude(ref StemBuffer w)
     {
         // Snowball's "repeat goto": after a mark the same position is tried again, so loop until nothing applies there.
@@ -156,22 +162,9 @@ internal static class FrenchStemmer
                 }
             }
         }
-        int r1 = RegionAfter(ref w, 0);
-        int r2 = r1 < w.Length ? RegionAfter(ref w, r1) : w.Length;
+        int r1 = SnowballRegions.After<Vowels>(ref w, 0);
+        int r2 = r1 < w.Length ? SnowballRegions.After<Vowels>(ref w, r1) : w.Length;
         return new Regions(rv, r1, r2);
-    }
-
-    /// <summary>The position after the first non-vowel that follows a vowel at or after <paramref name="start"/>; the length if none.</summary>
-    private static int RegionAfter(ref StemBuffer w, int start)
-    {
-        for (int i = start + 1; i < w.Length; i++)
-        {
-            if (!IsVowel(w[i]) && IsVowel(w[i - 1]))
-            {
-                return i + 1;
-            }
-        }
-        return w.Length;
     }
 
     /// <summary>Step 1. False when nothing was removed, or when the rule hands the word on to the verb steps.</summary>

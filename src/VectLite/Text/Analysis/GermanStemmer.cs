@@ -43,6 +43,12 @@ internal static class GermanStemmer
 
     private static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y' or 'ä' or 'ö' or 'ü';
 
+    /// <summary>This language's vowels, for <see cref="SnowballRegions"/>.</summary>
+    private readonly struct Vowels : ISnowballVowels
+    {
+        public static bool IsVowel(char c) => GermanStemmer.IsVowel(c);
+    }
+
     private static bool IsSEnding(char c) => c is 'b' or 'd' or 'f' or 'g' or 'h' or 'k' or 'l' or 'm' or 'n' or 'r' or 't';
 
     private static void Prelude(ref StemBuffer w)
@@ -71,25 +77,12 @@ internal static class GermanStemmer
         {
             return;
         }
-        int p1 = RegionAfter(ref w, 0);
+        int p1 = SnowballRegions.After<Vowels>(ref w, 0);
         r1 = Math.Max(p1, 3);
         if (p1 < w.Length)
         {
-            r2 = RegionAfter(ref w, p1);
+            r2 = SnowballRegions.After<Vowels>(ref w, p1);
         }
-    }
-
-    /// <summary>The position after the first non-vowel that follows a vowel, searching from <paramref name="start"/>; the length if none.</summary>
-    private static int RegionAfter(ref StemBuffer w, int start)
-    {
-        for (int i = start + 1; i < w.Length; i++)
-        {
-            if (!IsVowel(w[i]) && IsVowel(w[i - 1]))
-            {
-                return i + 1;
-            }
-        }
-        return w.Length;
     }
 
     private static void Step1Inflection(ref StemBuffer w, int r1)

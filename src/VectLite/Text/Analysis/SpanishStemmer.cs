@@ -57,7 +57,7 @@ internal static class SpanishStemmer
     {
         int size = StemBuffer.StorageFor(word);
         var w = new StemBuffer(word, size <= 256 ? stackalloc char[size] : new char[size]);
-        MarkRegions(ref w, out int rv, out int r1, out int r2);
+        SnowballRegions.Romance<Vowels>(ref w, out int rv, out int r1, out int r2);
         AttachedPronoun(ref w, rv);
         if (!StandardSuffix(ref w, r1, r2) && !YVerbSuffix(ref w, rv))
         {
@@ -73,51 +73,10 @@ internal static class SpanishStemmer
 
     private static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u' or 'á' or 'é' or 'í' or 'ó' or 'ú' or 'ü';
 
-    private static void MarkRegions(ref StemBuffer w, out int rv, out int r1, out int r2)
+    /// <summary>This language's vowels, for <see cref="SnowballRegions"/>.</summary>
+    private readonly struct Vowels : ISnowballVowels
     {
-        rv = w.Length;
-        if (w.Length >= 2)
-        {
-            if (IsVowel(w[0]))
-            {
-                // vowel, consonant: after the next vowel; two vowels: after the next consonant.
-                int i = 2;
-                bool wantVowel = !IsVowel(w[1]);
-                while (i < w.Length && IsVowel(w[i]) != wantVowel)
-                {
-                    i++;
-                }
-                rv = i < w.Length ? i + 1 : w.Length;
-            }
-            else if (!IsVowel(w[1]))
-            {
-                int i = 2;
-                while (i < w.Length && !IsVowel(w[i]))
-                {
-                    i++;
-                }
-                rv = i < w.Length ? i + 1 : w.Length;
-            }
-            else if (w.Length >= 3)
-            {
-                rv = 3;
-            }
-        }
-        r1 = RegionAfter(ref w, 0);
-        r2 = r1 < w.Length ? RegionAfter(ref w, r1) : w.Length;
-    }
-
-    /// <summary>The position after the first non-vowel that follows a vowel at or after <paramref name="start"/>; the length if none.</summary>
-    private static int RegionAfter(ref StemBuffer w, int start)
-    {
-        for (int i = start + 1; i < w.Length; i++)
-        {
-            if (!IsVowel(w[i]) && IsVowel(w[i - 1]))
-            {
-                return i + 1;
-            }
-        }
-        return w.Length;
+        public static bool IsVowel(char c) => SpanishStemmer.IsVowel(c);
     }
 
     private static void AttachedPronoun(ref StemBuffer w, int rv)
