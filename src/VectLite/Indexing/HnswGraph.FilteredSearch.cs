@@ -94,7 +94,11 @@ internal sealed partial class HnswGraph
             float currentScore = ScoreNode<TScorer>(view, query, current);
             Span<ScoredNode> seeds = stackalloc ScoredNode[DescentSeeds];
             int seedCount = 0;
-            (current, currentScore) = DescendCollecting<TScorer, TFilter>(view, query, current, currentScore, (int)(entry >> 32), ref filter, seeds, ref seedCount);
+            // Only the walk over passing nodes (forced: the planner never picks it) uses seeds; every other filtered search
+            // descends as the plain search does, without a filter test per node scored on the way.
+            (current, currentScore) = walk == HnswFilterWalk.Passing
+                ? DescendCollecting<TScorer, TFilter>(view, query, current, currentScore, (int)(entry >> 32), ref filter, seeds, ref seedCount)
+                : Descend<TScorer>(view, query, current, currentScore, (int)(entry >> 32), 0);
             if (walk != HnswFilterWalk.Passing && passRate > 0 && passRate < 1 && AvoidsNeighbourhood(view, current, ref filter, passRate))
             {
                 // The filter avoids the query's neighbourhood: the planned walk would spend its budget (half an exact
