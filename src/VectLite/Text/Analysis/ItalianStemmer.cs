@@ -148,13 +148,13 @@ internal static class ItalianStemmer
         switch (suffix)
         {
             case "logia" or "logie":
-                return ReplaceIf(ref w, suffix, "log", start >= r2);
+                return w.ReplaceEndIf(suffix, "log", start >= r2);
             case "uzione" or "uzioni" or "usione" or "usioni":
-                return ReplaceIf(ref w, suffix, "u", start >= r2);
+                return w.ReplaceEndIf(suffix, "u", start >= r2);
             case "enza" or "enze":
-                return ReplaceIf(ref w, suffix, "ente", start >= r2);
+                return w.ReplaceEndIf(suffix, "ente", start >= r2);
             case "amento" or "amenti" or "imento" or "imenti":
-                return ReplaceIf(ref w, suffix, "", start >= rv);
+                return w.ReplaceEndIf(suffix, "", start >= rv);
             case "amente":
                 if (start < r1)
                 {
@@ -167,7 +167,7 @@ internal static class ItalianStemmer
                     w.Chop(AfterAmente[tail].Length);
                     if (AfterAmente[tail] == "iv")
                     {
-                        ChopInR2(ref w, "at", r2);
+                        w.ChopIfFrom("at", r2);
                     }
                 }
                 return true;
@@ -180,7 +180,7 @@ internal static class ItalianStemmer
         switch (suffix)
         {
             case "azione" or "azioni" or "atore" or "atori":
-                ChopInR2(ref w, "ic", r2);
+                w.ChopIfFrom("ic", r2);
                 break;
             case "ità":
                 int after = w.Longest(AfterIta);
@@ -191,32 +191,13 @@ internal static class ItalianStemmer
                 break;
             case "ivo" or "ivi" or "iva" or "ive":
                 // -ativ then -icativ: the ic goes only when the at did.
-                if (ChopInR2(ref w, "at", r2))
+                if (w.ChopIfFrom("at", r2))
                 {
-                    ChopInR2(ref w, "ic", r2);
+                    w.ChopIfFrom("ic", r2);
                 }
                 break;
         }
         return true;
-    }
-
-    private static bool ReplaceIf(ref StemBuffer w, string suffix, string replacement, bool inRegion)
-    {
-        if (inRegion)
-        {
-            w.ReplaceEnd(suffix.Length, replacement);
-        }
-        return inRegion;
-    }
-
-    private static bool ChopInR2(ref StemBuffer w, string suffix, int r2)
-    {
-        if (w.EndsWith(suffix) && w.Length - suffix.Length >= r2)
-        {
-            w.Chop(suffix.Length);
-            return true;
-        }
-        return false;
     }
 
     /// <summary>Verb endings inside RV (a longer ending reaching before RV does not match; a shorter one may).</summary>

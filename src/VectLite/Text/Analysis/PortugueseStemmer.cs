@@ -112,14 +112,14 @@ internal static class PortugueseStemmer
         switch (suffix)
         {
             case "logía" or "logías":
-                return ReplaceIf(ref w, suffix, "log", start >= r2);
+                return w.ReplaceEndIf(suffix, "log", start >= r2);
             case "ución" or "uciones":
-                return ReplaceIf(ref w, suffix, "u", start >= r2);
+                return w.ReplaceEndIf(suffix, "u", start >= r2);
             case "ência" or "ências":
-                return ReplaceIf(ref w, suffix, "ente", start >= r2);
+                return w.ReplaceEndIf(suffix, "ente", start >= r2);
             case "ira" or "iras":
                 // -eira(s) is rarely a verb: it becomes -eir.
-                return ReplaceIf(ref w, suffix, "ir", start >= rv && w.At(start - 1) == 'e');
+                return w.ReplaceEndIf(suffix, "ir", start >= rv && w.At(start - 1) == 'e');
             case "amente":
                 if (start < r1)
                 {
@@ -132,7 +132,7 @@ internal static class PortugueseStemmer
                     w.Chop(AfterAmente[tail].Length);
                     if (AfterAmente[tail] == "iv")
                     {
-                        ChopInR2(ref w, "at", r2);
+                        w.ChopIfFrom("at", r2);
                     }
                 }
                 return true;
@@ -145,42 +145,16 @@ internal static class PortugueseStemmer
         switch (suffix)
         {
             case "mente":
-                ChopLongestInR2(ref w, AfterMente, r2);
+                w.ChopLongestFrom(AfterMente, r2);
                 break;
             case "idade" or "idades":
-                ChopLongestInR2(ref w, AfterIdade, r2);
+                w.ChopLongestFrom(AfterIdade, r2);
                 break;
             case "iva" or "ivo" or "ivas" or "ivos":
-                ChopInR2(ref w, "at", r2);
+                w.ChopIfFrom("at", r2);
                 break;
         }
         return true;
-    }
-
-    private static bool ReplaceIf(ref StemBuffer w, string suffix, string replacement, bool condition)
-    {
-        if (condition)
-        {
-            w.ReplaceEnd(suffix.Length, replacement);
-        }
-        return condition;
-    }
-
-    private static void ChopInR2(ref StemBuffer w, string suffix, int r2)
-    {
-        if (w.EndsWith(suffix) && w.Length - suffix.Length >= r2)
-        {
-            w.Chop(suffix.Length);
-        }
-    }
-
-    private static void ChopLongestInR2(ref StemBuffer w, string[] suffixes, int r2)
-    {
-        int found = w.Longest(suffixes);
-        if (found >= 0 && w.Length - suffixes[found].Length >= r2)
-        {
-            w.Chop(suffixes[found].Length);
-        }
     }
 
     /// <summary>Verb endings inside RV (a longer ending reaching before RV does not match; a shorter one may).</summary>

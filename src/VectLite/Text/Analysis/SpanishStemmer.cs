@@ -151,7 +151,7 @@ internal static class SpanishStemmer
                     w.Chop(2);
                     if (AfterAmente[tail] == "iv")
                     {
-                        ChopInR2(ref w, "at", r2);
+                        w.ChopIfFrom("at", r2);
                     }
                 }
                 return true;
@@ -164,36 +164,19 @@ internal static class SpanishStemmer
         switch (suffix)
         {
             case "ancia" or "adora" or "ante" or "ación" or "ador" or "ancias" or "adoras" or "aciones" or "adores" or "antes":
-                ChopInR2(ref w, "ic", r2);
+                w.ChopIfFrom("ic", r2);
                 break;
             case "mente":
-                ChopLongestInR2(ref w, AfterMente, r2);
+                w.ChopLongestFrom(AfterMente, r2);
                 break;
             case "idad" or "idades":
-                ChopLongestInR2(ref w, AfterIdad, r2);
+                w.ChopLongestFrom(AfterIdad, r2);
                 break;
             case "iva" or "ivo" or "ivas" or "ivos":
-                ChopInR2(ref w, "at", r2);
+                w.ChopIfFrom("at", r2);
                 break;
         }
         return true;
-    }
-
-    private static void ChopInR2(ref StemBuffer w, string suffix, int r2)
-    {
-        if (w.EndsWith(suffix) && w.Length - suffix.Length >= r2)
-        {
-            w.Chop(suffix.Length);
-        }
-    }
-
-    private static void ChopLongestInR2(ref StemBuffer w, string[] suffixes, int r2)
-    {
-        int found = w.Longest(suffixes);
-        if (found >= 0 && w.Length - suffixes[found].Length >= r2)
-        {
-            w.Chop(suffixes[found].Length);
-        }
     }
 
     /// <summary>Step 2a: -ya, -yo, ... inside RV, after a u.</summary>

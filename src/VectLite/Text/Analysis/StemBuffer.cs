@@ -75,6 +75,47 @@ internal ref struct StemBuffer
     /// <summary>Replaces the last <paramref name="count"/> characters by <paramref name="replacement"/>.</summary>
     public void ReplaceEnd(int count, string replacement) => Replace(Length - count, count, replacement);
 
+    /// <summary>
+    /// Removes <paramref name="suffix"/> if the word ends with it and it starts at or after <paramref name="region"/> (a
+    /// region's start: R1, R2, RV); returns whether it did.
+    /// </summary>
+    public bool ChopIfFrom(string suffix, int region)
+    {
+        if (EndsWith(suffix) && Length - suffix.Length >= region)
+        {
+            Chop(suffix.Length);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Removes the longest of <paramref name="suffixes"/> that ends the word (<see cref="Longest(string[])"/>) if it starts
+    /// at or after <paramref name="region"/>; a shorter one is not tried when the longest starts before it.
+    /// </summary>
+    public void ChopLongestFrom(string[] suffixes, int region)
+    {
+        int found = Longest(suffixes);
+        if (found >= 0 && Length - suffixes[found].Length >= region)
+        {
+            Chop(suffixes[found].Length);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the word's ending <paramref name="suffix"/> (which the caller found there) by
+    /// <paramref name="replacement"/> when <paramref name="condition"/> holds (the suffix lies in its region); returns
+    /// <paramref name="condition"/>.
+    /// </summary>
+    public bool ReplaceEndIf(string suffix, string replacement, bool condition)
+    {
+        if (condition)
+        {
+            ReplaceEnd(suffix.Length, replacement);
+        }
+        return condition;
+    }
+
     /// <summary>Replaces <paramref name="count"/> characters at <paramref name="index"/> by <paramref name="replacement"/>.</summary>
     public void Replace(int index, int count, string replacement)
     {
