@@ -24,6 +24,7 @@ internal static class AutoCheckpointCommand
         var samples = new Option<int>("--samples") { Description = "Points on each curve.", DefaultValueFactory = _ => 10 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds (each runs every workload with checkpoints off, then on).", DefaultValueFactory = _ => 3 };
         var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("auto-checkpoint.md") };
+        var timeOpen = new Option<string?>("--time-open") { Description = "(internal) time a read-only open of this database and print the milliseconds.", Hidden = true };
         foreach (Option<int> option in new[] { vectors, dim, batch, updates, updateRecords, updateDim, samples, rounds })
         {
             option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError($"{option.Name} must be at least 1."); } });
@@ -31,10 +32,15 @@ internal static class AutoCheckpointCommand
 
         var command = new Command("auto-checkpoint", "Upserts and payload updates that never call Compact(), automatic checkpoints on vs off: log, disk, dead share, reopen time, throughput.")
         {
-            vectors, dim, batch, updates, updateRecords, updateDim, samples, rounds, output,
+            vectors, dim, batch, updates, updateRecords, updateDim, samples, rounds, output, timeOpen,
         };
         command.SetAction(result =>
         {
+            if (result.GetValue(timeOpen) is { } path)
+            {
+                Console.WriteLine(AutoCheckpointWorkload.TimeOpen(path).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
+            }
             var workloads = new[]
             {
                 AutoCheckpointWorkload.Upserts(result.GetValue(vectors), result.GetValue(dim), result.GetValue(batch)),

@@ -6,6 +6,8 @@ internal static class AutoCheckpointReport
     public static void Run(MachineInfo machine, IReadOnlyList<AutoCheckpointWorkload> workloads, int samples, int rounds, string output)
     {
         var runs = workloads.ToDictionary(w => w, _ => new List<(AutoCheckpointRun Off, AutoCheckpointRun On)>());
+        string loadAtStart = MachineInfo.LoadAverage();
+        var started = System.Diagnostics.Stopwatch.StartNew();
         for (int round = 1; round <= rounds; round++)
         {
             foreach (AutoCheckpointWorkload workload in workloads)
@@ -25,8 +27,10 @@ internal static class AutoCheckpointReport
             "twice per round: automatic checkpoints off (`AutoCheckpointOptions.Disabled`) and on (the defaults: 64 MiB of " +
             "log, half the rows dead with at least 10,000, 1 MiB at close). Nothing calls `Compact()`. Throughput counts the " +
             "write calls' time only; at each sample point the counters are read and a read-only open of the database is timed " +
-            "(it loads the checkpoint and replays the log, as a reopen does), outside the write timing. At the end the " +
+            "in a child process (it loads the checkpoint and replays the log, as a reopen does; an open in the writer's own " +
+            "process would share its open database and load nothing), outside the write timing. At the end the " +
             "database is closed (timed: with checkpoints on, a checkpoint at close) and reopened (timed).");
+        report.Paragraph($"Load average (/proc/loadavg) at the start: {loadAtStart}; at the end: {MachineInfo.LoadAverage()}. Run time {started.Elapsed.TotalMinutes:N1} min.");
         bool pass = true;
         foreach (AutoCheckpointWorkload workload in workloads)
         {

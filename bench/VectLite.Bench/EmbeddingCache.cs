@@ -35,14 +35,26 @@ internal static class EmbeddingCache
         const int chunk = 512;
         // Chunks of similar length (the generator pads each batch to its longest text), in chunks for progress.
         int[] order = [.. Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length)];
-        for (int start = 0; start < texts.Count; start += chunk)
+
+        // Each finished chunk is appended to a partial file (in the order above), so a run that is stopped (a session's
+        // end, a kill) resumes where it was instead of paying the model again for the whole corpus.
+        string partial = file + ".partial";
+        int done = ResumeFrom(partial, order, result, dims);
+        using (FileStream progress = new(partial, FileMode.Append, FileAccess.Write))
         {
-            int[] indexes = [.. order.Skip(start).Take(chunk)];
-            string[] part = [.. indexes.Select(i => texts[i])];
-            var embeddings = generator.GenerateAsync(part).GetAwaiter().GetResult();
-            for (int i = 0; i < part.Length; i++)
-                result[indexes[i]] = embeddings[i].Vector.ToArray();
-            Console.Error.Write($"\rembedding {label}: {Math.Min(start + chunk, texts.Count):N0} / {texts.Count:N0} ({(start + part.Length) / watch.Elapsed.TotalSeconds:N0}/s)   ");
+            for (int start = done; start < texts.Count; start += chunk)
+            {
+                int[] indexes = [.. order.Skip(start).Take(chunk)];
+                string[] part = [.. indexes.Select(i => texts[i])];
+                var embeddings = generator.GenerateAsync(part).GetAwaiter().GetResult();
+                for (int i = 0; i < part.Length; i++)
+                {
+                    result[indexes[i]] = embeddings[i].Vector.ToArray();
+                    progress.Write(MemoryMarshal.AsBytes(result[indexes[i]].AsSpan()));
+                }
+                progress.Flush();
+                Console.Error.Write($"\rembedding {label}: {start + part.Length:N0} / {texts.Count:N0} ({(start + part.Length - done) / watch.Elapsed.TotalSeconds:N1}/s)   ");
+            }
         }
         computeTime = watch.Elapsed;
         Console.Error.WriteLine();
@@ -52,7 +64,37 @@ internal static class EmbeddingCache
                 output.Write(MemoryMarshal.AsBytes(vector.AsSpan()));
         }
         File.Move(file + ".tmp", file, overwrite: true);
+        File.Delete(partial);
         return result;
+    }
+
+    /// <summary>
+    /// Reads the whole chunks an earlier, stopped run appended to <paramref name="partial"/> into
+    /// <paramref name="result"/> (in <paramref name="order"/>), cuts a torn last chunk, and returns how many texts it held.
+    /// </summary>
+    private static int ResumeFrom(string partial, int[] order, float[][] result, int dims)
+    {
+        if (!File.Exists(partial))
+        {
+            return 0;
+        }
+        long vectorBytes = (long)dims * sizeof(float);
+        int done = (int)Math.Min(order.Length, new FileInfo(partial).Length / vectorBytes);
+        using (FileStream input = File.OpenRead(partial))
+        {
+            var buffer = new byte[vectorBytes];
+            for (int i = 0; i < done; i++)
+            {
+                input.ReadExactly(buffer);
+                result[order[i]] = MemoryMarshal.Cast<byte, float>(buffer).ToArray();
+            }
+        }
+        using (FileStream cut = new(partial, FileMode.Open, FileAccess.Write))
+        {
+            cut.SetLength(done * vectorBytes); // a vector half written when the run stopped goes
+        }
+        Console.Error.WriteLine($"embedding: resuming after {done:N0} texts from {partial}");
+        return done;
     }
 
     private static string Key(IReadOnlyList<string> texts)

@@ -62,7 +62,7 @@ internal static class FilteredCommand
     {
         var started = Stopwatch.StartNew();
         MachineInfo machine = MachineInfo.Collect();
-        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+        string load = MachineInfo.LoadAverage();
         dataDirectory ??= new HnswlibPeer(peersDirectory).PrepareFashionMnist();
         FilteredWorkload workload = FilteredWorkload.Load(dataDirectory, queryCount, selectivities);
         if (kinds != "all")

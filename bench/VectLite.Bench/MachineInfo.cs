@@ -93,4 +93,8 @@ internal sealed record MachineInfo(int Cores, string CpuModel, long MemoryBytes,
         string? digits = text?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long kb) ? kb * 1024 : -1;
     }
+
+    /// <summary>The load averages and run queue from /proc/loadavg, or "unknown" where there is none: every report records it (a benchmark needs a quiet machine).</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 }

@@ -110,7 +110,7 @@ internal static class MemoryPerVectorCommand
             {
                 CopyWithSchema(floatPath, path, Variants[v], threads);
             }
-            string json = ProcessRunner.Run(Environment.ProcessPath!, [.. SelfArguments(), "memory-per-vector", "--data", dataDirectory,
+            string json = ProcessRunner.Run(Environment.ProcessPath!, [.. ProcessRunner.SelfArguments(), "memory-per-vector", "--data", dataDirectory,
                 "--queries", queryCount.ToString(CultureInfo.InvariantCulture), "--ef", ef.ToString(CultureInfo.InvariantCulture),
                 "--child", $"{path}|{v}|{truthPath}"]);
             ChildResult result = JsonSerializer.Deserialize<ChildResult>(json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{')))!;
@@ -119,10 +119,6 @@ internal static class MemoryPerVectorCommand
         }
         Write(machine, uptime, dataDirectory, queryCount, ef, threads, build, results, started.Elapsed, output);
     }
-
-    /// <summary>The arguments that start this program again (the DLL when run through <c>dotnet</c>).</summary>
-    private static string[] SelfArguments() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet" ? [typeof(MemoryPerVectorCommand).Assembly.Location] : [];
 
     private static CollectionSchema Schema(int dimension, Variant variant, int threads) =>
         new CollectionSchema().AddVector("default", dimension, Metric.L2, new QuantizationOptions { Kind = variant.Kind }, variant.Storage)

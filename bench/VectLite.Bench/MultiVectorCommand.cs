@@ -35,7 +35,7 @@ internal static class MultiVectorCommand
 
     private static void Run(int recordCount, int tokenCount, int dim, int queryTokenCount, int queryCount, int k)
     {
-        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+        string load = MachineInfo.LoadAverage();
         Console.WriteLine($"multivector: {recordCount:N0} records x {tokenCount} tokens of {dim}-d (cosine), queries of {queryTokenCount} tokens, k {k}, "
             + $"build {(MachineInfo.IsDebugBuild ? "DEBUG" : "Release")}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {load}");
         var random = new Random(42); // seeded: the same corpus and queries every run

@@ -28,4 +28,8 @@ internal static class ProcessRunner
         }
         return output;
     }
+
+    /// <summary>The arguments that start this benchmark program again before its own (the DLL when it runs through <c>dotnet</c>).</summary>
+    public static string[] SelfArguments() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet" ? [typeof(ProcessRunner).Assembly.Location] : [];
 }

@@ -61,7 +61,7 @@ internal static class RetrievalCommand
     {
         var started = Stopwatch.StartNew();
         MachineInfo machine = MachineInfo.Collect();
-        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+        string load = MachineInfo.LoadAverage();
         corpusPath ??= DebianDescriptions.FindIndex();
         List<DebianPackage> all = DebianDescriptions.Load(corpusPath);
         var random = new Random(20261130);

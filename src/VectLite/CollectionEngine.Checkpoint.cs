@@ -30,7 +30,8 @@ internal sealed partial class CollectionEngine
     /// holds dead or expiring rows, and fix an image of it at the current LSN; (with writes continuing) write the image's
     /// data files under temporary names and fsync them, rename them into place and fsync the directory, replace the
     /// checkpoint manifest atomically (the commit point); (under the writer lock) cut the log back to the batches
-    /// written since the image; delete the previous generation's files. A crash before the manifest is replaced leaves
+    /// written since the image (an automatic checkpoint started by dead rows may leave a small checkpointed prefix, see
+    /// <c>CheckpointPolicy.CutsLog</c>); (with writes continuing) delete the previous generation's files. A crash before the manifest is replaced leaves
     /// the old checkpoint and the full log; after it, the new checkpoint, whose LSN tells replay to skip what the log
     /// still holds.
     /// </remarks>
@@ -71,6 +72,7 @@ internal sealed partial class CollectionEngine
         long blocked;
         lock (_writeLock)
         {
+            long lockTaken = Environment.TickCount64; // writers wait from here, not while this thread waited for them
             ThrowIfNotWritable("compact");
             cancellationToken.ThrowIfCancellationRequested();
             _wal!.Sync();
@@ -116,7 +118,7 @@ internal sealed partial class CollectionEngine
                 TextIndexes = state.TextIndexes,
                 TokenGraphs = tokenGraphs,
             };
-            blocked = Environment.TickCount64 - started;
+            blocked = Environment.TickCount64 - lockTaken;
         }
 
         CheckpointManifest manifest;
@@ -153,10 +155,13 @@ internal sealed partial class CollectionEngine
 
         // Committed: from here the new generation is the collection, even if the clean-up below fails.
         Vectors.MappedVectorFile?[] mappings = MapVectorFiles(manifest, image);
-        long cutStarted = Environment.TickCount64;
+        // A checkpoint started by dead rows leaves a small checkpointed prefix in the log (CheckpointPolicy.CutsLog):
+        // the cut costs fsyncs while writers wait, more than the prefix is worth.
+        bool cutLog = CheckpointPolicy.CutsLog(_database.AutoCheckpoint, trigger, image.WalOffset - WalFormat.FileHeaderSize);
         StorageException? cutFailed = null;
         lock (_writeLock)
         {
+            long cutStarted = Environment.TickCount64;
             Interlocked.Exchange(ref _generation, manifest.Generation);
             AttachVectorFiles(mappings, image.State);
             // The compacted-away state may still have readers, and map the previous generation's files: those go when
@@ -166,7 +171,10 @@ internal sealed partial class CollectionEngine
             {
                 try
                 {
-                    _wal!.DropPrefix(image.WalOffset);
+                    if (cutLog)
+                    {
+                        _wal!.DropPrefix(image.WalOffset);
+                    }
                     Interlocked.Exchange(ref _walBatches, _lsn - image.Lsn);
                 }
                 catch (StorageException ex)
@@ -179,9 +187,13 @@ internal sealed partial class CollectionEngine
                     Volatile.Write(ref _autoCheckpointRetryAt, Environment.TickCount64 + AutoCheckpointRetryMilliseconds);
                 }
             }
-            RemoveOrphans(storage, Directory, manifest);
             blocked += Environment.TickCount64 - cutStarted;
         }
+
+        // The previous generation's files go outside the writer lock (deleting files takes milliseconds): the checkpoint
+        // gate, which the caller holds, keeps out every other writer of this folder's files (checkpoints, backups,
+        // option changes), and writers only append to the log, which is never an orphan.
+        RemoveOrphans(storage, Directory, manifest);
         long ended = Environment.TickCount64;
         Interlocked.Increment(ref _checkpointsWritten);
         _lastCheckpoint = new CheckpointInfo(manifest.Generation, trigger, DateTimeOffset.UtcNow, image.Rows,

@@ -449,7 +449,8 @@ internal sealed partial class CollectionEngine
                     toSkip--;
                     continue;
                 }
-                destination[written++] = new ScoredId(state.Row(row).Id, score);
+                ref readonly RowMeta meta = ref state.Row(row);
+                destination[written++] = new ScoredId(meta.Id, score, state.Namespaces.NameOf(meta.NamespaceId));
             }
             return written;
         }

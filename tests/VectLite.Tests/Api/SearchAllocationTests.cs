@@ -103,6 +103,27 @@ public sealed class SearchAllocationTests
     }
 
     [Fact]
+    public void Span_search_over_every_namespace_tells_equal_ids_apart_by_namespace()
+    {
+        using Database db = Database.OpenInMemory();
+        Collection c = db.CreateCollection("c", CollectionSchema.SingleVector(2, Metric.L2));
+        c.Upsert(new Record(7, new float[] { 0f, 0f }));
+        c.Upsert(new Record(7, new float[] { 0f, 3f }) { Namespace = "tenant-a" });
+        c.Upsert(new Record(8, new float[] { 4f, 4f }) { Namespace = "tenant-a" });
+        var destination = new ScoredId[3];
+
+        // L2 distances from (0, 1): 1 (default 7), 2 (tenant-a 7), 5 (tenant-a 8); scores are their negatives.
+        int written = c.Search([0f, 1f], destination, new SearchOptions { TopK = 3, AllNamespaces = true });
+        Assert.Equal(3, written);
+        Assert.Equal(new ScoredId(7, -1f, ""), destination[0]);
+        Assert.Equal(new ScoredId(7, -2f, "tenant-a"), destination[1]);
+        Assert.Equal(new ScoredId(8, -5f, "tenant-a"), destination[2]);
+
+        Assert.Equal(1, c.Search([0f, 1f], destination, new SearchOptions { TopK = 1, Namespace = "tenant-a" }));
+        Assert.Equal(new ScoredId(7, -2f, "tenant-a"), destination[0]);
+    }
+
+    [Fact]
     public void Span_search_rejects_a_destination_shorter_than_TopK()
     {
         using Database db = Database.OpenInMemory();

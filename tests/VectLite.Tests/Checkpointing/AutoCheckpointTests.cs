@@ -129,6 +129,51 @@ public sealed class AutoCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_dead_row_checkpoint_leaves_a_small_checkpointed_log_which_replay_skips_and_Compact_empties()
+    {
+        var auto = new AutoCheckpointOptions { MinDeadRows = 200, DeadRowPercent = 50, CloseLogBytes = -1 };
+        long logBefore;
+        using (Database db = _temp.Open(Options(auto)))
+        {
+            Collection c = db.CreateCollection("docs", CollectionSchema.SingleVector(Dimension, Metric.L2));
+            c.UpsertMany(Enumerable.Range(0, 200).Select(i => Rec(i, 1)));
+            c.UpsertMany(Enumerable.Range(0, 200).Select(i => Rec(i, 2))); // 200 dead of 400: the dead-row trigger
+            logBefore = c.GetStats().WalBytes;
+            Assert.True(logBefore < 1 << 20, $"a log of {logBefore} bytes: the test needs less than the 1 MiB cut threshold");
+
+            CollectionStats stats = WaitForCheckpoints(c, 1);
+            Assert.Equal(CheckpointTrigger.DeadRows, stats.LastCheckpoint!.Trigger);
+            Assert.Equal((200L, 0L, 0L), (stats.StoredRows, stats.DeletedRows, stats.WalBatchesSinceCheckpoint));
+            // Not cut: the two batches stay (the checkpoint's sync adds a marker frame), both inside the checkpoint.
+            Assert.True(stats.WalBytes >= logBefore, $"the log was cut to {stats.WalBytes} bytes from {logBefore}");
+        }
+
+        // Closed without a checkpoint at close: the reopen loads the checkpoint and skips both logged batches by LSN.
+        // Replaying them again would leave the first batch's 200 rows dead behind the second's.
+        using (Database db = _temp.Open(Options(auto)))
+        {
+            Collection c = db.GetCollection("docs");
+            CollectionStats stats = c.GetStats();
+            Assert.Equal((1L, 200L, 200L, 0L, 0L), (stats.CheckpointGeneration, stats.RecordCount, stats.StoredRows, stats.DeletedRows, stats.WalBatchesSinceCheckpoint));
+            Assert.True(stats.WalBytes >= logBefore, $"a log of {stats.WalBytes} bytes, {logBefore} before the checkpoint");
+            Assert.Equal(Rec(123, 2).Vector!.Value.ToArray(), c.Get(123)!.Vector!.Value.ToArray());
+
+            c.Upsert(Rec(7, 3)); // appended after the checkpointed prefix
+            c.Compact(); // a manual checkpoint always cuts: the log is its header alone
+            stats = c.GetStats();
+            Assert.Equal((32L, 0L), (stats.WalBytes, stats.WalBatchesSinceCheckpoint));
+        }
+
+        using (Database db = _temp.Open(Options(auto)))
+        {
+            Collection c = db.GetCollection("docs");
+            Assert.Equal(200L, c.Count());
+            Assert.Equal(Rec(7, 3).Vector!.Value.ToArray(), c.Get(7)!.Vector!.Value.ToArray());
+            Assert.Equal(Rec(8, 2).Vector!.Value.ToArray(), c.Get(8)!.Vector!.Value.ToArray());
+        }
+    }
+
+    [Fact]
     public void Disabled_checkpoints_never_run_however_long_the_log()
     {
         var auto = new AutoCheckpointOptions { Enabled = false, LogBytes = 64 * 1024, MinDeadRows = 1, DeadRowPercent = 1 };
