@@ -24,6 +24,8 @@ internal static class AutoCheckpointCommand
         var samples = new Option<int>("--samples") { Description = "Points on each curve.", DefaultValueFactory = _ => 10 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds (each runs every workload with checkpoints off, then on).", DefaultValueFactory = _ => 3 };
         var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("auto-checkpoint.md") };
+        var only = new Option<string>("--workloads") { Description = "Which workloads: all, upserts or updates.", DefaultValueFactory = _ => "all" };
+        only.AcceptOnlyFromAmong("all", "upserts", "updates");
         var timeOpen = new Option<string?>("--time-open") { Description = "(internal) time a read-only open of this database and print the milliseconds.", Hidden = true };
         foreach (Option<int> option in new[] { vectors, dim, batch, updates, updateRecords, updateDim, samples, rounds })
         {
@@ -32,7 +34,7 @@ internal static class AutoCheckpointCommand
 
         var command = new Command("auto-checkpoint", "Upserts and payload updates that never call Compact(), automatic checkpoints on vs off: log, disk, dead share, reopen time, throughput.")
         {
-            vectors, dim, batch, updates, updateRecords, updateDim, samples, rounds, output, timeOpen,
+            vectors, dim, batch, updates, updateRecords, updateDim, samples, rounds, output, only, timeOpen,
         };
         command.SetAction(result =>
         {
@@ -41,11 +43,16 @@ internal static class AutoCheckpointCommand
                 Console.WriteLine(AutoCheckpointWorkload.TimeOpen(path).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
                 return 0;
             }
-            var workloads = new[]
+            string which = result.GetRequiredValue(only);
+            var workloads = new List<AutoCheckpointWorkload>();
+            if (which is "all" or "upserts")
             {
-                AutoCheckpointWorkload.Upserts(result.GetValue(vectors), result.GetValue(dim), result.GetValue(batch)),
-                AutoCheckpointWorkload.PayloadUpdates(result.GetValue(updates), result.GetValue(updateRecords), result.GetValue(updateDim)),
-            };
+                workloads.Add(AutoCheckpointWorkload.Upserts(result.GetValue(vectors), result.GetValue(dim), result.GetValue(batch)));
+            }
+            if (which is "all" or "updates")
+            {
+                workloads.Add(AutoCheckpointWorkload.PayloadUpdates(result.GetValue(updates), result.GetValue(updateRecords), result.GetValue(updateDim)));
+            }
             AutoCheckpointReport.Run(MachineInfo.Collect(), workloads, result.GetValue(samples), result.GetValue(rounds), result.GetRequiredValue(output));
             return 0;
         });
