@@ -98,15 +98,17 @@ internal static class OurHnswRunner
     }
 
     /// <summary>
-    /// Runs every query once at <paramref name="ef"/> on this thread, after <see cref="HnswSettings.WarmupQueries"/>
-    /// untimed ones, timing each; recall is scored after the timing.
+    /// Runs every query once at <paramref name="ef"/> on this thread, after untimed ones (at least
+    /// <see cref="HnswSettings.WarmupQueries"/>, for at least <see cref="HnswSettings.WarmupTime"/>), timing each; recall is
+    /// scored after the timing.
     /// </summary>
     private static HnswSearchPoint Sweep(Collection collection, HnswVariantData data, int ef, bool span)
     {
         var options = new SearchOptions { TopK = HnswSettings.K, Ef = ef, IncludePayload = false };
         int count = data.Queries.Count;
         var buffer = new ScoredId[HnswSettings.K];
-        for (int q = 0; q < HnswSettings.WarmupQueries; q++)
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int q = 0; q < HnswSettings.WarmupQueries || Stopwatch.GetElapsedTime(warmupStart) < HnswSettings.WarmupTime; q++)
         {
             if (span)
             {
