@@ -219,6 +219,7 @@ internal static class CollectionFiles
                 throw new CorruptFileException(reader.Path, 8,
                     $"it is format version {reader.Version}, but the checkpoint declares {sparseSpaces} sparse and {multiSpaces} multi-vector spaces (version {FileMagic.SparseVersion} holds them, version {FileMagic.CurrentVersion} holds none)");
             }
+            state.ReserveRows((int)count); // after the vectors on disk are mapped: their rows need no RAM
             Span<byte> frame = stackalloc byte[8];
             byte[] body = new byte[4096];
             for (long i = 0; i < count; i++)

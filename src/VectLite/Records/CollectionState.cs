@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using VectLite.Filtering;
@@ -67,6 +66,7 @@ internal sealed partial class CollectionState
         IReadOnlyList<TextIndexDefinition>? textIndexes = null)
     {
         _textIndexes = textIndexes is null ? [] : [.. textIndexes.Select(d => new TextIndex(d, "built"))];
+        _keys = new RowKeyTable(_rows);
         _schema = schema;
         Arenas = new VectorArena[schema.Vectors.Count];
         for (int i = 0; i < Arenas.Length; i++)
@@ -216,7 +216,8 @@ internal sealed partial class CollectionState
     /// <summary>One token store and token graph per multi-vector space, by schema ordinal.</summary>
     public MultiVectorIndex[] Multi { get; }
 
-    public ConcurrentDictionary<RecordKey, int> Keys { get; } = new();
+    /// <summary>Each key's newest row (deleted or not): what <see cref="FindVisibleRow"/> and <see cref="FindLiveRow"/> start from.</summary>
+    private readonly RowKeyTable _keys;
 
     public NamespaceTable Namespaces { get; } = new();
 
@@ -315,7 +316,8 @@ internal sealed partial class CollectionState
     /// <summary>The row holding <paramref name="key"/> in <paramref name="snapshot"/>, or -1 if the key is absent, deleted or expired there.</summary>
     public int FindVisibleRow(RecordKey key, Snapshot snapshot, long nowTicks)
     {
-        if (!Keys.TryGetValue(key, out int row))
+        int row = _keys.Find(key);
+        if (row < 0)
         {
             return -1;
         }
@@ -352,7 +354,15 @@ internal sealed partial class CollectionState
             }
         }
         long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
-            + ((long)_deletedAt.Capacity * sizeof(long)) + ((long)Keys.Count * 48) + OrderedKeys.MemoryBytes;
+            + ((long)_deletedAt.Capacity * sizeof(long)) + _keys.MemoryBytes + OrderedKeys.MemoryBytes;
+        foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
+        {
+            rows += (long)nodeOfRow.Capacity * sizeof(int);
+        }
+        foreach (PostingList namespaceRows in Volatile.Read(ref _namespaceRows))
+        {
+            rows += namespaceRows.MemoryBytes;
+        }
         long sparse = 0;
         foreach (SparseVectorIndex index in Sparse)
         {
@@ -401,8 +411,7 @@ internal sealed partial class CollectionState
     // ---- writer side ----
 
     /// <summary>The row currently holding <paramref name="key"/> and not deleted (expired rows count: expiry is a read-time rule), or -1.</summary>
-    public int FindLiveRow(RecordKey key) =>
-        Keys.TryGetValue(key, out int row) && _deletedAt[row] == Live ? row : -1;
+    public int FindLiveRow(RecordKey key) => _keys.Find(key) is var row and >= 0 && _deletedAt[row] == Live ? row : -1;
 
     /// <summary>Applies one logged operation as part of batch <paramref name="lsn"/>. Operations were validated before they were logged.</summary>
     public void Apply(WalOperation op, long lsn)
@@ -413,7 +422,7 @@ internal sealed partial class CollectionState
             {
                 StoredRecord record = op.Record!;
                 var key = new RecordKey(Namespaces.Intern(record.Namespace), record.Id);
-                int previous = Keys.TryGetValue(key, out int p) ? p : -1;
+                int previous = _keys.Find(key);
                 int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1, record.Sparse, record.Multi);
                 Replace(key, previous, row, lsn);
                 break;
@@ -759,7 +768,7 @@ internal sealed partial class CollectionState
             Multi[i].Add(row, source.Multi[i].Tokens(sourceRow));
         }
         FinishRow(row, key, -1, meta.ExpiresAtTicks, meta.Payload);
-        Keys[key] = row;
+        _keys.Set(key, row);
         return row;
     }
 
@@ -778,7 +787,7 @@ internal sealed partial class CollectionState
             Multi[i].Add(row, i < multi.Length ? multi[i] : null);
         }
         FinishRow(row, key, -1, expiresAtTicks, ParsePayload(payload));
-        Keys[key] = row;
+        _keys.Set(key, row);
     }
 
     private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
@@ -855,7 +864,7 @@ internal sealed partial class CollectionState
         {
             MarkDeleted(previous, lsn);
         }
-        Keys[key] = row; // after the row is complete: a reader that finds it can read all of it
+        _keys.Set(key, row); // after the row is complete: a reader that finds it can read all of it
     }
 
     private void MarkDeleted(int row, long lsn)
@@ -872,13 +881,25 @@ internal sealed partial class CollectionState
         LiveRows--;
     }
 
+    /// <summary>
+    /// Sizes every per-row store and the key map for <paramref name="rows"/> rows of distinct keys at once, before a load
+    /// or a compaction appends them: one key table instead of a doubling series of them. Writer only, before publishing.
+    /// </summary>
+    public void ReserveRows(int rows)
+    {
+        EnsureCapacity(rows);
+        _keys.Reserve(rows);
+    }
+
     /// <summary>Grows every per-row store to hold <paramref name="rows"/> rows. Each grows in its own chunk size
     /// (the arenas' chunks hold fewer rows for large dimensions), so each is checked on its own.</summary>
     private void EnsureCapacity(int rows)
     {
         if (rows > _rows.Capacity)
         {
-            int target = Math.Max(rows, _rows.Capacity * 2);
+            // No doubling: the row lists grow a chunk of 4,096 rows at a time, so asking for what is needed costs one
+            // allocation per chunk, and a collection just past a power of two does not hold twice its rows' metadata.
+            int target = rows;
             _rows.EnsureCapacity(target);
             _deletedAt.EnsureCapacity(target);
             foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace VectLite.Records;
@@ -6,11 +7,17 @@ namespace VectLite.Records;
 /// Everything about one row except its vectors and its deletion mark. Written once by the writer before the row is
 /// published and never changed after: an update appends a new row instead.
 /// </summary>
+/// <remarks>
+/// 48 bytes: the id (16), the payload element (16), the expiry (8), the namespace and the previous row (4 each). The
+/// flag <see cref="SharesVectorsWithPrevious"/> lives in the namespace's sign bit (namespace ids are small and never
+/// negative): as a field of its own it would round the struct up to 56 bytes, 8 more per row.
+/// </remarks>
 internal struct RowMeta
 {
-    public RecordId Id;
+    /// <summary>The bit of <see cref="_namespaceAndFlags"/> that holds <see cref="SharesVectorsWithPrevious"/>.</summary>
+    private const int SharesVectorsBit = int.MinValue;
 
-    public int NamespaceId;
+    public RecordId Id;
 
     /// <summary>The row this key had before this one was written (deleted or replaced), or -1. Readers on an older
     /// snapshot walk this chain back to the version they can see.</summary>
@@ -22,9 +29,27 @@ internal struct RowMeta
     /// <summary>The payload object, or <c>default</c> (ValueKind Undefined) for none.</summary>
     public JsonElement Payload;
 
+    /// <summary>The namespace id in the low 31 bits, <see cref="SharesVectorsWithPrevious"/> in the sign bit.</summary>
+    private int _namespaceAndFlags;
+
+    /// <summary>The interned namespace (<see cref="NamespaceTable"/>).</summary>
+    public int NamespaceId
+    {
+        readonly get => _namespaceAndFlags & int.MaxValue;
+        init
+        {
+            Debug.Assert(value >= 0, $"a row's namespace id must not be negative, got {value}");
+            _namespaceAndFlags = (_namespaceAndFlags & SharesVectorsBit) | value;
+        }
+    }
+
     /// <summary>
     /// True when the row was written by a payload or expiry update: its vectors are <see cref="PreviousRow"/>'s, and the
     /// graph node of that row was pointed at this one instead of a node being added.
     /// </summary>
-    public bool SharesVectorsWithPrevious;
+    public bool SharesVectorsWithPrevious
+    {
+        readonly get => _namespaceAndFlags < 0;
+        init => _namespaceAndFlags = value ? _namespaceAndFlags | SharesVectorsBit : _namespaceAndFlags & int.MaxValue;
+    }
 }
