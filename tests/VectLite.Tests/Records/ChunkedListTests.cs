@@ -14,10 +14,14 @@ public sealed class ChunkedListTests
         Assert.Equal(4096, list.Capacity);
         list.EnsureCapacity(4097);
         Assert.Equal(8192, list.Capacity);
-        list.EnsureCapacity(66_000); // 17 chunks of 4,096 (a doubling would hold 32)
+        list.EnsureCapacity(8193); // a third chunk, not a fourth
+        Assert.Equal(3 * 4096, list.Capacity);
+        list.EnsureCapacity(66_000); // 17 chunks of 4,096
         Assert.Equal(17 * 4096, list.Capacity);
         list.EnsureCapacity(17 * 4096);
         Assert.Equal(17 * 4096, list.Capacity);
+        list.EnsureCapacity((17 * 4096) + 1); // one more chunk (a doubling would hold 34)
+        Assert.Equal(18 * 4096, list.Capacity);
     }
 
     [Fact]
