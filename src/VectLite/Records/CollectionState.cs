@@ -38,7 +38,12 @@ internal sealed partial class CollectionState
     private readonly HnswGraph?[] _graphs;
     private readonly string[] _graphOrigins;
     private readonly HnswParameters _hnswParameters;
-    private readonly ChunkedList<long> _deletedAt = new();
+    /// <summary>Each row's deletion mark: the LSN of the batch that deleted or replaced it, or <see cref="Live"/> (the
+    /// default, held by no chunk until a row in it is marked).</summary>
+    private readonly SparseRowColumn _deletedAt = new(Live);
+
+    /// <summary>Each row's expiry in UTC ticks, 0 for never (the default, held by no chunk until a row in it expires).</summary>
+    private readonly SparseRowColumn _expiresAt = new(0);
 
     /// <summary>Per named vector, its quantized codes, or null (no quantization, or not trained yet).</summary>
     private readonly QuantizedCodes?[] _codes;
@@ -273,12 +278,18 @@ internal sealed partial class CollectionState
 
     public ref readonly RowMeta Row(int row) => ref _rows[row];
 
-    public long DeletedAt(int row) => Volatile.Read(ref _deletedAt[row]);
+    public long DeletedAt(int row) => _deletedAt[row];
+
+    /// <summary>UTC ticks after which <paramref name="row"/> is invisible; 0 for never.</summary>
+    public long ExpiresAtTicks(int row) => _expiresAt[row];
+
+    /// <summary>When <paramref name="row"/> expires, or null for never.</summary>
+    public DateTimeOffset? ExpiresAt(int row) => _expiresAt[row] is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Whether <paramref name="row"/> (below the snapshot's row count) is visible in <paramref name="snapshot"/> at time <paramref name="nowTicks"/>.</summary>
     public bool IsVisible(int row, Snapshot snapshot, long nowTicks)
     {
-        if (snapshot.AnyDeleted && Volatile.Read(ref _deletedAt[row]) <= snapshot.Lsn)
+        if (snapshot.AnyDeleted && _deletedAt[row] <= snapshot.Lsn)
         {
             return false;
         }
@@ -286,7 +297,7 @@ internal sealed partial class CollectionState
         {
             return true;
         }
-        long expires = _rows[row].ExpiresAtTicks;
+        long expires = _expiresAt[row];
         return expires == 0 || expires > nowTicks;
     }
 
@@ -354,7 +365,7 @@ internal sealed partial class CollectionState
             }
         }
         long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
-            + ((long)_deletedAt.Capacity * sizeof(long)) + _keys.MemoryBytes + OrderedKeys.MemoryBytes;
+            + _deletedAt.MemoryBytes + _expiresAt.MemoryBytes + _keys.MemoryBytes + OrderedKeys.MemoryBytes;
         foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
         {
             rows += (long)nodeOfRow.Capacity * sizeof(int);
@@ -448,7 +459,7 @@ internal sealed partial class CollectionState
                 ref readonly RowMeta old = ref _rows[previous];
                 bool isPayload = op.Type == WalOperationType.SetPayload;
                 int row = AppendRow(key, previous,
-                    isPayload ? old.ExpiresAtTicks : op.ExpiresAtTicks,
+                    isPayload ? _expiresAt[previous] : op.ExpiresAtTicks,
                     isPayload ? op.Payload?.Element ?? default : old.Payload,
                     vectors: null, copyVectorsFrom: previous);
                 RepointNodes(previous, row);
@@ -697,7 +708,7 @@ internal sealed partial class CollectionState
         var rows = new List<int>(Math.Max(0, to - from));
         for (int row = from; row < to; row++)
         {
-            if (Volatile.Read(ref _deletedAt[row]) > deadAtOrBefore && !HoldsRow(ordinal, graph, row))
+            if (_deletedAt[row] > deadAtOrBefore && !HoldsRow(ordinal, graph, row))
             {
                 rows.Add(row);
             }
@@ -767,7 +778,7 @@ internal sealed partial class CollectionState
         {
             Multi[i].Add(row, source.Multi[i].Tokens(sourceRow));
         }
-        FinishRow(row, key, -1, meta.ExpiresAtTicks, meta.Payload);
+        FinishRow(row, key, -1, source.ExpiresAtTicks(sourceRow), meta.Payload);
         _keys.Set(key, row);
         return row;
     }
@@ -827,16 +838,15 @@ internal sealed partial class CollectionState
 
     private void FinishRow(int row, RecordKey key, int previous, long expiresAtTicks, JsonElement payload, bool sharesVectorsWithPrevious = false)
     {
+        _expiresAt.Set(row, expiresAtTicks);
         _rows[row] = new RowMeta
         {
             SharesVectorsWithPrevious = sharesVectorsWithPrevious,
             Id = key.Id,
             NamespaceId = key.NamespaceId,
             PreviousRow = previous,
-            ExpiresAtTicks = expiresAtTicks,
             Payload = payload,
         };
-        _deletedAt[row] = Live;
         _indexes.Add(row, payload);
         foreach (TextIndex text in _textIndexes)
         {
@@ -877,7 +887,7 @@ internal sealed partial class CollectionState
         {
             index.RowDeleted(row);
         }
-        Volatile.Write(ref _deletedAt[row], lsn);
+        _deletedAt.Set(row, lsn);
         LiveRows--;
     }
 
@@ -902,6 +912,7 @@ internal sealed partial class CollectionState
             int target = rows;
             _rows.EnsureCapacity(target);
             _deletedAt.EnsureCapacity(target);
+            _expiresAt.EnsureCapacity(target);
             foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
             {
                 nodeOfRow.EnsureCapacity(target);
@@ -962,7 +973,7 @@ internal sealed partial class CollectionState
         for (int row = 0; row < _rowCount; row++)
         {
             ref readonly RowMeta meta = ref _rows[row];
-            index.Add(row, meta.Payload, meta.ExpiresAtTicks != 0);
+            index.Add(row, meta.Payload, _expiresAt[row] != 0);
             if (_deletedAt[row] != Live)
             {
                 index.Remove(row, meta.Payload);

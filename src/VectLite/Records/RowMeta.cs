@@ -4,13 +4,15 @@ using System.Text.Json;
 namespace VectLite.Records;
 
 /// <summary>
-/// Everything about one row except its vectors and its deletion mark. Written once by the writer before the row is
+/// Everything about one row except its vectors, its deletion mark and its expiry. Written once by the writer before the row is
 /// published and never changed after: an update appends a new row instead.
 /// </summary>
 /// <remarks>
-/// 48 bytes: the id (16), the payload element (16), the expiry (8), the namespace and the previous row (4 each). The
-/// flag <see cref="SharesVectorsWithPrevious"/> lives in the namespace's sign bit (namespace ids are small and never
-/// negative): as a field of its own it would round the struct up to 56 bytes, 8 more per row.
+/// 40 bytes: the id (16), the payload element (16), the namespace and the previous row (4 each). The flag
+/// <see cref="SharesVectorsWithPrevious"/> lives in the namespace's sign bit (namespace ids are small and never
+/// negative): as a field of its own it would round the struct up to 48 bytes, 8 more per row. The expiry, which most
+/// rows do not have, is not here but in a column allocated only where rows have one
+/// (<see cref="CollectionState.ExpiresAtTicks"/>).
 /// </remarks>
 internal struct RowMeta
 {
@@ -22,9 +24,6 @@ internal struct RowMeta
     /// <summary>The row this key had before this one was written (deleted or replaced), or -1. Readers on an older
     /// snapshot walk this chain back to the version they can see.</summary>
     public int PreviousRow;
-
-    /// <summary>UTC ticks after which the row is invisible; 0 for never.</summary>
-    public long ExpiresAtTicks;
 
     /// <summary>The payload object, or <c>default</c> (ValueKind Undefined) for none.</summary>
     public JsonElement Payload;
