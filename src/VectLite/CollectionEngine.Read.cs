@@ -402,7 +402,7 @@ internal sealed partial class CollectionEngine
         var record = new Record(meta.Id)
         {
             Namespace = state.Namespaces.NameOf(meta.NamespaceId),
-            ExpiresAt = meta.ExpiresAtTicks == 0 ? null : new DateTimeOffset(meta.ExpiresAtTicks, TimeSpan.Zero),
+            ExpiresAt = state.ExpiresAt(row),
             Payload = includePayload ? ToPayloadObject(meta.Payload) : null,
         };
         if (includeVectors)

@@ -517,7 +517,7 @@ internal sealed partial class CollectionEngine
             }
             hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
                 options.IncludePayload ? ToPayloadObject(meta.Payload) : null, vectors, single,
-                meta.ExpiresAtTicks == 0 ? null : new DateTimeOffset(meta.ExpiresAtTicks, TimeSpan.Zero),
+                state.ExpiresAt(row),
                 options.IncludeVectors ? SparseVectorsOf(state, row) : null));
         }
         return hits;

@@ -154,7 +154,7 @@ internal sealed partial class CollectionEngine
             }
             hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
                 includePayload ? ToPayloadObject(meta.Payload) : null, vectors, single,
-                meta.ExpiresAtTicks == 0 ? null : new DateTimeOffset(meta.ExpiresAtTicks, TimeSpan.Zero)));
+                state.ExpiresAt(row)));
         }
         return hits;
     }

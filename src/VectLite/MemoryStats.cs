@@ -10,8 +10,10 @@ namespace VectLite;
 /// <param name="Graphs">The HNSW graphs: links, levels and node-to-row maps (no vectors), as <see cref="VectorIndexStats.MemoryBytes"/>.</param>
 /// <param name="Payloads">The payloads' JSON text (UTF-8) held for every row. The parsed form adds a table of about 12
 /// bytes per JSON token and a small object per payload, not counted here.</param>
-/// <param name="Rows">Per-row metadata (id, namespace, previous version, expiry, deletion mark), the id map (an estimate
-/// of 48 bytes per entry) and, once the collection was scrolled, the ids in scroll order (16 bytes per key).</param>
+/// <param name="Rows">Per-row metadata (id, namespace, previous version, expiry: 48 bytes; the deletion mark: 8; per named
+/// vector the row's graph node: 4; the row in its namespace's row list: about 4), in allocated chunks of 4,096 rows; the
+/// id map (4 bytes a slot, 5 to 11 bytes per key) and, once the collection was scrolled, the ids in scroll order (16
+/// bytes per key). A string id's characters are not counted.</param>
 /// <param name="PayloadIndexes">The keyword, numeric and bool payload indexes.</param>
 public sealed record MemoryStats(long Vectors, long Graphs, long Payloads, long Rows, long PayloadIndexes)
 {

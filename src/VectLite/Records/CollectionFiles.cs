@@ -50,7 +50,7 @@ internal static class CollectionFiles
                     byte[]? payload = meta.Payload.ValueKind == System.Text.Json.JsonValueKind.Undefined
                         ? null
                         : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(meta.Payload).ToArray();
-                    new StoredRecord(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), meta.ExpiresAtTicks, payload, []).WriteKeyAndPayload(buffer);
+                    new StoredRecord(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), state.ExpiresAtTicks(row), payload, []).WriteKeyAndPayload(buffer);
                     if (withSparse)
                     {
                         for (int s = 0; s < sparse.Length; s++)
@@ -219,6 +219,7 @@ internal static class CollectionFiles
                 throw new CorruptFileException(reader.Path, 8,
                     $"it is format version {reader.Version}, but the checkpoint declares {sparseSpaces} sparse and {multiSpaces} multi-vector spaces (version {FileMagic.SparseVersion} holds them, version {FileMagic.CurrentVersion} holds none)");
             }
+            state.ReserveRows((int)count); // after the vectors on disk are mapped: their rows need no RAM
             Span<byte> frame = stackalloc byte[8];
             byte[] body = new byte[4096];
             for (long i = 0; i < count; i++)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using VectLite.Filtering;
@@ -39,7 +38,12 @@ internal sealed partial class CollectionState
     private readonly HnswGraph?[] _graphs;
     private readonly string[] _graphOrigins;
     private readonly HnswParameters _hnswParameters;
-    private readonly ChunkedList<long> _deletedAt = new();
+    /// <summary>Each row's deletion mark: the LSN of the batch that deleted or replaced it, or <see cref="Live"/> (the
+    /// default, held by no chunk until a row in it is marked).</summary>
+    private readonly SparseRowColumn _deletedAt = new(Live);
+
+    /// <summary>Each row's expiry in UTC ticks, 0 for never (the default, held by no chunk until a row in it expires).</summary>
+    private readonly SparseRowColumn _expiresAt = new(0);
 
     /// <summary>Per named vector, its quantized codes, or null (no quantization, or not trained yet).</summary>
     private readonly QuantizedCodes?[] _codes;
@@ -67,6 +71,7 @@ internal sealed partial class CollectionState
         IReadOnlyList<TextIndexDefinition>? textIndexes = null)
     {
         _textIndexes = textIndexes is null ? [] : [.. textIndexes.Select(d => new TextIndex(d, "built"))];
+        _keys = new RowKeyTable(_rows);
         _schema = schema;
         Arenas = new VectorArena[schema.Vectors.Count];
         for (int i = 0; i < Arenas.Length; i++)
@@ -216,7 +221,8 @@ internal sealed partial class CollectionState
     /// <summary>One token store and token graph per multi-vector space, by schema ordinal.</summary>
     public MultiVectorIndex[] Multi { get; }
 
-    public ConcurrentDictionary<RecordKey, int> Keys { get; } = new();
+    /// <summary>Each key's newest row (deleted or not): what <see cref="FindVisibleRow"/> and <see cref="FindLiveRow"/> start from.</summary>
+    private readonly RowKeyTable _keys;
 
     public NamespaceTable Namespaces { get; } = new();
 
@@ -272,12 +278,18 @@ internal sealed partial class CollectionState
 
     public ref readonly RowMeta Row(int row) => ref _rows[row];
 
-    public long DeletedAt(int row) => Volatile.Read(ref _deletedAt[row]);
+    public long DeletedAt(int row) => _deletedAt[row];
+
+    /// <summary>UTC ticks after which <paramref name="row"/> is invisible; 0 for never.</summary>
+    public long ExpiresAtTicks(int row) => _expiresAt[row];
+
+    /// <summary>When <paramref name="row"/> expires, or null for never.</summary>
+    public DateTimeOffset? ExpiresAt(int row) => _expiresAt[row] is var ticks and not 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Whether <paramref name="row"/> (below the snapshot's row count) is visible in <paramref name="snapshot"/> at time <paramref name="nowTicks"/>.</summary>
     public bool IsVisible(int row, Snapshot snapshot, long nowTicks)
     {
-        if (snapshot.AnyDeleted && Volatile.Read(ref _deletedAt[row]) <= snapshot.Lsn)
+        if (snapshot.AnyDeleted && _deletedAt[row] <= snapshot.Lsn)
         {
             return false;
         }
@@ -285,7 +297,7 @@ internal sealed partial class CollectionState
         {
             return true;
         }
-        long expires = _rows[row].ExpiresAtTicks;
+        long expires = _expiresAt[row];
         return expires == 0 || expires > nowTicks;
     }
 
@@ -315,7 +327,8 @@ internal sealed partial class CollectionState
     /// <summary>The row holding <paramref name="key"/> in <paramref name="snapshot"/>, or -1 if the key is absent, deleted or expired there.</summary>
     public int FindVisibleRow(RecordKey key, Snapshot snapshot, long nowTicks)
     {
-        if (!Keys.TryGetValue(key, out int row))
+        int row = _keys.Find(key);
+        if (row < 0)
         {
             return -1;
         }
@@ -352,7 +365,15 @@ internal sealed partial class CollectionState
             }
         }
         long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
-            + ((long)_deletedAt.Capacity * sizeof(long)) + ((long)Keys.Count * 48) + OrderedKeys.MemoryBytes;
+            + _deletedAt.MemoryBytes + _expiresAt.MemoryBytes + _keys.MemoryBytes + OrderedKeys.MemoryBytes;
+        foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
+        {
+            rows += (long)nodeOfRow.Capacity * sizeof(int);
+        }
+        foreach (PostingList namespaceRows in Volatile.Read(ref _namespaceRows))
+        {
+            rows += namespaceRows.MemoryBytes;
+        }
         long sparse = 0;
         foreach (SparseVectorIndex index in Sparse)
         {
@@ -401,8 +422,7 @@ internal sealed partial class CollectionState
     // ---- writer side ----
 
     /// <summary>The row currently holding <paramref name="key"/> and not deleted (expired rows count: expiry is a read-time rule), or -1.</summary>
-    public int FindLiveRow(RecordKey key) =>
-        Keys.TryGetValue(key, out int row) && _deletedAt[row] == Live ? row : -1;
+    public int FindLiveRow(RecordKey key) => _keys.Find(key) is var row and >= 0 && _deletedAt[row] == Live ? row : -1;
 
     /// <summary>Applies one logged operation as part of batch <paramref name="lsn"/>. Operations were validated before they were logged.</summary>
     public void Apply(WalOperation op, long lsn)
@@ -413,7 +433,7 @@ internal sealed partial class CollectionState
             {
                 StoredRecord record = op.Record!;
                 var key = new RecordKey(Namespaces.Intern(record.Namespace), record.Id);
-                int previous = Keys.TryGetValue(key, out int p) ? p : -1;
+                int previous = _keys.Find(key);
                 int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1, record.Sparse, record.Multi);
                 Replace(key, previous, row, lsn);
                 break;
@@ -439,7 +459,7 @@ internal sealed partial class CollectionState
                 ref readonly RowMeta old = ref _rows[previous];
                 bool isPayload = op.Type == WalOperationType.SetPayload;
                 int row = AppendRow(key, previous,
-                    isPayload ? old.ExpiresAtTicks : op.ExpiresAtTicks,
+                    isPayload ? _expiresAt[previous] : op.ExpiresAtTicks,
                     isPayload ? op.Payload?.Element ?? default : old.Payload,
                     vectors: null, copyVectorsFrom: previous);
                 RepointNodes(previous, row);
@@ -688,7 +708,7 @@ internal sealed partial class CollectionState
         var rows = new List<int>(Math.Max(0, to - from));
         for (int row = from; row < to; row++)
         {
-            if (Volatile.Read(ref _deletedAt[row]) > deadAtOrBefore && !HoldsRow(ordinal, graph, row))
+            if (_deletedAt[row] > deadAtOrBefore && !HoldsRow(ordinal, graph, row))
             {
                 rows.Add(row);
             }
@@ -758,8 +778,8 @@ internal sealed partial class CollectionState
         {
             Multi[i].Add(row, source.Multi[i].Tokens(sourceRow));
         }
-        FinishRow(row, key, -1, meta.ExpiresAtTicks, meta.Payload);
-        Keys[key] = row;
+        FinishRow(row, key, -1, source.ExpiresAtTicks(sourceRow), meta.Payload);
+        _keys.Set(key, row);
         return row;
     }
 
@@ -778,7 +798,7 @@ internal sealed partial class CollectionState
             Multi[i].Add(row, i < multi.Length ? multi[i] : null);
         }
         FinishRow(row, key, -1, expiresAtTicks, ParsePayload(payload));
-        Keys[key] = row;
+        _keys.Set(key, row);
     }
 
     private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
@@ -818,16 +838,15 @@ internal sealed partial class CollectionState
 
     private void FinishRow(int row, RecordKey key, int previous, long expiresAtTicks, JsonElement payload, bool sharesVectorsWithPrevious = false)
     {
+        _expiresAt.Set(row, expiresAtTicks);
         _rows[row] = new RowMeta
         {
             SharesVectorsWithPrevious = sharesVectorsWithPrevious,
             Id = key.Id,
             NamespaceId = key.NamespaceId,
             PreviousRow = previous,
-            ExpiresAtTicks = expiresAtTicks,
             Payload = payload,
         };
-        _deletedAt[row] = Live;
         _indexes.Add(row, payload);
         foreach (TextIndex text in _textIndexes)
         {
@@ -855,7 +874,7 @@ internal sealed partial class CollectionState
         {
             MarkDeleted(previous, lsn);
         }
-        Keys[key] = row; // after the row is complete: a reader that finds it can read all of it
+        _keys.Set(key, row); // after the row is complete: a reader that finds it can read all of it
     }
 
     private void MarkDeleted(int row, long lsn)
@@ -868,8 +887,18 @@ internal sealed partial class CollectionState
         {
             index.RowDeleted(row);
         }
-        Volatile.Write(ref _deletedAt[row], lsn);
+        _deletedAt.Set(row, lsn);
         LiveRows--;
+    }
+
+    /// <summary>
+    /// Sizes every per-row store and the key map for <paramref name="rows"/> rows of distinct keys at once, before a load
+    /// or a compaction appends them: one key table instead of a doubling series of them. Writer only, before publishing.
+    /// </summary>
+    public void ReserveRows(int rows)
+    {
+        EnsureCapacity(rows);
+        _keys.Reserve(rows);
     }
 
     /// <summary>Grows every per-row store to hold <paramref name="rows"/> rows. Each grows in its own chunk size
@@ -878,9 +907,12 @@ internal sealed partial class CollectionState
     {
         if (rows > _rows.Capacity)
         {
-            int target = Math.Max(rows, _rows.Capacity * 2);
+            // No doubling: the row lists grow a chunk of 4,096 rows at a time, so asking for what is needed costs one
+            // allocation per chunk, and a collection just past a power of two does not hold twice its rows' metadata.
+            int target = rows;
             _rows.EnsureCapacity(target);
             _deletedAt.EnsureCapacity(target);
+            _expiresAt.EnsureCapacity(target);
             foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
             {
                 nodeOfRow.EnsureCapacity(target);
@@ -941,7 +973,7 @@ internal sealed partial class CollectionState
         for (int row = 0; row < _rowCount; row++)
         {
             ref readonly RowMeta meta = ref _rows[row];
-            index.Add(row, meta.Payload, meta.ExpiresAtTicks != 0);
+            index.Add(row, meta.Payload, _expiresAt[row] != 0);
             if (_deletedAt[row] != Live)
             {
                 index.Remove(row, meta.Payload);

@@ -49,6 +49,7 @@ internal static class StateCompaction
             {
                 WriteVectorsKeptOnDisk(old, fresh, oldToNew, kept, storage, directory, cancellationToken);
             }
+            fresh.ReserveRows(kept); // after the vectors on disk are mapped: their rows need no RAM
             for (int row = 0; row < snapshot.RowCount; row++)
             {
                 if ((row & 4095) == 0)

@@ -88,7 +88,7 @@ internal static class TextIndexFile
             {
                 throw new CorruptFileException(path, HeaderSize + (row * 4L), $"row {row} has length {length}");
             }
-            index.AddLoadedRow(row, length, state.Row(row).ExpiresAtTicks != 0);
+            index.AddLoadedRow(row, length, state.ExpiresAtTicks(row) != 0);
         }
         var rowBuffer = new List<int>();
         var frequencyBuffer = new List<int>();

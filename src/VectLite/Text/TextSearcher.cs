@@ -250,7 +250,7 @@ internal static class TextSearcher
             {
                 continue; // already out of the statistics
             }
-            long expires = state.Row(row).ExpiresAtTicks;
+            long expires = state.ExpiresAtTicks(row);
             if (expires == 0 || expires > nowTicks)
             {
                 continue;
