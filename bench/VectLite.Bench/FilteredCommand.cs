@@ -167,14 +167,18 @@ internal static class FilteredCommand
                     Point p = Measure(collection, workload, ef, exact: false, filters, config.Truth, config.Namespace);
                     long distances = 0;
                     var answered = new SortedDictionary<string, int>();
+                    var planned = new SortedDictionary<string, int>();
                     for (int q = 0; q < workload.Queries.Count; q++)
                     {
                         collection.Search(workload.Queries.Row(q).Span, Options(ef, false, filters?[q], config.Namespace));
                         distances += Math.Max(0, Search.SearchPlanner.LastGraphDistances);
                         string name = Search.SearchPlanner.LastPath.ToString();
                         answered[name] = answered.GetValueOrDefault(name) + 1;
+                        string chosen = Search.SearchPlanner.LastPlannedPath.ToString();
+                        planned[chosen] = planned.GetValueOrDefault(chosen) + 1;
                     }
-                    parts.Add($"ef {ef}: {Format.Recall(p.Recall)} at {Format.Number(p.Qps)} q/s, {distances / workload.Queries.Count} graph distances, answered by " +
+                    parts.Add($"ef {ef}: {Format.Recall(p.Recall)} at {Format.Number(p.Qps)} q/s, {distances / workload.Queries.Count} graph distances, planned " +
+                        string.Join(" ", planned.Select(a => $"{a.Key} {a.Value}")) + ", answered by " +
                         string.Join(" ", answered.Select(a => $"{a.Key} {a.Value}")));
                 }
                 finally
@@ -184,6 +188,16 @@ internal static class FilteredCommand
             }
             Console.Error.WriteLine($"calibrate {config.Name} {path?.ToString() ?? "planned"}: " + string.Join("; ", parts));
         }
+
+        // What the searches measured so far (the planner's cost model, over all bands): time per scanned row or graph
+        // distance, and the walks' computed / predicted distances.
+        Search.SearchCostModel model = collection.Engine.StateForTests.CostModel(0);
+        Console.Error.WriteLine($"calibrate {config.Name} cost model: " + string.Join("; ",
+            new[] { Search.SearchPath.Exact, Search.SearchPath.GraphThrough, Search.SearchPath.GraphTwoHop }.Select(p =>
+            {
+                (int count, double ticks, double ratio) = model.ObservedForTests(p);
+                return $"{p} {count} searches, {ticks * 1e9 / Stopwatch.Frequency:0.0} ns per unit" + (p == Search.SearchPath.Exact ? "" : $", ratio {ratio:0.00}");
+            })));
     }
 
     private static string Describe(List<Point> points) =>

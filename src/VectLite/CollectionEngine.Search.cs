@@ -278,11 +278,13 @@ internal sealed partial class CollectionEngine
                 HnswGraph? graph = indexedRows > 0 ? state.Graph(ordinal) : null;
                 int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
                 int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
-                SearchPath path = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, indexedRows, out int budget, out double passRate);
+                SearchCostModel model = state.CostModel(ordinal);
+                PlannedSearch planned = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, indexedRows, model);
                 // A plain graph walk runs on the codes when they are trained; the exact scan and the two-hop walk of a
                 // selective filter stay on float32 (they score few rows, and exactly).
-                QuantizedCodes? codes = path == SearchPath.GraphThrough ? state.Codes(ordinal) : null;
-                var plan = new GraphPlan(graph, path, ef, budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling, indexedRows, passRate);
+                QuantizedCodes? codes = planned.Path == SearchPath.GraphThrough ? state.Codes(ordinal) : null;
+                var plan = new GraphPlan(graph, planned.Path, ef, planned.Budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling,
+                    indexedRows, planned.PassRate, model, planned.Band, codes is null ? planned.PredictedDistances : 0);
                 switch (spec.Metric)
                 {
                     case Metric.Cosine:
@@ -315,14 +317,19 @@ internal sealed partial class CollectionEngine
     /// <summary>
     /// How one search uses the graph: the planner's path, ef and budget, the codes to walk on (null: float32), and the
     /// rows the graph answers for (below <see cref="IndexedRows"/>; the rows above are scanned exactly), and the filter's
-    /// estimated pass rate (1: no filter; a filtered walk probes the query's neighbourhood against it).
+    /// estimated pass rate (1: no filter; a filtered walk probes the query's neighbourhood against it). The search
+    /// records what it cost in <see cref="Model"/>, in the planner's <see cref="Band"/>; a walk only when the planner
+    /// predicted its distances (<see cref="PredictedDistances"/> above 0: a planned float32 walk).
     /// </summary>
-    private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling, int IndexedRows, double PassRate);
+    private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling, int IndexedRows, double PassRate,
+        SearchCostModel Model, SearchCostModel.Band Band, double PredictedDistances);
 
     private static void Run<TScorer>(VectorArena arena, in GraphPlan plan, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
     {
         SearchPath path = plan.Path;
+        long walkTicks = 0;
+        int walked = 0;
         if (path != SearchPath.Exact)
         {
             // Rows the deferred indexer has not reached (the tail) come from an exact scan merged into the same heap, and
@@ -340,16 +347,23 @@ internal sealed partial class CollectionEngine
                 SearchPath.GraphPassing => HnswFilterWalk.Passing,
                 _ => HnswFilterWalk.Through,
             };
+            // Timed only when the cost model compares the walk with a prediction: the plain unfiltered walk pays nothing.
+            bool timed = plan.PredictedDistances > 0;
+            long started = timed ? Stopwatch.GetTimestamp() : 0;
             int distances = plan.Codes is { } codes
                 ? QuantizedSearch.Run<TScorer, VisibleRowFilter>(codes, plan.Graph!, arena, query, plan.Ef, plan.Oversampling, plan.Budget, ref filter, heap)
                 : filter.HasConditions
                     ? plan.Graph!.SearchFiltered(query, heap.K, plan.Ef, ref filter, heap, ref walk, plan.Budget, plan.PassRate)
                     : plan.Graph!.Search(query, heap.K, plan.Ef, ref filter, heap, walk, plan.Budget);
+            walkTicks = timed ? Stopwatch.GetTimestamp() - started : 0;
             SearchPlanner.LastGraphDistances = distances;
             if (tail)
             {
                 filter.LimitToIndexed(int.MaxValue);
             }
+            // What the walk taught the cost model: its distances (a walk that ran out of budget spent the budget), or
+            // nothing when the neighbourhood probe turned it into a scan before it walked.
+            walked = distances >= 0 ? distances : distances == HnswGraph.AvoidedNeighbourhood ? 0 : plan.Budget;
             if (distances >= 0 && (walk == HnswFilterWalk.Through || heap.Count == heap.K))
             {
                 SearchPlanner.LastPath = walk switch
@@ -361,6 +375,10 @@ internal sealed partial class CollectionEngine
                 if (tail)
                 {
                     ScanTail<TScorer>(arena, query, plan.IndexedRows, rowCount, ref filter, heap);
+                }
+                if (timed)
+                {
+                    plan.Model.RecordWalk(path, plan.Band, walkTicks, walked, plan.PredictedDistances, fallbackTicks: 0);
                 }
                 return;
             }
@@ -376,18 +394,28 @@ internal sealed partial class CollectionEngine
             SearchPlanner.LastGraphDistances = 0;
         }
 
+        // Timed for the cost model, in the planner's unit: a scored row is 1, a row only tested (a scan without a row set) TestCostPerRow.
+        long scanStarted = Stopwatch.GetTimestamp();
+        double scanned;
         if (filter.RowSet is { } rows)
         {
-            ExactScanner.ScanSet<TScorer, VisibleRowFilter>(arena, query, rows, ref filter, heap);
+            scanned = ExactScanner.ScanSet<TScorer, VisibleRowFilter>(arena, query, rows, ref filter, heap);
         }
         else if (filter.AcceptsAll)
         {
             var all = default(AcceptAllRows); // nothing deleted or expiring, no filter: no per-row test at all
-            ExactScanner.ScanAll<TScorer, AcceptAllRows>(arena, query, rowCount, ref all, heap);
+            scanned = ExactScanner.ScanAll<TScorer, AcceptAllRows>(arena, query, rowCount, ref all, heap);
         }
         else
         {
-            ExactScanner.ScanAll<TScorer, VisibleRowFilter>(arena, query, rowCount, ref filter, heap);
+            scanned = ExactScanner.ScanAll<TScorer, VisibleRowFilter>(arena, query, rowCount, ref filter, heap) + (rowCount * SearchPlanner.TestCostPerRow);
+        }
+        long scanTicks = Stopwatch.GetTimestamp() - scanStarted;
+        plan.Model.RecordScan(plan.Band, scanTicks, scanned);
+        if (walked > 0 && plan.PredictedDistances > 0)
+        {
+            // A walk that ran out of budget, or found fewer than k rows: its search cost the walk and this scan.
+            plan.Model.RecordWalk(path, plan.Band, walkTicks, walked, plan.PredictedDistances, scanTicks);
         }
     }
 

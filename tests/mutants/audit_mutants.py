@@ -341,6 +341,22 @@ MUTANTS = [
     ("R9", "the stats leave out the deletion marks",
      [("src/VectLite/Records/CollectionState.cs", "+ _deletedAt.MemoryBytes + _expiresAt.MemoryBytes", "+ _expiresAt.MemoryBytes", 1)],
      ENGINE, "FullyQualifiedName~MemoryStatsTests"),
+    # Issue 9: the planner prices its paths from the costs the searches measured (Search/SearchCostModel.cs).
+    ("PL1", "the planner ignores the measured cost of a graph distance (the constant 2.4 always)",
+     [("src/VectLite/Search/SearchCostModel.cs", "            return (walk / scan, true);", "            return (SearchPlanner.GraphDistanceCost, false);", 1)],
+     ENGINE, "FullyQualifiedName~SearchCostModelTests"),
+    ("PL2", "the planner ignores the measured distance ratio of a walk",
+     [("src/VectLite/Search/SearchCostModel.cs", "return cell.Count >= MinObservations ? (Math.Exp(cell.LogRatio), true) : (1, false);", "return (1, false);", 1)],
+     ENGINE, "FullyQualifiedName~SearchCostModelTests"),
+    ("PL3", "searches never record what they cost",
+     [("src/VectLite/Search/SearchCostModel.cs", "        int count = cell.Count;\n        if (count == 0)", "        int count = cell.Count;\n        if (count >= 0)\n        {\n            return;\n        }\n        if (count == 0)", 1)],
+     ENGINE, "FullyQualifiedName~SearchCostModelTests"),
+    ("PL4", "a walk that fell back to the scan is recorded as if the scan cost nothing",
+     [("src/VectLite/Search/SearchCostModel.cs", "double effective = distances * (1 + ((double)Math.Max(0, fallbackTicks) / walkTicks));", "double effective = distances;", 1)],
+     ENGINE, "FullyQualifiedName~SearchCostModelTests"),
+    ("PL5", "a checkpoint sends the planner back to its defaults (the measured costs are not carried over)",
+     [("src/VectLite/Records/StateCompaction.cs", "        fresh.CarryCostModelsFrom(old);\n", "", 1)],
+     ENGINE, "FullyQualifiedName~SearchCostModelTests"),
 ]
 
 

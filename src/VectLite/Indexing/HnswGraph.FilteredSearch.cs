@@ -15,6 +15,12 @@ internal sealed partial class HnswGraph
     /// </summary>
     internal const double AvoidedShare = 0.25;
 
+    /// <summary>
+    /// What <see cref="SearchFiltered"/> returns when the probe finds that the filter avoids the query's neighbourhood
+    /// and no walk ran (a budget that ran out is -1): the cost model learns from a walk that ran, not from this.
+    /// </summary>
+    internal const int AvoidedNeighbourhood = int.MinValue;
+
     /// <summary>Passing nodes the descent scored, kept as seeds of a walk over passing nodes (<see cref="DescendCollecting"/>).</summary>
     private const int DescentSeeds = 16;
 
@@ -30,7 +36,7 @@ internal sealed partial class HnswGraph
     /// <summary>
     /// A filtered search: descends as <see cref="Search{TFilter}(ReadOnlySpan{float}, int, int, ref TFilter, TopKHeap, HnswFilterWalk, int)"/>
     /// does, then walks level 0 the way <paramref name="walk"/> says, unless the filter avoids the query's
-    /// neighbourhood, in which case it returns -1 at once so that the caller scans exactly.
+    /// neighbourhood, in which case it returns <see cref="AvoidedNeighbourhood"/> at once so that the caller scans exactly.
     /// </summary>
     /// <param name="query">The query, of the graph's dimension (normalised for cosine).</param>
     /// <param name="k">The number of results wanted, at least 1.</param>
@@ -40,7 +46,8 @@ internal sealed partial class HnswGraph
     /// <param name="walk">On entry, the planned walk; on return, the walk that ran.</param>
     /// <param name="budget">The most level-0 distances the walk may compute: past it, nothing is offered and -1 returned.</param>
     /// <param name="passRate">The filter's overall pass rate (the planner's estimate); at 0 or 1 and above, no probe.</param>
-    /// <returns>The level-0 distances computed, or -1 when the budget ran out or the filter avoids the neighbourhood.</returns>
+    /// <returns>The level-0 distances computed, -1 when the budget ran out, or <see cref="AvoidedNeighbourhood"/> when the
+    /// filter avoids the neighbourhood (no walk ran).</returns>
     /// <remarks>
     /// <para><b>How it works.</b> After the descent, the entry (the node nearest the query found above level 0) and
     /// its neighbourhood stand for the query's neighbourhood. The probe tests the filter on the entry's level-0
@@ -105,7 +112,7 @@ internal sealed partial class HnswGraph
                 // scan) wandering through rejected nodes before falling back, so answer with the exact scan at once.
                 // Not with the walk over passing nodes: it is cheap, but its recall stops near 0.93 (Fashion-MNIST, 50%
                 // anti-correlated, whatever the ef up to 640 and the seeds up to 64), below what filtered search keeps.
-                return -1;
+                return AvoidedNeighbourhood;
             }
 
             int scored = walk switch

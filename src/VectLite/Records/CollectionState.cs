@@ -5,6 +5,7 @@ using VectLite.Indexing;
 using VectLite.Indexing.MultiVector;
 using VectLite.Indexing.Sparse;
 using VectLite.Quantization;
+using VectLite.Search;
 using VectLite.Storage;
 using VectLite.Text;
 using VectLite.Vectors;
@@ -47,6 +48,9 @@ internal sealed partial class CollectionState
 
     /// <summary>Per named vector, its quantized codes, or null (no quantization, or not trained yet).</summary>
     private readonly QuantizedCodes?[] _codes;
+
+    /// <summary>Per named vector, what its searches measured they cost (the planner prices its paths with it).</summary>
+    private SearchCostModel[] _costModels;
 
     /// <summary>Per named vector, the codec a compaction carried over, used when the codes are first encoded here.</summary>
     private readonly VectorCodec?[] _carriedCodecs;
@@ -100,6 +104,11 @@ internal sealed partial class CollectionState
             Sparse[i] = new SparseVectorIndex(schema.SparseVectors[i]);
         }
         _codes = new QuantizedCodes?[Arenas.Length];
+        _costModels = new SearchCostModel[Arenas.Length];
+        for (int i = 0; i < _costModels.Length; i++)
+        {
+            _costModels[i] = new SearchCostModel();
+        }
         _carriedCodecs = new VectorCodec?[Arenas.Length];
         HnswOptions h = schema.Hnsw;
         _hnswParameters = new HnswParameters(h.M, h.EfConstruction, h.EfSearch);
@@ -120,6 +129,15 @@ internal sealed partial class CollectionState
     /// <summary>The HNSW graph of a named vector, or null while the collection is below
     /// <see cref="HnswOptions.MinIndexedVectors"/> (searches then scan).</summary>
     public HnswGraph? Graph(int ordinal) => Volatile.Read(ref _graphs[ordinal]);
+
+    /// <summary>What the searches of a named vector measured they cost (<see cref="SearchCostModel"/>); one per vector for the collection's life.</summary>
+    public SearchCostModel CostModel(int ordinal) => _costModels[ordinal];
+
+    /// <summary>
+    /// Takes over <paramref name="old"/>'s cost models (a compacted successor of the same schema): the costs are the
+    /// collection's, not one state's, and a checkpoint must not send the planner back to its defaults.
+    /// </summary>
+    public void CarryCostModelsFrom(CollectionState old) => _costModels = old._costModels;
 
     /// <summary>The quantized codes of a named vector, or null when it is not quantized or not trained yet (searches then walk on float32).</summary>
     public QuantizedCodes? Codes(int ordinal) => Volatile.Read(ref _codes[ordinal]);

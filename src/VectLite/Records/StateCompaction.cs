@@ -32,6 +32,7 @@ internal static class StateCompaction
         long now = DateTime.UtcNow.Ticks;
         var expiryAware = new Snapshot(snapshot.Lsn, snapshot.RowCount, anyExpiring: true);
         var fresh = new CollectionState(old.Schema, old.Indexes.Definitions, lsn, [.. old.TextIndexes.Select(t => t.Definition)]) { IndexingEnabled = false };
+        fresh.CarryCostModelsFrom(old);
         bool graphsRemapped = false;
         rebuilt = 0;
         remapped = 0;

@@ -35,7 +35,8 @@ internal static class ExactScanner
     /// <exception cref="ArgumentNullException"><paramref name="arena"/> or <paramref name="heap"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="query"/> does not have the arena's dimension.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowCount"/> is negative or above the arena's capacity.</exception>
-    internal static void ScanAll<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, int rowCount, ref TFilter filter, TopKHeap heap)
+    /// <returns>The rows scored (those <paramref name="filter"/> accepted): the cost model's measure of the scan's work.</returns>
+    internal static int ScanAll<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, int rowCount, ref TFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
         where TFilter : struct, IRowFilter =>
         ScanRange<TScorer, TFilter>(arena, query, 0, rowCount, ref filter, heap);
@@ -47,7 +48,8 @@ internal static class ExactScanner
     /// <exception cref="ArgumentNullException"><paramref name="arena"/> or <paramref name="heap"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="query"/> does not have the arena's dimension.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="from"/> is negative or above <paramref name="to"/>, or <paramref name="to"/> is above the arena's capacity.</exception>
-    internal static void ScanRange<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, int from, int to, ref TFilter filter, TopKHeap heap)
+    /// <returns>The rows scored (those <paramref name="filter"/> accepted).</returns>
+    internal static int ScanRange<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, int from, int to, ref TFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
         where TFilter : struct, IRowFilter
     {
@@ -67,6 +69,7 @@ internal static class ExactScanner
         int rowsPerChunk = arena.RowsPerChunk;
         int chunkCount = (int)(((long)to + rowsPerChunk - 1) / rowsPerChunk);
         float threshold = heap.Threshold;
+        int scored = 0;
 
         for (int chunk = from / rowsPerChunk; chunk < chunkCount; chunk++)
         {
@@ -83,6 +86,7 @@ internal static class ExactScanner
             {
                 if (filter.Accept(row))
                 {
+                    scored++;
                     float score = TScorer.Score(query, MemoryMarshal.CreateReadOnlySpan(ref vector, dimension));
 
                     // NaN fails this compare and never reaches the heap.
@@ -96,6 +100,8 @@ internal static class ExactScanner
                 vector = ref Unsafe.Add(ref vector, stride);
             }
         }
+
+        return scored;
     }
 
     /// <summary>
@@ -143,7 +149,8 @@ internal static class ExactScanner
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="arena"/>, <paramref name="rows"/> or <paramref name="heap"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="query"/> does not have the arena's dimension.</exception>
-    internal static void ScanSet<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, Filtering.RowBitset rows, ref TFilter filter, TopKHeap heap)
+    /// <returns>The members scored (those <paramref name="filter"/> accepted).</returns>
+    internal static int ScanSet<TScorer, TFilter>(VectorArena arena, ReadOnlySpan<float> query, Filtering.RowBitset rows, ref TFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
         where TFilter : struct, IRowFilter
     {
@@ -156,6 +163,7 @@ internal static class ExactScanner
         }
 
         float threshold = heap.Threshold;
+        int scored = 0;
         ReadOnlySpan<ulong> words = rows.Words;
         for (int w = 0; w < words.Length; w++)
         {
@@ -169,6 +177,7 @@ internal static class ExactScanner
                     continue;
                 }
 
+                scored++;
                 float score = TScorer.Score(query, arena.Get(row));
                 if (score >= threshold)
                 {
@@ -177,6 +186,8 @@ internal static class ExactScanner
                 }
             }
         }
+
+        return scored;
     }
 
     [DoesNotReturn]

@@ -24,9 +24,16 @@ internal enum SearchPath
 }
 
 /// <summary>
+/// A planned search: the path, the walk's budget in level-0 distances (int.MaxValue: none), the estimated pass rate (1
+/// without conditions, and for a forced walk: no neighbourhood probe), the level-0 distances the planner's formulas
+/// predicted for a planned walk (0 otherwise: nothing for the cost model to compare) and the cost model's band.
+/// </summary>
+internal readonly record struct PlannedSearch(SearchPath Path, int Budget, double PassRate, double PredictedDistances, SearchCostModel.Band Band);
+
+/// <summary>
 /// Turns a search's filter and namespace into a row test (with a row set when the payload indexes or the namespace
-/// can give one) and chooses the cheaper of an exact scan and a filtered graph walk, by a cost model in distance
-/// computations.
+/// can give one) and chooses the cheaper of an exact scan and a filtered graph walk, by a cost model in scanned rows
+/// whose prices the searches measure.
 /// </summary>
 /// <remarks>
 /// <para><b>Row set.</b> When the payload indexes answer the filter (see <see cref="PayloadIndexSet.TryMark"/>) their
@@ -37,21 +44,28 @@ internal enum SearchPath
 /// <para><b>Estimate.</b> The passing rows: the set's population (exact), times the pass rate of a sample of the set's
 /// rows when the payload must still be evaluated; with no set, the pass rate of <see cref="SampleSize"/> evenly spaced
 /// rows times the row count.</para>
-/// <para><b>Cost model</b>, in exact-scan distances (docs/tuning.md has the measurements behind the constants). An
-/// exact scan costs one sequential distance per passing row (<see cref="ScanCostPerRow"/>; with no row set, also a row
-/// test per row, <see cref="TestCostPerRow"/>). A graph walk costs <see cref="GraphDistanceCost"/> per distance, and
-/// its distances are modelled from counts measured on Fashion-MNIST (60,000 x 784, M 16): an unfiltered walk scores
-/// <see cref="UnfilteredDistancesAtEf10"/> x (ef / 10)^<see cref="EfExponent"/> (scaled by ln rows); a walk through
-/// rejected nodes (<see cref="SearchPath.GraphThrough"/>) that times pass rate^-<see cref="ThroughPassExponent"/>; a
-/// two-hop walk (<see cref="SearchPath.GraphTwoHop"/>) <see cref="TwoHopFactor"/> x pass rate^<see cref="TwoHopPassExponent"/>
-/// times it, offered only below <see cref="ThroughPassRate"/> and while its two-hop reach holds
-/// (<see cref="MinTwoHopReach"/>). With deferred indexing, every walk also pays for the exact scan of the rows the
-/// graph does not hold yet (a row test each, a distance for each that passes), so a large tail tips the plan to the
-/// scan. The cheapest runs. A two-hop walk that still ends with fewer than k rows is followed by the exact scan.</para>
+/// <para><b>Cost model</b>, in scanned rows (one distance of the exact scan). An exact scan costs one unit per passing
+/// row (<see cref="ScanCostPerRow"/>; with no row set, also a row test per row, <see cref="TestCostPerRow"/>). A graph
+/// walk costs its level-0 distances times the cost of one, and its distances are modelled from counts measured on
+/// Fashion-MNIST (60,000 x 784, M 16): an unfiltered walk scores <see cref="UnfilteredDistancesAtEf10"/> x
+/// (ef / 10)^<see cref="EfExponent"/> (scaled by ln rows); a walk through rejected nodes
+/// (<see cref="SearchPath.GraphThrough"/>) that times pass rate^-<see cref="ThroughPassExponent"/>; a two-hop walk
+/// (<see cref="SearchPath.GraphTwoHop"/>) <see cref="TwoHopFactor"/> x pass rate^<see cref="TwoHopPassExponent"/> times
+/// it, offered only below <see cref="ThroughPassRate"/> and while its two-hop reach holds (<see cref="MinTwoHopReach"/>).
+/// With deferred indexing, every walk also pays for the exact scan of the rows the graph does not hold yet (a row test
+/// each, a distance for each that passes), so a large tail tips the plan to the scan. The cheapest runs. A two-hop walk
+/// that still ends with fewer than k rows is followed by the exact scan.</para>
+/// <para><b>Measured costs.</b> The searches time themselves (<see cref="SearchCostModel"/>, one per named vector of a
+/// collection): the time per scanned row, the time per graph distance of each walk, and the ratio of the distances each
+/// walk computed to what the formulas above predicted, per pass-rate and ef band. Once a path's cells rest on
+/// <see cref="SearchCostModel.MinObservations"/> searches, a distance costs the measured walk time over the measured scan
+/// time (instead of <see cref="GraphDistanceCost"/>, 2.4, measured once on 784-d vectors) and the predicted distances are
+/// multiplied by the measured ratio (instead of 1). Until then the constants are the defaults. One plan in
+/// <see cref="SearchCostModel.ExploreEvery"/> may take the runner-up path to keep a losing path's estimate fresh.</para>
 /// <para><b>At run time</b> a planned walk first probes the query's neighbourhood (HnswGraph.SearchFiltered): when
-/// the rows there pass far less often than the estimated pass rate, the filter avoids the query (anti-correlated)
-/// and the walk runs over passing nodes only (<see cref="SearchPath.GraphPassing"/>). <see cref="LastPath"/> says which
-/// path answered.</para>
+/// the rows there pass far less often than the estimated pass rate, the filter avoids the query (anti-correlated) and
+/// the exact scan answers at once. <see cref="LastPlannedPath"/> says which path was planned, <see cref="LastPath"/>
+/// which answered.</para>
 /// </remarks>
 internal static class SearchPlanner
 {
@@ -83,10 +97,18 @@ internal static class SearchPlanner
     /// <summary>Cost of the row test of a scan without a row set (deletion mark, namespace; no distance), in scan distances.</summary>
     public const double TestCostPerRow = 0.02;
 
-    /// <summary>Cost of one graph distance, in exact-scan distances: random access and the walk's bookkeeping (measured 0.6 us against 0.26 us).</summary>
+    /// <summary>
+    /// Cost of one graph distance, in exact-scan distances: random access and the walk's bookkeeping (measured 0.6 us
+    /// against 0.26 us on 784-d Fashion-MNIST). The default: the collection's <see cref="SearchCostModel"/> replaces it
+    /// with its measured ratio once it has enough observations.
+    /// </summary>
     public const double GraphDistanceCost = 2.4;
 
-    /// <summary>Level-0 distances of an unfiltered walk at ef 10 on 60,000 rows (measured: 152; grows with ln rows).</summary>
+    /// <summary>
+    /// Level-0 distances of an unfiltered walk at ef 10 on 60,000 rows (measured: 152; grows with ln rows). This and the
+    /// exponents and factors below are the formulas' defaults: the <see cref="SearchCostModel"/> multiplies what they
+    /// predict by the ratio it measured for the path, pass rate and ef once it has enough observations.
+    /// </summary>
     public const double UnfilteredDistancesAtEf10 = 150;
 
     /// <summary>How an unfiltered walk's distances grow with ef: (ef / 10)^0.68 (measured from ef 10 to 320).</summary>
@@ -124,50 +146,63 @@ internal static class SearchPlanner
     internal static SearchPath LastPath;
 
     /// <summary>
-    /// Plans one search: sets up <paramref name="filter"/>'s row set and verdict cache and returns the path and the
-    /// estimated number of passing rows. <paramref name="graph"/> null (or <paramref name="forceExact"/>) plans a scan.
-    /// <paramref name="indexedRows"/> is the rows the graph holds (deferred indexing: the rest, the tail, is scanned
-    /// exactly after any walk, which the cost of a walk includes). <paramref name="passRate"/> is the estimated share of
-    /// rows that pass (1 without conditions), for the walk's neighbourhood probe.
+    /// For tests and the benchmark: the path the planner chose for the last search on this thread (before any fallback:
+    /// <see cref="LastPath"/> says which path answered).
     /// </summary>
-    public static SearchPath Plan(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
-        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, out int budget, out double passRate)
+    [ThreadStatic]
+    internal static SearchPath LastPlannedPath;
+
+    /// <summary>
+    /// Plans one search: sets up <paramref name="filter"/>'s row set and verdict cache and returns the path, its budget,
+    /// the estimated pass rate and what the cost model needs to learn from the search. <paramref name="graph"/> null (or
+    /// <paramref name="forceExact"/>) plans a scan. <paramref name="indexedRows"/> is the rows the graph holds (deferred
+    /// indexing: the rest, the tail, is scanned exactly after any walk, which the cost of a walk includes).
+    /// <paramref name="model"/> is the named vector's measured costs (null: the defaults).
+    /// </summary>
+    public static PlannedSearch Plan(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
+        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model)
+    {
+        PlannedSearch plan = PlanCore(state, snapshot, graph, payloadFilter, namespaceId, ref filter, wanted, ef, forceExact, indexedRows, model);
+        LastPlannedPath = plan.Path;
+        return plan;
+    }
+
+    private static PlannedSearch PlanCore(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
+        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model)
     {
         int rows = snapshot.RowCount;
-        double passing = rows;
-        budget = int.MaxValue;
-        passRate = 1;
+        SearchCostModel.Band band = default; // no filter: pass band 0 (a scan's band has no ef)
         if (rows == 0)
         {
-            return SearchPath.Exact;
+            return new PlannedSearch(SearchPath.Exact, int.MaxValue, 1, 0, band);
         }
 
         if (!filter.HasConditions)
         {
-            return graph is null || forceExact ? SearchPath.Exact : ForcedPath ?? SearchPath.GraphThrough;
+            // Not priced: a search without conditions walks the graph whenever there is one (the plain search).
+            return new PlannedSearch(graph is null || forceExact ? SearchPath.Exact : ForcedPath ?? SearchPath.GraphThrough, int.MaxValue, 1, 0, band);
         }
 
         BuildRowSet(state, snapshot, payloadFilter, namespaceId, ref filter);
-        passing = Estimate(snapshot, ref filter);
-        passRate = Math.Min(1, passing / rows);
+        double passing = Estimate(snapshot, ref filter);
+        double passRate = Math.Min(1, passing / rows);
+        band = SearchCostModel.Band.Of(passRate, ef);
 
-        // A walk that scores more than half of what the exact scan would cost is stopped and the scan runs instead:
-        // it bounds the price of a filter that avoids the query's neighbourhood (the walk wanders through rejected
-        // nodes) at about 1.5 scans. Walks that keep their way use far less (at 10%, 135 to 623 of a 1,250 budget).
+        // In scanned rows: the unit of every cost below.
         double exactCost = (passing * ScanCostPerRow) + (filter.RowSet is null ? rows * TestCostPerRow : 0);
-        budget = (int)Math.Min(int.MaxValue, Math.Max(MinBudget, BudgetShare * exactCost / GraphDistanceCost));
         if (ForcedPath is { } forced && graph is not null && !forceExact)
         {
             if (forced != SearchPath.Exact)
             {
                 filter.CacheVerdicts();
             }
-            passRate = 1; // forced means forced: no neighbourhood probe may switch the walk
-            return forced;
+            // Forced means forced: no neighbourhood probe may switch the walk (pass rate 1), and nothing predicted, so
+            // the cost model does not learn from a walk the planner did not choose.
+            return new PlannedSearch(forced, Budget(exactCost, SearchPlanner.GraphDistanceCost), 1, 0, band);
         }
         if (graph is null || forceExact || passing <= wanted)
         {
-            return SearchPath.Exact;
+            return new PlannedSearch(SearchPath.Exact, int.MaxValue, passRate, 0, band);
         }
 
         // The walk covers the graph's rows; the rows the deferred indexer has not reached (the tail) are scanned exactly
@@ -175,26 +210,65 @@ internal static class SearchPlanner
         int graphRows = Math.Clamp(indexedRows, 1, rows);
         double tailCost = (rows - graphRows) * ((passRate * ScanCostPerRow) + TestCostPerRow);
         double unfiltered = UnfilteredDistancesAtEf10 * Math.Pow(Math.Max(ef, wanted) / 10.0, EfExponent) * Math.Log(Math.Max(graphRows, 3)) / Math.Log(60_000);
-        double throughCost = (GraphDistanceCost * unfiltered * Math.Pow(passRate, -ThroughPassExponent)) + tailCost;
+        double throughDistances = unfiltered * Math.Pow(passRate, -ThroughPassExponent);
+        Priced through = Price(model, SearchPath.GraphThrough, band, throughDistances, tailCost);
         int m0 = 2 * state.HnswParameters.M;
         bool twoHopHolds = (double)m0 * m0 * passRate >= MinTwoHopReach;
-        double twoHopCost = twoHopHolds && passRate < ThroughPassRate
-            ? (GraphDistanceCost * unfiltered * TwoHopFactor * Math.Pow(passRate, TwoHopPassExponent)) + tailCost
-            : double.PositiveInfinity;
-        if (exactCost <= Math.Min(throughCost, twoHopCost))
+        double twoHopDistances = unfiltered * TwoHopFactor * Math.Pow(passRate, TwoHopPassExponent);
+        Priced twoHop = twoHopHolds && passRate < ThroughPassRate
+            ? Price(model, SearchPath.GraphTwoHop, band, twoHopDistances, tailCost)
+            : new Priced(SearchPath.GraphTwoHop, double.PositiveInfinity, GraphDistanceCost, false, 0);
+        var exact = new Priced(SearchPath.Exact, exactCost, 1, false, 0);
+
+        Priced chosen = exact.Cost <= Math.Min(through.Cost, twoHop.Cost) ? exact : through.Cost <= twoHop.Cost ? through : twoHop;
+        if (model is not null && model.NextPlanExplores())
         {
-            return SearchPath.Exact;
+            // Now and then the cheapest other path runs instead, when the model's measurements (not the defaults) made it
+            // lose and it is predicted within ExploreWithin of the winner: its estimate would otherwise never be
+            // refreshed (SearchCostModel's remarks).
+            Priced other = chosen.Path == SearchPath.Exact ? (through.Cost <= twoHop.Cost ? through : twoHop)
+                : chosen.Path == SearchPath.GraphThrough ? (exact.Cost <= twoHop.Cost ? exact : twoHop)
+                : (exact.Cost <= through.Cost ? exact : through);
+            if ((chosen.Measured || other.Measured) && other.Cost <= SearchCostModel.ExploreWithin * chosen.Cost)
+            {
+                chosen = other;
+            }
         }
 
-        if (throughCost <= twoHopCost)
+        if (chosen.Path == SearchPath.Exact)
         {
-            filter.CacheVerdicts(); // the walk's neighbourhood probe tests up to 288 rows the walk meets again
-            return SearchPath.GraphThrough;
+            return new PlannedSearch(SearchPath.Exact, int.MaxValue, passRate, 0, band);
         }
 
+        // A walk that scores more than half of what the exact scan would cost is stopped and the scan runs instead: it
+        // bounds the price of a filter that avoids the query's neighbourhood (the walk wanders through rejected nodes)
+        // at about 1.5 scans. Walks that keep their way use far less (at 10%, 135 to 623 of a 1,250 budget). The two-hop
+        // walk's neighbourhood probe tests up to 288 rows the walk meets again: verdicts are cached either way.
         filter.CacheVerdicts();
-        return SearchPath.GraphTwoHop;
+        return new PlannedSearch(chosen.Path, Budget(exactCost, chosen.DistanceCost), passRate, chosen.Distances, band);
     }
+
+    /// <summary>A path's predicted cost in scanned rows, its cost per graph distance, whether measurements gave either, and its predicted distances.</summary>
+    private readonly record struct Priced(SearchPath Path, double Cost, double DistanceCost, bool Measured, double Distances);
+
+    /// <summary>
+    /// A walk's cost in scanned rows: the formula's distances, times the distance ratio the model measured for the path
+    /// in this band, times the cost of a distance (measured, or <see cref="GraphDistanceCost"/>), plus the tail's scan.
+    /// </summary>
+    private static Priced Price(SearchCostModel? model, SearchPath path, SearchCostModel.Band band, double distances, double tailCost)
+    {
+        if (model is null)
+        {
+            return new Priced(path, (GraphDistanceCost * distances) + tailCost, GraphDistanceCost, false, distances);
+        }
+        (double distanceCost, bool costMeasured) = model.DistanceCost(path, band);
+        (double ratio, bool ratioMeasured) = model.DistanceRatio(path, band);
+        return new Priced(path, (distanceCost * distances * ratio) + tailCost, distanceCost, costMeasured || ratioMeasured, distances);
+    }
+
+    /// <summary>The walk's budget in graph distances: <see cref="BudgetShare"/> of the exact scan's cost, at least <see cref="MinBudget"/>.</summary>
+    private static int Budget(double exactCost, double distanceCost) =>
+        (int)Math.Min(int.MaxValue, Math.Max(MinBudget, BudgetShare * exactCost / distanceCost));
 
     /// <summary>Gives <paramref name="filter"/> the rows the payload indexes and the namespace allow, when they narrow anything.</summary>
     private static void BuildRowSet(CollectionState state, Snapshot snapshot, Filter? payloadFilter, int namespaceId, ref VisibleRowFilter filter)

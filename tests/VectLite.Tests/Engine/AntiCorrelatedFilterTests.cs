@@ -37,6 +37,8 @@ public sealed class AntiCorrelatedFilterTests : IDisposable
             .WithHnsw(new HnswOptions { M = 16, EfConstruction = 100, MinIndexedVectors = 1, MaxInsertThreads = 1 }));
         _docs.CreatePayloadIndex("label", PayloadIndexKind.Keyword);
         _docs.CreatePayloadIndex("bucket", PayloadIndexKind.Numeric);
+        // The planned walks below are the planner's constants' (its defaults): keep this collection's measured costs out.
+        _docs.Engine.StateForTests.CostModel(0).FreezeForTests();
         var random = new Random(23);
         _centers = [.. Enumerable.Range(0, Clusters).Select(_ => TestData.RandomVector(random, Dimension).Select(x => x * 10).ToArray())];
         var records = new List<Record>();

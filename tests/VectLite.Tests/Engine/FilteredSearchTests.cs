@@ -33,6 +33,8 @@ public sealed class FilteredSearchTests : IDisposable
             .WithHnsw(new HnswOptions { M = 16, EfConstruction = 100, MinIndexedVectors = 1, MaxInsertThreads = 1 }));
         _docs.CreatePayloadIndex("label", PayloadIndexKind.Keyword);
         _docs.CreatePayloadIndex("bucket", PayloadIndexKind.Numeric);
+        // The planned searches here are sized by the planner's constants (its defaults), not this collection's measured costs.
+        _docs.Engine.StateForTests.CostModel(0).FreezeForTests();
         var random = new Random(17);
         _centers = [.. Enumerable.Range(0, 10).Select(_ => TestData.RandomVector(random, Dimension).Select(x => x * 10).ToArray())];
         var records = new List<Record>();
