@@ -127,7 +127,13 @@ public sealed class SearchAllocationTests
     {
         using Database db = Database.OpenInMemory();
         Collection c = db.CreateCollection("c", CollectionSchema.SingleVector(2, Metric.L2));
-        c.Upsert(new Record(1, new float[] { 0f, 0f }, new JsonObject { ["n"] = 1 }));
+        // A large payload: making its object takes long enough that readers released together overlap inside it.
+        var large = new JsonObject();
+        for (int field = 0; field < 500; field++)
+        {
+            large[$"f{field}"] = field;
+        }
+        c.Upsert(new Record(1, new float[] { 0f, 0f }, large));
         for (int round = 0; round < 50; round++)
         {
             SearchHit hit = c.Search([0f, 1f], new SearchOptions { TopK = 1 })[0];
@@ -147,7 +153,7 @@ public sealed class SearchAllocationTests
                 reader.Join();
             }
             Assert.All(seen, p => Assert.Same(seen[0], p));
-            Assert.Equal(1, (int)seen[0]!["n"]!);
+            Assert.Equal(499, (int)seen[0]!["f499"]!);
         }
     }
 
