@@ -152,9 +152,7 @@ internal sealed partial class CollectionEngine
                     continue;
                 }
                 SearchHit h = f.Hit;
-                hits.Add(new SearchHit(h.Id, h.Namespace, (float)f.Score, query.IncludePayload ? h.Payload : null,
-                    query.IncludeVectors ? h.Vectors : null, query.IncludeVectors ? h.Vector : null, h.ExpiresAt,
-                    query.IncludeVectors ? h.SparseVectors : null));
+                hits.Add(h.WithScore((float)f.Score, query.IncludePayload, query.IncludeVectors)); // the payload stays unmade until read
             }
             if (query.ScoreThreshold is { } cut)
             {

@@ -152,9 +152,9 @@ internal sealed partial class CollectionEngine
                     single = vectors[state.Schema.Vectors[0].Name];
                 }
             }
+            // The payload stays the stored element until the caller reads SearchHit.Payload: no JSON tree per hit here.
             hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
-                includePayload ? ToPayloadObject(meta.Payload) : null, vectors, single,
-                state.ExpiresAt(row)));
+                includePayload ? meta.Payload : default, state.ExpiresAtTicks(row), HitVectors.Of(vectors, single, null)));
         }
         return hits;
     }

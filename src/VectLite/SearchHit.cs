@@ -48,6 +48,26 @@ public sealed class SearchHit
         _vectors = vectors;
     }
 
+    /// <summary>
+    /// This hit with another score (a fused one): the payload stays as it is (unmade, or the same object when it was given
+    /// or made) when <paramref name="keepPayload"/>, the vectors when <paramref name="keepVectors"/>.
+    /// </summary>
+    internal SearchHit WithScore(float score, bool keepPayload, bool keepVectors) => new(this, score, keepPayload, keepVectors);
+
+    private SearchHit(SearchHit hit, float score, bool keepPayload, bool keepVectors)
+    {
+        Id = hit.Id;
+        Namespace = hit.Namespace;
+        Score = score;
+        _expiresAtTicks = hit._expiresAtTicks;
+        _vectors = keepVectors ? hit._vectors : null;
+        if (keepPayload)
+        {
+            _payload = Volatile.Read(ref hit._payload);
+            _storedPayload = _payload is null ? hit._storedPayload : default;
+        }
+    }
+
     /// <summary>The record's id.</summary>
     public RecordId Id { get; }
 

@@ -69,6 +69,28 @@ public sealed class HybridQueryTests : IDisposable
     }
 
     [Fact]
+    public void Fused_hits_carry_each_records_payload_and_vectors_only_when_asked()
+    {
+        // Written above: 1 and 3 "en", 2 and 4 "de"; vector "a" of 1 is (1, 0), "b" (2, 0).
+        QueryResult r = _c.Query(TwoPrefetches(FusionMethod.ReciprocalRank(60)));
+        Assert.Equal(["en", "en", "de", "de"], r.Hits.Select(h => (string?)h.Payload!["lang"]));
+        Assert.Same(r.Hits[0].Payload, r.Hits[0].Payload); // made once, then kept
+        Assert.Null(r.Hits[0].Vectors);
+
+        QueryResult bare = _c.Query(new HybridQuery
+        {
+            Prefetches = TwoPrefetches(FusionMethod.ReciprocalRank(60)).Prefetches,
+            Fusion = FusionMethod.ReciprocalRank(60),
+            TopK = 10,
+            IncludePayload = false,
+            IncludeVectors = true,
+        });
+        Assert.All(bare.Hits, h => Assert.Null(h.Payload));
+        Assert.Equal([1f, 0f], bare.Hits[0].Vectors!["a"].ToArray());
+        Assert.Equal([2f, 0f], bare.Hits[0].Vectors!["b"].ToArray());
+    }
+
+    [Fact]
     public void Linear_fusion_sums_min_max_normalised_scores()
     {
         // Each list's scores are -1, -2, -3 (negated L2 distances): normalised 1, 0.5, 0.
