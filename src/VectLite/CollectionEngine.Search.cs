@@ -478,7 +478,7 @@ internal sealed partial class CollectionEngine
                     continue;
                 }
                 ref readonly RowMeta meta = ref state.Row(row);
-                destination[written++] = new ScoredId(meta.Id, score, state.Namespaces.NameOf(meta.NamespaceId));
+                destination[written++] = new ScoredId(meta.Id, score, state.Namespaces.NameOf(state.NamespaceOf(row)));
             }
             return written;
         }
@@ -543,7 +543,7 @@ internal sealed partial class CollectionEngine
                     single = vectors[state.Schema.Vectors[0].Name];
                 }
             }
-            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
+            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(state.NamespaceOf(row)), score,
                 options.IncludePayload ? ToPayloadObject(meta.Payload) : null, vectors, single,
                 state.ExpiresAt(row),
                 options.IncludeVectors ? SparseVectorsOf(state, row) : null));

@@ -152,7 +152,7 @@ internal sealed partial class CollectionEngine
                     single = vectors[state.Schema.Vectors[0].Name];
                 }
             }
-            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
+            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(state.NamespaceOf(row)), score,
                 includePayload ? ToPayloadObject(meta.Payload) : null, vectors, single,
                 state.ExpiresAt(row)));
         }
