@@ -4,11 +4,12 @@ using System.Diagnostics;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>multivector [--records 10000] [--tokens 32] [--dim 64] [--query-tokens 8] [--queries 100] [--k 10]</c>:
+/// <c>multivector [--records 10000] [--tokens 32] [--dim 64] [--query-tokens 8] [--queries 100] [--k 10] [--rounds 3] [--out FILE]</c>:
 /// late-interaction (MaxSim) search on synthetic ColBERT-like data (each record's tokens drawn around two of 200 topic
 /// centroids; each query is 8 noisy tokens of a random record), checked against a brute force computed here (MaxSim
 /// over every record in double precision, independently of the engine), timed single-threaded through the token graph
-/// (the default) and as an exact scan (<c>SearchOptions.Exact</c>). Prints Markdown rows.
+/// (the default) and as an exact scan (<c>SearchOptions.Exact</c>), the two alternating, <c>--rounds</c> times. Writes a
+/// Markdown report (median and min-max q/s).
 /// </summary>
 internal static class MultiVectorCommand
 {
@@ -21,23 +22,26 @@ internal static class MultiVectorCommand
         var queryTokens = new Option<int>("--query-tokens") { Description = "Token vectors per query.", DefaultValueFactory = _ => 8 };
         var queries = new Option<int>("--queries") { Description = "Queries timed.", DefaultValueFactory = _ => 100 };
         var k = new Option<int>("--k") { Description = "Hits per query.", DefaultValueFactory = _ => 10 };
-        var command = new Command("multivector", "Multi-vector (MaxSim) search: recall against brute force and q/s, through the token graph and exact; prints Markdown rows.")
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds (each times the token graph and the exact scan, alternating).", DefaultValueFactory = _ => 3 };
+        var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("multivector.md") };
+        var command = new Command("multivector", "Multi-vector (MaxSim) search: recall against brute force and q/s, through the token graph and exact; writes a Markdown report.")
         {
-            records, tokens, dim, queryTokens, queries, k,
+            records, tokens, dim, queryTokens, queries, k, rounds, output,
         };
         command.SetAction(result =>
         {
-            Run(result.GetValue(records), result.GetValue(tokens), result.GetValue(dim), result.GetValue(queryTokens), result.GetValue(queries), result.GetValue(k));
+            Run(result.GetValue(records), result.GetValue(tokens), result.GetValue(dim), result.GetValue(queryTokens), result.GetValue(queries), result.GetValue(k),
+                Math.Max(1, result.GetValue(rounds)), result.GetRequiredValue(output));
             return 0;
         });
         return command;
     }
 
-    private static void Run(int recordCount, int tokenCount, int dim, int queryTokenCount, int queryCount, int k)
+    private static void Run(int recordCount, int tokenCount, int dim, int queryTokenCount, int queryCount, int k, int rounds, string output)
     {
-        string load = MachineInfo.LoadAverage();
-        Console.WriteLine($"multivector: {recordCount:N0} records x {tokenCount} tokens of {dim}-d (cosine), queries of {queryTokenCount} tokens, k {k}, "
-            + $"build {(MachineInfo.IsDebugBuild ? "DEBUG" : "Release")}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {load}");
+        MachineInfo machine = MachineInfo.Collect();
+        string loadBefore = MachineInfo.LoadAverage();
+        var started = Stopwatch.StartNew();
         var random = new Random(42); // seeded: the same corpus and queries every run
         float[] Noisy(float[] center, double noise) => [.. center.Select(x => (float)(x + (noise * ((random.NextDouble() * 2) - 1))))];
         float[][] topics = [.. Enumerable.Range(0, 200).Select(_ => Noisy(new float[dim], 1.0))];
@@ -76,34 +80,55 @@ internal static class MultiVectorCommand
         }
         TimeSpan brute = watch.Elapsed;
 
-        Console.WriteLine($"built the collection (token graph of {recordCount * tokenCount:N0} vectors) in {build.TotalSeconds:0.0} s; brute force {brute.TotalSeconds:0.0} s");
-        Console.WriteLine();
-        Console.WriteLine("| search | recall@k vs brute force | q/s (1 thread) | candidates scored per query |");
-        Console.WriteLine("|---|---|---|---|");
-        foreach (bool exact in new[] { false, true })
+        var modes = new[] { (Exact: false, Name: "token graph, then exact MaxSim (default)"), (Exact: true, Name: "exact scan (`Exact = true`)") };
+        ReadOnlyMemory<float>[][] asked = [.. queries.Select(q => q.Select(t => new ReadOnlyMemory<float>(t)).ToArray())];
+        var qps = modes.Select(_ => new List<double>()).ToArray();
+        var recall = new double[modes.Length];
+        var candidatesPerQuery = new double[modes.Length];
+        for (int round = 0; round < rounds; round++)
         {
-            var options = new SearchOptions { TopK = k, Exact = exact, IncludePayload = false };
-            ReadOnlyMemory<float>[][] asked = [.. queries.Select(q => q.Select(t => new ReadOnlyMemory<float>(t)).ToArray())];
-            for (int w = 0; w < Math.Min(10, queryCount); w++)
+            for (int m = 0; m < modes.Length; m++)
             {
-                c.SearchMultiVector("colbert", asked[w], options); // warm-up
+                var options = new SearchOptions { TopK = k, Exact = modes[m].Exact, IncludePayload = false };
+                for (int w = 0; w < Math.Min(10, queryCount); w++)
+                {
+                    c.SearchMultiVector("colbert", asked[w], options); // warm-up
+                }
+                long candidates = 0;
+                var answers = new IReadOnlyList<SearchHit>[queryCount];
+                watch.Restart();
+                for (int q = 0; q < queryCount; q++)
+                {
+                    answers[q] = c.SearchMultiVector("colbert", asked[q], options);
+                    candidates += CollectionEngine.LastMultiVectorCandidates;
+                }
+                qps[m].Add(queryCount / watch.Elapsed.TotalSeconds);
+                int found = 0;
+                for (int q = 0; q < queryCount; q++)
+                {
+                    found += answers[q].Select(h => h.Id.AsNumber).Intersect(truth[q]).Count();
+                }
+                recall[m] = found / (double)(queryCount * k);
+                candidatesPerQuery[m] = candidates / (double)queryCount;
             }
-            int found = 0;
-            long candidates = 0;
-            watch.Restart();
-            var answers = new IReadOnlyList<SearchHit>[queryCount];
-            for (int q = 0; q < queryCount; q++)
-            {
-                answers[q] = c.SearchMultiVector("colbert", asked[q], options);
-                candidates += CollectionEngine.LastMultiVectorCandidates;
-            }
-            double qps = queryCount / watch.Elapsed.TotalSeconds;
-            for (int q = 0; q < queryCount; q++)
-            {
-                found += answers[q].Select(h => h.Id.AsNumber).Intersect(truth[q]).Count();
-            }
-            Console.WriteLine($"| {(exact ? "exact scan (`Exact`)" : "token graph, then exact MaxSim (default)")} | {found / (double)(queryCount * k):0.000} | {qps:N0} | {candidates / (double)queryCount:N0} |");
         }
+
+        var report = new MarkdownReport("Multi-vector (MaxSim) search: the token graph against an exact scan, checked against a brute force", machine);
+        report.Paragraph($"Load average before the run (/proc/loadavg): {loadBefore}; after: {MachineInfo.LoadAverage()}. Took {Format.Seconds(started.Elapsed)}.");
+        report.Paragraph($"Data: {recordCount:N0} synthetic ColBERT-like records of {tokenCount} tokens of {dim} dimensions (cosine; each record's tokens drawn around two of 200 " +
+            $"topic centroids), {queryCount:N0} queries of {queryTokenCount} noisy tokens of a random record, k {k}, seed 42, in an in-memory database; " +
+            $"`UpsertMany` of the records (the token graph of {recordCount * tokenCount:N0} vectors built as they arrive) took {Format.Seconds(build)}. " +
+            $"The reference is MaxSim over every record in double, written in the benchmark ({Format.Seconds(brute)}); recall@{k} is the share of its top {k} ids returned. " +
+            $"One search thread; {rounds} rounds, the two modes alternating; median (min-max). Recall is the same every round (the searches are deterministic).");
+        report.Table(["search", $"recall@{k} vs brute force", "q/s (1 thread)", "candidate records scored per query"],
+            modes.Select((mode, m) => (IReadOnlyList<string>)[
+                mode.Name, Format.Recall(recall[m]),
+                $"{Format.Number(Statistics.Median(qps[m]))} ({Format.Number(qps[m].Min())}-{Format.Number(qps[m].Max())})",
+                Format.Count(candidatesPerQuery[m]),
+            ]));
+        double[] ratios = [.. qps[0].Zip(qps[1], (a, b) => a / b)];
+        report.Paragraph($"Token graph / exact scan, q/s: median {Format.Ratio(Statistics.Median(ratios), 1)} (per round {string.Join(", ", ratios.Select(r => Format.Ratio(r, 1)))}).");
+        report.Save(output);
     }
 
     private static double Dot(float[] a, float[] b)

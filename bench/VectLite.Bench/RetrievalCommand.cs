@@ -16,19 +16,22 @@ internal static class RetrievalCommand
 {
     private const int Depth = 100;
 
-    /// <summary>Validation queries for the weighted reciprocal rank fusion's BM25 weight (disjoint from the evaluated ones).</summary>
+    /// <summary>Validation queries for the tuned reciprocal rank fusion's k and BM25 weight (disjoint from the evaluated ones).</summary>
     private const int ValidationQueries = 500;
 
-    /// <summary>The BM25 weights the weighted reciprocal rank fusion chooses from (the dense retriever's weight is 1).</summary>
-    private static readonly float[] RrfTextWeights = [1f, 1.5f, 2f, 3f, 4f];
+    /// <summary>The BM25 weights the tuned reciprocal rank fusion chooses from (the dense retriever's weight is 1).</summary>
+    private static readonly float[] RrfTextWeights = [1f, 1.5f, 2f, 3f, 4f, 6f];
+
+    /// <summary>The rank constants k the tuned reciprocal rank fusion chooses from (60 is the usual default; smaller is more top-heavy).</summary>
+    private static readonly int[] RrfKs = [5, 10, 20, 40, 60];
 
     /// <summary>One weighted reciprocal rank fusion of BM25 and dense on the dense collection (which holds the text index too).</summary>
-    private readonly record struct WeightedRrf(Collection Collection, string Text, float[] Vector, float TextWeight)
+    private readonly record struct WeightedRrf(Collection Collection, string Text, float[] Vector, float TextWeight, int K)
     {
         public int[] Search() => Ids(Collection.Query(new HybridQuery
         {
             Prefetches = [Prefetch.Text("body", Text, limit: Depth, weight: TextWeight), new Prefetch(Vector) { Limit = Depth, Ef = 2 * Depth }],
-            Fusion = FusionMethod.ReciprocalRank(),
+            Fusion = FusionMethod.ReciprocalRank(K),
             TopK = Depth,
             IncludePayload = false,
         }).Hits);
@@ -175,27 +178,35 @@ internal static class RetrievalCommand
                 });
             }
 
-            // Reciprocal rank fusion weighs its retrievers equally unless told otherwise; when one is much stronger than
-            // the other, a weight helps. The weight is chosen on validation queries (synopses of packages disjoint from
-            // the evaluated ones), never on the evaluated queries, and reported with the grid it was chosen from.
+            // Reciprocal rank fusion weighs its retrievers equally and flattens their top ranks (k 60) unless told otherwise;
+            // when one retriever is much stronger than the other, a weight and a smaller k help. Both are chosen jointly on
+            // validation queries (synopses of packages disjoint from the evaluated ones), never on the evaluated queries,
+            // and reported with the grid they were chosen from and each retriever alone on the same validation queries.
             var validationRandom = new Random(20261201);
             var evaluated = new HashSet<int>(queryDocs);
             int[] validationDocs = [.. Enumerable.Range(0, docs.Count).Where(i => !evaluated.Contains(i)).OrderBy(_ => validationRandom.Next()).Take(ValidationQueries)];
             string[] validationTexts = [.. validationDocs.Select(i => PlainWords(docs[i].Synopsis))];
             float[][] validationVectors = EmbeddingCache.Get(validationTexts, cacheFolder, "validation queries", out _);
-            WeightedRrf Fused(string text, float[] vector, float textWeight) => new(collection, text, vector, textWeight);
-            var validation = new List<(float Weight, double Mrr)>();
-            foreach (float weight in RrfTextWeights)
+            double ValidationMrr(Func<int, int[]> search)
             {
                 var metrics = new RankingMetrics();
                 for (int v = 0; v < validationDocs.Length; v++)
-                    metrics.Add(Fused(validationTexts[v], validationVectors[v], weight).Search(), byBody[bodies[validationDocs[v]]]);
-                validation.Add((weight, metrics.Mrr10));
+                    metrics.Add(search(v), byBody[bodies[validationDocs[v]]]);
+                return metrics.Mrr10;
             }
-            (float chosen, _) = validation.MaxBy(v => v.Mrr);
-            rrfWeightNote = $"Weighted reciprocal rank fusion: the BM25 prefetch's weight (the dense one's is 1) chosen by MRR@10 on {validationDocs.Length:N0} validation queries (synopses of other packages than the evaluated ones): " +
-                string.Join(", ", validation.Select(v => $"{v.Weight:0.##} -> {Format.Recall(v.Mrr)}")) + $"; chosen {chosen:0.##}.";
-            retrievers.Add(new Retriever($"VectLite hybrid: BM25 (weight {chosen:0.##}) + dense, reciprocal rank, k 60 fusion", q => Fused(queryTexts[q], queryVectors[q], chosen).Search())
+            double textAlone = ValidationMrr(v => Ids(text.SearchText("body", validationTexts[v], textOptions)));
+            double denseAlone = ValidationMrr(v => Ids(collection.Search(validationVectors[v], denseOptions)));
+            var validation = new List<(int K, float Weight, double Mrr)>();
+            foreach (int k in RrfKs)
+            {
+                foreach (float weight in RrfTextWeights)
+                    validation.Add((k, weight, ValidationMrr(v => new WeightedRrf(collection, validationTexts[v], validationVectors[v], weight, k).Search())));
+            }
+            (int chosenK, float chosenWeight, _) = validation.MaxBy(v => v.Mrr);
+            rrfWeightNote = $"Tuned reciprocal rank fusion: k and the BM25 prefetch's weight (the dense one's is 1) chosen jointly by MRR@10 on {validationDocs.Length:N0} validation queries (synopses of other packages than the evaluated ones; there BM25 alone gives {Format.Recall(textAlone)}, dense alone {Format.Recall(denseAlone)}). Validation MRR@10 per k, for weights {string.Join(", ", RrfTextWeights.Select(w => w.ToString("0.##", CultureInfo.InvariantCulture)))}: " +
+                string.Join("; ", RrfKs.Select(k => $"k {k}: " + string.Join(", ", validation.Where(v => v.K == k).Select(v => Format.Recall(v.Mrr))))) +
+                $". Chosen: k {chosenK}, weight {chosenWeight:0.##}.";
+            retrievers.Add(new Retriever($"VectLite hybrid: BM25 (weight {chosenWeight:0.##}) + dense, reciprocal rank, k {chosenK} fusion (tuned on validation queries)", q => new WeightedRrf(collection, queryTexts[q], queryVectors[q], chosenWeight, chosenK).Search())
             {
                 Build = "the two above",
                 Size = "",

@@ -1,16 +1,15 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using VectLite.Indexing.Sparse;
 
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>sparse [--records 100000] [--vocabulary 30000] [--terms 120] [--query-terms 20] [--queries 200] [--k 10]</c>:
+/// <c>sparse [--records 100000] [--vocabulary 30000] [--terms 120] [--query-terms 20] [--queries 200] [--k 10] [--rounds 3] [--out FILE]</c>:
 /// sparse search on synthetic SPLADE-like data (term ids from a Zipf distribution, s = 1.1; positive weights), checked
 /// against a brute force computed here (every posting accumulated in double precision, independently of the engine),
-/// and timed single-threaded with MaxScore pruning and with every posting scored (<c>SearchOptions.Exact</c>). Prints
-/// Markdown rows.
+/// and timed single-threaded with MaxScore pruning and with every posting scored (<c>SearchOptions.Exact</c>), the two
+/// alternating, <c>--rounds</c> times. Writes a Markdown report (median and min-max q/s, the ratio per round).
 /// </summary>
 internal static class SparseCommand
 {
@@ -23,22 +22,26 @@ internal static class SparseCommand
         var queryTerms = new Option<int>("--query-terms") { Description = "Largest number of terms per query.", DefaultValueFactory = _ => 20 };
         var queries = new Option<int>("--queries") { Description = "Queries timed.", DefaultValueFactory = _ => 200 };
         var k = new Option<int>("--k") { Description = "Hits per query.", DefaultValueFactory = _ => 10 };
-        var command = new Command("sparse", "Sparse search: exactness against brute force and q/s, pruned and exhaustive; prints Markdown rows.")
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds (each times the pruned and the exhaustive search, alternating).", DefaultValueFactory = _ => 3 };
+        var output = new Option<string>("--out") { Description = "Where to write the Markdown report.", DefaultValueFactory = _ => BenchPaths.DefaultResult("sparse.md") };
+        var command = new Command("sparse", "Sparse search: exactness against brute force and q/s, pruned and exhaustive; writes a Markdown report.")
         {
-            records, vocabulary, terms, queryTerms, queries, k,
+            records, vocabulary, terms, queryTerms, queries, k, rounds, output,
         };
         command.SetAction(result =>
         {
-            Run(result.GetValue(records), result.GetValue(vocabulary), result.GetValue(terms), result.GetValue(queryTerms), result.GetValue(queries), result.GetValue(k));
+            Run(result.GetValue(records), result.GetValue(vocabulary), result.GetValue(terms), result.GetValue(queryTerms), result.GetValue(queries), result.GetValue(k),
+                Math.Max(1, result.GetValue(rounds)), result.GetRequiredValue(output));
             return 0;
         });
         return command;
     }
 
-    private static void Run(int recordCount, int vocabulary, int maxTerms, int maxQueryTerms, int queryCount, int k)
+    private static void Run(int recordCount, int vocabulary, int maxTerms, int maxQueryTerms, int queryCount, int k, int rounds, string output)
     {
-        Console.WriteLine($"sparse: {recordCount:N0} records, vocabulary {vocabulary:N0}, up to {maxTerms} terms per record, up to {maxQueryTerms} per query, k {k}, "
-            + $"build {(MachineInfo.IsDebugBuild ? "DEBUG" : "Release")}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        MachineInfo machine = MachineInfo.Collect();
+        string loadBefore = MachineInfo.LoadAverage();
+        var started = Stopwatch.StartNew();
         var random = new Random(42); // seeded: the same corpus and queries every run
         var vectors = new SparseVector[recordCount];
         for (int i = 0; i < recordCount; i++)
@@ -100,14 +103,34 @@ internal static class SparseCommand
             exact += same ? 1 : 0;
         }
 
-        (double prunedQps, long prunedPostings) = Time(c, queries, options);
-        (double fullQps, long fullPostings) = Time(c, queries, new SearchOptions { TopK = k, IncludePayload = false, Exact = true });
-        Console.WriteLine($"load (UpsertBulk, in memory): {load.Elapsed.TotalSeconds:F1} s; query terms' postings: {postingsTotal / (double)queryCount:N0} per query");
-        Console.WriteLine();
-        Console.WriteLine("| search | top-k equal to brute force | q/s (1 thread) | postings read per query |");
-        Console.WriteLine("|---|---|---|---|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| MaxScore (default) | {exact}/{queryCount} | {prunedQps:N0} | {prunedPostings / (double)queryCount:N0} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| every posting (Exact) | - | {fullQps:N0} | {fullPostings / (double)queryCount:N0} |"));
+        var exhaustive = new SearchOptions { TopK = k, IncludePayload = false, Exact = true };
+        var prunedQps = new List<double>();
+        var fullQps = new List<double>();
+        long prunedPostings = 0, fullPostings = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            (double qps, prunedPostings) = Time(c, queries, options);
+            prunedQps.Add(qps);
+            (qps, fullPostings) = Time(c, queries, exhaustive);
+            fullQps.Add(qps);
+        }
+
+        string Spread(List<double> values) => $"{Format.Count(Statistics.Median(values))} ({Format.Count(values.Min())}-{Format.Count(values.Max())})";
+        double[] ratios = [.. prunedQps.Zip(fullQps, (a, b) => a / b)];
+        var report = new MarkdownReport("Sparse vector search: MaxScore against every posting, checked against a brute force", machine);
+        report.Paragraph($"Load average before the run (/proc/loadavg): {loadBefore}; after: {MachineInfo.LoadAverage()}. Took {Format.Seconds(started.Elapsed)}.");
+        report.Paragraph($"Data: {recordCount:N0} synthetic SPLADE-like records (1 to {maxTerms} distinct term ids each from a vocabulary of {vocabulary:N0}, Zipf s = 1.1; weights in (0, 3]), " +
+            $"{queryCount:N0} queries of 1 to {maxQueryTerms} terms, k {k}, seed 42; loaded with `UpsertBulk` into an in-memory database in {Format.Seconds(load.Elapsed)}. " +
+            $"The reference is a brute force written in the benchmark (an inverted list per term, every posting accumulated in double): a query counts as exact when " +
+            $"VectLite's top {k} scores equal the brute force's top {k} scores and each hit's score equals its record's brute-force score (relative 1e-4). " +
+            $"The query terms' postings hold {postingsTotal / (double)queryCount:N0} entries per query. One search thread; {rounds} rounds, the two modes alternating; median (min-max).");
+        report.Table(["search", "top-k equal to brute force", "q/s (1 thread)", "postings scored per query"],
+        [
+            ["MaxScore (default)", $"{exact}/{queryCount}", Spread(prunedQps), Format.Count(prunedPostings / (double)queryCount)],
+            ["every posting (`Exact = true`)", "-", Spread(fullQps), Format.Count(fullPostings / (double)queryCount)],
+        ]);
+        report.Paragraph($"MaxScore / every posting, q/s: median {Format.Ratio(Statistics.Median(ratios))} (per round {string.Join(", ", ratios.Select(r => Format.Ratio(r)))}).");
+        report.Save(output);
     }
 
     private static (double Qps, long Postings) Time(Collection c, SparseVector[] queries, SearchOptions options)

@@ -529,26 +529,28 @@ internal sealed partial class CollectionEngine
                 continue;
             }
             ref readonly RowMeta meta = ref state.Row(row);
-            Dictionary<string, ReadOnlyMemory<float>>? vectors = null;
-            ReadOnlyMemory<float>? single = null;
-            if (options.IncludeVectors)
-            {
-                vectors = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
-                for (int v = 0; v < state.Arenas.Length; v++)
-                {
-                    vectors[state.Schema.Vectors[v].Name] = state.Arenas[v].Get(row).ToArray();
-                }
-                if (state.Arenas.Length == 1)
-                {
-                    single = vectors[state.Schema.Vectors[0].Name];
-                }
-            }
+            // The payload stays the stored element until the caller reads SearchHit.Payload: no JSON tree per hit here.
             hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(state.NamespaceOf(row)), score,
-                options.IncludePayload ? ToPayloadObject(meta.Payload) : null, vectors, single,
-                state.ExpiresAt(row),
-                options.IncludeVectors ? SparseVectorsOf(state, row) : null));
+                options.IncludePayload ? meta.Payload : default, state.ExpiresAtTicks(row),
+                options.IncludeVectors ? VectorsOf(state, row) : null));
         }
         return hits;
+    }
+
+    /// <summary>A row's vectors for a hit that asked for them: dense copies (the caller's to keep), sparse as stored.</summary>
+    private static HitVectors? VectorsOf(CollectionState state, int row)
+    {
+        var vectors = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
+        for (int v = 0; v < state.Arenas.Length; v++)
+        {
+            vectors[state.Schema.Vectors[v].Name] = state.Arenas[v].Get(row).ToArray();
+        }
+        ReadOnlyMemory<float>? single = null; // not "? x : null": that null would become an empty ReadOnlyMemory through float[]
+        if (state.Arenas.Length == 1)
+        {
+            single = vectors[state.Schema.Vectors[0].Name];
+        }
+        return new HitVectors(vectors, single, SparseVectorsOf(state, row));
     }
 
     private int ResolveVector(CollectionSchema schema, string? vectorName)
