@@ -176,7 +176,7 @@ internal sealed partial class CollectionEngine
                 continue;
             }
             ref readonly RowMeta meta = ref state.Row(row);
-            (string, RecordId) key = (state.Namespaces.NameOf(meta.NamespaceId), meta.Id);
+            (string, RecordId) key = (state.Namespaces.NameOf(state.NamespaceOf(row)), meta.Id);
             if ((after is { } a && ScrollOrder.Ascending.Compare(key, a) <= 0) || (startAt is { } first && meta.Id.CompareTo(first) < 0))
             {
                 continue;
@@ -265,7 +265,7 @@ internal sealed partial class CollectionEngine
             long total = 0;
             foreach (int row in MatchingRows(state, snapshot, DateTime.UtcNow.Ticks, NamespaceScope.All, null, CancellationToken.None))
             {
-                perNamespace[state.Row(row).NamespaceId]++;
+                perNamespace[state.NamespaceOf(row)]++;
                 total++;
             }
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -401,7 +401,7 @@ internal sealed partial class CollectionEngine
         ref readonly RowMeta meta = ref state.Row(row);
         var record = new Record(meta.Id)
         {
-            Namespace = state.Namespaces.NameOf(meta.NamespaceId),
+            Namespace = state.Namespaces.NameOf(state.NamespaceOf(row)),
             ExpiresAt = state.ExpiresAt(row),
             Payload = includePayload ? ToPayloadObject(meta.Payload) : null,
         };

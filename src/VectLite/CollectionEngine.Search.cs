@@ -478,7 +478,7 @@ internal sealed partial class CollectionEngine
                     continue;
                 }
                 ref readonly RowMeta meta = ref state.Row(row);
-                destination[written++] = new ScoredId(meta.Id, score, state.Namespaces.NameOf(meta.NamespaceId));
+                destination[written++] = new ScoredId(meta.Id, score, state.Namespaces.NameOf(state.NamespaceOf(row)));
             }
             return written;
         }
@@ -530,7 +530,7 @@ internal sealed partial class CollectionEngine
             }
             ref readonly RowMeta meta = ref state.Row(row);
             // The payload stays the stored element until the caller reads SearchHit.Payload: no JSON tree per hit here.
-            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
+            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(state.NamespaceOf(row)), score,
                 options.IncludePayload ? meta.Payload : default, state.ExpiresAtTicks(row),
                 options.IncludeVectors ? VectorsOf(state, row) : null));
         }

@@ -153,7 +153,7 @@ internal sealed partial class CollectionEngine
                 }
             }
             // The payload stays the stored element until the caller reads SearchHit.Payload: no JSON tree per hit here.
-            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), score,
+            hits.Add(new SearchHit(meta.Id, state.Namespaces.NameOf(state.NamespaceOf(row)), score,
                 includePayload ? meta.Payload : default, state.ExpiresAtTicks(row), HitVectors.Of(vectors, single, null)));
         }
         return hits;

@@ -202,7 +202,7 @@ internal sealed partial class CollectionEngine
             foreach (int row in MatchingRows(state, state.Published, DateTime.UtcNow.Ticks, scope, filter, cancellationToken))
             {
                 ref readonly RowMeta meta = ref state.Row(row);
-                operations.Add(WalOperation.Delete(meta.Id, state.Namespaces.NameOf(meta.NamespaceId)));
+                operations.Add(WalOperation.Delete(meta.Id, state.Namespaces.NameOf(state.NamespaceOf(row))));
             }
             if (operations.Count > 0)
             {

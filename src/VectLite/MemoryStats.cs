@@ -10,16 +10,19 @@ namespace VectLite;
 /// <param name="Graphs">The HNSW graphs: links, levels and node-to-row maps (no vectors), as <see cref="VectorIndexStats.MemoryBytes"/>.</param>
 /// <param name="Payloads">The payloads' JSON text (UTF-8) held for every row. The parsed form adds a table of about 12
 /// bytes per JSON token and a small object per payload, not counted here.</param>
-/// <param name="Rows">Per-row metadata (id, namespace, previous version, expiry: 48 bytes; the deletion mark: 8; per named
-/// vector the row's graph node: 4; the row in its namespace's row list: about 4), in allocated chunks of 4,096 rows; the
-/// id map (4 bytes a slot, 5 to 11 bytes per key) and, once the collection was scrolled, the ids in scroll order (16
-/// bytes per key). A string id's characters are not counted.</param>
+/// <param name="Rows">Per-row metadata (id and payload reference: 32 bytes; per named vector the row's graph node: 4), in
+/// allocated chunks of 4,096 rows; what most rows leave at a default, only in the 4,096-row chunks where a row has
+/// another value (the deletion mark and the expiry: 8 bytes each; the namespace other than the default one and the row a
+/// replacement or update replaced: 4 each); the rows of each namespace, about 4 bytes per row, kept only once a second
+/// namespace exists; the id map (4 bytes a slot, 5 to 11 bytes per key) and, once the collection was scrolled, the ids in
+/// scroll order (16 bytes per key). A string id's characters are not counted.</param>
 /// <param name="PayloadIndexes">The keyword, numeric and bool payload indexes.</param>
 public sealed record MemoryStats(long Vectors, long Graphs, long Payloads, long Rows, long PayloadIndexes)
 {
     /// <summary>
     /// The quantized codes of the vectors that have them (<see cref="VectorSpec.Quantization"/>): one byte per dimension
-    /// plus 4 (SQ8) or one bit per dimension (binary) per row, in allocated chunks, plus each codec's per-dimension tables.
+    /// plus 4 (SQ8) or one bit per dimension in whole 64-bit words plus 8 (binary, RaBitQ) per row, in the chunks the rows
+    /// need (a loaded or freshly encoded store's last chunk holds exactly its rows), plus each codec's per-dimension tables.
     /// </summary>
     public long Codes { get; init; }
 

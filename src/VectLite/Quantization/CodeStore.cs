@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -5,11 +6,23 @@ using System.Runtime.InteropServices;
 namespace VectLite.Quantization;
 
 /// <summary>
-/// The codes of one named vector, one fixed-size row per dense row id, in managed chunks that never move: like
+/// The codes of one named vector, one fixed-size row per dense row id, in managed chunks: like
 /// <see cref="Vectors.VectorArena"/>, growth appends chunks and publishes a new directory, so a reader's view stays
 /// valid while the writer appends.
 /// </summary>
-/// <remarks>Thread safety: one writer (<see cref="Write"/>), any number of readers of rows the writer has published.</remarks>
+/// <remarks>
+/// <para>Rows are stored at their exact size, back to back (no padding: the kernels read the code's bytes and finish
+/// with a scalar tail). A chunk holds a power of two rows (at most 1 MiB of codes, at least 16 rows).</para>
+/// <para>Memory: only the chunks the rows need are allocated (the directory doubles, its empty slots cost a pointer
+/// each). A store filled in one go (<see cref="Reserve"/>: a load, the first encoding after training or a checkpoint)
+/// gives its last chunk the exact rows it holds instead of a whole chunk: 59,247 binary codes of 56 bytes take 3.32 MB,
+/// not the 3.67 MB of four whole chunks. The first row written past that short chunk replaces it by a whole one (its
+/// rows copied first, then the slot published), once.</para>
+/// <para>Thread safety: one writer (<see cref="Write"/>, <see cref="Reserve"/>), any number of readers of rows the
+/// writer has published. A reader's <see cref="View"/> covers the rows published before it was taken: the chunk a
+/// short chunk was replaced by holds the same bytes for those rows, and the short one stays valid for the readers that
+/// hold it.</para>
+/// </remarks>
 internal sealed class CodeStore
 {
     /// <summary>The size a chunk stays within: small enough that a small collection reserves little.</summary>
@@ -18,7 +31,11 @@ internal sealed class CodeStore
     private readonly int _codeBytes;
     private readonly int _shift;
     private readonly int _mask;
+
+    /// <summary>The chunk directory: the first <see cref="_allocated"/> slots hold chunks, the rest are null.</summary>
     private byte[][] _chunks = [];
+    private int _allocated;
+    private long _allocatedBytes;
 
     /// <summary>Creates an empty store of rows of <paramref name="codeBytes"/> bytes.</summary>
     internal CodeStore(int codeBytes)
@@ -33,26 +50,112 @@ internal sealed class CodeStore
     /// <summary>The bytes of one row's code.</summary>
     internal int CodeBytes => _codeBytes;
 
-    /// <summary>Bytes of memory the allocated chunks hold.</summary>
-    internal long MemoryBytes => (long)Volatile.Read(ref _chunks).Length * ((long)(_mask + 1) * _codeBytes);
+    /// <summary>The rows a whole chunk holds.</summary>
+    internal int RowsPerChunk => _mask + 1;
 
-    /// <summary>Returns a writable view of row <paramref name="row"/>'s code, growing the store as needed. Writer only.</summary>
+    /// <summary>Bytes of memory the allocated chunks hold (a short last chunk counts at its length).</summary>
+    internal long MemoryBytes => Volatile.Read(ref _allocatedBytes);
+
+    /// <summary>
+    /// Sizes an empty store for exactly <paramref name="rows"/> rows: whole chunks, then a last chunk of the rows left.
+    /// Writer only, before the rows are written; a store that already holds chunks is left as it is.
+    /// </summary>
+    internal void Reserve(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (_allocated > 0 || rows == 0)
+        {
+            return;
+        }
+        int whole = rows >> _shift;
+        int rest = rows & _mask;
+        int count = whole + (rest > 0 ? 1 : 0);
+        var chunks = new byte[count][];
+        long bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            int chunkRows = i < whole ? _mask + 1 : rest;
+            chunks[i] = new byte[chunkRows * _codeBytes];
+            bytes += chunks[i].Length;
+        }
+        _allocated = count;
+        Volatile.Write(ref _allocatedBytes, bytes);
+        Volatile.Write(ref _chunks, chunks); // release: a reader that sees the directory sees its chunks
+    }
+
+    /// <summary>
+    /// Returns a writable view of row <paramref name="row"/>'s code, growing the store as needed. Writer only; the span
+    /// is valid until the next call that may grow the store (rows are written one after another).
+    /// </summary>
     internal Span<byte> Write(int row)
     {
         int chunk = row >> _shift;
+        int offset = (row & _mask) * _codeBytes;
         byte[][] chunks = _chunks;
-        if (chunk >= chunks.Length)
+        if (chunk >= _allocated)
         {
-            var grown = new byte[Math.Max(chunk + 1, chunks.Length * 2)][];
-            chunks.CopyTo(grown, 0);
-            for (int i = chunks.Length; i < grown.Length; i++)
-            {
-                grown[i] = new byte[(_mask + 1) * _codeBytes];
-            }
-            Volatile.Write(ref _chunks, grown); // release: a reader that sees the directory sees its chunks
+            chunks = AllocateThrough(chunk);
+        }
+        byte[] bytes = chunks[chunk];
+        if (offset + _codeBytes > bytes.Length)
+        {
+            bytes = Widen(chunks, chunk);
+        }
+        return bytes.AsSpan(offset, _codeBytes);
+    }
+
+    /// <summary>
+    /// Returns a writable view of the rows from <paramref name="row"/> to the end of its chunk, at most
+    /// <paramref name="rows"/> of them (a loader reads codes straight into it). Writer only, as <see cref="Write"/>.
+    /// </summary>
+    internal Span<byte> WriteRun(int row, int rows)
+    {
+        int first = row & _mask;
+        int count = Math.Min(rows, _mask + 1 - first);
+        Write(row + count - 1); // grows the chunk to hold the run's last row
+        return _chunks[row >> _shift].AsSpan(first * _codeBytes, count * _codeBytes);
+    }
+
+    /// <summary>Allocates whole chunks through index <paramref name="last"/>, doubling the directory when it is full.</summary>
+    private byte[][] AllocateThrough(int last)
+    {
+        byte[][] chunks = _chunks;
+        if (last >= chunks.Length)
+        {
+            var grown = new byte[Math.Max(last + 1, chunks.Length * 2)][];
+            Array.Copy(chunks, grown, _allocated);
             chunks = grown;
         }
-        return chunks[chunk].AsSpan((row & _mask) * _codeBytes, _codeBytes);
+        long bytes = _allocatedBytes;
+        if (_allocated > 0 && chunks[_allocated - 1].Length < (_mask + 1) * _codeBytes)
+        {
+            // A short last chunk below a new one becomes whole first: every chunk but the last is whole.
+            byte[] whole = new byte[(_mask + 1) * _codeBytes];
+            chunks[_allocated - 1].CopyTo(whole, 0);
+            bytes += whole.Length - chunks[_allocated - 1].Length;
+            Volatile.Write(ref chunks[_allocated - 1], whole);
+        }
+        for (int i = _allocated; i <= last; i++)
+        {
+            chunks[i] = new byte[(_mask + 1) * _codeBytes]; // a slot beyond the published rows: no reader looks at it yet
+            bytes += chunks[i].Length;
+        }
+        _allocated = last + 1;
+        Volatile.Write(ref _allocatedBytes, bytes);
+        Volatile.Write(ref _chunks, chunks); // release: a reader that sees the directory sees its chunks
+        return chunks;
+    }
+
+    /// <summary>Replaces the short chunk <paramref name="chunk"/> by a whole one holding the same rows.</summary>
+    private byte[] Widen(byte[][] chunks, int chunk)
+    {
+        Debug.Assert(chunk == _allocated - 1, $"only the last chunk may be short; chunk {chunk} of {_allocated} is");
+        byte[] old = chunks[chunk];
+        byte[] whole = new byte[(_mask + 1) * _codeBytes];
+        old.CopyTo(whole, 0);
+        Volatile.Write(ref _allocatedBytes, _allocatedBytes + whole.Length - old.Length);
+        Volatile.Write(ref chunks[chunk], whole); // release: a reader that reads this slot reads the copied rows
+        return whole;
     }
 
     /// <summary>Returns a reader's view: the chunk directory as of now.</summary>

@@ -148,9 +148,13 @@ internal static class CodesFile
         {
             throw new CorruptFileException(reader.Path, 40, $"its code size {codeBytes} or drift counts ({clipped} of {encoded}) are not valid for this codec");
         }
-        for (int row = 0; row < rows; row++)
+        CodeStore store = codes.Store;
+        store.Reserve((int)rows); // exactly the rows: the last chunk is not padded to a whole one
+        for (int row = 0; row < rows;)
         {
-            reader.Read(codes.Store.Write(row));
+            Span<byte> run = store.WriteRun(row, (int)rows - row); // straight into the chunk, a chunk at a time
+            reader.Read(run);
+            row += run.Length / store.CodeBytes;
         }
         reader.Verify();
         codes.SetLoaded((int)rows, encoded, clipped, errorSum);

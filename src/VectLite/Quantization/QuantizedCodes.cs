@@ -72,6 +72,10 @@ internal sealed class QuantizedCodes
         {
             return;
         }
+        if (from == 0)
+        {
+            Store.Reserve(rows); // a bulk encoding (training, a checkpoint's carried codec): no partly empty last chunk
+        }
         var scratch = new float[arena.Dimension];
         long clipped = 0;
         double error = 0;

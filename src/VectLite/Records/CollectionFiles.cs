@@ -50,7 +50,7 @@ internal static class CollectionFiles
                     byte[]? payload = meta.Payload.ValueKind == System.Text.Json.JsonValueKind.Undefined
                         ? null
                         : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(meta.Payload).ToArray();
-                    new StoredRecord(meta.Id, state.Namespaces.NameOf(meta.NamespaceId), state.ExpiresAtTicks(row), payload, []).WriteKeyAndPayload(buffer);
+                    new StoredRecord(meta.Id, state.Namespaces.NameOf(state.NamespaceOf(row)), state.ExpiresAtTicks(row), payload, []).WriteKeyAndPayload(buffer);
                     if (withSparse)
                     {
                         for (int s = 0; s < sparse.Length; s++)

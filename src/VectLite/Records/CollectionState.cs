@@ -25,7 +25,7 @@ namespace VectLite.Records;
 /// expired). The writer's marks for a batch carry that batch's LSN, so a reader on an older snapshot keeps seeing the
 /// rows the batch replaced until the new snapshot is published: every read sees one consistent state.</item>
 /// <item>The key map points at a key's newest row; a reader whose snapshot predates it walks
-/// <see cref="RowMeta.PreviousRow"/> back to the row it may see.</item>
+/// <see cref="PreviousRow"/> back to the row it may see.</item>
 /// <item>A checkpoint builds a fresh state from the live rows (renumbered, no tombstones) and swaps it in; the old one
 /// is freed when its last reader releases it (reference counted, since the arenas hold native memory).</item>
 /// </list>
@@ -46,6 +46,18 @@ internal sealed partial class CollectionState
     /// <summary>Each row's expiry in UTC ticks, 0 for never (the default, held by no chunk until a row in it expires).</summary>
     private readonly SparseRowColumn _expiresAt = new(0);
 
+    /// <summary>Each row's interned namespace (<see cref="NamespaceTable"/>); 0, the default namespace, is held by no chunk.</summary>
+    private readonly SparseIntColumn _namespaceOf = new(0);
+
+    /// <summary>
+    /// Each row's previous row and "shares vectors" flag (<see cref="EncodePrevious"/>): -1 (no previous row, the default,
+    /// held by no chunk) for a key's first row, and for every row a load or a compaction writes.
+    /// </summary>
+    private readonly SparseIntColumn _previous = new(NoPrevious);
+
+    /// <summary>The <see cref="_previous"/> value of a row that replaced nothing.</summary>
+    private const int NoPrevious = -1;
+
     /// <summary>Per named vector, its quantized codes, or null (no quantization, or not trained yet).</summary>
     private readonly QuantizedCodes?[] _codes;
 
@@ -62,8 +74,15 @@ internal sealed partial class CollectionState
     /// <summary>The text indexes, replaced whole (copy on write) when one is created or dropped.</summary>
     private TextIndex[] _textIndexes = [];
 
-    /// <summary>Per namespace id, its rows (every version, live or not) in ascending order; replaced when a namespace is added.</summary>
+    /// <summary>
+    /// Per namespace id, its rows (every version, live or not) in ascending order; replaced when a namespace is added.
+    /// The default namespace's list stays empty while it is the only namespace (<see cref="_defaultRowsListed"/> false):
+    /// it would hold every row, 4 bytes each, and nothing reads it then (see <see cref="NamespaceRows"/>).
+    /// </summary>
     private PostingList[] _namespaceRows = [new PostingList()];
+
+    /// <summary>Whether the default namespace's rows are listed in <see cref="_namespaceRows"/>: from the moment a second namespace is interned.</summary>
+    private bool _defaultRowsListed;
     private CollectionSchema _schema;
     private Snapshot _published;
     private int _refCount = 1;
@@ -75,7 +94,7 @@ internal sealed partial class CollectionState
         IReadOnlyList<TextIndexDefinition>? textIndexes = null)
     {
         _textIndexes = textIndexes is null ? [] : [.. textIndexes.Select(d => new TextIndex(d, "built"))];
-        _keys = new RowKeyTable(_rows);
+        _keys = new RowKeyTable(_rows, _namespaceOf);
         _schema = schema;
         Arenas = new VectorArena[schema.Vectors.Count];
         for (int i = 0; i < Arenas.Length; i++)
@@ -275,6 +294,11 @@ internal sealed partial class CollectionState
     /// The rows ever written in namespace <paramref name="namespaceId"/>, ascending, live or not (readers check
     /// visibility): what a search scoped to a small tenant turns into a row set instead of testing every row.
     /// </summary>
+    /// <remarks>
+    /// Only while <see cref="Namespaces"/> holds more than one namespace: before that every row is in the default one,
+    /// whose list is not kept (a reader that read a count of 1 needs no list; one that read more reads the list, which
+    /// was filled before the second name was published).
+    /// </remarks>
     public PostingList NamespaceRows(int namespaceId)
     {
         PostingList[] lists = Volatile.Read(ref _namespaceRows);
@@ -295,6 +319,35 @@ internal sealed partial class CollectionState
     // ---- reader side ----
 
     public ref readonly RowMeta Row(int row) => ref _rows[row];
+
+    /// <summary>The interned namespace of <paramref name="row"/> (<see cref="Namespaces"/>; 0 is the default namespace).</summary>
+    public int NamespaceOf(int row) => _namespaceOf[row];
+
+    /// <summary>
+    /// The row this row's key had before it was written (deleted or replaced), or -1. Readers on an older snapshot walk
+    /// this chain back to the version they can see.
+    /// </summary>
+    public int PreviousRow(int row)
+    {
+        int value = _previous[row];
+        return value >= NoPrevious ? value : -value - 2;
+    }
+
+    /// <summary>
+    /// True when <paramref name="row"/> was written by a payload or expiry update: its vectors are
+    /// <see cref="PreviousRow"/>'s, and the graph node of that row was pointed at this one instead of a node being added.
+    /// </summary>
+    public bool SharesVectorsWithPrevious(int row) => _previous[row] < NoPrevious;
+
+    /// <summary>
+    /// Packs a previous row and the "shares vectors" flag into one int: the row (or -1 for none) when the row has its own
+    /// vectors, <c>-(previous + 2)</c> (at most -2) when it shares <paramref name="previous"/>'s, which it then always has.
+    /// </summary>
+    private static int EncodePrevious(int previous, bool sharesVectors)
+    {
+        Debug.Assert(!sharesVectors || previous >= 0, "a row that shares vectors shares them with a previous row");
+        return sharesVectors ? -previous - 2 : previous;
+    }
 
     public long DeletedAt(int row) => _deletedAt[row];
 
@@ -332,12 +385,11 @@ internal sealed partial class CollectionState
             {
                 return -1;
             }
-            ref readonly RowMeta meta = ref _rows[row];
-            if (!meta.SharesVectorsWithPrevious)
+            if (!SharesVectorsWithPrevious(row))
             {
                 return -1;
             }
-            row = meta.PreviousRow;
+            row = PreviousRow(row);
         }
         return row;
     }
@@ -352,7 +404,7 @@ internal sealed partial class CollectionState
         }
         while (row >= snapshot.RowCount)
         {
-            row = _rows[row].PreviousRow;
+            row = PreviousRow(row);
             if (row < 0)
             {
                 return -1;
@@ -383,7 +435,8 @@ internal sealed partial class CollectionState
             }
         }
         long rows = ((long)_rows.Capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<RowMeta>())
-            + _deletedAt.MemoryBytes + _expiresAt.MemoryBytes + _keys.MemoryBytes + OrderedKeys.MemoryBytes;
+            + _deletedAt.MemoryBytes + _expiresAt.MemoryBytes + _namespaceOf.MemoryBytes + _previous.MemoryBytes
+            + _keys.MemoryBytes + OrderedKeys.MemoryBytes;
         foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
         {
             rows += (long)nodeOfRow.Capacity * sizeof(int);
@@ -450,7 +503,7 @@ internal sealed partial class CollectionState
             case WalOperationType.Upsert:
             {
                 StoredRecord record = op.Record!;
-                var key = new RecordKey(Namespaces.Intern(record.Namespace), record.Id);
+                var key = new RecordKey(InternNamespace(record.Namespace), record.Id);
                 int previous = _keys.Find(key);
                 int row = AppendRow(key, previous, record.ExpiresAtTicks, record.Payload, record.Vectors, -1, record.Sparse, record.Multi);
                 Replace(key, previous, row, lsn);
@@ -458,7 +511,7 @@ internal sealed partial class CollectionState
             }
             case WalOperationType.Delete:
             {
-                int row = FindLiveRow(new RecordKey(Namespaces.Intern(op.Namespace), op.Id));
+                int row = FindLiveRow(new RecordKey(InternNamespace(op.Namespace), op.Id));
                 if (row >= 0)
                 {
                     MarkDeleted(row, lsn);
@@ -468,7 +521,7 @@ internal sealed partial class CollectionState
             case WalOperationType.SetPayload:
             case WalOperationType.SetExpiry:
             {
-                var key = new RecordKey(Namespaces.Intern(op.Namespace), op.Id);
+                var key = new RecordKey(InternNamespace(op.Namespace), op.Id);
                 int previous = FindLiveRow(key);
                 if (previous < 0)
                 {
@@ -777,7 +830,7 @@ internal sealed partial class CollectionState
     public int CopyRowFrom(CollectionState source, int sourceRow)
     {
         ref readonly RowMeta meta = ref source._rows[sourceRow];
-        var key = new RecordKey(Namespaces.Intern(source.Namespaces.NameOf(meta.NamespaceId)), meta.Id);
+        var key = new RecordKey(InternNamespace(source.Namespaces.NameOf(source.NamespaceOf(sourceRow))), meta.Id);
         int row = _rowCount;
         EnsureCapacity(row + 1);
         for (int i = 0; i < Arenas.Length; i++)
@@ -804,7 +857,7 @@ internal sealed partial class CollectionState
     /// <summary>Adds a row read from a checkpoint file: vectors are filled in by the loader with <see cref="VectorArena.Write"/>.</summary>
     public void AppendLoadedRow(RecordId id, string @namespace, long expiresAtTicks, byte[]? payload, SparseVector?[] sparse, float[][]?[] multi)
     {
-        var key = new RecordKey(Namespaces.Intern(@namespace), id);
+        var key = new RecordKey(InternNamespace(@namespace), id);
         int row = _rowCount;
         EnsureCapacity(row + 1);
         for (int i = 0; i < Sparse.Length; i++)
@@ -857,14 +910,9 @@ internal sealed partial class CollectionState
     private void FinishRow(int row, RecordKey key, int previous, long expiresAtTicks, JsonElement payload, bool sharesVectorsWithPrevious = false)
     {
         _expiresAt.Set(row, expiresAtTicks);
-        _rows[row] = new RowMeta
-        {
-            SharesVectorsWithPrevious = sharesVectorsWithPrevious,
-            Id = key.Id,
-            NamespaceId = key.NamespaceId,
-            PreviousRow = previous,
-            Payload = payload,
-        };
+        _namespaceOf.Set(row, key.NamespaceId);
+        _previous.Set(row, EncodePrevious(previous, sharesVectorsWithPrevious));
+        _rows[row] = new RowMeta { Id = key.Id, Payload = payload };
         _indexes.Add(row, payload);
         foreach (TextIndex text in _textIndexes)
         {
@@ -880,10 +928,40 @@ internal sealed partial class CollectionState
             }
             Volatile.Write(ref _namespaceRows, grown);
         }
-        _namespaceRows[key.NamespaceId].Add(row);
+        if (_defaultRowsListed)
+        {
+            _namespaceRows[key.NamespaceId].Add(row);
+        }
         _anyExpiring |= expiresAtTicks != 0;
         _rowCount = row + 1;
         LiveRows++;
+    }
+
+    /// <summary>
+    /// The id of namespace <paramref name="name"/>, interned if new. The first namespace besides the default lists the
+    /// default namespace's rows first (every row so far: there was no other namespace), then publishes the name, so a
+    /// reader that sees two namespaces finds the list filled (<see cref="NamespaceRows"/>).
+    /// </summary>
+    private int InternNamespace(string name)
+    {
+        int id = Namespaces.Find(name);
+        if (id >= 0)
+        {
+            return id;
+        }
+        if (!_defaultRowsListed)
+        {
+            var all = new PostingList();
+            for (int row = 0; row < _rowCount; row++)
+            {
+                all.Add(row);
+            }
+            PostingList[] lists = [.. _namespaceRows];
+            lists[0] = all;
+            Volatile.Write(ref _namespaceRows, lists); // before the name: a reader that sees it sees the list
+            _defaultRowsListed = true;
+        }
+        return Namespaces.Intern(name);
     }
 
     private void Replace(RecordKey key, int previous, int row, long lsn)
@@ -931,6 +1009,8 @@ internal sealed partial class CollectionState
             _rows.EnsureCapacity(target);
             _deletedAt.EnsureCapacity(target);
             _expiresAt.EnsureCapacity(target);
+            _namespaceOf.EnsureCapacity(target);
+            _previous.EnsureCapacity(target);
             foreach (ChunkedList<int> nodeOfRow in _nodeOfRow)
             {
                 nodeOfRow.EnsureCapacity(target);

@@ -9,7 +9,7 @@ namespace VectLite.Records;
 /// How it works:
 /// <list type="number">
 /// <item>Every key of a state starts exactly one row: the row written when the key was first seen there, the one with
-/// <see cref="RowMeta.PreviousRow"/> -1 (later versions, deletions and re-inserts link back to it). The index holds each
+/// <see cref="CollectionState.PreviousRow"/> -1 (later versions, deletions and re-inserts link back to it). The index holds each
 /// key once, from that row, and never removes it: a key deleted later stays until a checkpoint builds a fresh state (and
 /// with it a fresh index), and a reader resolves every key against its own snapshot (<see cref="CollectionState.FindVisibleRow"/>),
 /// which drops deleted, expired and not-yet-written keys. So the index only needs to hold at least the keys of the
@@ -114,16 +114,16 @@ internal sealed class OrderedKeyIndex
             long added = 0;
             for (int row = Rows; row < rowCount; row++)
             {
-                ref readonly RowMeta meta = ref state.Row(row);
-                if (meta.PreviousRow >= 0)
+                if (state.PreviousRow(row) >= 0)
                 {
                     continue; // a later version of a key already started
                 }
-                if (meta.NamespaceId >= started.Length)
+                int namespaceId = state.NamespaceOf(row);
+                if (namespaceId >= started.Length)
                 {
-                    Array.Resize(ref started, meta.NamespaceId + 1); // interned after the table was read
+                    Array.Resize(ref started, namespaceId + 1); // interned after the table was read
                 }
-                (started[meta.NamespaceId] ??= []).Add(meta.Id);
+                (started[namespaceId] ??= []).Add(state.Row(row).Id);
                 added++;
             }
 

@@ -32,13 +32,18 @@ internal sealed class RowKeyTable
     private const int MinimumCapacity = 16;
 
     private readonly ChunkedList<RowMeta> _rows;
+    private readonly SparseIntColumn _namespaces;
     private int[] _slots = new int[MinimumCapacity];
 
     /// <summary>Keys held (writer side).</summary>
     private int _count;
 
-    /// <summary>Creates an empty table over <paramref name="rows"/>, where each slot's key is read.</summary>
-    public RowKeyTable(ChunkedList<RowMeta> rows) => _rows = rows;
+    /// <summary>Creates an empty table over <paramref name="rows"/> and <paramref name="namespaces"/>, where each slot's key (id, namespace) is read.</summary>
+    public RowKeyTable(ChunkedList<RowMeta> rows, SparseIntColumn namespaces)
+    {
+        _rows = rows;
+        _namespaces = namespaces;
+    }
 
     /// <summary>Keys held.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -143,8 +148,7 @@ internal sealed class RowKeyTable
             {
                 continue;
             }
-            ref readonly RowMeta meta = ref _rows[value - 1];
-            int i = Home(new RecordKey(meta.NamespaceId, meta.Id), mask);
+            int i = Home(new RecordKey(_namespaces[value - 1], _rows[value - 1].Id), mask);
             while (grown[i] != 0)
             {
                 i = (i + 1) & mask;
@@ -160,8 +164,7 @@ internal sealed class RowKeyTable
     /// <summary>Whether row <paramref name="row"/> holds <paramref name="key"/>.</summary>
     private bool Holds(int row, RecordKey key)
     {
-        ref readonly RowMeta meta = ref _rows[row];
-        return meta.NamespaceId == key.NamespaceId && meta.Id.Equals(key.Id);
+        return _rows[row].Id.Equals(key.Id) && _namespaces[row] == key.NamespaceId;
     }
 
     /// <summary>The slot a key's search starts at. <see cref="HashCode"/> mixes well (sequential ids do not cluster).</summary>

@@ -143,8 +143,7 @@ internal struct VisibleRowFilter : IRowFilter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool Evaluate(int row)
     {
-        ref readonly RowMeta meta = ref _state.Row(row);
-        if (_checkNamespace && meta.NamespaceId != _namespaceId)
+        if (_checkNamespace && _state.NamespaceOf(row) != _namespaceId)
         {
             return false;
         }
@@ -160,7 +159,7 @@ internal struct VisibleRowFilter : IRowFilter
                 return verdict == ColumnVerdict.Yes;
             }
         }
-        return EvaluatePayload(row, in meta);
+        return EvaluatePayload(row, in _state.Row(row));
     }
 
     private bool EvaluatePayload(int row, in RowMeta meta)

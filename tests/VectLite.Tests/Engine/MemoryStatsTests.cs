@@ -47,21 +47,22 @@ public sealed class MemoryStatsTests : IDisposable
     }
 
     [Fact]
-    public void Rows_count_the_row_chunks_the_key_table_and_the_namespace_list_not_a_per_key_estimate()
+    public void Rows_count_the_row_chunks_and_the_key_table_not_a_per_key_estimate()
     {
         using Database db = _temp.Open(new DatabaseOptions { AutoCheckpoint = AutoCheckpointOptions.Disabled });
         Collection c = db.CreateCollection("docs", CollectionSchema.MetadataOnly());
         c.UpsertMany(Enumerable.Range(0, 10_000).Select(i => new Record(i)));
 
-        // 10,000 rows take 3 chunks of 4,096 rows of 40 bytes of metadata (no deletion mark or expiry chunk: nothing
-        // was deleted and nothing expires, and those columns hold chunks only where rows have one); the key table holds
-        // 16,384 slots of 4 bytes (10,000 keys fill at most 3/4 of it); the namespace's row list holds 10,000 rows of
-        // 4 bytes in chunks of 4, 8, ... 8,192 ids (16,380 in all), plus array headers (the chunks up to 4,096 ids hold 8,188).
-        long rowChunks = 3L * 4096 * 40;
+        // 10,000 rows take 3 chunks of 4,096 rows of 32 bytes of metadata (no deletion mark, expiry, namespace or previous
+        // row chunk: nothing was deleted, replaced or expires, every row is in the default namespace, and those columns
+        // hold chunks only where rows have another value); the key table holds
+        // 16,384 slots of 4 bytes (10,000 keys fill at most 3/4 of it). No namespace row list: every row is in the
+        // default namespace, the only one, and its list would hold every row (its empty object and the directories are
+        // the slack allowed).
+        long rowChunks = 3L * 4096 * 32;
         long keyTable = 16_384L * 4;
-        long namespaceList = 16_380L * 4;
         long rows = c.GetStats().Memory!.Rows;
-        Assert.InRange(rows, rowChunks + keyTable + namespaceList, rowChunks + keyTable + namespaceList + 1024);
+        Assert.InRange(rows, rowChunks + keyTable, rowChunks + keyTable + 256);
 
         // A delete in the first 4,096 rows and one in the last chunk: two chunks of 8-byte marks. An expiry: one chunk.
         c.Delete(5UL);
@@ -70,6 +71,23 @@ public sealed class MemoryStatsTests : IDisposable
         c.Upsert(new Record(10_000) { ExpiresAt = DateTimeOffset.UtcNow.AddDays(1) });
         long withExpiry = c.GetStats().Memory!.Rows;
         Assert.InRange(withExpiry, rows + (3L * 4096 * 8), rows + (3L * 4096 * 8) + 64); // the row's own metadata is in allocated chunks already
+    }
+
+    [Fact]
+    public void The_default_namespace_gets_its_row_list_when_a_second_namespace_appears()
+    {
+        using Database db = _temp.Open(new DatabaseOptions { AutoCheckpoint = AutoCheckpointOptions.Disabled });
+        Collection c = db.CreateCollection("docs", CollectionSchema.MetadataOnly());
+        c.UpsertMany(Enumerable.Range(0, 10_000).Select(i => new Record(i)));
+        long lone = c.GetStats().Memory!.Rows;
+
+        // The default namespace's list now holds its 10,000 rows in chunks of 4, 8, ... 8,192 ids (16,380 in all); the
+        // new namespace's list one row in a chunk of 4; the namespace column one chunk of 4,096 ids, where the new row
+        // is (row 10,000); plus array headers and directories.
+        c.Upsert(new Record(1) { Namespace = "t" });
+        long listed = c.GetStats().Memory!.Rows;
+        long added = ((16_380L + 4) * 4) + (4096L * 4);
+        Assert.InRange(listed - lone, added, added + 1024);
     }
 
     [Fact]

@@ -64,6 +64,33 @@ public sealed class NamespaceScopeTests : IDisposable
     }
 
     [Fact]
+    public void A_compacted_and_reopened_collection_still_scopes_search_to_the_default_namespace()
+    {
+        // The default namespace's rows are listed only once a second namespace exists: a compaction (which copies the
+        // rows into a fresh state) and a reopen (which loads them) must list the default ones again before "a" appears,
+        // or a search of the default namespace, a third of the rows, would find none.
+        using var temp = new TempDatabase();
+        using (Database db = temp.Open())
+        {
+            Collection c = db.CreateCollection("docs", CollectionSchema.SingleVector(2, Metric.L2));
+            foreach (string ns in new[] { "", "a", "b" })
+            {
+                c.UpsertMany(Enumerable.Range(0, 10).Select(i => new Record(i, new float[] { i, 1 }) { Namespace = ns }));
+            }
+            c.Delete(9UL);
+            c.Delete(9UL, "a");
+            c.Compact();
+            Assert.Equal(Keys("", 0, 1, 2, 3, 4, 5, 6, 7, 8), Hits(c.Search(new float[] { 0, 1 }, new SearchOptions { TopK = 30 })));
+        }
+        using (Database db = temp.Open())
+        {
+            Collection c = db.GetCollection("docs")!;
+            Assert.Equal(Keys("", 0, 1, 2, 3, 4, 5, 6, 7, 8), Hits(c.Search(new float[] { 0, 1 }, new SearchOptions { TopK = 30 })));
+            Assert.Equal(Keys("a", 0, 1, 2, 3, 4, 5, 6, 7, 8), Hits(c.Search(new float[] { 0, 1 }, new SearchOptions { TopK = 30, Namespace = "a" })));
+        }
+    }
+
+    [Fact]
     public void Search_of_a_named_namespace_searches_only_it()
     {
         var hits = _docs.Search(new float[] { 0, 1 }, new SearchOptions { TopK = 30, Namespace = "a", Filter = Filter.Eq("color", "red") });

@@ -1,3 +1,4 @@
+using VectLite.Quantization;
 using VectLite.Tests.Engine;
 
 namespace VectLite.Tests.Quantization;
@@ -132,5 +133,62 @@ public sealed class QuantizedPersistenceTests : IDisposable
         Assert.Equal(0, state.TrainingsForTests);
         Assert.Equal(trainedMax, state.Codes(0)!.Codec.Max);
         Assert.Equal((ulong)150, c.Search(vectors[150], new SearchOptions { TopK = 1 }).Single().Id.AsNumber);
+    }
+    [Theory]
+    [InlineData(QuantizationKind.Sq8, 20, 32_768 * 20)]
+    [InlineData(QuantizationKind.Binary, 16, 65_536 * 16)]
+    public void Loaded_codes_read_back_exactly_and_take_their_rows_bytes_with_no_chunk_slack(QuantizationKind kind, int codeBytes, int wholeChunkBytes)
+    {
+        // Codes of 16 dimensions: SQ8 16 bytes + its norm, binary one 64-bit word + scale and squared distance. The codec's
+        // tables are 5 floats per dimension (min, max, mean, step, inverse step): 320 bytes.
+        const long Tables = 5 * Dimension * sizeof(float);
+        float[][] vectors = Uniform(1500, seed: 8, 0f, 1f);
+        byte[][] written;
+        using (Database db = _temp.Open())
+        {
+            Collection c = db.CreateCollection("c", Schema(kind));
+            c.UpsertMany(vectors.Take(QuantizationOptions.MinTrainingVectors).Select((v, i) => new Record(i, v))); // trains
+            c.UpsertMany(vectors.Skip(QuantizationOptions.MinTrainingVectors).Select((v, i) => new Record(QuantizationOptions.MinTrainingVectors + i, v)));
+            // Rows written after the training grew its exactly sized chunk into a whole one (32,768 SQ8 or 65,536 binary rows).
+            Assert.Equal(wholeChunkBytes + Tables, c.GetStats().Memory!.Codes);
+            c.Compact();
+            CodeStore.View view = c.Engine.StateForTests.Codes(0)!.Store.GetView();
+            written = [.. Enumerable.Range(0, 1500).Select(row => view.Get(row).ToArray())];
+        }
+
+        using (Database db = _temp.Open())
+        {
+            Collection c = db.GetCollection("c")!;
+            Assert.StartsWith($"{kind}: trained (loaded), 1500 rows encoded", c.GetStats().VectorIndexes[0].Quantization);
+            Assert.Equal((1500L * codeBytes) + Tables, c.GetStats().Memory!.Codes);
+            CodeStore.View view = c.Engine.StateForTests.Codes(0)!.Store.GetView();
+            for (int row = 0; row < 1500; row++)
+            {
+                Assert.Equal(written[row], view.Get(row).ToArray());
+            }
+
+            // The first row past the load widens the short chunk to a whole one, keeping the loaded rows.
+            c.Upsert(new Record(1500, vectors[0]));
+            Assert.Equal(wholeChunkBytes + Tables, c.GetStats().Memory!.Codes);
+            view = c.Engine.StateForTests.Codes(0)!.Store.GetView();
+            for (int row = 0; row < 1500; row++)
+            {
+                Assert.Equal(written[row], view.Get(row).ToArray());
+            }
+            Assert.Equal(written[0], view.Get(1500).ToArray()); // the same vector, the same code
+        }
+    }
+
+    [Fact]
+    public void A_compaction_encodes_the_renumbered_rows_into_exactly_sized_chunks()
+    {
+        float[][] vectors = Uniform(1200, seed: 9, 0f, 1f);
+        using Database db = Database.OpenInMemory();
+        Collection c = db.CreateCollection("c", Schema(QuantizationKind.Sq8));
+        c.UpsertMany(vectors.Select((v, i) => new Record(i, v)));
+        c.DeleteMany(Enumerable.Range(0, 100).Select(i => (RecordId)i));
+        c.Compact();
+        Assert.StartsWith("Sq8: trained (carried), 1100 rows encoded", c.GetStats().VectorIndexes[0].Quantization);
+        Assert.Equal((1100L * 20) + (5 * Dimension * sizeof(float)), c.GetStats().Memory!.Codes);
     }
 }

@@ -75,7 +75,7 @@ public sealed class CollectionStateKeyTests
                         Assert.True(row >= 0, $"({ns}, {id}) should be visible at LSN {snapshot.Lsn}");
                         ref readonly RowMeta meta = ref state.Row(row);
                         Assert.Equal(id, meta.Id);
-                        Assert.Equal(namespaceId, meta.NamespaceId);
+                        Assert.Equal(namespaceId, state.NamespaceOf(row));
                         Assert.Equal(expected, meta.Payload.GetProperty("v").GetInt32());
                     }
                     else
@@ -111,12 +111,12 @@ public sealed class CollectionStateKeyTests
             Assert.Equal(1, tenant);
             int row = state.FindLiveRow(new RecordKey(tenant, 1UL));
             Assert.Equal(2, row);
-            Assert.True(state.Row(row).SharesVectorsWithPrevious);
-            Assert.Equal(tenant, state.Row(row).NamespaceId);
-            Assert.Equal(1, state.Row(row).PreviousRow);
-            Assert.False(state.Row(1).SharesVectorsWithPrevious);
-            Assert.Equal(tenant, state.Row(1).NamespaceId);
-            Assert.Equal(0, state.Row(0).NamespaceId);
+            Assert.True(state.SharesVectorsWithPrevious(row));
+            Assert.Equal(tenant, state.NamespaceOf(row));
+            Assert.Equal(1, state.PreviousRow(row));
+            Assert.False(state.SharesVectorsWithPrevious(1));
+            Assert.Equal(tenant, state.NamespaceOf(1));
+            Assert.Equal(0, state.NamespaceOf(0));
         }
         finally
         {

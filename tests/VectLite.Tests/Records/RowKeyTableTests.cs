@@ -14,12 +14,16 @@ public sealed class RowKeyTableTests
     {
         public ChunkedList<RowMeta> List { get; } = new();
 
+        public SparseIntColumn Namespaces { get; } = new(0);
+
         public int Count { get; private set; }
 
         public int Append(RecordKey key)
         {
             List.EnsureCapacity(Count + 1);
-            List[Count] = new RowMeta { Id = key.Id, NamespaceId = key.NamespaceId, PreviousRow = -1 };
+            Namespaces.EnsureCapacity(Count + 1);
+            Namespaces.Set(Count, key.NamespaceId);
+            List[Count] = new RowMeta { Id = key.Id };
             return Count++;
         }
     }
@@ -37,7 +41,7 @@ public sealed class RowKeyTableTests
     {
         var random = new Random(11);
         var rows = new Rows();
-        var table = new RowKeyTable(rows.List);
+        var table = new RowKeyTable(rows.List, rows.Namespaces);
         var model = new Dictionary<RecordKey, int>();
         int growthsSeen = 0;
         for (int step = 0; step < 30_000; step++)
@@ -82,7 +86,7 @@ public sealed class RowKeyTableTests
     public void A_number_and_its_string_and_one_id_in_two_namespaces_are_four_keys()
     {
         var rows = new Rows();
-        var table = new RowKeyTable(rows.List);
+        var table = new RowKeyTable(rows.List, rows.Namespaces);
         RecordKey[] keys = [new(0, 7UL), new(0, "7"), new(1, 7UL), new(1, "7")];
         foreach (RecordKey key in keys)
         {
@@ -97,7 +101,7 @@ public sealed class RowKeyTableTests
     public void Memory_is_four_bytes_a_slot_and_the_table_stays_at_most_three_quarters_full()
     {
         var rows = new Rows();
-        var table = new RowKeyTable(rows.List);
+        var table = new RowKeyTable(rows.List, rows.Namespaces);
         for (ulong id = 0; id < 12; id++)
         {
             table.Set(new RecordKey(0, id), rows.Append(new RecordKey(0, id)));
@@ -124,7 +128,7 @@ public sealed class RowKeyTableTests
             keys[i] = new RecordKey(i % 3, i % 2 == 0 ? (RecordId)(ulong)i : (RecordId)$"key-{i}");
         }
         var rows = new Rows();
-        var table = new RowKeyTable(rows.List);
+        var table = new RowKeyTable(rows.List, rows.Namespaces);
         var latest = new int[KeyCount]; // each key's newest row, written after the table's set
         int published = 0;
         bool done = false;
@@ -177,9 +181,9 @@ public sealed class RowKeyTableTests
                             return;
                         }
                         ref readonly RowMeta meta = ref rows.List[row];
-                        if (meta.NamespaceId != keys[i].NamespaceId || !meta.Id.Equals(keys[i].Id))
+                        if (rows.Namespaces[row] != keys[i].NamespaceId || !meta.Id.Equals(keys[i].Id))
                         {
-                            failures.Enqueue($"key {i} ({keys[i]}): found row {row}, which holds ({meta.NamespaceId}, {meta.Id})");
+                            failures.Enqueue($"key {i} ({keys[i]}): found row {row}, which holds ({rows.Namespaces[row]}, {meta.Id})");
                             return;
                         }
                         Interlocked.Increment(ref lookups);
