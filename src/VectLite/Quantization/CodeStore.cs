@@ -159,18 +159,34 @@ internal sealed class CodeStore
     }
 
     /// <summary>Returns a reader's view: the chunk directory as of now.</summary>
-    internal View GetView() => new(Volatile.Read(ref _chunks), _shift, _mask, _codeBytes);
+    internal View GetView() => new(this, Volatile.Read(ref _chunks), _shift, _mask, _codeBytes);
 
-    /// <summary>A snapshot of the chunk directory for a search; rows must be ones the writer had published.</summary>
+    /// <summary>
+    /// Row <paramref name="row"/>'s code read through the directory as of now: the slow path of a <see cref="View"/> taken
+    /// before the row's chunk was added or widened (a search's view is taken before its graph view, so the walk can reach
+    /// a node inserted in between).
+    /// </summary>
+    private ReadOnlySpan<byte> GetLatest(int row)
+    {
+        byte[][] chunks = Volatile.Read(ref _chunks);
+        return Volatile.Read(ref chunks[row >> _shift]).AsSpan((row & _mask) * _codeBytes, _codeBytes);
+    }
+
+    /// <summary>
+    /// A reader's view of the codes: the chunk directory as of <see cref="GetView"/>, read without locks. A row written
+    /// after the view was taken (its chunk added or widened since) is read through the store's current directory.
+    /// </summary>
     internal readonly struct View
     {
+        private readonly CodeStore _store;
         private readonly byte[][] _chunks;
         private readonly int _shift;
         private readonly int _mask;
         private readonly int _codeBytes;
 
-        internal View(byte[][] chunks, int shift, int mask, int codeBytes)
+        internal View(CodeStore store, byte[][] chunks, int shift, int mask, int codeBytes)
         {
+            _store = store;
             _chunks = chunks;
             _shift = shift;
             _mask = mask;
@@ -179,11 +195,29 @@ internal sealed class CodeStore
 
         /// <summary>Returns row <paramref name="row"/>'s code.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal ReadOnlySpan<byte> Get(int row) => _chunks[row >> _shift].AsSpan((row & _mask) * _codeBytes, _codeBytes);
+        internal ReadOnlySpan<byte> Get(int row)
+        {
+            byte[][] chunks = _chunks;
+            int chunk = row >> _shift;
+            int offset = (row & _mask) * _codeBytes;
+            if ((uint)chunk < (uint)chunks.Length && chunks[chunk] is { } bytes && (uint)(offset + _codeBytes) <= (uint)bytes.Length)
+            {
+                return new ReadOnlySpan<byte>(bytes, offset, _codeBytes);
+            }
+            return _store.GetLatest(row);
+        }
 
         /// <summary>Starts loading row <paramref name="row"/>'s code into the cache (a search does this for a node's neighbours before scoring them).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal void Prefetch(int row) =>
-            Vectors.CodeKernels.Prefetch(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunks[row >> _shift]), (row & _mask) * _codeBytes), _codeBytes);
+        internal void Prefetch(int row)
+        {
+            byte[][] chunks = _chunks;
+            int chunk = row >> _shift;
+            int offset = (row & _mask) * _codeBytes;
+            if ((uint)chunk < (uint)chunks.Length && chunks[chunk] is { } bytes && (uint)(offset + _codeBytes) <= (uint)bytes.Length)
+            {
+                Vectors.CodeKernels.Prefetch(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(bytes), offset), _codeBytes);
+            }
+        }
     }
 }

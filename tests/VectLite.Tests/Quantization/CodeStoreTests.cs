@@ -33,6 +33,30 @@ public sealed class CodeStoreTests
     }
 
     [Fact]
+    public void A_view_taken_before_the_store_grew_reads_the_rows_written_after_it()
+    {
+        // A search takes its code view before its graph view, so its walk can reach a node whose row was written in
+        // between: in a chunk its directory does not have (the directory doubled), in a slot it has empty, or past the
+        // end of a short last chunk that has since been widened.
+        var store = new CodeStore(CodeBytes);
+        store.Reserve(20); // 16 + a short chunk of 4
+        for (int row = 0; row < 20; row++)
+        {
+            Fill(store, row);
+        }
+        CodeStore.View early = store.GetView();
+        for (int row = 20; row < 70; row++) // widens chunk 1, then adds chunks 2-4 (the directory grows)
+        {
+            Fill(store, row);
+        }
+        for (int row = 0; row < 70; row++)
+        {
+            AssertRow(early, row);
+            early.Prefetch(row); // must not throw either
+        }
+    }
+
+    [Fact]
     public void Chunks_hold_16_rows_of_40000_bytes() => Assert.Equal(16, new CodeStore(CodeBytes).RowsPerChunk);
 
     [Fact]
