@@ -41,19 +41,19 @@ internal sealed partial class CollectionState
     private readonly HnswParameters _hnswParameters;
     /// <summary>Each row's deletion mark: the LSN of the batch that deleted or replaced it, or <see cref="Live"/> (the
     /// default, held by no chunk until a row in it is marked).</summary>
-    private readonly SparseRowColumn _deletedAt = new(Live);
+    private readonly SparseColumn<long> _deletedAt = new(Live);
 
     /// <summary>Each row's expiry in UTC ticks, 0 for never (the default, held by no chunk until a row in it expires).</summary>
-    private readonly SparseRowColumn _expiresAt = new(0);
+    private readonly SparseColumn<long> _expiresAt = new(0);
 
     /// <summary>Each row's interned namespace (<see cref="NamespaceTable"/>); 0, the default namespace, is held by no chunk.</summary>
-    private readonly SparseIntColumn _namespaceOf = new(0);
+    private readonly SparseColumn<int> _namespaceOf = new(0);
 
     /// <summary>
     /// Each row's previous row and "shares vectors" flag (<see cref="EncodePrevious"/>): -1 (no previous row, the default,
     /// held by no chunk) for a key's first row, and for every row a load or a compaction writes.
     /// </summary>
-    private readonly SparseIntColumn _previous = new(NoPrevious);
+    private readonly SparseColumn<int> _previous = new(NoPrevious);
 
     /// <summary>The <see cref="_previous"/> value of a row that replaced nothing.</summary>
     private const int NoPrevious = -1;

@@ -32,14 +32,14 @@ internal sealed class RowKeyTable
     private const int MinimumCapacity = 16;
 
     private readonly ChunkedList<RowMeta> _rows;
-    private readonly SparseIntColumn _namespaces;
+    private readonly SparseColumn<int> _namespaces;
     private int[] _slots = new int[MinimumCapacity];
 
     /// <summary>Keys held (writer side).</summary>
     private int _count;
 
     /// <summary>Creates an empty table over <paramref name="rows"/> and <paramref name="namespaces"/>, where each slot's key (id, namespace) is read.</summary>
-    public RowKeyTable(ChunkedList<RowMeta> rows, SparseIntColumn namespaces)
+    public RowKeyTable(ChunkedList<RowMeta> rows, SparseColumn<int> namespaces)
     {
         _rows = rows;
         _namespaces = namespaces;

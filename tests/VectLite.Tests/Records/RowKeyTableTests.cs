@@ -14,7 +14,7 @@ public sealed class RowKeyTableTests
     {
         public ChunkedList<RowMeta> List { get; } = new();
 
-        public SparseIntColumn Namespaces { get; } = new(0);
+        public SparseColumn<int> Namespaces { get; } = new(0);
 
         public int Count { get; private set; }
 

@@ -6,13 +6,13 @@ namespace VectLite.Tests.Records;
 /// The per-row column that allocates a chunk only where a row takes a value other than the default (deletion marks,
 /// expiries): values against an array model, and memory only for the chunks set.
 /// </summary>
-public sealed class SparseRowColumnTests
+public sealed class SparseColumnTests
 {
     [Fact]
     public void Values_match_an_array_and_rows_never_set_read_the_default()
     {
         const long Live = long.MaxValue;
-        var column = new SparseRowColumn(Live);
+        var column = new SparseColumn<long>(Live);
         var model = new long[50_000];
         Array.Fill(model, Live);
         var random = new Random(9);
@@ -37,7 +37,7 @@ public sealed class SparseRowColumnTests
     [Fact]
     public void Only_chunks_with_a_row_set_hold_memory()
     {
-        var column = new SparseRowColumn(0);
+        var column = new SparseColumn<long>(0);
         column.EnsureCapacity(5 * 4096);
         long directory = column.MemoryBytes;
         Assert.True(directory <= 8 * 8, $"{directory} bytes before any value");
