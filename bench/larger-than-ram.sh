@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 dll="$here/VectLite.Bench/bin/Release/net10.0/VectLite.Bench.dll"
 [ -f "$dll" ] || dotnet build -c Release "$here/VectLite.Bench" >&2
 
-rows=300000
+rows=1000000
 dimension=384
 prev=""
 for arg in "$@"; do

@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>larger-than-ram [--rows 300000] [--dimension 384] [--clusters 1000] [--kind binary] [--oversampling 0]
+/// <c>larger-than-ram [--rows 1000000] [--dimension 384] [--clusters 1000] [--kind binary] [--oversampling 0]
 /// [--ef 64,128,256] [--queries 200] [--batch 5000] [--threads 2] [--log-mib 32] [--path DIR]</c>: builds a quantized
 /// collection with its float vectors on disk, searches it against an exact brute force (recall@10, one-thread q/s),
 /// closes it, reopens it and searches again, reporting resident memory at each step as one JSON line. Meant to run
@@ -37,7 +37,7 @@ internal static class LargerThanRamCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var rows = new Option<int>("--rows") { Description = "Vectors in the collection.", DefaultValueFactory = _ => 300_000 };
+        var rows = new Option<int>("--rows") { Description = "Vectors in the collection.", DefaultValueFactory = _ => 1_000_000 };
         var dimension = new Option<int>("--dimension") { Description = "Dimension.", DefaultValueFactory = _ => 384 };
         var clusters = new Option<int>("--clusters") { Description = "Cluster centroids the rows are drawn around.", DefaultValueFactory = _ => 1000 };
         var kind = new Option<string>("--kind") { Description = "Quantization: binary or sq8.", DefaultValueFactory = _ => "binary" };
