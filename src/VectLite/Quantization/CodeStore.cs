@@ -126,15 +126,11 @@ internal sealed class CodeStore
             Array.Copy(chunks, grown, _allocated);
             chunks = grown;
         }
-        long bytes = _allocatedBytes;
         if (_allocated > 0 && chunks[_allocated - 1].Length < (_mask + 1) * _codeBytes)
         {
-            // A short last chunk below a new one becomes whole first: every chunk but the last is whole.
-            byte[] whole = new byte[(_mask + 1) * _codeBytes];
-            chunks[_allocated - 1].CopyTo(whole, 0);
-            bytes += whole.Length - chunks[_allocated - 1].Length;
-            Volatile.Write(ref chunks[_allocated - 1], whole);
+            Widen(chunks, _allocated - 1); // a short last chunk below a new one becomes whole: only the last may be short
         }
+        long bytes = _allocatedBytes;
         for (int i = _allocated; i <= last; i++)
         {
             chunks[i] = new byte[(_mask + 1) * _codeBytes]; // a slot beyond the published rows: no reader looks at it yet

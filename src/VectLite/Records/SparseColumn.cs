@@ -9,7 +9,7 @@ namespace VectLite.Records;
 /// at all, and with <see cref="int"/> for a row's namespace (default: the default one) and previous row (default:
 /// none), where a collection that never uses namespaces holds no namespace chunk.
 /// </summary>
-/// <typeparam name="T"><see cref="int"/> or <see cref="long"/>: values a reader reads whole (an aligned 32- or 64-bit read).</typeparam>
+/// <typeparam name="T">A value a reader must read whole: <see cref="int"/> or <see cref="long"/> (aligned, so never torn).</typeparam>
 /// <remarks>
 /// One writer, any number of readers, no locks. The writer fills a new chunk with the default, stores the value, and
 /// only then publishes the chunk in its directory slot (a release write); a reader reads the slot with an acquire read,
@@ -92,21 +92,20 @@ internal sealed class SparseColumn<T>(T defaultValue)
         Volatile.Write(ref slot, chunk); // release: a reader that sees the chunk sees it filled
     }
 
-    // Volatile has no generic overload for value types; the JIT folds these type tests away per instantiation.
+    // Volatile.Read/Write have no generic overload for value types. A load followed by a read barrier is an acquire, a
+    // write barrier followed by a store a release; a long goes through Volatile's own overload, which also keeps it
+    // whole in a 32-bit process. The JIT folds the type test away per instantiation.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T ReadAcquire(ref T location)
     {
         if (typeof(T) == typeof(long))
         {
-            long value = Volatile.Read(ref Unsafe.As<T, long>(ref location));
-            return Unsafe.As<long, T>(ref value);
+            long whole = Volatile.Read(ref Unsafe.As<T, long>(ref location));
+            return Unsafe.As<long, T>(ref whole);
         }
-        if (typeof(T) == typeof(int))
-        {
-            int value = Volatile.Read(ref Unsafe.As<T, int>(ref location));
-            return Unsafe.As<int, T>(ref value);
-        }
-        throw new NotSupportedException($"SparseColumn<{typeof(T).Name}>: only int and long values are read whole.");
+        T value = location;
+        Volatile.ReadBarrier();
+        return value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -117,11 +116,7 @@ internal sealed class SparseColumn<T>(T defaultValue)
             Volatile.Write(ref Unsafe.As<T, long>(ref location), Unsafe.As<T, long>(ref value));
             return;
         }
-        if (typeof(T) == typeof(int))
-        {
-            Volatile.Write(ref Unsafe.As<T, int>(ref location), Unsafe.As<T, int>(ref value));
-            return;
-        }
-        throw new NotSupportedException($"SparseColumn<{typeof(T).Name}>: only int and long values are written whole.");
+        Volatile.WriteBarrier();
+        location = value;
     }
 }
