@@ -65,7 +65,7 @@ internal sealed partial class CollectionEngine
                 case WriteBatchOperationKind.Upsert:
                     StoredRecord record = prepared[i]!;
                     logged.Add(WalOperation.Upsert(record));
-                    pending[key] = record.Payload.ValueKind == JsonValueKind.Object ? JsonObject.Create(record.Payload)!.DeepClone().AsObject() : [];
+                    pending[key] = PayloadJson.ToObject(record.Payload) ?? [];
                     applied++;
                     break;
                 case WriteBatchOperationKind.Delete:
@@ -112,7 +112,7 @@ internal sealed partial class CollectionEngine
             return null;
         }
         JsonElement current = state.Row(row).Payload;
-        return current.ValueKind == JsonValueKind.Object ? JsonObject.Create(current)!.DeepClone().AsObject() : [];
+        return PayloadJson.ToObject(current) ?? [];
     }
 
     private static int LiveRow(CollectionState state, string ns, RecordId id)

@@ -403,7 +403,7 @@ internal sealed partial class CollectionEngine
         {
             Namespace = state.Namespaces.NameOf(state.NamespaceOf(row)),
             ExpiresAt = state.ExpiresAt(row),
-            Payload = includePayload ? ToPayloadObject(meta.Payload) : null,
+            Payload = includePayload ? PayloadJson.ToObject(meta.Payload) : null,
         };
         if (includeVectors)
         {
@@ -446,10 +446,6 @@ internal sealed partial class CollectionEngine
         }
         return vectors;
     }
-
-    /// <summary>A new mutable object for the caller; the stored element stays untouched.</summary>
-    private static JsonObject? ToPayloadObject(JsonElement payload) =>
-        payload.ValueKind == JsonValueKind.Object ? JsonObject.Create(payload)!.DeepClone().AsObject() : null;
 
     /// <summary>
     /// The scope tag a cursor starts with, so a cursor is refused by a scroll of another scope instead of silently

@@ -231,7 +231,7 @@ internal sealed partial class CollectionEngine
                 return false;
             }
             JsonElement current = state.Row(row).Payload;
-            JsonObject merged = current.ValueKind == JsonValueKind.Object ? JsonObject.Create(current)!.DeepClone().AsObject() : [];
+            JsonObject merged = PayloadJson.ToObject(current) ?? [];
             JsonMergePatch.Apply(merged, patch);
             Commit([WalOperation.SetPayload(id, ns, PayloadJson.Encode(merged, $"record {id}"))]);
             return true;

@@ -95,7 +95,7 @@ public sealed class SearchHit
                 return payload;
             }
             // Two threads reading at once may both make one; only the first is published and returned to both.
-            JsonObject made = JsonObject.Create(_storedPayload)!.DeepClone().AsObject();
+            JsonObject made = Storage.PayloadJson.ToObject(_storedPayload)!;
             return Interlocked.CompareExchange(ref _payload, made, null) ?? made;
         }
     }

@@ -53,6 +53,13 @@ internal static class PayloadJson
         return new EncodedPayload(utf8, Parse(utf8));
     }
 
+    /// <summary>
+    /// A new mutable object holding the stored <paramref name="payload"/> (the caller's to change: the stored element
+    /// stays untouched); null when there is none.
+    /// </summary>
+    public static JsonObject? ToObject(JsonElement payload) =>
+        payload.ValueKind == JsonValueKind.Object ? JsonObject.Create(payload)!.DeepClone().AsObject() : null;
+
     /// <summary>Parses stored payload bytes; <c>default</c> for none.</summary>
     /// <exception cref="FormatException">The bytes are not one JSON object (the caller reports the file).</exception>
     public static JsonElement Parse(ReadOnlySpan<byte> utf8)
