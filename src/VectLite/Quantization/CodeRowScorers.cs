@@ -7,24 +7,28 @@ namespace VectLite.Quantization;
 
 /// <summary>
 /// SQ8 scoring of a float query against a row's code, for dot and cosine (the codes hold unit vectors for cosine):
-/// <c>bias + sum(weights * code)</c>, the estimated dot product with the decoded vector. Higher is better.
+/// <c>bias + scale * sum(weights * code)</c>, the estimated dot product with the decoded vector, the weights being the
+/// query times each dimension's step, quantized to 16 bits (<see cref="CodeKernels.QuantizeWeights"/>). Higher is better.
 /// </summary>
 internal readonly struct Sq8DotRowScorer : IRowScorer
 {
     private readonly CodeStore.View _codes;
-    private readonly float[] _weights;
+    private readonly short[] _weights;
     private readonly int _dimension;
+    private readonly float _scale;
     private readonly float _bias;
 
     /// <param name="codes">The codes.</param>
-    /// <param name="weights">The query times each dimension's step (at least <paramref name="dimension"/> long: pooled).</param>
+    /// <param name="weights">The quantized weights (at least <paramref name="dimension"/> long: pooled).</param>
     /// <param name="dimension">The dimension.</param>
+    /// <param name="scale">What one unit of a quantized weight is worth.</param>
     /// <param name="bias">The query dotted with the ranges' minimums.</param>
-    internal Sq8DotRowScorer(CodeStore.View codes, float[] weights, int dimension, float bias)
+    internal Sq8DotRowScorer(CodeStore.View codes, short[] weights, int dimension, float scale, float bias)
     {
         _codes = codes;
         _weights = weights;
         _dimension = dimension;
+        _scale = scale;
         _bias = bias;
     }
 
@@ -32,7 +36,7 @@ internal readonly struct Sq8DotRowScorer : IRowScorer
     public float Score(int row)
     {
         ReadOnlySpan<byte> code = _codes.Get(row);
-        return _bias + CodeKernels.DotBytes(_weights.AsSpan(0, _dimension), code[.._dimension]);
+        return _bias + (_scale * CodeKernels.DotShorts(_weights.AsSpan(0, _dimension), code[.._dimension]));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -42,24 +46,28 @@ internal readonly struct Sq8DotRowScorer : IRowScorer
 
 /// <summary>
 /// SQ8 scoring for L2: <c>2 q.x - |x|^2</c> of the decoded vector x, which is <c>|q|^2 - |q - x|^2</c>: the same order
-/// as minus the squared distance, with no subtraction per component (the squared norm is stored with each code).
+/// as minus the squared distance, with no subtraction per component (the squared norm is stored with each code). The
+/// dot product as <see cref="Sq8DotRowScorer"/> computes it.
 /// </summary>
 internal readonly struct Sq8L2RowScorer : IRowScorer
 {
     private readonly CodeStore.View _codes;
-    private readonly float[] _weights;
+    private readonly short[] _weights;
     private readonly int _dimension;
+    private readonly float _scale;
     private readonly float _bias;
 
     /// <param name="codes">The codes.</param>
-    /// <param name="weights">The query times each dimension's step (at least <paramref name="dimension"/> long: pooled).</param>
+    /// <param name="weights">The quantized weights (at least <paramref name="dimension"/> long: pooled).</param>
     /// <param name="dimension">The dimension.</param>
+    /// <param name="scale">What one unit of a quantized weight is worth.</param>
     /// <param name="bias">The query dotted with the ranges' minimums.</param>
-    internal Sq8L2RowScorer(CodeStore.View codes, float[] weights, int dimension, float bias)
+    internal Sq8L2RowScorer(CodeStore.View codes, short[] weights, int dimension, float scale, float bias)
     {
         _codes = codes;
         _weights = weights;
         _dimension = dimension;
+        _scale = scale;
         _bias = bias;
     }
 
@@ -68,7 +76,7 @@ internal readonly struct Sq8L2RowScorer : IRowScorer
     {
         ReadOnlySpan<byte> code = _codes.Get(row);
         float norm = MemoryMarshal.Read<float>(code[_dimension..]);
-        return (2f * (_bias + CodeKernels.DotBytes(_weights.AsSpan(0, _dimension), code[.._dimension]))) - norm;
+        return (2f * (_bias + (_scale * CodeKernels.DotShorts(_weights.AsSpan(0, _dimension), code[.._dimension])))) - norm;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -158,13 +158,22 @@ internal static class QuantizedSearch
                 scratch[d] = query[d] * codec.Step[d];
                 bias += (double)query[d] * codec.Min[d];
             }
-            if (codec.Metric == Metric.L2)
+            short[] weights = ArrayPool<short>.Shared.Rent(dimension);
+            try
             {
-                var l2 = new Sq8L2RowScorer(view, scratch, dimension, (float)bias);
-                return graph.SearchScored(ref l2, ef, ref filter, candidates, budget);
+                float scale = CodeKernels.QuantizeWeights(scratch.AsSpan(0, dimension), weights);
+                if (codec.Metric == Metric.L2)
+                {
+                    var l2 = new Sq8L2RowScorer(view, weights, dimension, scale, (float)bias);
+                    return graph.SearchScored(ref l2, ef, ref filter, candidates, budget);
+                }
+                var dot = new Sq8DotRowScorer(view, weights, dimension, scale, (float)bias);
+                return graph.SearchScored(ref dot, ef, ref filter, candidates, budget);
             }
-            var dot = new Sq8DotRowScorer(view, scratch, dimension, (float)bias);
-            return graph.SearchScored(ref dot, ef, ref filter, candidates, budget);
+            finally
+            {
+                ArrayPool<short>.Shared.Return(weights);
+            }
         }
         finally
         {

@@ -58,26 +58,76 @@ public sealed class CodecTests
     }
 
     [Fact]
-    public void DotBytes_matches_its_scalar_twin_at_every_length()
+    public void DotShorts_matches_its_scalar_twin_at_every_length()
     {
+        // Lengths across both vector widths (16 and 32 components a step) and their tails; weights at the full range.
         var random = new Random(5);
-        for (int n = 1; n <= 100; n++)
+        for (int n = 1; n <= 200; n++)
         {
-            var weights = Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+            int limit = CodeKernels.MaxQuantizedWeight(n);
+            var weights = Enumerable.Range(0, n).Select(_ => (short)random.Next(-limit, limit + 1)).ToArray();
             var codes = new byte[n];
             random.NextBytes(codes);
-            double expected = CodeKernels.DotBytesScalar(weights, codes);
-            Assert.Equal(expected, CodeKernels.DotBytes(weights, codes), 1e-3 * Math.Max(1, Math.Abs(expected)));
+            Assert.Equal(CodeKernels.DotShortsScalar(weights, codes), CodeKernels.DotShorts(weights, codes));
         }
     }
 
     [Fact]
-    public void DotBytes_of_hand_computed_values()
+    public void DotShorts_of_hand_computed_values()
     {
-        // 16 components, so the vector path runs: weights 1..16, codes 255 then 0, 1, 2...: 255 + sum(i * (i - 1)) for i 2..16.
-        float[] weights = [.. Enumerable.Range(1, 16).Select(i => (float)i)];
-        byte[] codes = [255, .. Enumerable.Range(1, 15).Select(i => (byte)i)];
-        Assert.Equal(255f + 1360f, CodeKernels.DotBytes(weights, codes));
+        // 16 and 32 components, so each vector path runs: weights 1..n, codes 255 then 1, 2, ...:
+        // 255 + sum(i * (i - 1)) for i 2..n (1,360 for n 16; 10,912 for n 32).
+        foreach ((int n, long expected) in new[] { (16, 255L + 1360), (32, 255L + 10_912) })
+        {
+            short[] weights = [.. Enumerable.Range(1, n).Select(i => (short)i)];
+            byte[] codes = [255, .. Enumerable.Range(1, n - 1).Select(i => (byte)i)];
+            Assert.Equal(expected, CodeKernels.DotShorts(weights, codes));
+        }
+    }
+
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(2048)]
+    [InlineData(784)]
+    public void DotShorts_does_not_overflow_at_the_largest_weights_and_codes(int dimension)
+    {
+        // Every code 255 and every weight at the limit, both signs: the largest sum a lane and the total can reach.
+        int limit = CodeKernels.MaxQuantizedWeight(dimension);
+        Assert.InRange(limit, 1, short.MaxValue);
+        Assert.True(255L * limit * ((dimension + 7) / 8) <= int.MaxValue, "a 32-bit lane's bound");
+        byte[] codes = [.. Enumerable.Repeat((byte)255, dimension)];
+        short[] positive = [.. Enumerable.Repeat((short)limit, dimension)];
+        short[] negative = [.. Enumerable.Repeat((short)-limit, dimension)];
+        Assert.Equal(255L * limit * dimension, CodeKernels.DotShorts(positive, codes));
+        Assert.Equal(-255L * limit * dimension, CodeKernels.DotShorts(negative, codes));
+    }
+
+    [Fact]
+    public void QuantizeWeights_maps_the_largest_weight_to_the_limit_and_keeps_each_within_half_a_unit()
+    {
+        float[] weights = [0.5f, -2f, 0.001f, 1.25f, 0f];
+        var quantized = new short[5];
+        float scale = CodeKernels.QuantizeWeights(weights, quantized);
+        int limit = CodeKernels.MaxQuantizedWeight(5);
+        Assert.Equal(32_767, limit);
+        Assert.Equal(2f / 32_767, scale, 1e-9f);
+        Assert.Equal(-32_767, quantized[1]);
+        Assert.Equal(8192, quantized[0]);   // 0.5 / 2 x 32,767 = 8,191.75
+        Assert.Equal(16, quantized[2]);     // 0.001 / 2 x 32,767 = 16.38
+        Assert.Equal(20_479, quantized[3]); // 1.25 / 2 x 32,767 = 20,479.4
+        Assert.Equal(0, quantized[4]);
+        for (int i = 0; i < weights.Length; i++)
+        {
+            Assert.InRange(Math.Abs((quantized[i] * scale) - weights[i]), 0f, (scale / 2) * 1.0001f);
+        }
+    }
+
+    [Fact]
+    public void QuantizeWeights_of_an_all_zero_query_is_zero_with_scale_zero()
+    {
+        var quantized = new short[] { 7, 7, 7 };
+        Assert.Equal(0f, CodeKernels.QuantizeWeights([0f, 0f, 0f], quantized));
+        Assert.Equal([0, 0, 0], quantized);
     }
 }
 
