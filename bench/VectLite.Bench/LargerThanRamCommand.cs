@@ -7,8 +7,9 @@ using System.Text.Json;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>larger-than-ram [--rows 1000000] [--dimension 384] [--clusters 1000] [--kind binary] [--oversampling 0]
-/// [--ef 64,128,256] [--queries 200] [--batch 5000] [--threads 2] [--log-mib 32] [--path DIR]</c>: builds a quantized
+/// <c>larger-than-ram [--rows 1000000] [--dimension 384] [--clusters 1000] [--kind binary] [--pq-subvectors 0]
+/// [--oversampling 0] [--float-build] [--ef 64,128,256] [--queries 200] [--batch 5000] [--threads 2] [--log-mib 32]
+/// [--path DIR]</c>: builds a quantized
 /// collection with its float vectors on disk, searches it against an exact brute force (recall@10, one-thread q/s),
 /// closes it, reopens it and searches again, reporting resident memory at each step as one JSON line. Meant to run
 /// inside a memory cgroup smaller than the float vectors (<c>bench/larger-than-ram.sh</c> runs it limited and unlimited).
@@ -21,6 +22,9 @@ namespace VectLite.Bench;
 /// checkpoint's vectors file, mapped, except the rows written since the last checkpoint (bounded by
 /// <c>--log-mib</c>, the automatic checkpoint's log size). Binary codes are the default: at 384 dimensions SQ8 codes
 /// alone are a quarter of the float vectors and, with the graph and the rows, do not fit in a third of them.</para>
+/// <para>The graph is linked on the decoded codes (<see cref="HnswOptions.BuildOnCodes"/>) unless <c>--float-build</c>:
+/// on the float32 vectors, each insert reads a few thousand random rows of the mapped vectors file, which under the
+/// limit are mostly disk reads.</para>
 /// </remarks>
 internal static class LargerThanRamCommand
 {
@@ -30,7 +34,7 @@ internal static class LargerThanRamCommand
     private sealed record Point(int Ef, double Recall, double Qps);
 
     /// <summary>The JSON line the command prints.</summary>
-    private sealed record Result(int Rows, int Dimension, string Kind, float Oversampling, long FloatBytes, double BuildSeconds,
+    private sealed record Result(int Rows, int Dimension, string Kind, int PqSubvectors, float Oversampling, bool BuildOnCodes, long FloatBytes, double BuildSeconds,
         ProcessMemory AfterBuild, List<Point> Points, double ReopenSeconds, ProcessMemory AfterReopen, List<Point> ReopenedPoints,
         ProcessMemory AfterSearch, long StatsVectors, long StatsMapped, long StatsGraphs, long StatsCodes, long StatsRows, long BytesOnDisk);
 
@@ -40,7 +44,9 @@ internal static class LargerThanRamCommand
         var rows = new Option<int>("--rows") { Description = "Vectors in the collection.", DefaultValueFactory = _ => 1_000_000 };
         var dimension = new Option<int>("--dimension") { Description = "Dimension.", DefaultValueFactory = _ => 384 };
         var clusters = new Option<int>("--clusters") { Description = "Cluster centroids the rows are drawn around.", DefaultValueFactory = _ => 1000 };
-        var kind = new Option<string>("--kind") { Description = "Quantization: binary or sq8.", DefaultValueFactory = _ => "binary" };
+        var kind = new Option<string>("--kind") { Description = "Quantization: binary, sq8, pq or float16.", DefaultValueFactory = _ => "binary" };
+        var pqSubvectors = new Option<int>("--pq-subvectors") { Description = "PQ sub-vectors (0: the default, dimension / 4).", DefaultValueFactory = _ => 0 };
+        var floatBuild = new Option<bool>("--float-build") { Description = "Link the graph on the float32 vectors (read from disk) instead of the decoded codes." };
         var oversampling = new Option<float>("--oversampling") { Description = "Candidates rescored per result (0: the kind's default).", DefaultValueFactory = _ => 0 };
         var efs = new Option<int[]>("--ef")
         {
@@ -55,7 +61,7 @@ internal static class LargerThanRamCommand
         var path = new Option<string?>("--path") { Description = "Database folder (default: a temporary one, deleted at the end)." };
         var command = new Command("larger-than-ram", "Build, search and reopen a quantized collection with its float vectors on disk; resident memory and q/s as one JSON line (run it under a memory cgroup: bench/larger-than-ram.sh).")
         {
-            rows, dimension, clusters, kind, oversampling, efs, queries, batch, threads, logMib, path,
+            rows, dimension, clusters, kind, pqSubvectors, oversampling, floatBuild, efs, queries, batch, threads, logMib, path,
         };
         command.SetAction(result =>
         {
@@ -63,18 +69,23 @@ internal static class LargerThanRamCommand
             {
                 "BINARY" => QuantizationKind.Binary,
                 "SQ8" => QuantizationKind.Sq8,
-                string other => throw new ArgumentException($"--kind {other}: use binary or sq8."),
+                "PQ" => QuantizationKind.Pq,
+                "FLOAT16" => QuantizationKind.Float16,
+                string other => throw new ArgumentException($"--kind {other}: use binary, sq8, pq or float16."),
             };
-            Run(result.GetValue(rows), result.GetValue(dimension), result.GetValue(clusters), quantization, result.GetValue(oversampling),
+            var quantizationOptions = new QuantizationOptions { Kind = quantization, Oversampling = result.GetValue(oversampling), PqSubvectors = result.GetValue(pqSubvectors) };
+            Run(result.GetValue(rows), result.GetValue(dimension), result.GetValue(clusters), quantizationOptions, !result.GetValue(floatBuild),
                 result.GetRequiredValue(efs), result.GetValue(queries), result.GetValue(batch), result.GetValue(threads), result.GetValue(logMib), result.GetValue(path));
             return 0;
         });
         return command;
     }
 
-    private static void Run(int rowCount, int dimension, int clusterCount, QuantizationKind kind, float oversampling, int[] efs, int queryCount,
+    private static void Run(int rowCount, int dimension, int clusterCount, QuantizationOptions quantization, bool buildOnCodes, int[] efs, int queryCount,
         int batchSize, int threads, int logMib, string? path)
     {
+        QuantizationKind kind = quantization.Kind;
+        float oversampling = quantization.Oversampling;
         using TempDirectory? temp = path is null ? TempDirectory.Create("larger-than-ram") : null;
         path ??= temp!.Path;
         var generator = new SyntheticVectors(dimension, clusterCount, seed: 7);
@@ -91,8 +102,8 @@ internal static class LargerThanRamCommand
             AutoCheckpoint = new AutoCheckpointOptions { LogBytes = (long)logMib << 20 },
         };
         var schema = new CollectionSchema()
-            .AddVector("default", dimension, Metric.L2, new QuantizationOptions { Kind = kind, Oversampling = oversampling }, VectorStorage.Disk)
-            .WithHnsw(new HnswOptions { M = 16, EfConstruction = 100, MaxInsertThreads = threads });
+            .AddVector("default", dimension, Metric.L2, quantization, VectorStorage.Disk)
+            .WithHnsw(new HnswOptions { M = 16, EfConstruction = 100, MaxInsertThreads = threads, BuildOnCodes = buildOnCodes });
         var buildWatch = Stopwatch.StartNew();
         var batch = new List<Record>(batchSize);
         var rows = new float[batchSize][];
@@ -146,8 +157,8 @@ internal static class LargerThanRamCommand
         ProcessMemory afterSearch = ProcessMemory.Measure();
         CollectionStats stats = collection.GetStats();
         MemoryStats memory = stats.Memory!;
-        Console.WriteLine(JsonSerializer.Serialize(new Result(rowCount, dimension, kind.ToString(), oversampling > 0 ? oversampling : QuantizationOptions.DefaultOversampling(kind),
-            (long)rowCount * dimension * sizeof(float), buildSeconds, afterBuild, points, reopenSeconds, afterReopen, again, afterSearch,
+        Console.WriteLine(JsonSerializer.Serialize(new Result(rowCount, dimension, kind.ToString(), quantization.PqSubvectors,
+            oversampling > 0 ? oversampling : QuantizationOptions.DefaultOversampling(kind), buildOnCodes, (long)rowCount * dimension * sizeof(float), buildSeconds, afterBuild, points, reopenSeconds, afterReopen, again, afterSearch,
             memory.Vectors, memory.VectorsMapped, memory.Graphs, memory.Codes, memory.Rows + memory.Payloads, stats.BytesOnDisk)));
     }
 

@@ -8,7 +8,8 @@ internal sealed partial class CollectionEngine
     /// <summary>
     /// Changes the collection's runtime HNSW settings (<see cref="HnswOptions.EfSearch"/>,
     /// <see cref="HnswOptions.MinIndexedVectors"/>, <see cref="HnswOptions.ParallelInsertThreshold"/>,
-    /// <see cref="HnswOptions.MaxInsertThreads"/>, <see cref="HnswOptions.TombstoneRebuildPercent"/>) and stores them with
+    /// <see cref="HnswOptions.MaxInsertThreads"/>, <see cref="HnswOptions.TombstoneRebuildPercent"/>,
+    /// <see cref="HnswOptions.BuildOnCodes"/>, and the deferred indexing settings) and stores them with
     /// the collection, so they survive a reopen. Start from the current ones:
     /// <c>docs.UpdateOptions(docs.Schema.Hnsw with { EfSearch = 128 })</c>.
     /// </summary>

@@ -95,6 +95,18 @@ public sealed record HnswOptions
     /// </summary>
     public int DeferredMaxLag { get; init; }
 
+    /// <summary>
+    /// Links new rows of a quantized vector by their decoded codes instead of their float32 vectors. Default false. Use it
+    /// when the float32 vectors live on disk (<see cref="VectorStorage.Disk"/>, or <see cref="VectorStorage.Auto"/> with
+    /// quantization) and outgrow the page cache: an insert compares a few thousand rows, each a random read of the
+    /// vectors file, so a build would run at the disk's random-read rate; the codes are in RAM. Qdrant builds its graphs
+    /// on quantized vectors the same way. The graph's quality follows the codes': SQ8, float16 and fine PQ (two or four
+    /// dimensions per sub-vector) link almost as float32 does; binary links coarsely (measured in docs/tuning.md). A
+    /// vector without codes yet (too few rows to train), RaBitQ, or no quantization, is linked on float32 as before.
+    /// Runtime: changed by <see cref="Collection.UpdateOptions"/>, for the next write.
+    /// </summary>
+    public bool BuildOnCodes { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

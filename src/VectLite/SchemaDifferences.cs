@@ -119,6 +119,10 @@ internal static class SchemaDifferences
         Add(differences, "hnsw.ParallelInsertThreshold", stored.ParallelInsertThreshold, requested.ParallelInsertThreshold);
         Add(differences, "hnsw.MaxInsertThreads", stored.MaxInsertThreads, requested.MaxInsertThreads);
         Add(differences, "hnsw.TombstoneRebuildPercent", stored.TombstoneRebuildPercent, requested.TombstoneRebuildPercent);
+        if (stored.BuildOnCodes != requested.BuildOnCodes)
+        {
+            differences.Add($"hnsw.BuildOnCodes {stored.BuildOnCodes} (stored) vs {requested.BuildOnCodes} (requested)");
+        }
         if (stored.Indexing != requested.Indexing)
         {
             differences.Add($"hnsw.Indexing {stored.Indexing} (stored) vs {requested.Indexing} (requested)");

@@ -173,8 +173,21 @@ internal sealed partial class HnswGraph
                 holding = false;
             }
 
+            GraphBuildVectors? decoded = Volatile.Read(ref _buildVectors);
             switch (_metric)
             {
+                case Metric.L2 when decoded is not null:
+                    InsertDecoded<L2Scorer>(node, row, level, entry, decoded);
+                    break;
+                case Metric.L1 when decoded is not null:
+                    InsertDecoded<L1Scorer>(node, row, level, entry, decoded);
+                    break;
+                case Metric.Cosine when decoded is not null:
+                    InsertDecoded<CosineScorer>(node, row, level, entry, decoded);
+                    break;
+                case Metric.Dot when decoded is not null:
+                    InsertDecoded<DotScorer>(node, row, level, entry, decoded);
+                    break;
                 case Metric.L2:
                     Insert<L2Scorer>(node, row, level, entry);
                     break;
@@ -258,7 +271,8 @@ internal sealed partial class HnswGraph
             for (int l = top; l >= 0; l--)
             {
                 SearchLayer<TScorer, AcceptAllRows>(context, view, vector, current, currentScore, l, _parameters.EfConstruction, node, ref accept);
-                chosenCounts[l] = Choose<TScorer>(context, view, chosen.Slice(l * m, m));
+                var vectors = default(ArenaVectors);
+                chosenCounts[l] = Choose<TScorer, ArenaVectors>(context, view, chosen.Slice(l * m, m), ref vectors);
                 if (chosenCounts[l] > 0)
                 {
                     // The closest choice seeds the next level's search.
@@ -266,9 +280,10 @@ internal sealed partial class HnswGraph
                 }
             }
 
+            var arena = default(ArenaVectors);
             for (int l = 0; l <= top; l++)
             {
-                Link<TScorer>(node, l, chosen.Slice(l * m, chosenCounts[l]));
+                Link<TScorer, ArenaVectors>(node, l, chosen.Slice(l * m, chosenCounts[l]), ref arena);
             }
         }
         finally
@@ -281,8 +296,9 @@ internal sealed partial class HnswGraph
     /// Picks up to M neighbours with the heuristic from the search results in the context (which it
     /// empties) into <paramref name="destination"/>, best first; returns how many.
     /// </summary>
-    private int Choose<TScorer>(HnswSearchContext context, in GraphView view, Span<ScoredNode> destination)
+    private int Choose<TScorer, TVectors>(HnswSearchContext context, in GraphView view, Span<ScoredNode> destination, ref TVectors vectors)
         where TScorer : struct, IGraphScorer
+        where TVectors : struct, INodeVectors
     {
         int found = context.Results.Count;
         if (found == 0)
@@ -293,24 +309,25 @@ internal sealed partial class HnswGraph
         context.EnsureScratch(found);
         Span<ScoredNode> sorted = context.Sorted.AsSpan(0, found);
         context.Results.DrainBestFirst(sorted);
-        int chosen = SelectNeighbors<TScorer>(view, sorted, _parameters.M, context.Selected, context.SelectedAddresses, context.SelectedFactors);
+        int chosen = SelectNeighbors<TScorer, TVectors>(view, sorted, _parameters.M, context.Selected, context.SelectedAddresses, context.SelectedFactors, ref vectors);
         context.Selected.AsSpan(0, chosen).CopyTo(destination);
         return chosen;
     }
 
     /// <summary>Links the new node to its chosen neighbours on <paramref name="level"/> and each of them back to it.</summary>
-    private void Link<TScorer>(int node, int level, ReadOnlySpan<ScoredNode> selected)
+    private void Link<TScorer, TVectors>(int node, int level, ReadOnlySpan<ScoredNode> selected, ref TVectors vectors)
         where TScorer : struct, IGraphScorer
+        where TVectors : struct, INodeVectors
     {
         int maxLinks = level == 0 ? _parameters.MaxLinks0 : _parameters.M;
 
         // Its own list first: once a reverse link makes the node reachable, its list must be there.
-        MergeLinks<TScorer>(node, level, selected, maxLinks);
+        MergeLinks<TScorer, TVectors>(node, level, selected, maxLinks, ref vectors);
         foreach (ScoredNode neighbor in selected)
         {
             // The scores are symmetric: the neighbour scores the new node as the new node scores it (for
             // cosine up to rounding: each side divides by the other's norm).
-            MergeLinks<TScorer>(neighbor.Node, level, [new ScoredNode(neighbor.Score, node)], maxLinks);
+            MergeLinks<TScorer, TVectors>(neighbor.Node, level, [new ScoredNode(neighbor.Score, node)], maxLinks, ref vectors);
         }
     }
 
@@ -319,8 +336,9 @@ internal sealed partial class HnswGraph
     /// <paramref name="target"/>'s list on <paramref name="level"/> under the target's lock; when the list
     /// would exceed <paramref name="maxLinks"/>, re-selects the whole list with the heuristic.
     /// </summary>
-    private void MergeLinks<TScorer>(int target, int level, ReadOnlySpan<ScoredNode> additions, int maxLinks)
+    private void MergeLinks<TScorer, TVectors>(int target, int level, ReadOnlySpan<ScoredNode> additions, int maxLinks, ref TVectors vectors)
         where TScorer : struct, IGraphScorer
+        where TVectors : struct, INodeVectors
     {
         HnswLinkStore.LinkView links = _links.GetView();
         ref int header = ref links.Level0(target);
@@ -349,7 +367,7 @@ internal sealed partial class HnswGraph
 
             if (overflow)
             {
-                count = Reselect<TScorer>(target, ref list, count, additions, maxLinks);
+                count = Reselect<TScorer, TVectors>(target, ref list, count, additions, maxLinks, ref vectors);
             }
 
             if (level == 0)
@@ -386,13 +404,15 @@ internal sealed partial class HnswGraph
     /// additions not already in it, keeps at most <paramref name="maxLinks"/> with the heuristic and returns
     /// the new count. Runs under the target's lock. Dead members (no vector) are dropped.
     /// </summary>
-    private int Reselect<TScorer>(int target, ref int list, int count, ReadOnlySpan<ScoredNode> additions, int maxLinks)
+    private unsafe int Reselect<TScorer, TVectors>(int target, ref int list, int count, ReadOnlySpan<ScoredNode> additions, int maxLinks, ref TVectors vectors)
         where TScorer : struct, IGraphScorer
+        where TVectors : struct, INodeVectors
     {
         // A fresh view: members may have been linked by inserts newer than this insert's own view, and
         // taking the lock made their publication visible.
         GraphView view = GetView();
-        ReadOnlySpan<float> targetVector = view.VectorSpan(view.Row(target));
+        int dimension = view.Dimension;
+        var targetVector = new ReadOnlySpan<float>(vectors.Load(view, view.Row(target), DecodedVectors.TargetSlot), dimension);
         float targetFactor = TScorer.StoredFactor(targetVector);
 
         Span<ScoredNode> candidates = stackalloc ScoredNode[count + additions.Length];
@@ -409,7 +429,8 @@ internal sealed partial class HnswGraph
             int row = view.Row(member);
             if (row >= 0)
             {
-                candidates[n++] = new ScoredNode(TScorer.ScoreStored(targetVector, targetFactor, view.VectorSpan(row)), member);
+                var memberVector = new ReadOnlySpan<float>(vectors.Load(view, row, DecodedVectors.ScratchSlot), dimension);
+                candidates[n++] = new ScoredNode(TScorer.ScoreStored(targetVector, targetFactor, memberVector), member);
             }
         }
 
@@ -427,7 +448,7 @@ internal sealed partial class HnswGraph
         Span<ScoredNode> chosen = stackalloc ScoredNode[maxLinks];
         Span<nint> addresses = stackalloc nint[maxLinks];
         Span<float> factors = stackalloc float[maxLinks];
-        int kept = SelectNeighbors<TScorer>(view, candidates, maxLinks, chosen, addresses, factors);
+        int kept = SelectNeighbors<TScorer, TVectors>(view, candidates, maxLinks, chosen, addresses, factors, ref vectors);
         for (int i = 0; i < kept; i++)
         {
             Unsafe.Add(ref list, i + 1) = chosen[i].Node;
@@ -492,8 +513,9 @@ internal sealed partial class HnswGraph
     /// <paramref name="factors"/>); a raw dot product between stored vectors would rank long vectors as close.
     /// </para>
     /// </remarks>
-    private static unsafe int SelectNeighbors<TScorer>(in GraphView view, ReadOnlySpan<ScoredNode> candidates, int max, Span<ScoredNode> chosen, Span<nint> addresses, Span<float> factors)
+    private static unsafe int SelectNeighbors<TScorer, TVectors>(in GraphView view, ReadOnlySpan<ScoredNode> candidates, int max, Span<ScoredNode> chosen, Span<nint> addresses, Span<float> factors, ref TVectors vectors)
         where TScorer : struct, IGraphScorer
+        where TVectors : struct, INodeVectors
     {
         if (candidates.Length < max)
         {
@@ -510,7 +532,8 @@ internal sealed partial class HnswGraph
                 break;
             }
 
-            float* vector = view.Vector(view.Row(candidate.Node));
+            // Slot `kept`: a candidate that is kept keeps its slot (decoded vectors), one that is not is overwritten.
+            float* vector = vectors.Load(view, view.Row(candidate.Node), kept);
             var candidateSpan = new ReadOnlySpan<float>(vector, dimension);
             bool good = true;
             for (int i = 0; i < kept; i++)

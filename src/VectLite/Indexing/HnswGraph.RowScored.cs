@@ -59,11 +59,12 @@ internal sealed partial class HnswGraph
         }
     }
 
-    private static (int Node, float Score) DescendScored<TRow>(in GraphView view, ref TRow scorer, int node, float score, int fromLevel)
+    /// <summary>Greedy descent from <paramref name="fromLevel"/> down to the level above <paramref name="toLevel"/>, as <c>Descend</c> on scorer scores.</summary>
+    private static (int Node, float Score) DescendScored<TRow>(in GraphView view, ref TRow scorer, int node, float score, int fromLevel, int toLevel = 0)
         where TRow : struct, IRowScorer
     {
         uint limit = (uint)view.Limit;
-        for (int level = fromLevel; level > 0; level--)
+        for (int level = fromLevel; level > toLevel; level--)
         {
             bool changed = true;
             while (changed)
@@ -99,8 +100,13 @@ internal sealed partial class HnswGraph
         return (node, score);
     }
 
-    /// <summary>Level-0 best-first search keeping the best <paramref name="ef"/> accepted nodes; as <c>SearchLayer</c>: neighbours gathered and their codes prefetched, then scored (no bounded scores: a code score is cheap).</summary>
-    private static int SearchLayerScored<TRow, TFilter>(HnswSearchContext context, in GraphView view, ref TRow scorer, int entry, float entryScore, int ef, ref TFilter filter, int budget)
+    /// <summary>
+    /// Best-first search of <paramref name="level"/> (level 0 for searches; every level for an insert on decoded vectors)
+    /// keeping the best <paramref name="ef"/> accepted nodes, never <paramref name="exclude"/> (an inserting node, or -1);
+    /// as <c>SearchLayer</c>: neighbours gathered and their codes prefetched, then scored (no bounded scores: a code score
+    /// is cheap).
+    /// </summary>
+    private static int SearchLayerScored<TRow, TFilter>(HnswSearchContext context, in GraphView view, ref TRow scorer, int entry, float entryScore, int ef, ref TFilter filter, int budget, int level = 0, int exclude = -1)
         where TRow : struct, IRowScorer
         where TFilter : struct, IRowFilter
     {
@@ -111,6 +117,11 @@ internal sealed partial class HnswGraph
 
         uint limit = (uint)view.Limit;
         ref ushort visited = ref MemoryMarshal.GetArrayDataReference(context.BeginVisit(view.Limit, out ushort epoch));
+        if (exclude >= 0)
+        {
+            Unsafe.Add(ref visited, exclude) = epoch;
+        }
+
         Unsafe.Add(ref visited, entry) = epoch;
         candidates.Push(entryScore, entry);
         int entryRow = view.Row(entry);
@@ -131,7 +142,7 @@ internal sealed partial class HnswGraph
             }
 
             candidates.Pop();
-            ref int list = ref view.Links.List(current.Node, 0);
+            ref int list = ref view.Links.List(current.Node, level);
             int count = Volatile.Read(ref list) & HnswLinkStore.CountMask;
 
             // Pass 1: mark and gather the unvisited live neighbours, starting the load of each one's code (as the float

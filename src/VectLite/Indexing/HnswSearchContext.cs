@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace VectLite.Indexing;
 
@@ -20,6 +21,7 @@ internal sealed class HnswSearchContext
     private ushort[] _visited = [];
     private ushort _epoch;
     private ScoredNode[] _levelChoices = [];
+    private float[] _decodeSlots = [];
     private float[] _unitQuery = [];
 
     /// <summary>The candidate heap (best unexpanded node on top).</summary>
@@ -91,6 +93,22 @@ internal sealed class HnswSearchContext
 
         epoch = _epoch;
         return _visited;
+    }
+
+    /// <summary>
+    /// Returns the address of pinned scratch for <paramref name="slots"/> vectors of <paramref name="dimension"/> floats:
+    /// an insert on decoded vectors decodes the rows it compares there (pinned, because the neighbour choice keeps the
+    /// addresses of the vectors it kept). Allocated on first use; only graphs built on decoded vectors use it.
+    /// </summary>
+    internal unsafe float* DecodeSlots(int dimension, int slots)
+    {
+        long length = (long)dimension * slots;
+        if (_decodeSlots.Length < length)
+        {
+            _decodeSlots = GC.AllocateUninitializedArray<float>(checked((int)length), pinned: true);
+        }
+
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_decodeSlots));
     }
 
     /// <summary>Makes the scratch buffers hold at least <paramref name="length"/> nodes.</summary>

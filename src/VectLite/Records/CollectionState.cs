@@ -643,6 +643,8 @@ internal sealed partial class CollectionState
                 from = 0;
                 Volatile.Write(ref _graphOrigins[o], "built");
             }
+            // BuildOnCodes: link on the decoded codes (GraphBuildVectors says why); without codes yet, on float32.
+            graph.BuildVectors = options.BuildOnCodes ? DecodedCodeVectors.For(_codes[o]) : null;
             int[] rows = LiveRowsBetween(from, upTo, o, graph, deadAtOrBefore);
             int nodesBefore = graph.Count;
             if (rows.Length >= options.ParallelInsertThreshold)

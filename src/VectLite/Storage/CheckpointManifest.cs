@@ -151,6 +151,10 @@ internal sealed class CheckpointManifest
             json.WriteNumber("parallelInsertThreshold", h.ParallelInsertThreshold);
             json.WriteNumber("maxInsertThreads", h.MaxInsertThreads);
             json.WriteNumber("tombstoneRebuildPercent", h.TombstoneRebuildPercent);
+            if (h.BuildOnCodes)
+            {
+                json.WriteBoolean("buildOnCodes", true); // written only when set: older manifests stay as they were
+            }
             if (h.Indexing != IndexingMode.Immediate || h.DeferredBatchSize != 1_000 || h.DeferredMaxLag != 0)
             {
                 // Written only when set, so a manifest of a collection that never used deferred indexing stays as before.
@@ -266,6 +270,7 @@ internal sealed class CheckpointManifest
                     Indexing = h.TryGetProperty("indexing", out JsonElement mode) ? Enum.Parse<IndexingMode>(mode.GetString()!) : IndexingMode.Immediate,
                     DeferredBatchSize = h.TryGetProperty("deferredBatchSize", out JsonElement batch) ? batch.GetInt32() : 1_000,
                     DeferredMaxLag = h.TryGetProperty("deferredMaxLag", out JsonElement lag) ? lag.GetInt32() : 0,
+                    BuildOnCodes = h.TryGetProperty("buildOnCodes", out JsonElement onCodes) && onCodes.GetBoolean(),
                 });
             }
             var indexes = new List<(string, PayloadIndexKind)>();
