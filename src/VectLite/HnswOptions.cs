@@ -100,9 +100,10 @@ public sealed record HnswOptions
     /// when the float32 vectors live on disk (<see cref="VectorStorage.Disk"/>, or <see cref="VectorStorage.Auto"/> with
     /// quantization) and outgrow the page cache: an insert compares a few thousand rows, each a random read of the
     /// vectors file, so a build would run at the disk's random-read rate; the codes are in RAM. Qdrant builds its graphs
-    /// on quantized vectors the same way. The graph's quality follows the codes': SQ8, float16 and fine PQ (two or four
-    /// dimensions per sub-vector) link almost as float32 does; binary links coarsely (measured in docs/tuning.md). A
-    /// vector without codes yet (too few rows to train), RaBitQ, or no quantization, is linked on float32 as before.
+    /// on quantized vectors the same way. SQ8, float16 and PQ codes are decoded and linked on; the graph's quality
+    /// follows the codes' (measured in docs/tuning.md). Binary and RaBitQ vectors, vectors without codes yet (too few
+    /// rows to train) and vectors without quantization are linked on float32 as before: one bit per dimension decodes
+    /// rows of a cluster to near duplicates, slow to link and to walk.
     /// Runtime: changed by <see cref="Collection.UpdateOptions"/>, for the next write.
     /// </summary>
     public bool BuildOnCodes { get; init; }

@@ -81,6 +81,16 @@ public sealed class BuildOnCodesTests : IDisposable
         Assert.Equal(0, DecodedInserts - before);
         early.UpsertMany(_vectors.Skip(500).Take(600).Select((v, i) => new Record(500 + i, v))); // trains, then links these on codes
         Assert.Equal(600, DecodedInserts - before);
+
+        // Binary and RaBitQ codes are too coarse to link on: their graphs stay on float32.
+        foreach (QuantizationKind kind in new[] { QuantizationKind.Binary, QuantizationKind.RaBitQ })
+        {
+            Collection coarse = db.CreateCollection($"coarse-{kind}", new CollectionSchema()
+                .AddVector("v", Dimension, Metric.L2, new QuantizationOptions { Kind = kind }, VectorStorage.Disk)
+                .WithHnsw(new HnswOptions { BuildOnCodes = true }));
+            coarse.UpsertMany(_vectors.Take(1200).Select((v, i) => new Record(i, v)));
+            Assert.Equal(600, DecodedInserts - before);
+        }
     }
 
     [Fact]
