@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>larger-than-ram [--rows 1000000] [--dimension 384] [--clusters 1000] [--kind binary] [--pq-subvectors 0]
+/// <c>larger-than-ram [--rows 1000000] [--dimension 384] [--clusters 1000] [--shape latent] [--kind binary] [--pq-subvectors 0]
 /// [--oversampling 0] [--float-build] [--ef 64,128,256] [--queries 200] [--batch 5000] [--threads 2] [--log-mib 32]
 /// [--path DIR]</c>: builds a quantized
 /// collection with its float vectors on disk, searches it against an exact brute force (recall@10, one-thread q/s),
@@ -15,8 +15,8 @@ namespace VectLite.Bench;
 /// inside a memory cgroup smaller than the float vectors (<c>bench/larger-than-ram.sh</c> runs it limited and unlimited).
 /// </summary>
 /// <remarks>
-/// <para>The data is synthetic and never held whole: row i is cluster centroid c(i) plus uniform noise, generated from a
-/// seed and i, so the process holds only the centroids, one batch and the queries. Queries come from the same generator
+/// <para>The data is synthetic and never held whole: row i is generated from a seed and i (<see cref="SyntheticVectors"/>),
+/// so the process holds only the centroids and directions, one batch and the queries. Queries come from the same generator
 /// with other seeds. The ground truth (exact L2 top-10 of each query) is computed while the rows are generated.</para>
 /// <para>Memory: the codes, the graph and the per-row metadata must fit in RAM; the float vectors stay in the
 /// checkpoint's vectors file, mapped, except the rows written since the last checkpoint (bounded by
@@ -34,7 +34,7 @@ internal static class LargerThanRamCommand
     private sealed record Point(int Ef, double Recall, double Qps);
 
     /// <summary>The JSON line the command prints.</summary>
-    private sealed record Result(int Rows, int Dimension, string Kind, int PqSubvectors, float Oversampling, bool BuildOnCodes, long FloatBytes, double BuildSeconds,
+    private sealed record Result(int Rows, int Dimension, int Clusters, string Shape, string Kind, int PqSubvectors, float Oversampling, bool BuildOnCodes, long FloatBytes, double BuildSeconds,
         ProcessMemory AfterBuild, List<Point> Points, double ReopenSeconds, ProcessMemory AfterReopen, List<Point> ReopenedPoints,
         ProcessMemory AfterSearch, long StatsVectors, long StatsMapped, long StatsGraphs, long StatsCodes, long StatsRows, long BytesOnDisk);
 
@@ -44,6 +44,7 @@ internal static class LargerThanRamCommand
         var rows = new Option<int>("--rows") { Description = "Vectors in the collection.", DefaultValueFactory = _ => 1_000_000 };
         var dimension = new Option<int>("--dimension") { Description = "Dimension.", DefaultValueFactory = _ => 384 };
         var clusters = new Option<int>("--clusters") { Description = "Cluster centroids the rows are drawn around.", DefaultValueFactory = _ => 1000 };
+        var shape = new Option<string>("--shape") { Description = "Data shape: latent (clusters of low intrinsic dimension, as embeddings) or isotropic (uniform noise in every dimension).", DefaultValueFactory = _ => "latent" };
         var kind = new Option<string>("--kind") { Description = "Quantization: binary, sq8, pq or float16.", DefaultValueFactory = _ => "binary" };
         var pqSubvectors = new Option<int>("--pq-subvectors") { Description = "PQ sub-vectors (0: the default, dimension / 4).", DefaultValueFactory = _ => 0 };
         var floatBuild = new Option<bool>("--float-build") { Description = "Link the graph on the float32 vectors (read from disk) instead of the decoded codes." };
@@ -61,7 +62,7 @@ internal static class LargerThanRamCommand
         var path = new Option<string?>("--path") { Description = "Database folder (default: a temporary one, deleted at the end)." };
         var command = new Command("larger-than-ram", "Build, search and reopen a quantized collection with its float vectors on disk; resident memory and q/s as one JSON line (run it under a memory cgroup: bench/larger-than-ram.sh).")
         {
-            rows, dimension, clusters, kind, pqSubvectors, oversampling, floatBuild, efs, queries, batch, threads, logMib, path,
+            rows, dimension, clusters, shape, kind, pqSubvectors, oversampling, floatBuild, efs, queries, batch, threads, logMib, path,
         };
         command.SetAction(result =>
         {
@@ -74,21 +75,27 @@ internal static class LargerThanRamCommand
                 string other => throw new ArgumentException($"--kind {other}: use binary, sq8, pq or float16."),
             };
             var quantizationOptions = new QuantizationOptions { Kind = quantization, Oversampling = result.GetValue(oversampling), PqSubvectors = result.GetValue(pqSubvectors) };
-            Run(result.GetValue(rows), result.GetValue(dimension), result.GetValue(clusters), quantizationOptions, !result.GetValue(floatBuild),
+            bool isotropic = result.GetRequiredValue(shape) switch
+            {
+                "latent" => false,
+                "isotropic" => true,
+                string other => throw new ArgumentException($"--shape {other}: use latent or isotropic."),
+            };
+            Run(result.GetValue(rows), result.GetValue(dimension), result.GetValue(clusters), isotropic, quantizationOptions, !result.GetValue(floatBuild),
                 result.GetRequiredValue(efs), result.GetValue(queries), result.GetValue(batch), result.GetValue(threads), result.GetValue(logMib), result.GetValue(path));
             return 0;
         });
         return command;
     }
 
-    private static void Run(int rowCount, int dimension, int clusterCount, QuantizationOptions quantization, bool buildOnCodes, int[] efs, int queryCount,
+    private static void Run(int rowCount, int dimension, int clusterCount, bool isotropic, QuantizationOptions quantization, bool buildOnCodes, int[] efs, int queryCount,
         int batchSize, int threads, int logMib, string? path)
     {
         QuantizationKind kind = quantization.Kind;
         float oversampling = quantization.Oversampling;
         using TempDirectory? temp = path is null ? TempDirectory.Create("larger-than-ram") : null;
         path ??= temp!.Path;
-        var generator = new SyntheticVectors(dimension, clusterCount, seed: 7);
+        var generator = new SyntheticVectors(dimension, clusterCount, seed: 7, isotropic);
         float[][] queries = [.. Enumerable.Range(0, queryCount).Select(q => generator.Row(-1 - q))];
         var truth = new TopK[queryCount];
         for (int q = 0; q < queryCount; q++)
@@ -129,7 +136,14 @@ internal static class LargerThanRamCommand
                 });
                 if ((start / batchSize) % 20 == 0)
                 {
-                    Console.Error.WriteLine($"larger-than-ram: {start + n:N0} rows, {Format.Seconds(buildWatch.Elapsed)}, {Format.Bytes(ProcessMemory.Measure().Rss)} resident");
+                    // Where the memory is: the process's anonymous memory, the managed heap (committed and live after
+                    // the last GC) and the collection's own count of vectors in RAM, graph, codes and rows.
+                    ProcessMemory now = ProcessMemory.Measure();
+                    GCMemoryInfo gc = GC.GetGCMemoryInfo();
+                    MemoryStats m = c.GetStats().Memory!;
+                    Console.Error.WriteLine($"larger-than-ram: {start + n:N0} rows, {Format.Seconds(buildWatch.Elapsed)}, {Format.Bytes(now.Rss)} resident, " +
+                        $"{Format.Bytes(now.Anonymous)} anonymous; managed heap {Format.Bytes(gc.TotalCommittedBytes)} committed, {Format.Bytes(gc.HeapSizeBytes)} after the last GC " +
+                        $"({Format.Bytes(gc.FragmentedBytes)} fragmented); stats: vectors {Format.Bytes(m.Vectors)}, graph {Format.Bytes(m.Graphs)}, codes {Format.Bytes(m.Codes)}, rows {Format.Bytes(m.Rows)}");
                 }
             }
             c.Compact();
@@ -157,7 +171,7 @@ internal static class LargerThanRamCommand
         ProcessMemory afterSearch = ProcessMemory.Measure();
         CollectionStats stats = collection.GetStats();
         MemoryStats memory = stats.Memory!;
-        Console.WriteLine(JsonSerializer.Serialize(new Result(rowCount, dimension, kind.ToString(), quantization.PqSubvectors,
+        Console.WriteLine(JsonSerializer.Serialize(new Result(rowCount, dimension, clusterCount, isotropic ? "isotropic" : "latent", kind.ToString(), quantization.PqSubvectors,
             oversampling > 0 ? oversampling : QuantizationOptions.DefaultOversampling(kind), buildOnCodes, (long)rowCount * dimension * sizeof(float), buildSeconds, afterBuild, points, reopenSeconds, afterReopen, again, afterSearch,
             memory.Vectors, memory.VectorsMapped, memory.Graphs, memory.Codes, memory.Rows + memory.Payloads, stats.BytesOnDisk)));
     }
@@ -177,33 +191,67 @@ internal static class LargerThanRamCommand
     }
 
     /// <summary>
-    /// Clustered synthetic vectors: row i (any integer; queries use negative ones) is one of the centroids, picked by a
-    /// generator seeded with i, plus noise uniform in [-0.5, 0.5) per component; the centroids are uniform in [-2, 2).
-    /// Deterministic, so a row is regenerated rather than stored.
+    /// Clustered synthetic vectors, regenerated from a seed and the row number (queries use negative ones) rather than
+    /// stored. Two shapes:
+    /// <list type="bullet">
+    /// <item><c>latent</c> (default): a centroid (Gaussian, sd 1) plus a combination of 16 directions (sd 0.25 each) the
+    /// cluster draws from a shared set of 64, with Gaussian weights, plus isotropic noise (sd 0.05): clustered and of low
+    /// intrinsic dimension, the shape real embeddings have (the same recipe as the HNSW unit tests' data).</item>
+    /// <item><c>isotropic</c>: a centroid uniform in [-2, 2) plus noise uniform in [-0.5, 0.5) in every dimension: within
+    /// a cluster every distance concentrates near the same value (the curse of dimensionality), so no code of a fraction
+    /// of the bits can rank the rows of one cluster, and recall then only measures whether the rescored shortlist
+    /// covers the query's whole cluster.</item>
+    /// </list>
     /// </summary>
     private sealed class SyntheticVectors
     {
+        private const int Latent = 16;
+        private const int SharedDirections = 64;
         private readonly float[][] _centroids;
+        private readonly float[][] _directions;
+        private readonly int[][] _clusterDirections;
+        private readonly bool _isotropic;
         private readonly int _seed;
 
-        public SyntheticVectors(int dimension, int clusters, int seed)
+        public SyntheticVectors(int dimension, int clusters, int seed, bool isotropic)
         {
             _seed = seed;
+            _isotropic = isotropic;
             var random = new Random(seed);
-            _centroids = [.. Enumerable.Range(0, clusters).Select(_ => Enumerable.Range(0, dimension).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray())];
+            _centroids = [.. Enumerable.Range(0, clusters).Select(_ => Enumerable.Range(0, dimension)
+                .Select(_ => isotropic ? (float)((random.NextDouble() * 4) - 2) : Gaussian(random, 1f)).ToArray())];
+            _directions = [.. Enumerable.Range(0, SharedDirections).Select(_ => Enumerable.Range(0, dimension).Select(_ => Gaussian(random, 0.25f)).ToArray())];
+            _clusterDirections = [.. Enumerable.Range(0, clusters).Select(_ => Enumerable.Range(0, SharedDirections).OrderBy(_ => random.Next()).Take(Latent).ToArray())];
         }
 
         public float[] Row(long i)
         {
             var random = new Random(HashCode.Combine(_seed, i));
-            float[] centroid = _centroids[random.Next(_centroids.Length)];
+            int cluster = random.Next(_centroids.Length);
+            float[] centroid = _centroids[cluster];
             var row = new float[centroid.Length];
+            if (_isotropic)
+            {
+                for (int d = 0; d < row.Length; d++)
+                {
+                    row[d] = centroid[d] + (float)(random.NextDouble() - 0.5);
+                }
+                return row;
+            }
             for (int d = 0; d < row.Length; d++)
             {
-                row[d] = centroid[d] + (float)(random.NextDouble() - 0.5);
+                row[d] = centroid[d] + Gaussian(random, 0.05f);
+            }
+            foreach (int direction in _clusterDirections[cluster])
+            {
+                float weight = Gaussian(random, 1f);
+                TensorPrimitives.MultiplyAdd(_directions[direction], weight, row, row);
             }
             return row;
         }
+
+        private static float Gaussian(Random random, float sd) =>
+            sd * (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
     }
 
     /// <summary>The k smallest distances offered so far, with their rows (a small sorted array: k is 10).</summary>
