@@ -17,8 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 dll="$here/VectLite.Bench/bin/Release/net10.0/VectLite.Bench.dll"
 [ -f "$dll" ] || dotnet build -c Release "$here/VectLite.Bench" >&2
 
-rows=1000000
-dimension=384
+rows=400000
+dimension=768
 prev=""
 for arg in "$@"; do
     case "$prev" in

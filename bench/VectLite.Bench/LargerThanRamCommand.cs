@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>larger-than-ram [--rows 1000000] [--dimension 384] [--clusters 1000] [--shape latent] [--kind binary] [--pq-subvectors 0]
+/// <c>larger-than-ram [--rows 400000] [--dimension 768] [--clusters 1000] [--shape latent] [--kind pq] [--pq-subvectors 0]
 /// [--oversampling 0] [--float-build] [--ef 64,128,256] [--queries 200] [--batch 5000] [--threads 2] [--log-mib 32]
 /// [--path DIR]</c>: builds a quantized
 /// collection with its float vectors on disk, searches it against an exact brute force (recall@10, one-thread q/s),
@@ -20,8 +20,11 @@ namespace VectLite.Bench;
 /// with other seeds. The ground truth (exact L2 top-10 of each query) is computed while the rows are generated.</para>
 /// <para>Memory: the codes, the graph and the per-row metadata must fit in RAM; the float vectors stay in the
 /// checkpoint's vectors file, mapped, except the rows written since the last checkpoint (bounded by
-/// <c>--log-mib</c>, the automatic checkpoint's log size). Binary codes are the default: at 384 dimensions SQ8 codes
-/// alone are a quarter of the float vectors and, with the graph and the rows, do not fit in a third of them.</para>
+/// <c>--log-mib</c>, the automatic checkpoint's log size). PQ with 4-dimension sub-vectors is the default: 192 bytes a
+/// row at 768 dimensions, so codes, graph and rows take about 390 of the 1,024 bytes a row may have under a limit of a
+/// third of its floats. At 384 dimensions the same parts take about 300 of 512 and the run was killed by the OOM killer
+/// at 750,000 of 1,000,000 rows (bench/results/larger-than-ram.md); binary codes would fit, but a graph is not linked
+/// on them (see <see cref="HnswOptions.BuildOnCodes"/>), so its build reads the float32 vectors from disk.</para>
 /// <para>The graph is linked on the decoded codes (<see cref="HnswOptions.BuildOnCodes"/>) unless <c>--float-build</c>:
 /// on the float32 vectors, each insert reads a few thousand random rows of the mapped vectors file, which under the
 /// limit are mostly disk reads.</para>
@@ -41,11 +44,11 @@ internal static class LargerThanRamCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var rows = new Option<int>("--rows") { Description = "Vectors in the collection.", DefaultValueFactory = _ => 1_000_000 };
-        var dimension = new Option<int>("--dimension") { Description = "Dimension.", DefaultValueFactory = _ => 384 };
+        var rows = new Option<int>("--rows") { Description = "Vectors in the collection.", DefaultValueFactory = _ => 400_000 };
+        var dimension = new Option<int>("--dimension") { Description = "Dimension.", DefaultValueFactory = _ => 768 };
         var clusters = new Option<int>("--clusters") { Description = "Cluster centroids the rows are drawn around.", DefaultValueFactory = _ => 1000 };
         var shape = new Option<string>("--shape") { Description = "Data shape: latent (clusters of low intrinsic dimension, as embeddings) or isotropic (uniform noise in every dimension).", DefaultValueFactory = _ => "latent" };
-        var kind = new Option<string>("--kind") { Description = "Quantization: binary, sq8, pq or float16.", DefaultValueFactory = _ => "binary" };
+        var kind = new Option<string>("--kind") { Description = "Quantization: pq, sq8, binary or float16.", DefaultValueFactory = _ => "pq" };
         var pqSubvectors = new Option<int>("--pq-subvectors") { Description = "PQ sub-vectors (0: the default, dimension / 4).", DefaultValueFactory = _ => 0 };
         var floatBuild = new Option<bool>("--float-build") { Description = "Link the graph on the float32 vectors (read from disk) instead of the decoded codes." };
         var oversampling = new Option<float>("--oversampling") { Description = "Candidates rescored per result (0: the kind's default).", DefaultValueFactory = _ => 0 };
