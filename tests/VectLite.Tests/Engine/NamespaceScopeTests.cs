@@ -160,8 +160,8 @@ public sealed class NamespaceScopeTests : IDisposable
         var error = Assert.Throws<ArgumentException>(() => _docs.Scroll(new ScrollOptions { Namespace = "b", Cursor = fromA }));
         Assert.Contains("namespace 'a'", error.Message, StringComparison.Ordinal);
         Assert.Contains("namespace 'b'", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => _docs.Scroll(new ScrollOptions { Cursor = fromA }));
-        Assert.Throws<ArgumentException>(() => _docs.Scroll(new ScrollOptions { AllNamespaces = true, Cursor = fromA }));
+        Assert.Contains("this scroll covers the default namespace.", Assert.Throws<ArgumentException>(() => _docs.Scroll(new ScrollOptions { Cursor = fromA })).Message, StringComparison.Ordinal);
+        Assert.Contains("this scroll covers all namespaces.", Assert.Throws<ArgumentException>(() => _docs.Scroll(new ScrollOptions { AllNamespaces = true, Cursor = fromA })).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => _docs.Scroll(new ScrollOptions { Namespace = "a", Cursor = fromDefault }));
         Assert.Throws<ArgumentException>(() => _docs.Scroll(new ScrollOptions { AllNamespaces = true, Cursor = fromDefault }));
         Assert.Contains("all namespaces", Assert.Throws<ArgumentException>(() => _docs.Scroll(new ScrollOptions { Namespace = "a", Cursor = fromAll })).Message, StringComparison.Ordinal);

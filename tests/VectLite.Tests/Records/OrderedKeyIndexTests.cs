@@ -53,6 +53,34 @@ public sealed class OrderedKeyIndexTests
     }
 
     [Fact]
+    public void One_key_per_extension_gives_runs_each_more_than_twice_the_next()
+    {
+        // A new run is merged into the last while that one is at most twice its size, so each run is more than twice
+        // the next: one key at a time, the sizes go 1; 2; 3 (2 is not more than twice 1); 3,1; 5 (1,1 then 3,2); 5,1;
+        // 5,2; 8 (2,1 then 5,3). Worked out by hand from the rule, not read from the index.
+        int[][] expected = [[1], [2], [3], [3, 1], [5], [5, 1], [5, 2], [8]];
+        var state = new CollectionState(CollectionSchema.MetadataOnly(), [], 0);
+        try
+        {
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Upsert(state, (ulong)(100 - i), "", i + 1); // falling ids: a merge must put the newer run first
+                OrderedKeyIndex.Coverage coverage = state.OrderedKeys.Cover(state, state.Published.RowCount);
+                Assert.Equal(expected[i], coverage.Runs(0).Select(run => run.Length));
+                Assert.Equal((i + 1) * 16L, state.OrderedKeys.MemoryBytes); // a record id is 16 bytes
+                foreach (RecordId[] run in coverage.Runs(0))
+                {
+                    Assert.Equal(run.Select(id => id.AsNumber).Order(), run.Select(id => id.AsNumber));
+                }
+            }
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    [Fact]
     public void Keys_are_kept_per_namespace_and_a_seek_resumes_strictly_after_the_cursor()
     {
         var state = new CollectionState(CollectionSchema.MetadataOnly(), [], 0);

@@ -98,6 +98,32 @@ public sealed class RowKeyTableTests
     }
 
     [Fact]
+    public void Reserve_builds_the_final_table_at_once_and_only_when_it_must_grow()
+    {
+        // A load that knows its key count reserves once: 100,000 keys need 262,144 slots (131,072 x 3/4 = 98,304 is too
+        // few), built in one growth, and setting the keys then grows nothing. Reserving what already fits (12 keys in the
+        // 16-slot table, or fewer than the table holds) builds nothing.
+        var rows = new Rows();
+        var table = new RowKeyTable(rows.List, rows.Namespaces);
+        table.Reserve(12);
+        Assert.Equal(0, table.Growths);
+        Assert.Equal(16 * 4, table.MemoryBytes);
+        table.Reserve(100_000);
+        Assert.Equal(1, table.Growths);
+        Assert.Equal(262_144 * 4, table.MemoryBytes);
+        table.Reserve(100_000);
+        table.Reserve(50);
+        Assert.Equal(1, table.Growths);
+        for (ulong id = 0; id < 100_000; id++)
+        {
+            table.Set(new RecordKey(0, id), rows.Append(new RecordKey(0, id)));
+        }
+        Assert.Equal(1, table.Growths);
+        Assert.Equal(262_144 * 4, table.MemoryBytes);
+        Assert.Equal(99_999, table.Find(new RecordKey(0, 99_999UL)));
+    }
+
+    [Fact]
     public void Memory_is_four_bytes_a_slot_and_the_table_stays_at_most_three_quarters_full()
     {
         var rows = new Rows();

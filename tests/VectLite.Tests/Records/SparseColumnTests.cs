@@ -52,4 +52,24 @@ public sealed class SparseColumnTests
         Assert.Equal(43, column[4096 + 8]);
         Assert.Equal(0, column[(2 * 4096) + 5]); // a chunk never set
     }
+
+    [Fact]
+    public void The_directory_doubles_when_it_grows_and_counts_eight_bytes_a_slot()
+    {
+        // A slot per 4,096 rows, 8 bytes each (64-bit process), no chunk allocated: 1 row needs 1 slot; 4,097 rows 2
+        // (twice 1); 8,193 rows 3, so 4 (twice 2); 20,480 rows 5, so 8; 163,840 rows 40 (more than twice 8). Asking for
+        // what already fits builds nothing.
+        Assert.Equal(8, IntPtr.Size);
+        var column = new SparseColumn<int>(0);
+        Assert.Equal(0, column.MemoryBytes);
+        (int Rows, long Bytes)[] steps = [(1, 8), (4096, 8), (4097, 16), (8193, 32), (4 * 4096, 32), (5 * 4096, 64), (40 * 4096, 320), (100, 320)];
+        foreach ((int rows, long bytes) in steps)
+        {
+            column.EnsureCapacity(rows);
+            Assert.Equal(bytes, column.MemoryBytes);
+        }
+        column.Set((40 * 4096) - 1, 5); // the last row of the last slot: one chunk of 4,096 ints
+        Assert.Equal(320 + (4096 * 4), column.MemoryBytes);
+        Assert.Equal(5, column[(40 * 4096) - 1]);
+    }
 }
