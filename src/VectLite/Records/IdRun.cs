@@ -6,9 +6,6 @@ namespace VectLite.Records;
 /// </summary>
 internal static class IdRun
 {
-    /// <summary>The index of the first id in <paramref name="run"/> after <paramref name="after"/> (all of them for null).</summary>
-    public static int SeekAfter(RecordId[] run, RecordId? after) => Seek(run, after, inclusive: false);
-
     /// <summary>
     /// The index of the first id in <paramref name="run"/> after <paramref name="after"/>, or at or after it when
     /// <paramref name="inclusive"/> (all of them for null).
