@@ -268,11 +268,11 @@ internal sealed partial class HnswGraph
             Span<ScoredNode> chosen = context.LevelChoices(top + 1, m);
             Span<int> chosenCounts = stackalloc int[top + 1];
             var accept = default(AcceptAllRows);
+            var arena = default(ArenaVectors);
             for (int l = top; l >= 0; l--)
             {
                 SearchLayer<TScorer, AcceptAllRows>(context, view, vector, current, currentScore, l, _parameters.EfConstruction, node, ref accept);
-                var vectors = default(ArenaVectors);
-                chosenCounts[l] = Choose<TScorer, ArenaVectors>(context, view, chosen.Slice(l * m, m), ref vectors);
+                chosenCounts[l] = Choose<TScorer, ArenaVectors>(context, view, chosen.Slice(l * m, m), ref arena);
                 if (chosenCounts[l] > 0)
                 {
                     // The closest choice seeds the next level's search.
@@ -280,7 +280,6 @@ internal sealed partial class HnswGraph
                 }
             }
 
-            var arena = default(ArenaVectors);
             for (int l = 0; l <= top; l++)
             {
                 Link<TScorer, ArenaVectors>(node, l, chosen.Slice(l * m, chosenCounts[l]), ref arena);
