@@ -12,8 +12,8 @@ namespace VectLite.Quantization;
 /// <remarks>
 /// <para>Binary and RaBitQ are linked on float32. One bit per dimension decodes to <c>mean + scale * signs</c>: rows of
 /// one cluster share most signs and decode to near duplicates, and a graph over near duplicates is slow to build and
-/// to walk (measured on 100,000 clustered 384-d rows: 396 s to build against 17 s for SQ8 and 92 s for PQ with 2-d
-/// sub-vectors, bench/results/larger-than-ram.md). RaBitQ's codes live in a rotated space whose inverse costs a matrix
+/// to walk (one smoke run on a busy machine, 100,000 clustered 384-d rows: 396 s to build against 17 s for SQ8 and 92 s
+/// for PQ with 2-d sub-vectors, bench/results/larger-than-ram.md). RaBitQ's codes live in a rotated space whose inverse costs a matrix
 /// product per row.</para>
 /// <para>Safe for many insert threads: each call reads the store's current chunks and writes only its destination.</para>
 /// </remarks>
