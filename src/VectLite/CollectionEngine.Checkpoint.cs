@@ -113,8 +113,14 @@ internal sealed partial class CollectionEngine
                 Indexing.MultiVector.MultiVectorIndex index = state.Multi[m];
                 tokenGraphs[m] = (index.IndexedRows == state.RowCount ? index.Graph.Freeze() : null, index.TokenCount);
             }
+            var segments = new VectorSegment[state.Arenas.Length][];
+            for (int o = 0; o < segments.Length; o++)
+            {
+                segments[o] = state.VectorSegments(o);
+            }
             image = new CheckpointImage(state, state.RowCount, _lsn, _wal.Length, graphs, state.Schema, state.Indexes.Definitions.ToArray()) {
                 Codes = codes,
+                VectorSegments = segments,
                 TextIndexes = state.TextIndexes,
                 TokenGraphs = tokenGraphs,
             };
@@ -126,7 +132,7 @@ internal sealed partial class CollectionEngine
         {
             CheckpointWritingForTests?.Invoke();
             long generation = Interlocked.Read(ref _generation) + 1;
-            var (files, renames) = CollectionFiles.Write(storage, Directory, generation, image,
+            var (files, renames, earlier) = CollectionFiles.Write(storage, Directory, generation, image,
                 CheckpointManifest.ComputeGraphStamp(generation, image.Lsn, image.Rows), cancellationToken);
             foreach ((string temp, string final) in renames)
             {
@@ -145,6 +151,7 @@ internal sealed partial class CollectionEngine
                 TextIndexes = [.. image.TextIndexes.Select(t => t.Definition)],
                 MultiVectorTokens = [.. image.TokenGraphs.Select(t => t.Tokens)],
                 Files = files,
+                EarlierSegments = earlier,
             };
             manifest.WriteAtomic(storage, Directory); // the commit point
         }
@@ -154,7 +161,7 @@ internal sealed partial class CollectionEngine
         }
 
         // Committed: from here the new generation is the collection, even if the clean-up below fails.
-        Vectors.MappedVectorFile?[] mappings = MapVectorFiles(manifest, image);
+        Vectors.MappedVectorFile[]?[] mappings = MapVectorFiles(manifest, image);
         // A checkpoint started by dead rows leaves a small checkpointed prefix in the log (CheckpointPolicy.CutsLog):
         // the cut costs fsyncs while writers wait, more than the prefix is worth.
         bool cutLog = CheckpointPolicy.CutsLog(_database.AutoCheckpoint, trigger, image.WalOffset - WalFormat.FileHeaderSize);
@@ -163,7 +170,7 @@ internal sealed partial class CollectionEngine
         {
             long cutStarted = Environment.TickCount64;
             Interlocked.Exchange(ref _generation, manifest.Generation);
-            AttachVectorFiles(mappings, image.State);
+            AttachVectorFiles(manifest, mappings, image.State);
             // The compacted-away state may still have readers, and map the previous generation's files: those go when
             // it is freed (before the clean-up below, which leaves mapped files alone and deletes the rest).
             replaced?.MarkVectorFilesObsolete();
@@ -209,12 +216,13 @@ internal sealed partial class CollectionEngine
     }
 
     /// <summary>
-    /// Maps the vectors files just committed for the vectors kept on disk (null entries for the others). A file that
-    /// cannot be mapped is logged and left: its rows stay in RAM, and the next checkpoint tries again.
+    /// Maps the vectors files just committed for the vectors kept on disk, every segment of each (null entries for the
+    /// others). A file that cannot be mapped is logged and left: the vector's rows stay in RAM, and the next checkpoint
+    /// tries again.
     /// </summary>
-    private Vectors.MappedVectorFile?[] MapVectorFiles(CheckpointManifest manifest, CheckpointImage image)
+    private Vectors.MappedVectorFile[]?[] MapVectorFiles(CheckpointManifest manifest, CheckpointImage image)
     {
-        var mappings = new Vectors.MappedVectorFile?[image.Schema.Vectors.Count];
+        var mappings = new Vectors.MappedVectorFile[]?[image.Schema.Vectors.Count];
         for (int v = 0; v < mappings.Length; v++)
         {
             VectorSpec spec = image.Schema.Vectors[v];
@@ -222,13 +230,22 @@ internal sealed partial class CollectionEngine
             {
                 continue;
             }
-            string path = Path.Combine(Directory, CheckpointManifest.VectorsFileName(manifest.Generation, v));
+            VectorSegment[] segments = manifest.SegmentsOf(v);
+            var mapped = new List<Vectors.MappedVectorFile>(segments.Length);
             try
             {
-                mappings[v] = Vectors.MappedVectorFile.Open(path, spec.Dimension, image.Rows);
+                foreach (VectorSegment segment in segments)
+                {
+                    mapped.Add(Vectors.MappedVectorFile.Open(Path.Combine(Directory, segment.File.Name), spec.Dimension, segment.Rows));
+                }
+                mappings[v] = [.. mapped];
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CorruptFileException)
             {
+                foreach (Vectors.MappedVectorFile file in mapped)
+                {
+                    file.Dispose();
+                }
                 Log.VectorsNotMapped(_database.Logger, Name, spec.Name, manifest.Generation, ex.Message);
             }
         }
@@ -236,27 +253,35 @@ internal sealed partial class CollectionEngine
     }
 
     /// <summary>
-    /// Under the writer lock, after the commit: points each on-disk arena's checkpointed rows at its new mapping, so the
-    /// RAM they took (and the previous generation's mapping) is freed once no reader can still use it. The image's rows
-    /// are the state's first rows bit for bit (the state is the one the image was taken from: only a checkpoint replaces
-    /// it, and checkpoints run one at a time).
+    /// Under the writer lock, after the commit: records in the state which files now hold each vector's first rows (so
+    /// the next checkpoint writes only the rows after them), and points each on-disk arena's checkpointed rows at its new
+    /// mappings, so the RAM they took (and the mappings of files the generation no longer lists) is freed once no reader
+    /// can still use it. The image's rows are the state's first rows bit for bit (the state is the one the image was
+    /// taken from: only a checkpoint replaces it, and checkpoints run one at a time).
     /// </summary>
-    private void AttachVectorFiles(Vectors.MappedVectorFile?[] mappings, CollectionState imaged)
+    private void AttachVectorFiles(CheckpointManifest manifest, Vectors.MappedVectorFile[]?[] mappings, CollectionState imaged)
     {
         bool current = ReferenceEquals(_state, imaged) && !_closed;
         for (int v = 0; v < mappings.Length; v++)
         {
-            if (mappings[v] is not { } mapping)
+            if (current)
+            {
+                imaged.SetVectorSegments(v, manifest.SegmentsOf(v));
+            }
+            if (mappings[v] is not { } files)
             {
                 continue;
             }
             if (current)
             {
-                imaged.AttachVectorFile(v, mapping);
+                imaged.AttachVectorFiles(v, files);
             }
             else
             {
-                mapping.Dispose();
+                foreach (Vectors.MappedVectorFile file in files)
+                {
+                    file.Dispose();
+                }
             }
         }
         VectorsAttachedForTests?.Invoke();

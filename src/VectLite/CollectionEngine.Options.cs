@@ -91,7 +91,9 @@ internal sealed partial class CollectionEngine
                     Schema = stored.Schema.WithHnsw(options),
                     PayloadIndexes = stored.PayloadIndexes,
                     TextIndexes = stored.TextIndexes,
+                    MultiVectorTokens = stored.MultiVectorTokens,
                     Files = stored.Files,
+                    EarlierSegments = stored.EarlierSegments,
                 }.WriteAtomic(_database.Storage, Directory);
             }
 

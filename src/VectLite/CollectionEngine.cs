@@ -69,7 +69,7 @@ internal sealed partial class CollectionEngine
         try
         {
             var image = new CheckpointImage(empty, 0, 0, WalFormat.FileHeaderSize, new HnswGraph?[schema.Vectors.Count], schema, []);
-            var (files, renames) = CollectionFiles.Write(storage, directory, 0, image, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
+            var (files, renames, _) = CollectionFiles.Write(storage, directory, 0, image, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
             foreach ((string temp, string final) in renames)
             {
                 DurableFile.Commit(storage, temp, final);
@@ -294,7 +294,7 @@ internal sealed partial class CollectionEngine
     private static void RemoveOrphans(IStorageDevice storage, string directory, CheckpointManifest manifest)
     {
         var keep = new HashSet<string>(StringComparer.Ordinal) { CheckpointManifest.FileName, WalFileName };
-        foreach (CheckpointFile file in manifest.Files)
+        foreach (CheckpointFile file in manifest.DataFiles)
         {
             keep.Add(file.Name);
         }

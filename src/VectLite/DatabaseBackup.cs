@@ -163,7 +163,7 @@ internal static class DatabaseBackup
     {
         storage.CreateDirectory(directory);
         long bytes = 0;
-        foreach (CheckpointFile file in point.Manifest.Files)
+        foreach (CheckpointFile file in point.Manifest.DataFiles)
         {
             string source = Path.Combine(point.Directory, file.Name);
             uint crc = FileCopy.CopyPrefix(storage, source, Path.Combine(directory, file.Name), file.Length, cancellationToken);

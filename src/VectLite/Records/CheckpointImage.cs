@@ -21,6 +21,12 @@ internal sealed record CheckpointImage(CollectionState State, int Rows, long Lsn
     /// <summary>The text indexes at <see cref="Lsn"/>: each writes its postings for the image's rows.</summary>
     public Text.TextIndex[] TextIndexes { get; init; } = [];
 
+    /// <summary>
+    /// Each named vector's checkpoint files that already hold the state's first rows (<see cref="CollectionState.VectorSegments"/>
+    /// at <see cref="Lsn"/>): the checkpoint keeps some and writes the rows after them (empty: it writes every row).
+    /// </summary>
+    public Storage.VectorSegment[][] VectorSegments { get; init; } = [];
+
     /// <summary>Each named vector's quantized codes at <see cref="Lsn"/> (null: none); only rows below <see cref="Rows"/> are written.</summary>
     public Quantization.QuantizedCodes?[] Codes { get; init; } = [];
 

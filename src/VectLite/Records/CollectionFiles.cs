@@ -23,10 +23,11 @@ internal static class CollectionFiles
     /// <summary>Writes the generation's files under temporary names, fsynced; returns their manifest entries and the temp/final paths to rename.</summary>
     /// <remarks>Reads only what <paramref name="image"/> fixed, so the writer may keep appending rows meanwhile.</remarks>
     /// <exception cref="StorageException">A file could not be written; the temporary files are removed if possible.</exception>
-    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames) Write(IStorageDevice storage, string directory, long generation, CheckpointImage image, ulong graphStamp, CancellationToken cancellationToken)
+    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames, Storage.VectorSegment[][] EarlierSegments) Write(IStorageDevice storage, string directory, long generation, CheckpointImage image, ulong graphStamp, CancellationToken cancellationToken)
     {
         var files = new List<CheckpointFile>();
         var renames = new List<(string, string)>();
+        var earlier = new Storage.VectorSegment[image.State.Arenas.Length][];
         CollectionState state = image.State;
         int rows = image.Rows;
         try
@@ -74,25 +75,13 @@ internal static class CollectionFiles
 
             for (int v = 0; v < state.Arenas.Length; v++)
             {
-                VectorArena arena = state.Arenas[v];
-                // A vector kept on disk gets the mapped layout (version 2): its rows are read in place after the commit.
-                bool mapped = !image.Schema.Vectors[v].VectorsInRam;
-                using var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.VectorsFileName(generation, v), FileMagic.Vectors, (uint)arena.Dimension, rows,
-                    mapped ? FileMagic.MappedVectorsVersion : FileMagic.CurrentVersion);
-                ReadOnlySpan<byte> padding = mapped ? new byte[MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize] : default;
-                writer.Write(padding);
-                ReadOnlySpan<float> rowPadding = mapped ? new float[arena.Stride - arena.Dimension] : default;
-                for (int row = 0; row < rows; row++)
-                {
-                    if ((row & 4095) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-                    writer.WriteFloats(arena.Get(row));
-                    writer.WriteFloats(rowPadding);
-                }
-                files.Add(writer.Complete());
-                renames.Add((writer.TempPath, writer.FinalPath));
+                // Only the rows after the earlier files the checkpoint keeps (VectorSegment.PlanAppend); the rest stay
+                // where they are, listed in the manifest.
+                Storage.VectorSegment[] prior = v < image.VectorSegments.Length ? image.VectorSegments[v] : [];
+                int keep = Storage.VectorSegment.PlanAppend(prior, rows);
+                earlier[v] = prior[..keep];
+                int first = keep == 0 ? 0 : prior[keep - 1].EndRow;
+                files.Add(WriteVectors(storage, directory, generation, v, state.Arenas[v], first, rows, !image.Schema.Vectors[v].VectorsInRam, cancellationToken, renames));
             }
 
             for (int v = 0; v < state.Arenas.Length; v++)
@@ -170,7 +159,34 @@ internal static class CollectionFiles
             }
             throw;
         }
-        return (files, renames);
+        return (files, renames, earlier);
+    }
+
+    /// <summary>
+    /// Writes rows [<paramref name="first"/>, <paramref name="rows"/>) of vector <paramref name="ordinal"/> to this
+    /// generation's vectors file under its temporary name, fsynced, in the mapped layout (version 2) for a vector kept
+    /// on disk (its rows are read in place after the commit), else dense (version 1).
+    /// </summary>
+    private static CheckpointFile WriteVectors(IStorageDevice storage, string directory, long generation, int ordinal, VectorArena arena,
+        int first, int rows, bool mapped, CancellationToken cancellationToken, List<(string, string)> renames)
+    {
+        using var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.VectorsFileName(generation, ordinal), FileMagic.Vectors, (uint)arena.Dimension, rows - first,
+            mapped ? FileMagic.MappedVectorsVersion : FileMagic.CurrentVersion);
+        ReadOnlySpan<byte> padding = mapped ? new byte[MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize] : default;
+        writer.Write(padding);
+        ReadOnlySpan<float> rowPadding = mapped ? new float[arena.Stride - arena.Dimension] : default;
+        for (int row = first; row < rows; row++)
+        {
+            if ((row & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            writer.WriteFloats(arena.Get(row));
+            writer.WriteFloats(rowPadding);
+        }
+        CheckpointFile file = writer.Complete();
+        renames.Add((writer.TempPath, writer.FinalPath));
+        return file;
     }
 
     /// <summary>Loads the manifest's data files into an empty state.</summary>
@@ -200,7 +216,7 @@ internal static class CollectionFiles
         }
         for (int v = 0; v < vectorCount; v++)
         {
-            LoadVectors(directory, manifest, v, (int)rows, state.Arenas[v], opened);
+            LoadVectors(directory, manifest, v, (int)rows, state, opened);
         }
 
         long count;
@@ -274,63 +290,99 @@ internal static class CollectionFiles
     }
 
     /// <summary>
-    /// Loads named vector <paramref name="ordinal"/>'s file into its empty arena: a mapped file (version 2) of a vector on
-    /// disk is mapped and read in place; any other file is read into RAM (a vector in RAM, or on disk but checkpointed by
-    /// a build that wrote version 1: its next checkpoint writes the mapped layout).
+    /// Loads named vector <paramref name="ordinal"/>'s files (its segments, in row order) into its empty arena: a vector
+    /// on disk whose files are all in the mapped layout (version 2) maps them and reads them in place; any other is read
+    /// into RAM (a vector in RAM, or on disk but checkpointed by a build that wrote version 1: its next checkpoint writes
+    /// the mapped layout, all rows at once). Records the segments in the state when the next checkpoint may keep them.
     /// </summary>
-    private static void LoadVectors(string directory, CheckpointManifest manifest, int ordinal, int count, VectorArena arena, OpenCheckpoint? opened)
+    private static void LoadVectors(string directory, CheckpointManifest manifest, int ordinal, int count, CollectionState state, OpenCheckpoint? opened)
     {
-        CheckpointFile entry = manifest.Files[1 + ordinal];
-        FileStream? stream = opened?.Take(entry.Name);
-        MappedVectorFile? mapping = null;
+        VectorArena arena = state.Arenas[ordinal];
+        VectorSegment[] segments = manifest.SegmentsOf(ordinal);
+        if (segments[^1].Rows < 0)
+        {
+            throw new CorruptFileException(Path.Combine(directory, CheckpointManifest.FileName), -1,
+                $"vector {ordinal}'s earlier files hold {segments[^1].FirstRow} rows, more than the checkpoint's {count}");
+        }
+        var readers = new List<CheckpointFileReader>(segments.Length);
+        var borrowed = new FileStream?[segments.Length];
+        var mappings = new List<MappedVectorFile>(segments.Length);
         try
         {
-            // The reader owns the stream; the mapping (made from it while open) outlives it.
-            using var reader = new CheckpointFileReader(directory, entry, FileMagic.Vectors, stream);
-            if (reader.Field1 != arena.Dimension || reader.Count != count)
+            bool allMapped = true;
+            foreach (VectorSegment segment in segments)
             {
-                throw new CorruptFileException(reader.Path, 12,
-                    $"it holds {reader.Count} vectors of dimension {reader.Field1}; the checkpoint needs {count} of dimension {arena.Dimension}");
-            }
-            bool mappedLayout = reader.Version == FileMagic.MappedVectorsVersion;
-            int padding = mappedLayout ? (arena.Stride - arena.Dimension) * sizeof(float) : 0;
-            if (mappedLayout && reader.Remaining != MappedVectorFile.FileLength(arena.Dimension, count) - CheckpointFileWriter.HeaderSize)
-            {
-                throw new CorruptFileException(reader.Path, -1, $"it is {entry.Length} bytes; {count} mapped vectors of dimension {arena.Dimension} take {MappedVectorFile.FileLength(arena.Dimension, count)}");
-            }
-            if (mappedLayout && !manifest.Schema.Vectors[ordinal].VectorsInRam)
-            {
-                mapping = MappedVectorFile.Open(reader.Path, arena.Dimension, count, stream);
-                // The checksum still covers every byte; read through the file, not the mapping, so the check leaves
-                // no page of it resident in this process.
-                byte[] block = new byte[1 << 20];
-                while (reader.Remaining > 0)
+                // The reader owns the stream; a mapping (made from it while open) outlives it.
+                FileStream? stream = borrowed[readers.Count] = opened?.Take(segment.File.Name);
+                var reader = new CheckpointFileReader(directory, segment.File, FileMagic.Vectors, stream);
+                readers.Add(reader);
+                if (reader.Field1 != arena.Dimension || reader.Count != segment.Rows)
                 {
-                    reader.Read(block.AsSpan(0, (int)Math.Min(block.Length, reader.Remaining)));
+                    throw new CorruptFileException(reader.Path, 12,
+                        $"it holds {reader.Count} vectors of dimension {reader.Field1}; the checkpoint needs {segment.Rows} of dimension {arena.Dimension}");
                 }
-                reader.Verify();
-                arena.AttachFile(mapping); // an empty arena: nothing retired
-                mapping = null;
+                bool mappedLayout = reader.Version == FileMagic.MappedVectorsVersion;
+                if (mappedLayout && reader.Remaining != MappedVectorFile.FileLength(arena.Dimension, segment.Rows) - CheckpointFileWriter.HeaderSize)
+                {
+                    throw new CorruptFileException(reader.Path, -1, $"it is {segment.File.Length} bytes; {segment.Rows} mapped vectors of dimension {arena.Dimension} take {MappedVectorFile.FileLength(arena.Dimension, segment.Rows)}");
+                }
+                allMapped &= mappedLayout;
+            }
+
+            if (allMapped && !manifest.Schema.Vectors[ordinal].VectorsInRam)
+            {
+                byte[] block = new byte[1 << 20];
+                for (int i = 0; i < segments.Length; i++)
+                {
+                    CheckpointFileReader reader = readers[i];
+                    mappings.Add(MappedVectorFile.Open(reader.Path, arena.Dimension, segments[i].Rows, borrowed[i]));
+                    // The checksum still covers every byte; read through the file, not the mapping, so the check leaves
+                    // no page of it resident in this process.
+                    while (reader.Remaining > 0)
+                    {
+                        reader.Read(block.AsSpan(0, (int)Math.Min(block.Length, reader.Remaining)));
+                    }
+                    reader.Verify();
+                }
+                state.AttachVectorFiles(ordinal, mappings); // an empty arena: nothing retired
+                mappings.Clear();
+                state.SetVectorSegments(ordinal, segments);
                 return;
             }
+
             arena.EnsureCapacity(count);
-            if (mappedLayout)
-            {
-                reader.Skip(MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize);
-            }
             float[] row = new float[arena.Dimension];
             Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan());
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < segments.Length; i++)
             {
-                reader.Read(bytes);
-                reader.Skip(padding);
-                arena.Write(i, row);
+                CheckpointFileReader reader = readers[i];
+                bool mappedLayout = reader.Version == FileMagic.MappedVectorsVersion;
+                int padding = mappedLayout ? (arena.Stride - arena.Dimension) * sizeof(float) : 0;
+                if (mappedLayout)
+                {
+                    reader.Skip(MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize);
+                }
+                for (int r = segments[i].FirstRow; r < segments[i].EndRow; r++)
+                {
+                    reader.Read(bytes);
+                    reader.Skip(padding);
+                    arena.Write(r, row);
+                }
+                reader.Verify();
             }
-            reader.Verify();
+            // A vector on disk read into RAM from files of the dense layout: its next checkpoint rewrites them all mapped.
+            state.SetVectorSegments(ordinal, allMapped || manifest.Schema.Vectors[ordinal].VectorsInRam ? segments : []);
         }
         finally
         {
-            mapping?.Dispose();
+            foreach (MappedVectorFile mapping in mappings)
+            {
+                mapping.Dispose();
+            }
+            foreach (CheckpointFileReader reader in readers)
+            {
+                reader.Dispose();
+            }
         }
     }
 

@@ -97,6 +97,8 @@ internal sealed partial class CollectionState
         _keys = new RowKeyTable(_rows, _namespaceOf);
         _schema = schema;
         Arenas = new VectorArena[schema.Vectors.Count];
+        _vectorSegments = new Storage.VectorSegment[Arenas.Length][];
+        Array.Fill(_vectorSegments, []);
         for (int i = 0; i < Arenas.Length; i++)
         {
             VectorSpec spec = schema.Vectors[i];
@@ -244,13 +246,31 @@ internal sealed partial class CollectionState
     /// previous mapping) is freed once the readers that may still use it are gone; an obsolete mapped file is deleted
     /// then. Writer only (under the writer lock).
     /// </summary>
-    public void AttachVectorFile(int ordinal, MappedVectorFile file)
+    public void AttachVectorFile(int ordinal, MappedVectorFile file) => AttachVectorFiles(ordinal, [file]);
+
+    /// <summary>
+    /// As <see cref="AttachVectorFile"/>, for the files that together hold the vector's first rows (a checkpoint's
+    /// segments, in row order).
+    /// </summary>
+    public void AttachVectorFiles(int ordinal, IReadOnlyList<MappedVectorFile> files)
     {
-        if (Arenas[ordinal].AttachFile(file) is { } retired)
+        if (Arenas[ordinal].AttachFiles(files) is { } retired)
         {
             Epochs.Retire(retired);
         }
     }
+
+    /// <summary>
+    /// Per named vector, the checkpoint files that hold this state's first rows bit for bit (the segments of the
+    /// checkpoint it was loaded from or last wrote), so the next checkpoint writes only the rows after them. Empty for a
+    /// new or compacted state (its rows are numbered anew: the next checkpoint writes them all). Writer only.
+    /// </summary>
+    public Storage.VectorSegment[] VectorSegments(int ordinal) => _vectorSegments[ordinal];
+
+    /// <summary>Records the checkpoint files that hold vector <paramref name="ordinal"/>'s first rows (see <see cref="VectorSegments"/>). Writer only.</summary>
+    public void SetVectorSegments(int ordinal, Storage.VectorSegment[] segments) => _vectorSegments[ordinal] = segments;
+
+    private readonly Storage.VectorSegment[][] _vectorSegments;
 
     /// <summary>One store and inverted index per sparse vector space, by schema ordinal.</summary>
     public SparseVectorIndex[] Sparse { get; }
@@ -838,7 +858,7 @@ internal sealed partial class CollectionState
         for (int i = 0; i < Arenas.Length; i++)
         {
             // A row the arena maps is in place already: a compaction wrote it to its scratch file (and it is read-only).
-            if (row >= Arenas[i].MappedRows)
+            if (!Arenas[i].IsMappedRow(row))
             {
                 Arenas[i].Write(row, source.Arenas[i].Get(sourceRow));
             }

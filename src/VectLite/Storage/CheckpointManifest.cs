@@ -40,6 +40,31 @@ internal sealed class CheckpointManifest
     /// (<see cref="TextFileName"/>) in the order of <see cref="TextIndexes"/>.</summary>
     public required IReadOnlyList<CheckpointFile> Files { get; init; }
 
+    /// <summary>
+    /// Per named vector (schema order), the vectors files of earlier generations that still hold its first rows, in row
+    /// order: the vector's rows are these segments, then <see cref="Files"/>' vectors file for it (see
+    /// <see cref="SegmentsOf"/>). Empty (or an empty list per vector) when each vectors file holds every row, as every
+    /// manifest written before segments did.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<VectorSegment>> EarlierSegments { get; init; } = [];
+
+    /// <summary>Whether any vector keeps rows in an earlier generation's file (the manifest is then format version 3).</summary>
+    public bool HasEarlierSegments => EarlierSegments.Any(s => s.Count > 0);
+
+    /// <summary>Every file this checkpoint consists of: <see cref="Files"/>, then the earlier segments' files.</summary>
+    public IEnumerable<CheckpointFile> DataFiles => Files.Concat(EarlierSegments.SelectMany(s => s.Select(segment => segment.File)));
+
+    /// <summary>
+    /// Returns vector <paramref name="ordinal"/>'s segments in row order: the earlier ones, then this generation's file,
+    /// which holds the rows from the end of the earlier ones to <see cref="RecordCount"/>.
+    /// </summary>
+    public VectorSegment[] SegmentsOf(int ordinal)
+    {
+        IReadOnlyList<VectorSegment> earlier = ordinal < EarlierSegments.Count ? EarlierSegments[ordinal] : [];
+        int first = earlier.Count == 0 ? 0 : earlier[^1].EndRow;
+        return [.. earlier, new VectorSegment(Files[1 + ordinal], first, (int)(RecordCount - first))];
+    }
+
     public static string RecordsFileName(long generation) => $"g{generation}.records.vlrec";
 
     public static string VectorsFileName(long generation, int ordinal) => $"g{generation}.vec{ordinal}.vlvec";
@@ -191,9 +216,36 @@ internal sealed class CheckpointManifest
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (HasEarlierSegments)
+            {
+                // Written only when some vector has them: a manifest whose vectors files hold every row stays as before.
+                json.WriteStartArray("vectorSegments");
+                foreach (IReadOnlyList<VectorSegment> segments in EarlierSegments)
+                {
+                    json.WriteStartArray();
+                    foreach (VectorSegment segment in segments)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("name", segment.File.Name);
+                        json.WriteNumber("length", segment.File.Length);
+                        json.WriteNumber("crc32c", segment.File.Crc);
+                        json.WriteNumber("firstRow", segment.FirstRow);
+                        json.WriteNumber("rows", segment.Rows);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                }
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         }
 
+        // Version 3 when vectors keep rows in earlier generations' files: a build that predates segments would read only
+        // the newest file of each vector, so it must refuse the collection by its version.
+        if (HasEarlierSegments)
+        {
+            return ManifestEnvelope.Wrap(FileMagic.Checkpoint, body.ToArray(), FileMagic.SegmentedManifestVersion);
+        }
         // Version 2 only when it matters: a build that predates sparse vectors refuses the collection by its version
         // instead of opening it without them; every other collection stays readable by such builds.
         return ManifestEnvelope.Wrap(FileMagic.Checkpoint, body.ToArray(), Schema.HasExtendedSpaces ? FileMagic.SparseVersion : FileMagic.CurrentVersion);
@@ -203,7 +255,7 @@ internal sealed class CheckpointManifest
     public static CheckpointManifest Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        ReadOnlyMemory<byte> body = ManifestEnvelope.Unwrap(path, FileMagic.Checkpoint, "checkpoint manifest", FileMagic.SparseVersion);
+        ReadOnlyMemory<byte> body = ManifestEnvelope.Unwrap(path, FileMagic.Checkpoint, "checkpoint manifest", FileMagic.SegmentedManifestVersion);
         try
         {
             using var doc = JsonDocument.Parse(body);
@@ -293,17 +345,35 @@ internal sealed class CheckpointManifest
             }
             long generation = root.GetProperty("generation").GetInt64();
             CheckFileNames(path, generation, schema.Vectors.Count, tokenCounts.Count, texts.Count, files);
+            long recordCount = root.GetProperty("recordCount").GetInt64();
+            var earlier = new List<IReadOnlyList<VectorSegment>>();
+            if (root.TryGetProperty("vectorSegments", out JsonElement segmentLists))
+            {
+                foreach (JsonElement list in segmentLists.EnumerateArray())
+                {
+                    var segments = new List<VectorSegment>();
+                    foreach (JsonElement s in list.EnumerateArray())
+                    {
+                        segments.Add(new VectorSegment(
+                            new CheckpointFile(s.GetProperty("name").GetString()!, s.GetProperty("length").GetInt64(), s.GetProperty("crc32c").GetUInt32()),
+                            s.GetProperty("firstRow").GetInt32(), s.GetProperty("rows").GetInt32()));
+                    }
+                    earlier.Add(segments);
+                }
+                CheckSegments(path, generation, recordCount, schema.Vectors.Count, earlier);
+            }
             return new CheckpointManifest
             {
                 Generation = generation,
                 Lsn = root.GetProperty("lsn").GetInt64(),
-                RecordCount = root.GetProperty("recordCount").GetInt64(),
+                RecordCount = recordCount,
                 CreatedAt = root.GetProperty("createdAt").GetDateTimeOffset(),
                 Schema = schema,
                 PayloadIndexes = indexes,
                 TextIndexes = texts,
                 MultiVectorTokens = tokenCounts,
                 Files = files,
+                EarlierSegments = earlier,
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or VectLiteException)
@@ -356,5 +426,50 @@ internal sealed class CheckpointManifest
                 throw new CorruptFileException(path, 16, $"file {i} of generation {generation} is named '{name}', which is not a name this generation's files can have");
             }
         }
+    }
+
+    /// <summary>
+    /// Checks the earlier segments: one list per named vector, each segment's file named as vector's vectors file of an
+    /// earlier generation (so a crafted name cannot reach outside the directory or another vector's file), the segments
+    /// tiling the rows from 0 in order, and ending within the record count.
+    /// </summary>
+    /// <exception cref="CorruptFileException">A segment list is not one the writer can have written.</exception>
+    private static void CheckSegments(string path, long generation, long recordCount, int vectorCount, List<IReadOnlyList<VectorSegment>> earlier)
+    {
+        if (earlier.Count != vectorCount)
+        {
+            throw new CorruptFileException(path, 16, $"it lists the segments of {earlier.Count} vectors, the schema has {vectorCount}");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int v = 0; v < vectorCount; v++)
+        {
+            int end = 0;
+            foreach (VectorSegment segment in earlier[v])
+            {
+                if (!IsVectorsFileOf(segment.File.Name, v, generation) || !names.Add(segment.File.Name))
+                {
+                    throw new CorruptFileException(path, 16, $"vector {v}'s segment '{segment.File.Name}' is not the vectors file of vector {v} of an earlier generation");
+                }
+                if (segment.FirstRow != end || segment.Rows < 0 || (long)segment.EndRow > recordCount)
+                {
+                    throw new CorruptFileException(path, 16,
+                        $"vector {v}'s segment '{segment.File.Name}' holds rows {segment.FirstRow} to {(long)segment.FirstRow + segment.Rows}; the segments must follow each other from row 0 within the {recordCount} records");
+                }
+                end = segment.EndRow;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is vector <paramref name="ordinal"/>'s vectors file of a generation before <paramref name="generation"/>.</summary>
+    private static bool IsVectorsFileOf(string name, int ordinal, long generation)
+    {
+        string suffix = $".vec{ordinal}.vlvec";
+        if (name.Length <= 1 + suffix.Length || name[0] != 'g' || !name.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        ReadOnlySpan<char> digits = name.AsSpan(1, name.Length - 1 - suffix.Length);
+        return long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long g)
+            && g < generation && VectorsFileName(g, ordinal) == name;
     }
 }

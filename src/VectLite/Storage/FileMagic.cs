@@ -46,6 +46,12 @@ internal static class FileMagic
     /// </summary>
     public const uint MappedVectorsVersion = 2;
 
+    /// <summary>
+    /// Version 3 of the checkpoint manifest: written only when a vector keeps rows in an earlier generation's vectors
+    /// file (<see cref="CheckpointManifest.EarlierSegments"/>), which a build that predates segments would not read.
+    /// </summary>
+    public const uint SegmentedManifestVersion = 3;
+
     /// <summary>Whether a checkpoint data file with <paramref name="magic"/> may carry format <paramref name="version"/>.</summary>
     public static bool IsKnownVersion(ulong magic, uint version) =>
         version == CurrentVersion

@@ -22,7 +22,7 @@ internal sealed class OpenCheckpoint : IDisposable
         var streams = new Dictionary<string, FileStream>(StringComparer.Ordinal);
         try
         {
-            foreach (CheckpointFile file in manifest.Files)
+            foreach (CheckpointFile file in manifest.DataFiles)
             {
                 missingPath = Path.Combine(directory, file.Name);
                 streams[file.Name] = new FileStream(missingPath, FileMode.Open, FileAccess.Read,

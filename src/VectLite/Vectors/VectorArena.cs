@@ -42,9 +42,10 @@ namespace VectLite.Vectors;
 /// owner calls it only when no reader can still be running.
 /// </para>
 /// <para>
-/// Vectors on disk (<see cref="VectorStorage.Disk"/>): <see cref="AttachFile"/> points the chunks wholly inside a
-/// checkpoint's mapped vectors file (<see cref="MappedVectorFile"/>, which has the same row layout) at the mapping instead
-/// of RAM, and hands back the RAM chunks (and any older mapping) it replaced, which the caller frees once no reader can
+/// Vectors on disk (<see cref="VectorStorage.Disk"/>): <see cref="AttachFiles"/> points the chunks wholly inside one of a
+/// checkpoint's mapped vectors files (<see cref="MappedVectorFile"/>, which has the same row layout; a checkpoint's rows
+/// may be split over several files, its segments) at the mapping instead of RAM, and hands back the RAM chunks (and any
+/// older mappings) it replaced, which the caller frees once no reader can
 /// still be using them (<see cref="ReaderEpochs"/>). Chunks past the file stay in RAM: the rows written since the
 /// checkpoint, until the next one. Readers do not see the difference: every accessor reads through the same directory.
 /// </para>
@@ -88,11 +89,17 @@ internal sealed class VectorArena : IDisposable
 
     private int _disposed;
 
-    /// <summary>Chunks [0, this) point into <see cref="_mapping"/>; the rest are RAM this arena allocated and frees.</summary>
+    /// <summary>How many chunks point into a mapping (the rest are RAM this arena allocated and frees).</summary>
     private int _mappedChunks;
 
-    /// <summary>The checkpoint file the mapped chunks point into, or null.</summary>
-    private MappedVectorFile? _mapping;
+    /// <summary>Per chunk, whether it points into a mapping. Writer only (and <see cref="Dispose"/>); as long as the directory.</summary>
+    private bool[] _chunkIsMapped = [];
+
+    /// <summary>The checkpoint files the mapped chunks point into, in row order (they tile rows [0, <see cref="_fileRows"/>)).</summary>
+    private MappedVectorFile[] _mappings = [];
+
+    /// <summary>The rows the attached files hold: never written again.</summary>
+    private int _fileRows;
 
     /// <summary>Creates an empty arena for vectors of <paramref name="dimension"/> components, with the default chunk size.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is not in 1..65536.</exception>
@@ -146,7 +153,7 @@ internal sealed class VectorArena : IDisposable
     /// operating system keeps as many of those pages resident as memory allows).</summary>
     internal long MappedBytes => Volatile.Read(ref _mappedChunks) * (long)_chunkBytes;
 
-    /// <summary>The rows read from the mapped checkpoint file (0 when every row is in RAM).</summary>
+    /// <summary>How many rows the mapped chunks hold (0 when every row is in RAM); <see cref="IsMappedRow"/> says which.</summary>
     internal int MappedRows => Volatile.Read(ref _mappedChunks) << _chunkShift;
 
     /// <summary>The number of rows that may be written and read: a multiple of <see cref="RowsPerChunk"/> (capped at <see cref="int.MaxValue"/>).</summary>
@@ -178,84 +185,146 @@ internal sealed class VectorArena : IDisposable
         return Math.Max(MinRowsPerChunk, rows <= 0 ? 0 : 1 << BitOperations.Log2((uint)rows));
     }
 
+    /// <summary>Attaches one file holding rows [0, file.Rows): see <see cref="AttachFiles"/>.</summary>
+    internal IDisposable? AttachFile(MappedVectorFile file) => AttachFiles([file]);
+
     /// <summary>
-    /// Points every chunk that lies wholly within <paramref name="file"/>'s rows at the mapping, and copies the rows of a
-    /// chunk the file ends inside into RAM if the arena has no chunk there yet (a load). Writer only (a concurrent
-    /// <see cref="EnsureCapacity"/> would lose one of the two directories). The arena owns <paramref name="file"/> from
-    /// now on. Returns the memory the new directory no longer reaches (the RAM chunks now mapped, and the previous
-    /// mapping, whose file is deleted once unmapped: a newer checkpoint replaced it), or null: the caller frees it once no reader that took the old directory is left.
+    /// Points every chunk that lies wholly within one of <paramref name="files"/> (which hold rows [0, sum of their rows),
+    /// in order) at its mapping, and gives a chunk that spans two files, or that the last file ends inside, RAM holding
+    /// the same rows: the chunk the arena already has in RAM, or one allocated and filled from the files (a load). Writer
+    /// only (a concurrent <see cref="EnsureCapacity"/> would lose one of the two directories). The arena owns
+    /// <paramref name="files"/> from now on (on an exception the caller still does). Returns the memory the new directory
+    /// no longer reaches (the RAM chunks now mapped, and the previous mappings, of which those whose file is not among
+    /// <paramref name="files"/> are deleted once unmapped: a newer checkpoint replaced them), or null: the caller frees it
+    /// once no reader that took the old directory is left.
     /// </summary>
     /// <remarks>
-    /// The rows of <paramref name="file"/> must be the arena's rows [0, file.Rows) bit for bit, padding included (a
-    /// checkpoint wrote them from this arena, or a load fills an empty arena from it). A file never covers fewer chunks
-    /// than the mapping it replaces: rows are never removed from an arena.
+    /// The files' rows must be the arena's rows [0, total) bit for bit, padding included (a checkpoint wrote them from this
+    /// arena, or a load fills an empty arena from them). They never hold fewer rows than the files they replace: rows are
+    /// never removed from an arena. A file already attached may be passed again, mapped anew (a checkpoint keeps earlier
+    /// segments): the old mapping is then retired without deleting the file.
     /// </remarks>
-    /// <exception cref="ArgumentException">The file's dimension is not the arena's, or it covers fewer chunks than the current mapping.</exception>
+    /// <exception cref="ArgumentException">A file's dimension is not the arena's, or the files hold fewer rows than those attached.</exception>
     /// <exception cref="ObjectDisposedException">The arena has been disposed.</exception>
-    internal unsafe IDisposable? AttachFile(MappedVectorFile file)
+    /// <exception cref="OutOfMemoryException">A chunk could not be allocated; the arena is unchanged.</exception>
+    internal unsafe IDisposable? AttachFiles(IReadOnlyList<MappedVectorFile> files)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (file.Dimension != _dimension)
+        long total = 0;
+        foreach (MappedVectorFile file in files)
         {
-            throw new ArgumentException($"The file holds vectors of dimension {file.Dimension}; this arena stores dimension {_dimension}.", nameof(file));
-        }
-        int fullChunks = file.Rows >> _chunkShift;
-        if (fullChunks < _mappedChunks)
-        {
-            throw new ArgumentException($"The file covers {fullChunks} chunks, fewer than the {_mappedChunks} already mapped.", nameof(file));
-        }
-
-        // A load: the file's last, partial chunk needs RAM, filled from the file (the chunks it covers whole need none).
-        nint[] current = _chunks;
-        int tailRows = file.Rows - (fullChunks << _chunkShift);
-        nint tail = 0;
-        if (tailRows > 0 && current.Length <= fullChunks)
-        {
-            tail = (nint)NativeMemory.AlignedAlloc(_chunkBytes, Alignment);
-            var source = new ReadOnlySpan<float>((void*)file.RowAddress((long)fullChunks << _chunkShift), tailRows * _stride);
-            var destination = new Span<float>((void*)tail, _rowsPerChunk * _stride);
-            source.CopyTo(destination);
-            destination[source.Length..].Clear();
-        }
-
-        var next = new nint[Math.Max(current.Length, fullChunks + (tail != 0 ? 1 : 0))];
-        current.CopyTo(next, 0);
-        var replaced = new List<nint>(fullChunks - _mappedChunks);
-        for (int c = 0; c < fullChunks; c++)
-        {
-            if (c >= _mappedChunks && c < current.Length)
+            if (file.Dimension != _dimension)
             {
-                replaced.Add(current[c]);
+                throw new ArgumentException($"The file holds vectors of dimension {file.Dimension}; this arena stores dimension {_dimension}.", nameof(files));
             }
-            next[c] = file.RowAddress((long)c << _chunkShift);
+            total += file.Rows;
         }
-        if (tail != 0)
+        if (total < _fileRows || total > int.MaxValue)
         {
-            next[fullChunks] = tail;
+            throw new ArgumentException($"The files hold {total} rows; the files attached hold {_fileRows}.", nameof(files));
         }
 
-        MappedVectorFile? previous = _mapping;
-        if (previous is not null)
+        nint[] current = _chunks;
+        int fileChunks = (int)((total + _rowsPerChunk - 1) >> _chunkShift);
+        var next = new nint[Math.Max(current.Length, fileChunks)];
+        var nextIsMapped = new bool[next.Length];
+        current.CopyTo(next, 0);
+        _chunkIsMapped.CopyTo(nextIsMapped, 0);
+        var replaced = new List<nint>();
+        var allocated = new List<nint>();
+        try
         {
-            previous.DeleteWhenDisposed = true; // a newer checkpoint replaced it; the clean-up left it while mapped
+            int segment = 0;
+            long segmentStart = 0;
+            for (int c = 0; c < fileChunks; c++)
+            {
+                long first = (long)c << _chunkShift;
+                while (segmentStart + files[segment].Rows <= first)
+                {
+                    segmentStart += files[segment].Rows;
+                    segment++;
+                }
+                bool wasRam = c < current.Length && !(c < _chunkIsMapped.Length && _chunkIsMapped[c]);
+                if (first + _rowsPerChunk <= segmentStart + files[segment].Rows)
+                {
+                    if (wasRam)
+                    {
+                        replaced.Add(current[c]);
+                    }
+                    next[c] = files[segment].RowAddress(first - segmentStart);
+                    nextIsMapped[c] = true;
+                }
+                else if (!wasRam)
+                {
+                    // A load, or (never from a checkpoint's segments) a chunk a new file boundary now splits: RAM again.
+                    nint chunk = (nint)NativeMemory.AlignedAlloc(_chunkBytes, Alignment);
+                    allocated.Add(chunk);
+                    FillFromFiles(new Span<float>((void*)chunk, _rowsPerChunk * _stride), first, files, segment, segmentStart, total);
+                    next[c] = chunk;
+                    nextIsMapped[c] = false;
+                }
+            }
         }
-        _mapping = file;
-        Volatile.Write(ref _mappedChunks, fullChunks);
-        // Release semantics: a reader that sees the new directory sees the mapping's pages through it.
+        catch
+        {
+            foreach (nint chunk in allocated)
+            {
+                NativeMemory.AlignedFree((void*)chunk);
+            }
+            throw;
+        }
+
+        MappedVectorFile[] previous = _mappings;
+        foreach (MappedVectorFile old in previous)
+        {
+            if (!files.Any(f => f.Path == old.Path))
+            {
+                old.DeleteWhenDisposed = true; // a newer checkpoint replaced it; the clean-up left it while mapped
+            }
+        }
+        _mappings = [.. files];
+        _fileRows = (int)total;
+        _chunkIsMapped = nextIsMapped;
+        Volatile.Write(ref _mappedChunks, nextIsMapped.Count(m => m));
+        // Release semantics: a reader that sees the new directory sees the mappings' pages and the filled chunks through it.
         Volatile.Write(ref _chunks, next);
-        return replaced.Count == 0 && previous is null ? null : new RetiredMemory([.. replaced], previous);
+        return replaced.Count == 0 && previous.Length == 0 ? null : new RetiredMemory([.. replaced], previous);
+    }
+
+    /// <summary>Copies rows [first, first + RowsPerChunk) that the files hold into <paramref name="chunk"/>; zeroes the rest.</summary>
+    private unsafe void FillFromFiles(Span<float> chunk, long first, IReadOnlyList<MappedVectorFile> files, int segment, long segmentStart, long total)
+    {
+        chunk.Clear();
+        long end = Math.Min(first + _rowsPerChunk, total);
+        for (long row = first; row < end; row++)
+        {
+            while (row >= segmentStart + files[segment].Rows)
+            {
+                segmentStart += files[segment].Rows;
+                segment++;
+            }
+            var source = new ReadOnlySpan<float>((void*)files[segment].RowAddress(row - segmentStart), _stride);
+            source.CopyTo(chunk.Slice((int)(row - first) * _stride, _stride));
+        }
     }
 
     /// <summary>
-    /// Marks the file the arena maps as obsolete (a newer checkpoint replaced it): it is deleted when the mapping is
+    /// Marks the files the arena maps as obsolete (a newer checkpoint replaced them): each is deleted when its mapping is
     /// closed, at <see cref="Dispose"/>. For an arena a compaction replaced, whose readers may still be in it.
     /// </summary>
     internal void MarkMappingObsolete()
     {
-        if (Volatile.Read(ref _mapping) is { } mapping)
+        foreach (MappedVectorFile mapping in _mappings)
         {
             mapping.DeleteWhenDisposed = true;
         }
+    }
+
+    /// <summary>Whether row <paramref name="row"/> is read from a mapped file (and so can never be written). Writer only.</summary>
+    internal bool IsMappedRow(int row)
+    {
+        int chunk = row >> _chunkShift;
+        return (uint)chunk < (uint)_chunkIsMapped.Length && _chunkIsMapped[chunk];
     }
 
     /// <summary>
@@ -316,7 +385,7 @@ internal sealed class VectorArena : IDisposable
             ThrowDimensionMismatch(vector.Length);
         }
 
-        Debug.Assert(row < 0 || row >> _chunkShift >= _mappedChunks, "Mapped rows are never written again: rows are immutable once published.");
+        Debug.Assert(row < 0 || row >= _fileRows || !IsMappedRow(row), "Mapped rows are never written again: rows are immutable once published.");
         var destination = new Span<float>(RowAddress(row), _stride);
         vector.CopyTo(destination);
 
@@ -372,16 +441,22 @@ internal sealed class VectorArena : IDisposable
         }
 
         nint[] chunks = Interlocked.Exchange(ref _chunks, []);
-        for (int c = _mappedChunks; c < chunks.Length; c++)
+        for (int c = 0; c < chunks.Length; c++)
         {
-            NativeMemory.AlignedFree((void*)chunks[c]);
+            if (c >= _chunkIsMapped.Length || !_chunkIsMapped[c])
+            {
+                NativeMemory.AlignedFree((void*)chunks[c]);
+            }
         }
-        _mapping?.Dispose();
-        _mapping = null;
+        foreach (MappedVectorFile mapping in _mappings)
+        {
+            mapping.Dispose();
+        }
+        _mappings = [];
     }
 
-    /// <summary>Memory an <see cref="AttachFile"/> took out of the directory: RAM chunks to free and a mapping to close.</summary>
-    private sealed unsafe class RetiredMemory(nint[] chunks, MappedVectorFile? mapping) : IDisposable
+    /// <summary>Memory an <see cref="AttachFiles"/> took out of the directory: RAM chunks to free and mappings to close.</summary>
+    private sealed unsafe class RetiredMemory(nint[] chunks, MappedVectorFile[] mappings) : IDisposable
     {
         private int _disposed;
 
@@ -395,7 +470,10 @@ internal sealed class VectorArena : IDisposable
             {
                 NativeMemory.AlignedFree((void*)chunk);
             }
-            mapping?.Dispose();
+            foreach (MappedVectorFile mapping in mappings)
+            {
+                mapping.Dispose();
+            }
         }
     }
 

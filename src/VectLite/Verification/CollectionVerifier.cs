@@ -70,7 +70,7 @@ internal static class CollectionVerifier
             if (manifest is not null)
             {
                 CheckFileList(manifest, manifestCheck);
-                foreach (CheckpointFile entry in manifest.Files)
+                foreach (CheckpointFile entry in manifest.DataFiles)
                 {
                     var check = new FileCheck(Path.Combine(directory, entry.Name), KindOf(entry.Name, manifest));
                     checks.Add(check);
@@ -144,7 +144,8 @@ internal static class CollectionVerifier
                     break;
                 case VerifiedFileKind.Vectors:
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
-                    DataFileVerifier.CheckVectors(stream, manifest.Schema.Vectors[VectorOrdinal(entry.Name, manifest, CheckpointManifest.VectorsFileName)].Dimension, manifest.RecordCount, check);
+                    VectorSegment segment = SegmentOf(entry.Name, manifest, out int ordinal);
+                    DataFileVerifier.CheckVectors(stream, manifest.Schema.Vectors[ordinal].Dimension, segment.Rows, check);
                     break;
                 case VerifiedFileKind.HnswGraph:
                     // The manifest's whole-file checksum first: the graph's own checksum does not cover a file swapped
@@ -272,7 +273,7 @@ internal static class CollectionVerifier
         {
             return VerifiedFileKind.Records;
         }
-        if (VectorOrdinal(fileName, manifest, CheckpointManifest.VectorsFileName) >= 0)
+        if (VectorOrdinal(fileName, manifest, CheckpointManifest.VectorsFileName) >= 0 || manifest.EarlierSegments.Any(l => l.Any(g => g.File.Name == fileName)))
         {
             return VerifiedFileKind.Vectors;
         }
@@ -295,6 +296,22 @@ internal static class CollectionVerifier
             }
         }
         return -1;
+    }
+
+    /// <summary>The segment the vectors file <paramref name="fileName"/> is (this generation's or an earlier one's), and its vector.</summary>
+    private static VectorSegment SegmentOf(string fileName, CheckpointManifest manifest, out int vector)
+    {
+        for (vector = 0; vector < manifest.Schema.Vectors.Count; vector++)
+        {
+            foreach (VectorSegment segment in manifest.SegmentsOf(vector))
+            {
+                if (segment.File.Name == fileName)
+                {
+                    return segment;
+                }
+            }
+        }
+        throw new InvalidOperationException($"'{fileName}' is not a vectors file of the checkpoint."); // KindOf said it is
     }
 
     /// <summary>The ordinal of the named vector whose file (by <paramref name="nameOf"/>) is <paramref name="fileName"/>, or -1.</summary>
