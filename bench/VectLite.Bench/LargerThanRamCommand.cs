@@ -9,7 +9,7 @@ namespace VectLite.Bench;
 /// <summary>
 /// <c>larger-than-ram [--rows 400000] [--dimension 768] [--clusters 1000] [--shape latent] [--kind pq] [--pq-subvectors 0]
 /// [--oversampling 0] [--float-build] [--ef 64,128,256] [--queries 200] [--batch 5000] [--threads 2] [--log-mib 32]
-/// [--path DIR]</c>: builds a quantized
+/// [--path DIR] [--log-checkpoints]</c>: builds a quantized
 /// collection with its float vectors on disk, searches it against an exact brute force (recall@10, one-thread q/s),
 /// closes it, reopens it and searches again, reporting resident memory at each step as one JSON line. Meant to run
 /// inside a memory cgroup smaller than the float vectors (<c>bench/larger-than-ram.sh</c> runs it limited and unlimited).
@@ -63,9 +63,10 @@ internal static class LargerThanRamCommand
         var threads = new Option<int>("--threads") { Description = "Graph insert threads.", DefaultValueFactory = _ => 2 };
         var logMib = new Option<int>("--log-mib") { Description = "Automatic checkpoint log size (MiB): bounds the rows held in RAM before they move to disk.", DefaultValueFactory = _ => 32 };
         var path = new Option<string?>("--path") { Description = "Database folder (default: a temporary one, deleted at the end)." };
+        var logCheckpoints = new Option<bool>("--log-checkpoints") { Description = "Print the engine's log events (each checkpoint) to standard error with the memory in use at that moment." };
         var command = new Command("larger-than-ram", "Build, search and reopen a quantized collection with its float vectors on disk; resident memory and q/s as one JSON line (run it under a memory cgroup: bench/larger-than-ram.sh).")
         {
-            rows, dimension, clusters, shape, kind, pqSubvectors, oversampling, floatBuild, efs, queries, batch, threads, logMib, path,
+            rows, dimension, clusters, shape, kind, pqSubvectors, oversampling, floatBuild, efs, queries, batch, threads, logMib, path, logCheckpoints,
         };
         command.SetAction(result =>
         {
@@ -85,14 +86,14 @@ internal static class LargerThanRamCommand
                 string other => throw new ArgumentException($"--shape {other}: use latent or isotropic."),
             };
             Run(result.GetValue(rows), result.GetValue(dimension), result.GetValue(clusters), isotropic, quantizationOptions, !result.GetValue(floatBuild),
-                result.GetRequiredValue(efs), result.GetValue(queries), result.GetValue(batch), result.GetValue(threads), result.GetValue(logMib), result.GetValue(path));
+                result.GetRequiredValue(efs), result.GetValue(queries), result.GetValue(batch), result.GetValue(threads), result.GetValue(logMib), result.GetValue(path), result.GetValue(logCheckpoints));
             return 0;
         });
         return command;
     }
 
     private static void Run(int rowCount, int dimension, int clusterCount, bool isotropic, QuantizationOptions quantization, bool buildOnCodes, int[] efs, int queryCount,
-        int batchSize, int threads, int logMib, string? path)
+        int batchSize, int threads, int logMib, string? path, bool logCheckpoints)
     {
         QuantizationKind kind = quantization.Kind;
         float oversampling = quantization.Oversampling;
@@ -110,6 +111,7 @@ internal static class LargerThanRamCommand
         {
             SyncMode = SyncMode.OnFlush,
             AutoCheckpoint = new AutoCheckpointOptions { LogBytes = (long)logMib << 20 },
+            Logger = logCheckpoints ? new StderrLogger("larger-than-ram") : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
         };
         var schema = new CollectionSchema()
             .AddVector("default", dimension, Metric.L2, quantization, VectorStorage.Disk)

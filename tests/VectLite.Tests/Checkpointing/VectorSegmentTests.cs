@@ -63,6 +63,18 @@ public sealed class VectorSegmentTests : IDisposable
         }
     }
 
+    /// <summary>Creates collection "c" (vectors on disk) with 300 rows in three checkpoints of 100: files of 200 and 100 rows.</summary>
+    private void CreateWithThreeCheckpoints()
+    {
+        using Database db = _temp.Open();
+        Collection c = db.CreateCollection("c", Schema(VectorStorage.Disk));
+        for (int step = 0; step < 3; step++)
+        {
+            Append(c, step * 100, 100);
+            c.Compact();
+        }
+    }
+
     private static void Append(Collection c, int from, int count) =>
         c.UpsertMany(Enumerable.Range(from, count).Select(i => new Record((ulong)i, Vector(i))));
 
@@ -167,15 +179,7 @@ public sealed class VectorSegmentTests : IDisposable
     [Fact]
     public void A_damaged_earlier_file_fails_the_open_and_verify_names_it()
     {
-        using (Database db = _temp.Open())
-        {
-            Collection c = db.CreateCollection("c", Schema(VectorStorage.Disk));
-            for (int step = 0; step < 3; step++)
-            {
-                Append(c, step * 100, 100);
-                c.Compact();
-            }
-        }
+        CreateWithThreeCheckpoints();
         string directory = _temp.CollectionDirectory("c");
         CheckpointManifest manifest = CheckpointManifest.Read(directory);
         VectorSegment first = manifest.SegmentsOf(0)[0];
@@ -203,15 +207,7 @@ public sealed class VectorSegmentTests : IDisposable
     [Fact]
     public void A_missing_earlier_file_fails_the_open_and_a_clean_up_never_deletes_one()
     {
-        using (Database db = _temp.Open())
-        {
-            Collection c = db.CreateCollection("c", Schema(VectorStorage.Disk));
-            for (int step = 0; step < 3; step++)
-            {
-                Append(c, step * 100, 100);
-                c.Compact();
-            }
-        }
+        CreateWithThreeCheckpoints();
         string directory = _temp.CollectionDirectory("c");
         // A writer open removes files of other generations: not the earlier segments the manifest lists.
         using (Database db = _temp.Open())
@@ -264,15 +260,7 @@ public sealed class VectorSegmentTests : IDisposable
     [InlineData("g1.vec0.vlvec", 0, 1000, "from row 0")] // past the record count
     public void A_manifest_whose_segments_the_writer_cannot_have_written_is_damage(string name, int firstRow, int rows, string problem)
     {
-        using (Database db = _temp.Open())
-        {
-            Collection c = db.CreateCollection("c", Schema(VectorStorage.Disk));
-            for (int step = 0; step < 3; step++)
-            {
-                Append(c, step * 100, 100);
-                c.Compact();
-            }
-        }
+        CreateWithThreeCheckpoints();
         string directory = _temp.CollectionDirectory("c");
         CheckpointManifest manifest = CheckpointManifest.Read(directory);
         Assert.Equal(3, manifest.Generation);
