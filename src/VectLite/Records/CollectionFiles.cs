@@ -81,7 +81,7 @@ internal static class CollectionFiles
                 int keep = Storage.VectorSegment.PlanAppend(prior, rows);
                 earlier[v] = prior[..keep];
                 int first = keep == 0 ? 0 : prior[keep - 1].EndRow;
-                files.Add(WriteVectors(storage, directory, generation, v, state.Arenas[v], first, rows, !image.Schema.Vectors[v].VectorsInRam, cancellationToken, renames));
+                files.Add(WriteVectors(storage, directory, generation, v, state.Arenas[v], prior[keep..], first, rows, !image.Schema.Vectors[v].VectorsInRam, cancellationToken, renames));
             }
 
             for (int v = 0; v < state.Arenas.Length; v++)
@@ -165,17 +165,55 @@ internal static class CollectionFiles
     /// <summary>
     /// Writes rows [<paramref name="first"/>, <paramref name="rows"/>) of vector <paramref name="ordinal"/> to this
     /// generation's vectors file under its temporary name, fsynced, in the mapped layout (version 2) for a vector kept
-    /// on disk (its rows are read in place after the commit), else dense (version 1).
+    /// on disk (its rows are read in place after the commit), else dense (version 1). The rows of the earlier files it
+    /// merges (<paramref name="merged"/>, which start at <paramref name="first"/>) are copied from those files, read
+    /// sequentially and checked against the manifest's checksum; the rest from the arena (rows still in RAM).
     /// </summary>
+    /// <remarks>
+    /// Not through the arena for the merged rows: for a vector on disk that would fault the old files in through a
+    /// mapping advised for random reads, a page at a time; and a file read here is checked, so damage on disk fails the
+    /// checkpoint instead of being copied into a new file with a fresh checksum.
+    /// </remarks>
+    /// <exception cref="CorruptFileException">A merged file is damaged; nothing is committed.</exception>
     private static CheckpointFile WriteVectors(IStorageDevice storage, string directory, long generation, int ordinal, VectorArena arena,
-        int first, int rows, bool mapped, CancellationToken cancellationToken, List<(string, string)> renames)
+        ReadOnlySpan<VectorSegment> merged, int first, int rows, bool mapped, CancellationToken cancellationToken, List<(string, string)> renames)
     {
         using var writer = new CheckpointFileWriter(storage, directory, CheckpointManifest.VectorsFileName(generation, ordinal), FileMagic.Vectors, (uint)arena.Dimension, rows - first,
             mapped ? FileMagic.MappedVectorsVersion : FileMagic.CurrentVersion);
         ReadOnlySpan<byte> padding = mapped ? new byte[MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize] : default;
         writer.Write(padding);
         ReadOnlySpan<float> rowPadding = mapped ? new float[arena.Stride - arena.Dimension] : default;
-        for (int row = first; row < rows; row++)
+        int row = first;
+        float[] buffer = new float[arena.Dimension];
+        Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan());
+        foreach (VectorSegment segment in merged)
+        {
+            using var reader = new CheckpointFileReader(directory, segment.File, FileMagic.Vectors);
+            if (reader.Field1 != arena.Dimension || reader.Count != segment.Rows || segment.FirstRow != row)
+            {
+                throw new CorruptFileException(reader.Path, 12,
+                    $"it holds {reader.Count} vectors of dimension {reader.Field1}; the checkpoint needs {segment.Rows} of dimension {arena.Dimension}");
+            }
+            bool mappedLayout = reader.Version == FileMagic.MappedVectorsVersion;
+            if (mappedLayout)
+            {
+                reader.Skip(MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize);
+            }
+            int sourcePadding = mappedLayout ? (arena.Stride - arena.Dimension) * sizeof(float) : 0;
+            for (int i = 0; i < segment.Rows; i++, row++)
+            {
+                if ((row & 4095) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                reader.Read(bytes);
+                reader.Skip(sourcePadding);
+                writer.WriteFloats(buffer);
+                writer.WriteFloats(rowPadding);
+            }
+            reader.Verify();
+        }
+        for (; row < rows; row++)
         {
             if ((row & 4095) == 0)
             {

@@ -205,6 +205,32 @@ public sealed class VectorSegmentTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_that_merges_a_damaged_earlier_file_fails_and_commits_nothing()
+    {
+        // The merged rows are copied from the earlier file, read and checked against the manifest's checksum: damage
+        // on disk fails the checkpoint instead of going into a new file under a fresh checksum.
+        CreateWithThreeCheckpoints();
+        string directory = _temp.CollectionDirectory("c");
+        VectorSegment last = CheckpointManifest.Read(directory).SegmentsOf(0)[1];
+        Assert.Equal(100, last.Rows);
+        string path = Path.Combine(directory, last.File.Name);
+        using Database db = _temp.Open();
+        Collection c = db.GetCollection("c");
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+        {
+            stream.Position = 64 + (40L * 112 * 4) + 4; // row 240, component 1
+            int b = stream.ReadByte();
+            stream.Position--;
+            stream.WriteByte((byte)(b ^ 0x01));
+        }
+        Append(c, 300, 100); // 100 new rows: the checkpoint merges the 100-row file into its new one
+        var ex = Assert.Throws<CorruptFileException>(() => c.Compact());
+        Assert.EndsWith(last.File.Name, ex.FilePath, StringComparison.Ordinal);
+        Assert.Equal(3, CheckpointManifest.Read(directory).Generation);
+        Assert.Equal(400, c.Count());
+    }
+
+    [Fact]
     public void A_missing_earlier_file_fails_the_open_and_a_clean_up_never_deletes_one()
     {
         CreateWithThreeCheckpoints();

@@ -140,6 +140,27 @@ public sealed class VectorsOnDiskTests : IDisposable
     }
 
     [Fact]
+    public void The_mapped_vectors_file_is_advised_for_random_reads()
+    {
+        // A page fault must read the page a search needs, not the device's read-ahead window around it (8 MiB on the
+        // bench machine's disk): the kernel shows the advice as the "rr" flag of the mapping in /proc/self/smaps.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using Database db = _temp.Open();
+        Collection c = db.CreateCollection("c", Schema(QuantizationOptions.Sq8, VectorStorage.Disk));
+        c.UpsertMany(Plain(1000, seed: 21).Select((v, i) => new Record((ulong)i, v)));
+        c.Compact();
+        string file = Path.GetFullPath(Path.Combine(_temp.CollectionDirectory("c"), CheckpointManifest.VectorsFileName(CheckpointManifest.Read(_temp.CollectionDirectory("c")).Generation, 0)));
+        string[] smaps = File.ReadAllLines("/proc/self/smaps");
+        int mapping = Array.FindIndex(smaps, line => line.EndsWith(" " + file, StringComparison.Ordinal));
+        Assert.True(mapping >= 0, $"{file} is not mapped");
+        string flags = smaps.Skip(mapping + 1).First(line => line.StartsWith("VmFlags:", StringComparison.Ordinal));
+        Assert.Contains(" rr", flags, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rows_written_after_a_checkpoint_take_ram_a_chunk_at_a_time_not_the_mapped_size_again()
     {
         // 1,024 rows fill 8 chunks exactly: all mapped, no RAM. One more row needs one chunk of RAM (doubling the whole
