@@ -198,4 +198,38 @@ public sealed class PayloadIndexSetTests
 
         Assert.Equal(20_750L + 20_688L + 49_352L, set.MemoryBytes);
     }
+
+    [Fact]
+    public void An_index_defined_after_the_first_row_is_not_consulted()
+    {
+        // Row 0 was added before the index existed, so the index lacks it and could not give a superset.
+        var set = new PayloadIndexSet();
+        using JsonDocument document = JsonDocument.Parse("""{"color":"red"}""");
+        set.Add(0, document.RootElement);
+        set.Define("color", PayloadIndexKind.Keyword);
+
+        Assert.False(set.TryGetCandidates(Filter.Eq("color", "red"), 1, out int[] rows));
+        Assert.Empty(rows);
+    }
+
+    [Fact]
+    public void An_and_gives_the_intersection_of_its_answerable_children()
+    {
+        // color red: rows 0 and 2; price 20: row 2. Either order gives row 2 alone, not one child's rows.
+        PayloadIndexSet set = BuildSet(out JsonDocument[] documents);
+        Assert.True(set.TryGetCandidates(Filter.Parse("""{"price":20,"color":"red"}"""), documents.Length, out int[] rows));
+        Assert.Equal(new[] { 2 }, rows);
+        Assert.True(set.TryGetCandidates(Filter.Parse("""{"color":"red","price":20}"""), documents.Length, out rows));
+        Assert.Equal(new[] { 2 }, rows);
+    }
+
+    [Fact]
+    public void Try_mark_and_try_compile_validate_their_arguments()
+    {
+        var set = new PayloadIndexSet();
+        set.Define("a", PayloadIndexKind.Numeric);
+        Assert.Throws<ArgumentNullException>(() => set.TryMark(null!, 1, out _, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.TryMark(Filter.Eq("b", 1), -1, out _, out _));
+        Assert.Throws<ArgumentNullException>(() => set.TryCompile(null!));
+    }
 }
