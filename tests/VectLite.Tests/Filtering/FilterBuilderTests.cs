@@ -146,4 +146,46 @@ public sealed class FilterBuilderTests
         Assert.NotEqual(big, rounded);
         Assert.Equal("9007199254740993", big.ToString());
     }
+
+    [Fact]
+    public void Doubles_at_the_ends_of_the_long_range_are_integers_only_when_they_fit()
+    {
+        // -2^63 is a long (the lowest); 2^63 is one past long.MaxValue, so it stays a double.
+        FilterValue lowest = -9.2233720368547758E18;
+        FilterValue pastHighest = 9.2233720368547758E18;
+
+        Assert.Equal((FilterValue)long.MinValue, lowest);
+        Assert.Equal("-9223372036854775808", lowest.ToString());
+        Assert.NotEqual((FilterValue)long.MaxValue, pastHighest);
+        Assert.Equal("9.223372036854776E+18", pastHighest.ToString());
+    }
+
+    [Fact]
+    public void Arrays_and_false_print_as_json_literals()
+    {
+        Assert.Equal("false", ((FilterValue)false).ToString());
+        Assert.Equal("[\"a\",1,true,false,null,2.5]", FilterValue.ArrayOf("a", 1, true, false, FilterValue.Null, 2.5).ToString());
+        Assert.Equal("[]", FilterValue.ArrayOf().ToString());
+    }
+
+    [Fact]
+    public void Numbers_that_are_not_integers_compare_by_value()
+    {
+        Assert.NotEqual((FilterValue)2.5, (FilterValue)3.5);
+        Assert.Equal((FilterValue)2.5, (FilterValue)2.5);
+        Assert.NotEqual(Filter.Eq("a", 2.5), Filter.Eq("a", 3.5));
+    }
+
+    [Fact]
+    public void Array_and_accessor_errors_say_what_is_wrong()
+    {
+        ArgumentNullException missing = Assert.Throws<ArgumentNullException>(() => FilterValue.ArrayOf(null!));
+        Assert.Equal("items", missing.ParamName);
+
+        ArgumentException nested = Assert.Throws<ArgumentException>(() => FilterValue.ArrayOf("a", FilterValue.ArrayOf("b")));
+        Assert.StartsWith("items[1] is an array; array operands hold strings, numbers, booleans or nulls, not nested arrays.", nested.Message, StringComparison.Ordinal);
+
+        InvalidOperationException wrong = Assert.Throws<InvalidOperationException>(() => ((FilterValue)5).StringValue);
+        Assert.Equal("The filter value is Number, not String.", wrong.Message);
+    }
 }

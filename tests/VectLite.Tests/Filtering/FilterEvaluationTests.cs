@@ -77,6 +77,7 @@ public sealed class FilterEvaluationTests
     [InlineData("""{"color":{"$in":["blue"]}}""", false)]
     [InlineData("""{"color":{"$in":[]}}""", false)]
     [InlineData("""{"missing":{"$in":[1,null]}}""", true)]
+    [InlineData("""{"missing":{"$in":[null,null]}}""", true)]
     [InlineData("""{"scores":{"$in":[4,5]}}""", true)]
     [InlineData("""{"color":{"$nin":["blue","red"]}}""", false)]
     [InlineData("""{"color":{"$nin":["blue"]}}""", true)]
@@ -111,6 +112,7 @@ public sealed class FilterEvaluationTests
     [InlineData("""{"name":{"$contains":"get p"}}""", false)]
     [InlineData("""{"name":{"$contains":""}}""", true)]
     [InlineData("""{"escaped":{"$contains":"é \""}}""", true)]
+    [InlineData("""{"escaped":{"$contains":"café"}}""", true)]
     [InlineData("""{"scores":{"$contains":9}}""", true)]
     [InlineData("""{"scores":{"$contains":2}}""", false)]
     [InlineData("""{"qty":{"$contains":3}}""", false)]
@@ -188,6 +190,8 @@ public sealed class FilterEvaluationTests
         using JsonDocument payload = JsonDocument.Parse("""{"s":"\ud800x"}""");
         Assert.False(Filter.Eq("s", "x").Matches(payload.RootElement));
         Assert.False(Filter.Gt("s", "a").Matches(payload.RootElement));
+        Assert.False(Filter.Gte("s", "a").Matches(payload.RootElement));
+        Assert.False(Filter.Lte("s", "z").Matches(payload.RootElement));
         Assert.False(Filter.Contains("s", "x").Matches(payload.RootElement));
         Assert.True(Filter.Exists("s").Matches(payload.RootElement));
     }

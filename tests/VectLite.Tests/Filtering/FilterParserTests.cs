@@ -143,6 +143,12 @@ public sealed class FilterParserTests
     [InlineData("{\"a\":{\"$eq\":1e400}}", "$.a.$eq", "out of range")]
     [InlineData("{\"a\":\"\\ud800\"}", "$.a", "unpaired surrogate")]
     [InlineData("{\"meta.x\":{\"$gt\":{}}}", "$['meta.x'].$gt", "found an object")]
+    [InlineData("{\"\\ud800\":1}", "$", "the filter holds a string that is not valid UTF-16")]
+    [InlineData("{\"a\":{\"$or\":[{\"b\":1}]}}", "$.a.$or", "$or must be used at the top level")]
+    [InlineData("{\"a\":{\"$nin\":[{}]}}", "$.a.$nin[0]", "each value of $nin must be a string, number, boolean or null, found an object")]
+    [InlineData("{\"a\":{\"$gt\":false}}", "$.a.$gt", "found false")]
+    [InlineData("{\"a\":{\"$gt\":1,\"$lt\":5,\"b\":2,\"c\":3}}", "$.a", "operators ('$gt') and plain keys ('b') are mixed")]
+    [InlineData("{\"a\":{\"b\":1,\"c\":2}}", "$.a", "an object is not a value to compare with; to match the nested field 'b', use the dot path \"a.b\"")]
     public void Malformed_filters_are_rejected_with_their_location(string json, string location, string messagePart)
     {
         FilterParseException error = Assert.Throws<FilterParseException>(() => Filter.Parse(json));
@@ -165,7 +171,8 @@ public sealed class FilterParserTests
         using JsonDocument document = JsonDocument.Parse("5");
         FilterParseException error = Assert.Throws<FilterParseException>(() => Filter.Parse(document.RootElement));
         Assert.Equal("$", error.Location);
-        Assert.Throws<FilterParseException>(() => Filter.Parse(default(JsonElement)));
+        error = Assert.Throws<FilterParseException>(() => Filter.Parse(default(JsonElement)));
+        Assert.Contains("expected a filter object, found nothing", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,5 +194,57 @@ public sealed class FilterParserTests
         }
 
         Assert.IsType<NotFilter>(Filter.Parse(allowed));
+    }
+
+    [Fact]
+    public void The_deepest_filter_allowed_fits_the_json_depth_limit()
+    {
+        // 31 $and levels (an object and an array each, 62 JSON levels) around a 32nd level of 4 JSON levels
+        // ({"a":{"$in":[[1]]}}): 66 in all, the deepest JSON an accepted filter can have.
+        string json = "{\"a\":{\"$in\":[[1]]}}";
+        for (int i = 1; i < FilterParser.MaxNesting; i++)
+        {
+            json = "{\"$and\":[" + json + "]}";
+        }
+
+        Filter parsed = Filter.Parse(json);
+        Assert.IsType<AndFilter>(parsed);
+    }
+
+    [Fact]
+    public void Field_level_not_nesting_beyond_the_limit_is_rejected_where_it_happens()
+    {
+        // {"a":{"$not":...{"$gt":1}}}: the field is level 1 and each $not one level more, so 31 are allowed, 32 not.
+        string Nested(int nots)
+        {
+            string json = "{\"$gt\":1}";
+            for (int i = 0; i < nots; i++)
+            {
+                json = "{\"$not\":" + json + "}";
+            }
+
+            return "{\"a\":" + json + "}";
+        }
+
+        Assert.IsType<NotFilter>(Filter.Parse(Nested(31)));
+
+        FilterParseException error = Assert.Throws<FilterParseException>(() => Filter.Parse(Nested(32)));
+        Assert.Equal("$.a" + string.Concat(Enumerable.Repeat(".$not", 32)), error.Location);
+        Assert.Contains("filters nest more than 32 levels deep", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void And_nesting_beyond_the_limit_is_rejected_where_it_happens()
+    {
+        // 32 $and levels around {"a":1} are 33 filter levels: the innermost object is one too deep.
+        string json = "{\"a\":1}";
+        for (int i = 0; i < FilterParser.MaxNesting; i++)
+        {
+            json = "{\"$and\":[" + json + "]}";
+        }
+
+        FilterParseException error = Assert.Throws<FilterParseException>(() => Filter.Parse(json));
+        Assert.Equal("$" + string.Concat(Enumerable.Repeat(".$and[0]", 32)), error.Location);
+        Assert.Contains("filters nest more than 32 levels deep", error.Message, StringComparison.Ordinal);
     }
 }

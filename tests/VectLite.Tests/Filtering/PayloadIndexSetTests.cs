@@ -178,4 +178,58 @@ public sealed class PayloadIndexSetTests
         Assert.True(set.TryGetCandidates(Filter.Gte("n", 3), 1, out rows));
         Assert.Equal(new[] { 0 }, rows);
     }
+
+    [Fact]
+    public void Memory_is_the_sum_of_the_indexes_estimates()
+    {
+        // By hand, for one row {"color":"red","active":true,"price":1.5}. A posting list is 24 + 8 bytes a directory
+        // slot + 24 + 4 bytes a chunk slot (first chunk: 4 slots), so 72 bytes with one row and 32 empty; a column is
+        // 24 + 4 * 8 bytes plus, for the chunk of row 0, 48 + 4,096 * (value size + 1) bytes.
+        //   keyword: "red" (24 + 2 * 3 + 48 + 72) + one ordinal (16) + int column (56 + 20,528) = 20,750
+        //   bool:    true list (72) + false list (32) + int column (20,584)                     = 20,688
+        //   numeric: tail of 1,024 pairs (12,288) + 4 headers (96) + double column (56 + 36,912) = 49,352
+        var set = new PayloadIndexSet();
+        Assert.Equal(0L, set.MemoryBytes);
+        set.Define("color", PayloadIndexKind.Keyword);
+        set.Define("active", PayloadIndexKind.Bool);
+        set.Define("price", PayloadIndexKind.Numeric);
+        using JsonDocument document = JsonDocument.Parse("""{"color":"red","active":true,"price":1.5}""");
+        set.Add(0, document.RootElement);
+
+        Assert.Equal(20_750L + 20_688L + 49_352L, set.MemoryBytes);
+    }
+
+    [Fact]
+    public void An_index_defined_after_the_first_row_is_not_consulted()
+    {
+        // Row 0 was added before the index existed, so the index lacks it and could not give a superset.
+        var set = new PayloadIndexSet();
+        using JsonDocument document = JsonDocument.Parse("""{"color":"red"}""");
+        set.Add(0, document.RootElement);
+        set.Define("color", PayloadIndexKind.Keyword);
+
+        Assert.False(set.TryGetCandidates(Filter.Eq("color", "red"), 1, out int[] rows));
+        Assert.Empty(rows);
+    }
+
+    [Fact]
+    public void An_and_gives_the_intersection_of_its_answerable_children()
+    {
+        // color red: rows 0 and 2; price 20: row 2. Either order gives row 2 alone, not one child's rows.
+        PayloadIndexSet set = BuildSet(out JsonDocument[] documents);
+        Assert.True(set.TryGetCandidates(Filter.Parse("""{"price":20,"color":"red"}"""), documents.Length, out int[] rows));
+        Assert.Equal(new[] { 2 }, rows);
+        Assert.True(set.TryGetCandidates(Filter.Parse("""{"color":"red","price":20}"""), documents.Length, out rows));
+        Assert.Equal(new[] { 2 }, rows);
+    }
+
+    [Fact]
+    public void Try_mark_and_try_compile_validate_their_arguments()
+    {
+        var set = new PayloadIndexSet();
+        set.Define("a", PayloadIndexKind.Numeric);
+        Assert.Throws<ArgumentNullException>(() => set.TryMark(null!, 1, out _, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.TryMark(Filter.Eq("b", 1), -1, out _, out _));
+        Assert.Throws<ArgumentNullException>(() => set.TryCompile(null!));
+    }
 }

@@ -51,4 +51,23 @@ public sealed class PostingListTests
             Assert.Equal(left.Union(right).Order(), SortedRowSets.Union(left, right));
         }
     }
+
+    [Fact]
+    public void Memory_counts_the_directory_and_each_chunk_with_its_header()
+    {
+        // By hand: the list object and a one-slot directory (24 + 8); each chunk is 24 + 4 bytes a slot; chunks hold
+        // 4, then 8 ids, and the second chunk doubles the directory to two slots.
+        var list = new PostingList();
+        Assert.Equal(32L, list.MemoryBytes);
+
+        list.Add(0);
+        Assert.Equal(72L, list.MemoryBytes);
+
+        for (int row = 1; row < 5; row++)
+        {
+            list.Add(row);
+        }
+
+        Assert.Equal(136L, list.MemoryBytes);
+    }
 }

@@ -91,4 +91,88 @@ public sealed class RowBitsetTests
         Assert.Equal(-1, again.NextAtOrAfter(0));
         RowBitset.Return(again);
     }
+
+    [Fact]
+    public void Intersecting_with_a_shorter_set_drops_the_rows_past_its_end()
+    {
+        // 200 rows are 4 words, 64 rows 1: the words the other set lacks must be cleared, not kept.
+        RowBitset mine = RowBitset.Rent(200);
+        RowBitset other = RowBitset.Rent(64);
+        foreach (int row in new[] { 10, 63, 64, 150, 199 })
+        {
+            mine.Add(row);
+        }
+
+        other.Add(10);
+        other.Add(20);
+        mine.IntersectWith(other);
+
+        Assert.Equal(1, mine.Count());
+        Assert.True(mine.Contains(10));
+        Assert.False(mine.Contains(150));
+        Assert.Equal(-1, mine.NextAtOrAfter(11));
+        RowBitset.Return(other);
+        RowBitset.Return(mine);
+    }
+
+    [Fact]
+    public void The_pool_hands_each_set_out_once_and_keeps_at_most_four()
+    {
+        // Drain this thread's pool (it may hold sets from earlier tests), then fill it with five sets of our own.
+        RowBitset[] drained = [.. Enumerable.Range(0, 4).Select(_ => RowBitset.Rent(1))];
+        RowBitset[] mine = [.. Enumerable.Range(0, 5).Select(_ => RowBitset.Rent(1))];
+        Assert.Equal(9, drained.Concat(mine).Distinct().Count()); // the drained pool hands out new sets
+        foreach (RowBitset set in mine)
+        {
+            RowBitset.Return(set); // the fifth does not fit and is dropped
+        }
+
+        RowBitset[] again = [.. Enumerable.Range(0, 5).Select(_ => RowBitset.Rent(1))];
+        Assert.Equal(mine.Take(4), again.Take(4)); // the four pooled sets, in slot order, each once
+        Assert.DoesNotContain(again[4], mine);
+        foreach (RowBitset set in drained.Concat(again))
+        {
+            RowBitset.Return(set);
+        }
+
+        RowBitset.Return(null); // ignored
+    }
+
+    [Fact]
+    public void A_union_over_whole_words_keeps_the_last_word()
+    {
+        // 128 rows fill two words exactly: there is no partial last word to trim.
+        RowBitset mine = RowBitset.Rent(128);
+        RowBitset other = RowBitset.Rent(128);
+        mine.Add(3);
+        other.Add(100);
+        other.Add(127);
+        mine.UnionWith(other);
+
+        Assert.Equal(3, mine.Count());
+        Assert.True(mine.Contains(100));
+        Assert.True(mine.Contains(127));
+        RowBitset.Return(other);
+        RowBitset.Return(mine);
+    }
+
+    [Fact]
+    public void A_negative_row_count_is_rejected()
+    {
+        var set = new RowBitset();
+        Assert.Throws<ArgumentOutOfRangeException>(() => set.Reset(-1));
+    }
+
+    [Fact]
+    public void A_set_of_60000_rows_allocates_its_938_words_and_no_more()
+    {
+        // 60,000 rows need 938 words: 7,504 bytes plus the array's header (24 bytes on 64-bit).
+        var set = new RowBitset();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        set.Reset(60_000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(938, set.WordCount);
+        Assert.InRange(allocated, 7_504, 7_600);
+    }
 }
