@@ -46,6 +46,9 @@ echo "float vectors: $float_bytes bytes; cgroup limit: $(cat "$cg/memory.limit_i
 
 # The limited run: a shell that moves itself into the cgroup, then becomes the bench (so every byte is charged there).
 status=0
+# The managed heap is capped at 60% of the limit unless the caller says otherwise: the runtime's default (75% of a
+# container's limit) leaves too little for the page cache and native memory charged to the same limit (docs/tuning.md).
+DOTNET_GCHeapHardLimitPercent=${DOTNET_GCHeapHardLimitPercent:-0x3C} \
 sh -c 'echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$cg" \
     dotnet "$dll" larger-than-ram --path "$work/limited" "$@" > "$work/limited.json" || status=$?
 [ $status -eq 137 ] && echo "limited: killed (exit 137): the OOM killer, the limit was too small for what must stay in RAM" >&2

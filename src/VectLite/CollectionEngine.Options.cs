@@ -82,19 +82,8 @@ internal sealed partial class CollectionEngine
             if (!_inMemory) // in memory there is no manifest: the settings live as long as the collection
             {
                 CheckpointManifest stored = CheckpointManifest.Read(Directory);
-                new CheckpointManifest
-                {
-                    Generation = stored.Generation,
-                    Lsn = stored.Lsn,
-                    RecordCount = stored.RecordCount,
-                    CreatedAt = stored.CreatedAt,
-                    Schema = stored.Schema.WithHnsw(options),
-                    PayloadIndexes = stored.PayloadIndexes,
-                    TextIndexes = stored.TextIndexes,
-                    MultiVectorTokens = stored.MultiVectorTokens,
-                    Files = stored.Files,
-                    EarlierSegments = stored.EarlierSegments,
-                }.WriteAtomic(_database.Storage, Directory);
+                // A copy with every field as stored (`with`), so a field added later is carried too.
+                (stored with { Schema = stored.Schema.WithHnsw(options) }).WriteAtomic(_database.Storage, Directory);
             }
 
             state.Schema = updated;

@@ -13,7 +13,7 @@ internal sealed record CheckpointFile(string Name, long Length, uint Crc);
 /// Framed by <see cref="ManifestEnvelope"/> with magic "VLCKPNT1"; the body is JSON, readable in a hex dump and a
 /// few hundred bytes long.
 /// </remarks>
-internal sealed class CheckpointManifest
+internal sealed record CheckpointManifest
 {
     public const string FileName = "checkpoint.vlck";
 

@@ -291,17 +291,10 @@ public sealed class VectorSegmentTests : IDisposable
         CheckpointManifest manifest = CheckpointManifest.Read(directory);
         Assert.Equal(3, manifest.Generation);
         VectorSegment kept = manifest.EarlierSegments[0][0];
-        new CheckpointManifest
+        (manifest with
         {
-            Generation = manifest.Generation,
-            Lsn = manifest.Lsn,
-            RecordCount = manifest.RecordCount,
-            CreatedAt = manifest.CreatedAt,
-            Schema = manifest.Schema,
-            PayloadIndexes = manifest.PayloadIndexes,
-            Files = manifest.Files,
             EarlierSegments = [[kept with { File = kept.File with { Name = name }, FirstRow = firstRow, Rows = rows }]],
-        }.WriteAtomic(FileSystemStorage.Instance, directory);
+        }).WriteAtomic(FileSystemStorage.Instance, directory);
         var ex = Assert.Throws<CorruptFileException>(() => CheckpointManifest.Read(directory));
         Assert.Contains(problem, ex.Problem, StringComparison.Ordinal);
     }
