@@ -18,6 +18,12 @@ internal sealed record ProcessMemory(long Rss, long Anonymous, long File, long P
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
+        return ReadNow();
+    }
+
+    /// <summary>Reads the counters as they are, garbage included (no collection): what the process holds at this moment.</summary>
+    public static ProcessMemory ReadNow()
+    {
         long rss = 0, anonymous = 0, file = 0, peak = 0;
         foreach (string line in System.IO.File.ReadLines("/proc/self/status"))
         {

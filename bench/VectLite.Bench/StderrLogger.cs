@@ -23,34 +23,9 @@ internal sealed class StderrLogger(string prefix) : ILogger
         {
             return;
         }
-        (long rss, long anonymous) = Resident();
+        ProcessMemory now = ProcessMemory.ReadNow();
         GCMemoryInfo gc = GC.GetGCMemoryInfo();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{prefix}: {_watch.Elapsed.TotalSeconds:0.0} s [{rss >> 20} MiB resident, {anonymous >> 20} MiB anonymous, managed {GC.GetTotalMemory(false) >> 20} MiB of {gc.TotalCommittedBytes >> 20} MiB committed] {formatter(state, exception)}"));
+            $"{prefix}: {_watch.Elapsed.TotalSeconds:0.0} s [{now.Rss >> 20} MiB resident, {now.Anonymous >> 20} MiB anonymous, managed {GC.GetTotalMemory(false) >> 20} MiB of {gc.TotalCommittedBytes >> 20} MiB committed] {formatter(state, exception)}"));
     }
-
-    /// <summary>VmRSS and RssAnon from /proc/self/status, in bytes (0 where the file does not exist).</summary>
-    internal static (long Rss, long Anonymous) Resident()
-    {
-        long rss = 0, anonymous = 0;
-        if (!File.Exists("/proc/self/status"))
-        {
-            return (0, 0);
-        }
-        foreach (string line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                rss = Kilobytes(line);
-            }
-            else if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
-            {
-                anonymous = Kilobytes(line);
-            }
-        }
-        return (rss, anonymous);
-    }
-
-    private static long Kilobytes(string line) =>
-        long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
 }

@@ -188,18 +188,12 @@ internal static class CollectionFiles
         Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan());
         foreach (VectorSegment segment in merged)
         {
-            using var reader = new CheckpointFileReader(directory, segment.File, FileMagic.Vectors);
-            if (reader.Field1 != arena.Dimension || reader.Count != segment.Rows || segment.FirstRow != row)
+            using CheckpointFileReader reader = OpenSegment(directory, segment, arena.Dimension, stream: null);
+            if (segment.FirstRow != row)
             {
-                throw new CorruptFileException(reader.Path, 12,
-                    $"it holds {reader.Count} vectors of dimension {reader.Field1}; the checkpoint needs {segment.Rows} of dimension {arena.Dimension}");
+                throw new CorruptFileException(reader.Path, -1, $"it holds rows from {segment.FirstRow}; the checkpoint merges it from row {row}");
             }
-            bool mappedLayout = reader.Version == FileMagic.MappedVectorsVersion;
-            if (mappedLayout)
-            {
-                reader.Skip(MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize);
-            }
-            int sourcePadding = mappedLayout ? (arena.Stride - arena.Dimension) * sizeof(float) : 0;
+            int sourcePadding = StartRows(reader, arena);
             for (int i = 0; i < segment.Rows; i++, row++)
             {
                 if ((row & 4095) == 0)
@@ -352,13 +346,8 @@ internal static class CollectionFiles
             {
                 // The reader owns the stream; a mapping (made from it while open) outlives it.
                 FileStream? stream = borrowed[readers.Count] = opened?.Take(segment.File.Name);
-                var reader = new CheckpointFileReader(directory, segment.File, FileMagic.Vectors, stream);
+                CheckpointFileReader reader = OpenSegment(directory, segment, arena.Dimension, stream);
                 readers.Add(reader);
-                if (reader.Field1 != arena.Dimension || reader.Count != segment.Rows)
-                {
-                    throw new CorruptFileException(reader.Path, 12,
-                        $"it holds {reader.Count} vectors of dimension {reader.Field1}; the checkpoint needs {segment.Rows} of dimension {arena.Dimension}");
-                }
                 bool mappedLayout = reader.Version == FileMagic.MappedVectorsVersion;
                 if (mappedLayout && reader.Remaining != MappedVectorFile.FileLength(arena.Dimension, segment.Rows) - CheckpointFileWriter.HeaderSize)
                 {
@@ -394,12 +383,7 @@ internal static class CollectionFiles
             for (int i = 0; i < segments.Length; i++)
             {
                 CheckpointFileReader reader = readers[i];
-                bool mappedLayout = reader.Version == FileMagic.MappedVectorsVersion;
-                int padding = mappedLayout ? (arena.Stride - arena.Dimension) * sizeof(float) : 0;
-                if (mappedLayout)
-                {
-                    reader.Skip(MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize);
-                }
+                int padding = StartRows(reader, arena);
                 for (int r = segments[i].FirstRow; r < segments[i].EndRow; r++)
                 {
                     reader.Read(bytes);
@@ -422,6 +406,34 @@ internal static class CollectionFiles
                 reader.Dispose();
             }
         }
+    }
+
+    /// <summary>Opens a vectors file (a segment) and checks its header against the segment's rows and the dimension.</summary>
+    /// <exception cref="CorruptFileException">The file is missing, damaged, or holds other rows than the manifest says.</exception>
+    private static CheckpointFileReader OpenSegment(string directory, VectorSegment segment, int dimension, FileStream? stream)
+    {
+        var reader = new CheckpointFileReader(directory, segment.File, FileMagic.Vectors, stream);
+        if (reader.Field1 != dimension || reader.Count != segment.Rows)
+        {
+            reader.Dispose();
+            throw new CorruptFileException(reader.Path, 12,
+                $"it holds {reader.Count} vectors of dimension {reader.Field1}; the checkpoint needs {segment.Rows} of dimension {dimension}");
+        }
+        return reader;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="reader"/> (just past the header) to the first row, and returns the padding bytes after each
+    /// row's floats: the mapped layout's (version 2), or none for the dense layout.
+    /// </summary>
+    private static int StartRows(CheckpointFileReader reader, VectorArena arena)
+    {
+        if (reader.Version != FileMagic.MappedVectorsVersion)
+        {
+            return 0;
+        }
+        reader.Skip(MappedVectorFile.DataOffset - CheckpointFileWriter.HeaderSize);
+        return (arena.Stride - arena.Dimension) * sizeof(float);
     }
 
     /// <summary>

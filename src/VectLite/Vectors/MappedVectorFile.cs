@@ -5,7 +5,7 @@ namespace VectLite.Vectors;
 
 /// <summary>
 /// A checkpoint's vectors file in the mapped layout (format version 2), mapped read-only into the address space: the rows
-/// an arena reads in place instead of holding them in RAM (<see cref="VectorArena.AttachFile"/>).
+/// an arena reads in place instead of holding them in RAM (<see cref="VectorArena.AttachFiles"/>).
 /// </summary>
 /// <remarks>
 /// <para>Layout: the 32-byte checkpoint file header (magic "VLVECS01", version 2, dimension, row count), 32 zero bytes,
@@ -46,9 +46,6 @@ internal sealed unsafe partial class MappedVectorFile : IDisposable
         Mapped.AddOrUpdate(path, 1, (_, n) => n + 1);
     }
 
-    /// <summary>Whether <see cref="AdviseRandomAccess"/> took effect for the mappings made so far (false off Linux and macOS, or if the call failed).</summary>
-    internal static bool RandomAccessAdvised { get; private set; }
-
     /// <summary>
     /// Tells the kernel the mapping is read at random (madvise MADV_RANDOM), so a page fault reads the page it needs and
     /// not a read-ahead window around it. Without it, each row a search rescores from disk pulls in the device's
@@ -62,8 +59,9 @@ internal sealed unsafe partial class MappedVectorFile : IDisposable
         {
             return;
         }
-        // The view starts on a page (a mapping always does): the address is valid for madvise as it is.
-        RandomAccessAdvised = Madvise((nint)start, (nuint)length, MadviseRandom) == 0;
+        // The view starts on a page (a mapping always does): the address is valid for madvise as it is. Advice only: a
+        // failure leaves the kernel's default read-ahead, which reads the same bytes, more slowly under memory pressure.
+        _ = Madvise((nint)start, (nuint)length, MadviseRandom);
     }
 
     /// <summary>MADV_RANDOM: the same value (1) on Linux and macOS.</summary>

@@ -176,7 +176,7 @@ internal sealed class VectorArena : IDisposable
 
     /// <summary>
     /// Returns the rows per chunk for an arena kept on disk: the largest power of two whose chunk fits in 64 KiB, at least
-    /// 16. Small chunks keep the RAM tail small (see <see cref="AttachFile"/>).
+    /// 16. Small chunks keep the RAM tail small (see <see cref="AttachFiles"/>).
     /// </summary>
     internal static int DiskRowsPerChunk(int dimension)
     {
@@ -184,9 +184,6 @@ internal sealed class VectorArena : IDisposable
         int rows = TargetDiskChunkBytes / (StrideFor(dimension) * sizeof(float));
         return Math.Max(MinRowsPerChunk, rows <= 0 ? 0 : 1 << BitOperations.Log2((uint)rows));
     }
-
-    /// <summary>Attaches one file holding rows [0, file.Rows): see <see cref="AttachFiles"/>.</summary>
-    internal IDisposable? AttachFile(MappedVectorFile file) => AttachFiles([file]);
 
     /// <summary>
     /// Points every chunk that lies wholly within one of <paramref name="files"/> (which hold rows [0, sum of their rows),

@@ -75,6 +75,17 @@ public sealed class VectorSegmentTests : IDisposable
         }
     }
 
+    /// <summary>Opening collection "c" fails with a <see cref="CorruptFileException"/> naming <paramref name="fileName"/>.</summary>
+    private void AssertOpenFailsOn(string fileName)
+    {
+        var ex = Assert.Throws<CorruptFileException>(() =>
+        {
+            using Database db = _temp.Open();
+            db.GetCollection("c");
+        });
+        Assert.EndsWith(fileName, ex.FilePath, StringComparison.Ordinal);
+    }
+
     private static void Append(Collection c, int from, int count) =>
         c.UpsertMany(Enumerable.Range(from, count).Select(i => new Record((ulong)i, Vector(i))));
 
@@ -196,12 +207,7 @@ public sealed class VectorSegmentTests : IDisposable
         VerifyReport report = Database.Verify(_temp.Path);
         VerifyFinding finding = Assert.Single(report.Findings);
         Assert.EndsWith(first.File.Name, finding.FilePath, StringComparison.Ordinal);
-        var ex = Assert.Throws<CorruptFileException>(() =>
-        {
-            using Database db = _temp.Open();
-            db.GetCollection("c");
-        });
-        Assert.EndsWith(first.File.Name, ex.FilePath, StringComparison.Ordinal);
+        AssertOpenFailsOn(first.File.Name);
     }
 
     [Fact]
@@ -243,12 +249,7 @@ public sealed class VectorSegmentTests : IDisposable
         VectorSegment first = CheckpointManifest.Read(directory).SegmentsOf(0)[0];
         Assert.True(File.Exists(Path.Combine(directory, first.File.Name)));
         File.Delete(Path.Combine(directory, first.File.Name));
-        var ex = Assert.Throws<CorruptFileException>(() =>
-        {
-            using Database db = _temp.Open();
-            db.GetCollection("c");
-        });
-        Assert.EndsWith(first.File.Name, ex.FilePath, StringComparison.Ordinal);
+        AssertOpenFailsOn(first.File.Name);
     }
 
     [Fact]
