@@ -34,6 +34,14 @@ internal sealed partial class HnswGraph
     private const double ProbeExpectedPasses = 8;
 
     /// <summary>
+    /// The probe stops once its sample holds this many expected passing rows (sample x overall pass rate): enough to tell
+    /// an avoided neighbourhood (below <see cref="AvoidedShare"/> of them pass) from an ordinary one (for independent rows, a
+    /// binomial miss chance below one in a million), so at a 50% filter it tests 64 rows instead of up to 288. Measured on Fashion-MNIST at 50%:
+    /// the probe's filter tests were most of the filter tests a query made.
+    /// </summary>
+    internal const double ProbeEnoughPasses = 32;
+
+    /// <summary>
     /// A filtered search: descends as <see cref="Search{TFilter}(ReadOnlySpan{float}, int, int, ref TFilter, TopKHeap, HnswFilterWalk, int)"/>
     /// does, then walks level 0 the way <paramref name="walk"/> says, unless the filter avoids the query's
     /// neighbourhood, in which case it returns <see cref="AvoidedNeighbourhood"/> at once so that the caller scans exactly.
@@ -52,7 +60,7 @@ internal sealed partial class HnswGraph
     /// <para><b>How it works.</b> After the descent, the entry (the node nearest the query found above level 0) and
     /// its neighbourhood stand for the query's neighbourhood. The probe tests the filter on the entry's level-0
     /// neighbours and on the neighbours of the first <see cref="ProbeSecondHops"/> of them (up to 288 rows with M 16,
-    /// tests only, no distances) and compares the share that passes with <paramref name="passRate"/>. Below
+    /// fewer once <see cref="ProbeEnoughPasses"/> passing rows are expected among those tested; tests only, no distances) and compares the share that passes with <paramref name="passRate"/>. Below
     /// <see cref="AvoidedShare"/> of it the filter avoids the neighbourhood: a walk through rejected nodes would
     /// explore every rejected node nearer than the nearest passing one (at a 50% filter of the five classes farthest
     /// from the query, most of the collection), and the two-hop walk's steps through rejected regions would do the
@@ -241,9 +249,10 @@ internal sealed partial class HnswGraph
     {
         uint limit = (uint)view.Limit;
         int tested = 0, passed = 0;
+        int enough = (int)Math.Ceiling(ProbeEnoughPasses / passRate);
         ref int list = ref view.Links.Level0(entry);
         int count = Volatile.Read(ref list) & HnswLinkStore.CountMask;
-        for (int j = 1; j <= count; j++)
+        for (int j = 1; j <= count && tested < enough; j++)
         {
             int neighbor = Unsafe.Add(ref list, j);
             if ((uint)neighbor >= limit)
@@ -259,7 +268,7 @@ internal sealed partial class HnswGraph
 
             ref int list2 = ref view.Links.Level0(neighbor);
             int count2 = Volatile.Read(ref list2) & HnswLinkStore.CountMask;
-            for (int i = 1; i <= count2; i++)
+            for (int i = 1; i <= count2 && tested < enough; i++)
             {
                 int second = Unsafe.Add(ref list2, i);
                 if ((uint)second < limit)

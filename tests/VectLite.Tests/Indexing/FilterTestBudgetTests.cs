@@ -1,0 +1,135 @@
+using VectLite.Indexing;
+using VectLite.Search;
+using VectLite.Vectors;
+using static VectLite.Tests.Indexing.HnswTestData;
+
+namespace VectLite.Tests.Indexing;
+
+/// <summary>
+/// A filtered search tests rows with the filter before it walks: the planner samples rows for the pass rate, and the
+/// graph probes the entry's neighbourhood for a filter that avoids it. Both stop once they have enough evidence, since
+/// at a 50% filter those tests cost more than the walk's own (Fashion-MNIST, 2026-12-01). The counts below are the
+/// documented rules worked out by hand.
+/// </summary>
+public sealed class FilterTestBudgetTests
+{
+    [Fact]
+    public void The_neighbourhood_probe_of_a_half_filter_tests_64_rows()
+    {
+        (int withProbe, int withoutProbe) = FilterCalls(passRate: 0.5, percent: 50);
+
+        // 32 expected passes / 0.5 = 64 rows probed; everything else the two searches do is the same walk.
+        Assert.Equal(64, withProbe - withoutProbe);
+    }
+
+    [Fact]
+    public void The_neighbourhood_probe_of_a_selective_filter_tests_its_whole_sample()
+    {
+        (int withProbe, int withoutProbe) = FilterCalls(passRate: 0.1, percent: 10);
+
+        // 32 / 0.1 = 320 is more than the sample holds (the entry's level-0 neighbours and the neighbours of the first 8,
+        // at most 24 + 8 x 24 = 216 with M 12): every row of it is tested.
+        int probed = withProbe - withoutProbe;
+        Assert.InRange(probed, 100, 216);
+    }
+
+    [Fact]
+    public void A_sample_where_every_row_passes_stops_after_its_first_round()
+    {
+        var filter = new CountingFilter(percent: 100);
+
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
+
+        Assert.Equal(new SearchPlanner.RowSample(128, 128), sample);
+        Assert.Equal(128, filter.Calls);
+    }
+
+    [Fact]
+    public void A_sample_below_twice_the_threshold_tests_every_row()
+    {
+        // About 20% pass: below 2 x 12.5%, so no round may stop the sample.
+        var filter = new CountingFilter(percent: 20);
+
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
+
+        Assert.Equal(512, sample.Size);
+        Assert.Equal(512, filter.Calls);
+        Assert.InRange(sample.Passes, 70, 135); // 20% of 512 is 102
+    }
+
+    [Fact]
+    public void Each_round_of_a_sample_spans_every_row()
+    {
+        // Only the last three quarters pass. The first round's rows (i = 0, 4, ..., 508 of 512, row = i x 117.1875) lie
+        // all over the collection, and 96 of them (i >= 128) are in the passing part: 75%, enough to stop.
+        var filter = new AtLeastFilter(15_000);
+
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
+
+        Assert.Equal(new SearchPlanner.RowSample(96, 128), sample);
+    }
+
+    [Fact]
+    public void A_sample_with_no_threshold_tests_every_row()
+    {
+        var filter = new CountingFilter(percent: 100);
+
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: 0);
+
+        Assert.Equal(new SearchPlanner.RowSample(512, 512), sample);
+    }
+
+    [Fact]
+    public void A_small_collection_samples_each_row_once_and_stops_once_32_passed()
+    {
+        // 100 rows: rounds of 25 rows each; after the first 25 pass (fewer than 32), after the second 50 (enough).
+        var filter = new CountingFilter(percent: 100);
+
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 100, stopAbove: SearchPlanner.SetlessPassRate);
+
+        Assert.Equal(new SearchPlanner.RowSample(50, 50), sample);
+        Assert.Equal(50, filter.Distinct);
+    }
+
+    /// <summary>The filter calls of one filtered search with the neighbourhood probe (at <paramref name="passRate"/>) and without it (pass rate 1).</summary>
+    private static (int WithProbe, int WithoutProbe) FilterCalls(double passRate, int percent)
+    {
+        float[][] vectors = Clustered(seed: 73, 3000, 16);
+        using VectorArena arena = Arena(vectors);
+        HnswGraph graph = Build(arena, Metric.L2, vectors.Length);
+        float[] query = Clustered(seed: 74, 1, 16)[0];
+
+        var probed = new CountingFilter(percent);
+        var walk = HnswFilterWalk.Through;
+        int scored = graph.SearchFiltered(query, 10, 10, ref probed, new TopKHeap(10), ref walk, int.MaxValue, passRate);
+        Assert.True(scored > 0, "the probe must not have called the neighbourhood avoided");
+
+        var plain = new CountingFilter(percent);
+        walk = HnswFilterWalk.Through;
+        graph.SearchFiltered(query, 10, 10, ref plain, new TopKHeap(10), ref walk, int.MaxValue, passRate: 1);
+        return (probed.Calls, plain.Calls);
+    }
+
+    /// <summary>Accepts the rows from <c>first</c> on.</summary>
+    private readonly struct AtLeastFilter(int first) : IRowFilter
+    {
+        public bool Accept(int row) => row >= first;
+    }
+
+    /// <summary><see cref="PercentFilter"/> that counts its calls and the distinct rows it was asked about.</summary>
+    private struct CountingFilter(int percent) : IRowFilter
+    {
+        private HashSet<int>? _rows;
+
+        public int Calls { get; private set; }
+
+        public readonly int Distinct => _rows?.Count ?? 0;
+
+        public bool Accept(int row)
+        {
+            Calls++;
+            (_rows ??= []).Add(row);
+            return new PercentFilter(percent).Accept(row);
+        }
+    }
+}
