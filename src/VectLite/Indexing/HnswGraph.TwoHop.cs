@@ -23,6 +23,17 @@ internal sealed partial class HnswGraph
     /// <summary>Nodes probed (evenly spaced) to find the seeds: with a 1% filter about five of them pass.</summary>
     private const int SeedProbes = 512;
 
+    /// <summary>Prefetches every cache line of the <paramref name="bytes"/> bytes from <paramref name="start"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchBlock(ref int start, int bytes)
+    {
+        nint first = (nint)Unsafe.AsPointer(ref start);
+        for (nint line = first & ~(nint)63; line < first + bytes; line += 64)
+        {
+            Prefetch((void*)line);
+        }
+    }
+
     /// <summary>
     /// Best-first search of level 0 that scores only the nodes <paramref name="filter"/> accepts. Returns the number
     /// of distances computed. <paramref name="throughRejected"/> false is <see cref="HnswFilterWalk.Passing"/>: no steps
@@ -146,6 +157,9 @@ internal sealed partial class HnswGraph
                 int row = view.Row(neighbor);
                 if (row < 0 || !filter.Accept(row))
                 {
+                    // Pass 1b will most likely read this node's list (when fewer than half pass): start loading it, so
+                    // the lists of all the bridges arrive together instead of one cache miss after another.
+                    PrefetchBlock(ref view.Links.Level0(neighbor), view.Links.Level0Bytes);
                     rejected[bridges++] = neighbor;
                     continue;
                 }

@@ -248,6 +248,9 @@ internal sealed class HnswLinkStore
             _upperBlockInts = upperBlockInts;
         }
 
+        /// <summary>The bytes of one level-0 block: the header and 2M ids.</summary>
+        internal int Level0Bytes => _block0Ints * sizeof(int);
+
         /// <summary>
         /// Returns a reference to node <paramref name="node"/>'s level-0 header; the ids follow it. Mask the
         /// header with <see cref="CountMask"/> for the count.
