@@ -124,6 +124,11 @@ internal static class FilteredCommand
                 collection.Compact();
             }
         }
+        // The ingest's log starts an automatic checkpoint in the background: let it finish before anything is timed.
+        while (collection.GetStats().CheckpointRunning)
+        {
+            Thread.Sleep(50);
+        }
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
         var unfiltered = new List<List<Point>>();

@@ -65,7 +65,7 @@ internal static class HnswReport
             $"MaxInsertThreads = T, ParallelInsertThreshold = {Format.Count(HnswSettings.ParallelInsertThreshold)} }}`, so the graph is built inside " +
             "that call by one parallel bulk insert. **VectLite's build time is (b)**, which also writes the log (fsynced by the flush) " +
             "and the arena, work hnswlib does not do; **graph build only** = (b) - (a).",
-            $"VectLite search: per ef, untimed warm-up queries (at least {HnswSettings.WarmupQueries} and at least {HnswSettings.WarmupTime.TotalSeconds:N0} s, so the runtime has compiled the search's optimised code), then every query once on one thread with " +
+            $"VectLite search: after the automatic checkpoint the ingest started has finished (it writes the logged base set out in the background), per ef, untimed warm-up queries (at least {HnswSettings.WarmupQueries} and at least {HnswSettings.WarmupTime.TotalSeconds:N0} s, so the runtime has compiled the search's optimised code), then every query once on one thread with " +
             (settings.SpanSearch
                 ? "`Search(query, buffer, options)` (the span overload: ids and scores into one reused `ScoredId[10]`, `--search-api span`) with "
                 : "`Search(query, options)` (the list overload, `SearchHit` objects; `--search-api list`) with ") +
