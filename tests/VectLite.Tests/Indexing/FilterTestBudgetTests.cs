@@ -33,15 +33,17 @@ public sealed class FilterTestBudgetTests
         Assert.InRange(probed, 100, 216);
     }
 
-    [Fact]
-    public void A_sample_where_every_row_passes_stops_after_its_first_round()
+    [Theory]
+    [InlineData(SearchPlanner.SetlessPassRate, 128)] // stops after its first round: 128 of 128 passed
+    [InlineData(0.0, 512)] // no threshold: every row of the sample
+    public void A_sample_where_every_row_passes_stops_after_its_first_round_unless_it_has_no_threshold(double stopAbove, int tested)
     {
         var filter = new CountingFilter(percent: 100);
 
-        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove);
 
-        Assert.Equal(new SearchPlanner.RowSample(128, 128), sample);
-        Assert.Equal(128, filter.Calls);
+        Assert.Equal(new SearchPlanner.RowSample(tested, tested), sample);
+        Assert.Equal(tested, filter.Calls);
     }
 
     [Fact]
@@ -67,16 +69,6 @@ public sealed class FilterTestBudgetTests
         SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
 
         Assert.Equal(new SearchPlanner.RowSample(96, 128), sample);
-    }
-
-    [Fact]
-    public void A_sample_with_no_threshold_tests_every_row()
-    {
-        var filter = new CountingFilter(percent: 100);
-
-        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: 0);
-
-        Assert.Equal(new SearchPlanner.RowSample(512, 512), sample);
     }
 
     [Fact]
