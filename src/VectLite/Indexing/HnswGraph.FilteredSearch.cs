@@ -249,7 +249,7 @@ internal sealed partial class HnswGraph
     {
         uint limit = (uint)view.Limit;
         int tested = 0, passed = 0;
-        int enough = (int)Math.Ceiling(ProbeEnoughPasses / passRate);
+        double enough = ProbeEnoughPasses / passRate; // a double: at a tiny pass rate it exceeds int.MaxValue
         ref int list = ref view.Links.Level0(entry);
         int count = Volatile.Read(ref list) & HnswLinkStore.CountMask;
         for (int j = 1; j <= count && tested < enough; j++)
