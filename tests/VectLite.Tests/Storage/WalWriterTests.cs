@@ -34,6 +34,30 @@ public sealed class WalWriterTests : IDisposable
     }
 
     [Fact]
+    public void A_new_log_is_written_atomically_temporary_file_fsynced_renamed_directory_fsynced()
+    {
+        string path = Path.Combine(_dir.FullName, "other.vlwal");
+        WalWriter.CreateEmpty(_storage, path);
+        Assert.Equal(
+            ["Create other.vlwal.tmp", "Write other.vlwal.tmp", "SyncFile other.vlwal.tmp", "Move other.vlwal.tmp", $"SyncDirectory {_dir.Name}"],
+            OperationsSince(0));
+        Assert.Equal(WalFrames.FileHeader(), File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Closing_fsyncs_unsynced_batches_then_their_marker()
+    {
+        WalWriter writer = WalWriter.OpenForAppend(_storage, WalPath, 32, lastLsn: 0);
+        writer.Append(1, Body(3, 1), SyncMode.OnFlush);
+        int from = _storage.OperationCount;
+
+        writer.Dispose();
+
+        Assert.Equal(["SyncFile", "Write", "SyncFile"], OperationsSince(from).Where(op => op != "Dispose"));
+        Assert.Equal(WalFrames.Log(WalFrames.Build(1, Body(3, 1), syncedLsn: 0), WalFrames.Build(1, [], syncedLsn: 1)), Wal);
+    }
+
+    [Fact]
     public void PerOp_appends_each_batch_as_one_write_then_one_fsync_recording_the_previous_batch_as_synced()
     {
         WalWriter writer = WalWriter.OpenForAppend(_storage, WalPath, 32, lastLsn: 4);
