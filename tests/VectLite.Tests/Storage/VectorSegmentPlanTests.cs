@@ -42,4 +42,14 @@ public sealed class VectorSegmentPlanTests
         Assert.Equal(0, VectorSegment.PlanAppend(late, 1000));
         Assert.Equal(0, VectorSegment.PlanAppend(Segments(100, 100), 150)); // more rows than the checkpoint has
     }
+
+    [Fact]
+    public void Files_that_do_not_tile_are_rewritten_even_where_the_merge_rule_would_keep_them()
+    {
+        // Few new rows: the merge rule alone would keep both files (2 and 1), so only the tiling check gives 0.
+        var gap = new[] { new VectorSegment(new CheckpointFile("g1.vec0.vlvec", 0, 0), 0, 100), new VectorSegment(new CheckpointFile("g2.vec0.vlvec", 0, 0), 101, 100) };
+        var negative = new[] { new VectorSegment(new CheckpointFile("g1.vec0.vlvec", 0, 0), 0, 100), new VectorSegment(new CheckpointFile("g2.vec0.vlvec", 0, 0), 100, -5) };
+        Assert.Equal(0, VectorSegment.PlanAppend(gap, 250));
+        Assert.Equal(0, VectorSegment.PlanAppend(negative, 120));
+    }
 }
