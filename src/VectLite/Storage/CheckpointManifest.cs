@@ -391,8 +391,10 @@ internal sealed record CheckpointManifest
     /// <exception cref="CorruptFileException">A name is not the one the generation and position require.</exception>
     private static void CheckFileNames(string path, long generation, int vectorCount, int tokenGraphCount, int textCount, List<CheckpointFile> files)
     {
+        // Records, one vectors file per vector and one file per text index at least: with fewer, a load would reach past
+        // the list (a vector's file by its ordinal) instead of reporting the damage.
         int graphFiles = files.Count - 1 - vectorCount - textCount;
-        if (textCount > 0 && graphFiles < 0)
+        if (graphFiles < 0)
         {
             throw new CorruptFileException(path, 16, $"generation {generation} lists {files.Count} files, too few for {vectorCount} vectors and {textCount} text indexes");
         }

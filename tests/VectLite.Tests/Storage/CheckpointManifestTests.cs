@@ -175,6 +175,10 @@ public sealed class CheckpointManifestTests : IDisposable
         { FileList("g5.records.vlrec", "g5.vec0.vlvec", "g5.vec1.vlvec", "g5.q2.vlq"), "file 3 of generation 5 is named 'g5.q2.vlq', which is not a name this generation's files can have" },
         { FileList("g5.records.vlrec", "g5.vec0.vlvec", "g5.vec1.vlvec", "g5.mv1.vlhnsw"), "file 3 of generation 5 is named 'g5.mv1.vlhnsw', which is not a name this generation's files can have" },
         { FileList("g5.records.vlrec", "g5.vec0.vlvec", "g5.vec1.vlvec", "g4.hnsw0.vlhnsw"), "file 3 of generation 5 is named 'g4.hnsw0.vlhnsw', which is not a name this generation's files can have" },
+        // Too few files with no text index too (found by the Storage mutation pass: only text indexes were counted).
+        { FileList("g5.records.vlrec", "g5.vec0.vlvec"), "generation 5 lists 2 files, too few for 2 vectors and 0 text indexes" },
+        { FileList("g5.records.vlrec"), "generation 5 lists 1 files, too few for 2 vectors and 0 text indexes" },
+        { FileList(), "generation 5 lists 0 files, too few for 2 vectors and 0 text indexes" },
     };
 
     [Theory]
