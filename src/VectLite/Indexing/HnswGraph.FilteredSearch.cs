@@ -35,9 +35,9 @@ internal sealed partial class HnswGraph
 
     /// <summary>
     /// The probe stops once its sample holds this many expected passing rows (sample x overall pass rate): enough to tell
-    /// an avoided neighbourhood (below <see cref="AvoidedShare"/> of them pass) from an ordinary one (for independent rows, a
-    /// binomial miss chance below one in a million), so at a 50% filter it tests 64 rows instead of up to 288. Measured on Fashion-MNIST at 50%:
-    /// the probe's filter tests were most of the filter tests a query made.
+    /// an avoided neighbourhood (below <see cref="AvoidedShare"/> of them pass) from an ordinary one (for independent
+    /// rows, a binomial miss chance below one in a million), so at a 50% filter it tests 64 rows instead of up to 288.
+    /// Measured on Fashion-MNIST at 50%: the probe's filter tests were most of the filter tests a query made.
     /// </summary>
     internal const double ProbeEnoughPasses = 32;
 
@@ -60,7 +60,8 @@ internal sealed partial class HnswGraph
     /// <para><b>How it works.</b> After the descent, the entry (the node nearest the query found above level 0) and
     /// its neighbourhood stand for the query's neighbourhood. The probe tests the filter on the entry's level-0
     /// neighbours and on the neighbours of the first <see cref="ProbeSecondHops"/> of them (up to 288 rows with M 16,
-    /// fewer once <see cref="ProbeEnoughPasses"/> passing rows are expected among those tested; tests only, no distances) and compares the share that passes with <paramref name="passRate"/>. Below
+    /// fewer once <see cref="ProbeEnoughPasses"/> passing rows are expected among those tested; tests only, no
+    /// distances) and compares the share that passes with <paramref name="passRate"/>. Below
     /// <see cref="AvoidedShare"/> of it the filter avoids the neighbourhood: a walk through rejected nodes would
     /// explore every rejected node nearer than the nearest passing one (at a 50% filter of the five classes farthest
     /// from the query, most of the collection), and the two-hop walk's steps through rejected regions would do the

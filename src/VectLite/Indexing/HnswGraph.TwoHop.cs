@@ -45,9 +45,9 @@ internal sealed partial class HnswGraph
     /// Per expanded node: every unvisited neighbour is marked visited and tested; accepted ones are gathered. When fewer
     /// than half of the neighbours were accepted, the neighbours of the rejected (and dead) ones are looked at too: the
     /// accepted ones among them are gathered and marked, the rejected ones are left unmarked (another path may reach
-    /// them as direct neighbours). Gathering stops at twice the expanded node's link count, so an expansion scores at most
-    /// twice what an unfiltered one does. Then the gathered nodes are scored exactly as in <c>SearchLayer</c> (prefetching ahead) and
-    /// enter the candidates and results when they beat the bound.
+    /// them as direct neighbours). Gathering stops at twice the expanded node's link count, so an expansion scores at
+    /// most twice what an unfiltered one does. Then the gathered nodes are scored exactly as in <c>SearchLayer</c>
+    /// (prefetching ahead) and enter the candidates and results when they beat the bound.
     /// </para>
     /// <para>
     /// Rejected nodes are never scored, so the cost follows the accepted nodes the walk meets, not the graph: at a 1%
