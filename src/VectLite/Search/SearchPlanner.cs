@@ -350,9 +350,11 @@ internal static class SearchPlanner
     /// evenly spaced, not the first n, because ids and payloads often correlate with insertion order. The rows are taken in
     /// <see cref="SampleRounds"/> interleaved rounds, each itself evenly spaced; after a round, the sampling stops when at
     /// least <see cref="SampleStopPasses"/> rows passed and the pass rate so far is at least twice
-    /// <paramref name="stopAbove"/> (0: never stops early). A filter most rows pass is then told from one near the
-    /// threshold in a quarter of the tests: those tests were the largest share of a 50% filter's per-query cost on
-    /// Fashion-MNIST, more than the walk's own.
+    /// <paramref name="stopAbove"/>, or when it is at most half of it (0: never stops early). A filter most rows pass, or
+    /// few, is then told from one near the threshold in a quarter of the tests: those tests were the largest share of a
+    /// 50% filter's per-query cost on Fashion-MNIST, more than the walk's own, and a selective filter gets its row set
+    /// (whose count is the estimate) without them. Near the threshold both answers cost about the same, which is what
+    /// makes it the threshold, so a rare wrong call there costs little.
     /// </summary>
     internal static RowSample SampleRows<TFilter>(ref TFilter filter, int rows, double stopAbove)
         where TFilter : struct, IRowFilter
@@ -370,7 +372,7 @@ internal static class SearchPlanner
                     passes++;
                 }
             }
-            if (stopAbove > 0 && passes >= SampleStopPasses && passes >= 2 * stopAbove * tested)
+            if (stopAbove > 0 && ((passes >= SampleStopPasses && passes >= 2 * stopAbove * tested) || passes <= stopAbove / 2 * tested))
             {
                 break;
             }

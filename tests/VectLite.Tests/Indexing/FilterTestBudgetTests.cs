@@ -47,9 +47,22 @@ public sealed class FilterTestBudgetTests
     }
 
     [Fact]
+    public void A_sample_where_almost_no_row_passes_stops_after_its_first_round()
+    {
+        // About 1% pass: at most half the 12.5% threshold after the first 128 rows, so a row set will be built anyway.
+        var filter = new CountingFilter(percent: 1);
+
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
+
+        Assert.Equal(128, sample.Size);
+        Assert.Equal(128, filter.Calls);
+        Assert.InRange(sample.Passes, 0, 8);
+    }
+
+    [Fact]
     public void A_sample_below_twice_the_threshold_tests_every_row()
     {
-        // About 20% pass: below 2 x 12.5%, so no round may stop the sample.
+        // About 20% pass: below 2 x 12.5% and above half of it, so no round may stop the sample.
         var filter = new CountingFilter(percent: 20);
 
         SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
@@ -57,6 +70,18 @@ public sealed class FilterTestBudgetTests
         Assert.Equal(512, sample.Size);
         Assert.Equal(512, filter.Calls);
         Assert.InRange(sample.Passes, 70, 135); // 20% of 512 is 102
+    }
+
+    [Fact]
+    public void A_sample_at_the_threshold_tests_every_row()
+    {
+        // row % 1000 < 100: 16 of the first round's 128 rows pass (12.5%: neither at most half the threshold nor twice
+        // it), 52 of all 512 (counted outside the engine, over row = (int)(i x 117.1875)).
+        var filter = new ModuloFilter(1000, 100);
+
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
+
+        Assert.Equal(new SearchPlanner.RowSample(52, 512), sample);
     }
 
     [Fact]
@@ -100,6 +125,12 @@ public sealed class FilterTestBudgetTests
         walk = HnswFilterWalk.Through;
         graph.SearchFiltered(query, 10, 10, ref plain, new TopKHeap(10), ref walk, int.MaxValue, passRate: 1);
         return (probed.Calls, plain.Calls);
+    }
+
+    /// <summary>Accepts the rows whose remainder by <c>divisor</c> is below <c>below</c>.</summary>
+    private readonly struct ModuloFilter(int divisor, int below) : IRowFilter
+    {
+        public bool Accept(int row) => row % divisor < below;
     }
 
     /// <summary>Accepts the rows from <c>first</c> on.</summary>
