@@ -46,30 +46,20 @@ public sealed class FilterTestBudgetTests
         Assert.Equal(tested, filter.Calls);
     }
 
-    [Fact]
-    public void A_sample_where_almost_no_row_passes_stops_after_its_first_round()
+    [Theory]
+    // About 1% pass: at most half the 12.5% threshold after the first 128 rows, so a row set will be built anyway.
+    [InlineData(1, 128, 0, 8)]
+    // About 20% pass: below 2 x 12.5% and above half of it, so no round may stop the sample (20% of 512 is 102).
+    [InlineData(20, 512, 70, 135)]
+    public void A_sample_stops_early_only_well_away_from_the_threshold(int percent, int tested, int fewestPasses, int mostPasses)
     {
-        // About 1% pass: at most half the 12.5% threshold after the first 128 rows, so a row set will be built anyway.
-        var filter = new CountingFilter(percent: 1);
+        var filter = new CountingFilter(percent);
 
         SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
 
-        Assert.Equal(128, sample.Size);
-        Assert.Equal(128, filter.Calls);
-        Assert.InRange(sample.Passes, 0, 8);
-    }
-
-    [Fact]
-    public void A_sample_below_twice_the_threshold_tests_every_row()
-    {
-        // About 20% pass: below 2 x 12.5% and above half of it, so no round may stop the sample.
-        var filter = new CountingFilter(percent: 20);
-
-        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows: 60_000, stopAbove: SearchPlanner.SetlessPassRate);
-
-        Assert.Equal(512, sample.Size);
-        Assert.Equal(512, filter.Calls);
-        Assert.InRange(sample.Passes, 70, 135); // 20% of 512 is 102
+        Assert.Equal(tested, sample.Size);
+        Assert.Equal(tested, filter.Calls);
+        Assert.InRange(sample.Passes, fewestPasses, mostPasses);
     }
 
     [Fact]
