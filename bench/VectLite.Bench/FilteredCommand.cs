@@ -125,10 +125,7 @@ internal static class FilteredCommand
             }
         }
         // The ingest's log starts an automatic checkpoint in the background: let it finish before anything is timed.
-        while (collection.GetStats().CheckpointRunning)
-        {
-            Thread.Sleep(50);
-        }
+        CheckpointWait.Settle(collection);
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
         var unfiltered = new List<List<Point>>();
@@ -144,7 +141,7 @@ internal static class FilteredCommand
         }
         foreach (FilterConfig config in workload.Configs)
         {
-            Filter[]? filters = config.Namespace is null ? [.. Enumerable.Range(0, queryCount).Select(q => FilteredWorkload.ToFilter(config.Masks[q], config.Limits[q]))] : null;
+            Filter[]? filters = Filters(config, queryCount);
             Measure(collection, workload, efs[0], exact: false, filters, config.Truth, config.Namespace);
         }
         Console.Error.WriteLine("filtered: warm-up round done");
@@ -156,8 +153,7 @@ internal static class FilteredCommand
             Console.Error.WriteLine($"filtered round {round}: unfiltered " + Describe(unfiltered[^1]));
             foreach (FilterConfig config in workload.Configs)
             {
-                // A namespace case has no filter: the search is scoped to the tenant.
-                Filter[]? filters = config.Namespace is null ? [.. Enumerable.Range(0, queryCount).Select(q => FilteredWorkload.ToFilter(config.Masks[q], config.Limits[q]))] : null;
+                Filter[]? filters = Filters(config, queryCount);
                 Point exactPoint = Measure(collection, workload, 10, exact: true, filters, config.Truth, config.Namespace);
                 exact[config.Name].Add(exactPoint.Qps);
                 ours[config.Name].Add([.. efs.Select(ef => Measure(collection, workload, ef, exact: false, filters, config.Truth, config.Namespace))]);
@@ -228,6 +224,10 @@ internal static class FilteredCommand
     /// <see cref="WarmupTime"/>, so the runtime has compiled the path's optimised code: 50 queries were not enough, and
     /// the first point measured ran at a third of its speed), and scores recall@10 after the timing.
     /// </summary>
+    /// <summary>The engine filter of each query of <paramref name="config"/>; null for a namespace case (no filter: the search is scoped to the tenant).</summary>
+    private static Filter[]? Filters(FilterConfig config, int queryCount) =>
+        config.Namespace is null ? [.. Enumerable.Range(0, queryCount).Select(q => FilteredWorkload.ToFilter(config.Masks[q], config.Limits[q]))] : null;
+
     /// <summary>The fewest untimed queries before each point's timed run.</summary>
     private const int WarmupQueries = 50;
 

@@ -55,12 +55,8 @@ internal static class OurHnswRunner
 
             // The ingest wrote a log of the whole base set, so an automatic checkpoint is now writing it out in the
             // background; let it finish, or the first ef's queries share the cores and the memory bandwidth with it.
-            var settle = Stopwatch.StartNew();
-            while (collection.GetStats().CheckpointRunning)
-            {
-                Thread.Sleep(50);
-            }
-            Console.Error.WriteLine($"{tag}: waited {Format.Seconds(settle.Elapsed)} for the automatic checkpoint the ingest started");
+            TimeSpan settled = CheckpointWait.Settle(collection);
+            Console.Error.WriteLine($"{tag}: waited {Format.Seconds(settled)} for the automatic checkpoint the ingest started");
             Collect();
 
             foreach (int ef in settings.Efs)
