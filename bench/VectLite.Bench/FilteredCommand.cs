@@ -144,7 +144,10 @@ internal static class FilteredCommand
             Filter[]? filters = Filters(config, queryCount);
             Measure(collection, workload, efs[0], exact: false, filters, config.Truth, config.Namespace);
         }
-        Console.Error.WriteLine("filtered: warm-up round done");
+        // The warm-up's anti-correlated searches asked for the label field's value graphs: let the builder finish them.
+        var indexingWatch = Stopwatch.StartNew();
+        collection.WaitForIndexing();
+        Console.Error.WriteLine($"filtered: warm-up round done (waited {Format.Seconds(indexingWatch.Elapsed)} for the value graphs)");
 
         for (int round = 1; round <= rounds; round++)
         {

@@ -86,6 +86,7 @@ internal sealed partial class CollectionEngine
                 if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
                 {
                     CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out rebuilt, out remapped, storage, Directory);
+                    fresh.ValueGraphsRequested = NotifyValueGraphBuilder;
                     Volatile.Write(ref _state, fresh);
                     state.Release(); // freed once the last reader that took it lets go
                     replaced = state;
@@ -309,6 +310,7 @@ internal sealed partial class CollectionEngine
                 if (state.RowCount != state.LiveRows || state.AnyExpiring || state.CodesDrifted)
                 {
                     CollectionState fresh = StateCompaction.Compact(state, _lsn, cancellationToken, out _, out _);
+                    fresh.ValueGraphsRequested = NotifyValueGraphBuilder;
                     Volatile.Write(ref _state, fresh);
                     state.Release(); // freed once the last reader that took it lets go
                     state = fresh;

@@ -23,13 +23,18 @@ internal sealed partial class CollectionEngine
     /// not indexed yet either way; this is for callers that want graph-speed searches, or a checkpoint whose saved graph
     /// covers everything, or (tests) a known state.
     /// </summary>
-    /// <remarks>Records written while this waits are not waited for, so a steady stream of writes cannot keep it waiting.</remarks>
+    /// <remarks>
+    /// <para>Records written while this waits are not waited for, so a steady stream of writes cannot keep it waiting.</para>
+    /// <para>Also waits for the value graphs searches have asked for (a keyword filter that avoids the query's
+    /// neighbourhood asks for its field's; docs/tuning.md, "Value graphs") to cover the same records, in either mode.</para>
+    /// </remarks>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; indexing goes on.</exception>
     /// <exception cref="ObjectDisposedException">The collection was closed meanwhile.</exception>
     /// <exception cref="CollectionFaultedException">The background indexer's last pass failed (the inner exception says why); it retries on its own.</exception>
     public void WaitForIndexing(CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
+        WaitForValueGraphs(cancellationToken);
         CollectionState state = Volatile.Read(ref _state);
         int target = state.Published.RowCount;
         if (state.IndexedRows >= target)
@@ -73,6 +78,10 @@ internal sealed partial class CollectionEngine
         if (state.IsDeferred && !IsReadOnly)
         {
             EnsureIndexer()?.Notify();
+        }
+        if (state.HasValueGraphs)
+        {
+            NotifyValueGraphBuilder();
         }
     }
 
@@ -148,5 +157,6 @@ internal sealed partial class CollectionEngine
             indexer = _indexer;
         }
         indexer?.Stop();
+        StopValueGraphBuilder();
     }
 }

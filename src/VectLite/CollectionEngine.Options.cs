@@ -9,7 +9,7 @@ internal sealed partial class CollectionEngine
     /// Changes the collection's runtime HNSW settings (<see cref="HnswOptions.EfSearch"/>,
     /// <see cref="HnswOptions.MinIndexedVectors"/>, <see cref="HnswOptions.ParallelInsertThreshold"/>,
     /// <see cref="HnswOptions.MaxInsertThreads"/>, <see cref="HnswOptions.TombstoneRebuildPercent"/>,
-    /// <see cref="HnswOptions.BuildOnCodes"/>, and the deferred indexing settings) and stores them with
+    /// <see cref="HnswOptions.BuildOnCodes"/>, <see cref="HnswOptions.ValueGraphs"/>, and the deferred indexing settings) and stores them with
     /// the collection, so they survive a reopen. Start from the current ones:
     /// <c>docs.UpdateOptions(docs.Schema.Hnsw with { EfSearch = 128 })</c>.
     /// </summary>
@@ -94,6 +94,10 @@ internal sealed partial class CollectionEngine
                 // Builds the graphs the lower threshold now calls for; leaving deferred indexing, inserts the rows
                 // still queued (waiting for the indexer's pass in progress), so immediate mode starts caught up.
                 state.Publish(_lsn);
+            }
+            if (!options.ValueGraphs)
+            {
+                state.DropValueGraphs(); // searches stop asking for them; their memory goes with the last reader
             }
             NotifyIndexer(state); // deferred: the indexer builds what the new settings call for
 

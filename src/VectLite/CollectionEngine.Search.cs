@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using VectLite.Filtering;
 using VectLite.Indexing;
 using VectLite.Quantization;
 using VectLite.Records;
@@ -279,12 +280,20 @@ internal sealed partial class CollectionEngine
                 int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
                 int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
                 SearchCostModel model = state.CostModel(ordinal);
-                PlannedSearch planned = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, indexedRows, model);
+                // A keyword condition the filter implies: its values' own graphs (when built) can answer a selective filter,
+                // or one that avoids the query's neighbourhood.
+                FieldCondition? keyword = graph is not null && !options.Exact && state.Schema.Hnsw.ValueGraphs && options.Filter is { } f
+                    && state.Indexes.TryGetKeywordCondition(f, out FieldCondition? c) ? c : null;
+                PlannedSearch planned = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, indexedRows, model, keyword, ordinal);
+                if (keyword is not null && planned.PassRate < SearchPlanner.ThroughPassRate && planned.Path != SearchPath.ValueGraphs)
+                {
+                    state.RequestValueGraphs(ordinal, keyword.Path.Text); // a lookup once asked for
+                }
                 // A plain graph walk runs on the codes when they are trained; the exact scan and the two-hop walk of a
                 // selective filter stay on float32 (they score few rows, and exactly).
                 QuantizedCodes? codes = planned.Path == SearchPath.GraphThrough ? state.Codes(ordinal) : null;
                 var plan = new GraphPlan(graph, planned.Path, ef, planned.Budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling,
-                    indexedRows, planned.PassRate, model, planned.Band, codes is null ? planned.PredictedDistances : 0);
+                    indexedRows, planned.PassRate, model, planned.Band, codes is null ? planned.PredictedDistances : 0, state, ordinal, keyword);
                 switch (spec.Metric)
                 {
                     case Metric.Cosine:
@@ -319,10 +328,12 @@ internal sealed partial class CollectionEngine
     /// rows the graph answers for (below <see cref="IndexedRows"/>; the rows above are scanned exactly), and the filter's
     /// estimated pass rate (1: no filter; a filtered walk probes the query's neighbourhood against it). The search
     /// records what it cost in <see cref="Model"/>, in the planner's <see cref="Band"/>; a walk only when the planner
-    /// predicted its distances (<see cref="PredictedDistances"/> above 0: a planned float32 walk).
+    /// predicted its distances (<see cref="PredictedDistances"/> above 0: a planned float32 walk). <see cref="Keyword"/>,
+    /// when set, is a keyword condition every passing row meets: its value graphs (of <see cref="State"/>'s named vector
+    /// <see cref="Ordinal"/>) answer instead of the exact scan when the filter avoids the query's neighbourhood.
     /// </summary>
     private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling, int IndexedRows, double PassRate,
-        SearchCostModel Model, SearchCostModel.Band Band, double PredictedDistances);
+        SearchCostModel Model, SearchCostModel.Band Band, double PredictedDistances, CollectionState State, int Ordinal, FieldCondition? Keyword);
 
     private static void Run<TScorer>(VectorArena arena, in GraphPlan plan, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
@@ -330,6 +341,16 @@ internal sealed partial class CollectionEngine
         SearchPath path = plan.Path;
         long walkTicks = 0;
         int walked = 0;
+        if (path == SearchPath.ValueGraphs)
+        {
+            if (ValueGraphSearch.TryRun<TScorer>(plan.State, plan.Ordinal, plan.Keyword!, arena, query, plan.Ef, plan.PassRate, rowCount, ref filter, heap, out int valueDistances))
+            {
+                SearchPlanner.LastPath = SearchPath.ValueGraphs;
+                SearchPlanner.LastGraphDistances = valueDistances;
+                return;
+            }
+            path = SearchPath.Exact; // dropped since the plan (options changed): scan
+        }
         if (path != SearchPath.Exact)
         {
             // Rows the deferred indexer has not reached (the tail) come from an exact scan merged into the same heap, and
@@ -380,6 +401,15 @@ internal sealed partial class CollectionEngine
                 {
                     plan.Model.RecordWalk(path, plan.Band, walkTicks, walked, plan.PredictedDistances, fallbackTicks: 0);
                 }
+                return;
+            }
+
+            // The filter avoids the query's neighbourhood: its keyword values' own graphs answer, once built.
+            if (distances == HnswGraph.AvoidedNeighbourhood && plan.Keyword is { } keyword
+                && ValueGraphSearch.TryRun<TScorer>(plan.State, plan.Ordinal, keyword, arena, query, plan.Ef, plan.PassRate, rowCount, ref filter, heap, out int valueDistances))
+            {
+                SearchPlanner.LastPath = SearchPath.ValueGraphs;
+                SearchPlanner.LastGraphDistances = valueDistances;
                 return;
             }
 

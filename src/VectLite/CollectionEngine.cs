@@ -44,6 +44,7 @@ internal sealed partial class CollectionEngine
         Name = name;
         Directory = directory;
         _state = state;
+        state.ValueGraphsRequested = NotifyValueGraphBuilder;
         _wal = wal;
         _lsn = lsn;
         _generation = generation;

@@ -12,7 +12,8 @@ namespace VectLite;
 /// graphs: they are fixed when the collection is created, and <see cref="Database.GetOrCreateCollection"/> refuses a
 /// schema that asks for other values. <b>Runtime</b> ones (<see cref="EfSearch"/>, <see cref="MinIndexedVectors"/>,
 /// <see cref="ParallelInsertThreshold"/>, <see cref="MaxInsertThreads"/>, <see cref="TombstoneRebuildPercent"/>,
-/// <see cref="Indexing"/>, <see cref="DeferredBatchSize"/>, <see cref="DeferredMaxLag"/>) only
+/// <see cref="Indexing"/>, <see cref="DeferredBatchSize"/>, <see cref="DeferredMaxLag"/>, <see cref="BuildOnCodes"/>,
+/// <see cref="ValueGraphs"/>) only
 /// change how the live collection behaves: they are stored with the collection and stay as stored until
 /// <see cref="Collection.UpdateOptions"/> changes them (which persists the change); <see cref="Database.GetOrCreateCollection"/>
 /// ignores differences in them.</para>
@@ -107,6 +108,19 @@ public sealed record HnswOptions
     /// Runtime: changed by <see cref="Collection.UpdateOptions"/>, for the next write.
     /// </summary>
     public bool BuildOnCodes { get; init; }
+
+    /// <summary>
+    /// Lets filtered searches build and walk value graphs: for a payload field with a keyword index, an HNSW graph per
+    /// value held by at least 2,048 records, over those records alone (Qdrant's payload-based subgraphs). A search whose
+    /// filter keeps only some values of such a field (<c>{"label": {"$in": [...]}}</c>, alone or in an <c>$and</c>) asks for
+    /// the field's value graphs when the filter is selective (below 35% of the records) or avoids the query's
+    /// neighbourhood; a background thread builds them and keeps them current, and the searches walk them from then on
+    /// instead of scanning every passing record. They cost about as much memory and build time as the collection's own
+    /// graph for each field used this way; they live in memory only and are built again after a reopen, once a search
+    /// asks. Default true. docs/tuning.md, "Value graphs", has the measurements.
+    /// Runtime: changed by <see cref="Collection.UpdateOptions"/> (turning it off drops the graphs built).
+    /// </summary>
+    public bool ValueGraphs { get; init; } = true;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()

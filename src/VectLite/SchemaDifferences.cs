@@ -119,6 +119,10 @@ internal static class SchemaDifferences
         Add(differences, "hnsw.ParallelInsertThreshold", stored.ParallelInsertThreshold, requested.ParallelInsertThreshold);
         Add(differences, "hnsw.MaxInsertThreads", stored.MaxInsertThreads, requested.MaxInsertThreads);
         Add(differences, "hnsw.TombstoneRebuildPercent", stored.TombstoneRebuildPercent, requested.TombstoneRebuildPercent);
+        if (stored.ValueGraphs != requested.ValueGraphs)
+        {
+            differences.Add($"hnsw.ValueGraphs {stored.ValueGraphs} (stored) vs {requested.ValueGraphs} (requested)");
+        }
         if (stored.BuildOnCodes != requested.BuildOnCodes)
         {
             differences.Add($"hnsw.BuildOnCodes {stored.BuildOnCodes} (stored) vs {requested.BuildOnCodes} (requested)");

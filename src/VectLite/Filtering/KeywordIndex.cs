@@ -40,6 +40,21 @@ internal sealed class KeywordIndex : FieldIndex
         }
     }
 
+    /// <summary>The rows (live or not) holding <paramref name="value"/>: 0 for a value never seen. Safe beside the writer.</summary>
+    internal int RowCount(string value) => _postings.TryGetValue(value, out PostingList? list) ? list.Count : 0;
+
+    /// <summary>Appends the rows (live or not) below <paramref name="rowLimit"/> holding <paramref name="value"/> to <paramref name="into"/>.</summary>
+    internal void CopyRows(string value, int rowLimit, RowBuffer into)
+    {
+        if (_postings.TryGetValue(value, out PostingList? list))
+        {
+            list.CopyBelow(rowLimit, into);
+        }
+    }
+
+    /// <summary>Each key and its rows (live or not, ascending), as the index holds them now. Safe beside the writer.</summary>
+    internal IEnumerable<KeyValuePair<string, PostingList>> Postings => _postings;
+
     /// <inheritdoc/>
     public override bool TryCollect(FieldCondition condition, int rowLimit, RowBuffer into) =>
         TryCollectInto(condition, rowLimit, new BufferSink(into), out _);

@@ -205,6 +205,64 @@ internal sealed class PayloadIndexSet
         }
     }
 
+    /// <summary>The complete keyword index on <paramref name="field"/>, or null when there is none (or it is still being filled).</summary>
+    public KeywordIndex? KeywordIndexOn(string field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return Volatile.Read(ref _snapshot).ByField.TryGetValue(field, out FieldIndex? index) && index.IsComplete ? index as KeywordIndex : null;
+    }
+
+    /// <summary>
+    /// The keyword condition every row passing <paramref name="filter"/> meets: a <c>$eq</c> or <c>$in</c> of strings
+    /// on a field with a complete keyword index, as the filter itself or as a child of its top-level <c>$and</c> (the
+    /// first such child). A row that passes the filter holds one of the condition's values.
+    /// </summary>
+    public bool TryGetKeywordCondition(Filter filter, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FieldCondition? condition)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        Snapshot snapshot = Volatile.Read(ref _snapshot);
+        condition = null;
+        if (snapshot.Indexes.Length == 0)
+        {
+            return false;
+        }
+        if (filter is AndFilter and)
+        {
+            foreach (Filter child in and.Children)
+            {
+                if (IsKeywordCondition(snapshot, child))
+                {
+                    condition = (FieldCondition)child;
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (IsKeywordCondition(snapshot, filter))
+        {
+            condition = (FieldCondition)filter;
+            return true;
+        }
+        return false;
+    }
+
+    private static bool IsKeywordCondition(Snapshot snapshot, Filter filter)
+    {
+        if (filter is not FieldCondition { Operator: FilterOperator.Eq or FilterOperator.In } condition
+            || !snapshot.ByField.TryGetValue(condition.Path.Text, out FieldIndex? index) || !index.IsComplete || index is not KeywordIndex)
+        {
+            return false;
+        }
+        foreach (FilterValue value in condition.Values)
+        {
+            if (value.Kind != FilterValueKind.String)
+            {
+                return false;
+            }
+        }
+        return condition.Values.Length > 0;
+    }
+
     /// <summary>The rented candidate set of <paramref name="filter"/>, or null when the indexes cannot narrow it.</summary>
     private static RowBitset? Mark(Snapshot snapshot, Filter filter, int rowLimit, out bool exact)
     {

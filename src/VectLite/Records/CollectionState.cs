@@ -445,6 +445,7 @@ internal sealed partial class CollectionState
             graphs += Graph(o)?.MemoryBytes ?? 0;
             codes += Codes(o)?.MemoryBytes ?? 0;
         }
+        graphs += ValueGraphMemoryBytes;
         long payloads = 0;
         for (int row = 0; row < snapshot.RowCount; row++)
         {

@@ -102,6 +102,7 @@ internal static class StateCompaction
                     rebuilt++;
                 }
             }
+            old.MoveValueGraphsTo(fresh, oldToNew); // renumbered like the graphs above; the builder extends them on the fresh state
             fresh.IndexingEnabled = true;
             fresh.Publish(lsn); // builds the graphs not kept
             return fresh;
@@ -113,6 +114,7 @@ internal static class StateCompaction
             {
                 old.DropGraphs(); // a remapped graph takes no more inserts: rebuild on the next write
             }
+            old.ReviveValueGraphs(); // its value graphs (if they moved) are gone: a search asks for them again
             throw;
         }
     }

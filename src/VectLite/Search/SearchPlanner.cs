@@ -21,6 +21,12 @@ internal enum SearchPath
     /// planned walk whose probe finds that the filter avoids the query's neighbourhood; forcible for tests and calibration.
     /// </summary>
     GraphPassing,
+
+    /// <summary>
+    /// The value graphs of a keyword condition the filter implies (<see cref="ValueGraphSearch"/>): never planned, taken
+    /// by a planned walk whose probe finds that the filter avoids the query's neighbourhood, once the graphs are built.
+    /// </summary>
+    ValueGraphs,
 }
 
 /// <summary>
@@ -166,15 +172,15 @@ internal static class SearchPlanner
     /// <paramref name="model"/> is the named vector's measured costs (null: the defaults).
     /// </summary>
     public static PlannedSearch Plan(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
-        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model)
+        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model, FieldCondition? keyword = null, int ordinal = 0)
     {
-        PlannedSearch plan = PlanCore(state, snapshot, graph, payloadFilter, namespaceId, ref filter, wanted, ef, forceExact, indexedRows, model);
+        PlannedSearch plan = PlanCore(state, snapshot, graph, payloadFilter, namespaceId, ref filter, wanted, ef, forceExact, indexedRows, model, keyword, ordinal);
         LastPlannedPath = plan.Path;
         return plan;
     }
 
     private static PlannedSearch PlanCore(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
-        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model)
+        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model, FieldCondition? keyword, int ordinal)
     {
         int rows = snapshot.RowCount;
         SearchCostModel.Band band = default; // no filter: pass band 0 (a scan's band has no ef)
@@ -215,7 +221,7 @@ internal static class SearchPlanner
         // after it, whichever walk runs: a row test each, and a distance for each that passes.
         int graphRows = Math.Clamp(indexedRows, 1, rows);
         double tailCost = (rows - graphRows) * ((passRate * ScanCostPerRow) + TestCostPerRow);
-        double unfiltered = UnfilteredDistancesAtEf10 * Math.Pow(Math.Max(ef, wanted) / 10.0, EfExponent) * Math.Log(Math.Max(graphRows, 3)) / Math.Log(60_000);
+        double unfiltered = UnfilteredDistances(Math.Max(ef, wanted), graphRows);
         double throughDistances = unfiltered * Math.Pow(passRate, -ThroughPassExponent);
         Priced through = Price(model, SearchPath.GraphThrough, band, throughDistances, tailCost);
         int m0 = 2 * state.HnswParameters.M;
@@ -227,6 +233,14 @@ internal static class SearchPlanner
         var exact = new Priced(SearchPath.Exact, exactCost, 1, false, 0);
 
         Priced chosen = exact.Cost <= Math.Min(through.Cost, twoHop.Cost) ? exact : through.Cost <= twoHop.Cost ? through : twoHop;
+        if (keyword is not null && passRate < ThroughPassRate
+            && ValueGraphSearch.TryPrice(state, ordinal, keyword, rows, passRate, Math.Max(ef, wanted), out double valueDistances, out double valueScanned)
+            && (GraphDistanceCost * valueDistances) + valueScanned < chosen.Cost)
+        {
+            // A selective keyword filter whose values have their own graphs: walking them costs about an unfiltered walk
+            // of the values' rows, whatever the filter's correlation with the query (the walks below may lose their way).
+            return new PlannedSearch(SearchPath.ValueGraphs, int.MaxValue, passRate, 0, band);
+        }
         if (model is not null && model.NextPlanExplores())
         {
             // Now and then the cheapest other path runs instead, when the model's measurements (not the defaults) made it
@@ -253,6 +267,13 @@ internal static class SearchPlanner
         filter.CacheVerdicts();
         return new PlannedSearch(chosen.Path, Budget(exactCost, chosen.DistanceCost), passRate, chosen.Distances, band);
     }
+
+    /// <summary>
+    /// The level-0 distances an unfiltered walk at <paramref name="ef"/> computes on a graph of <paramref name="graphRows"/>
+    /// rows: <see cref="UnfilteredDistancesAtEf10"/> x (ef / 10)^<see cref="EfExponent"/>, scaled by ln rows.
+    /// </summary>
+    internal static double UnfilteredDistances(int ef, int graphRows) =>
+        UnfilteredDistancesAtEf10 * Math.Pow(ef / 10.0, EfExponent) * Math.Log(Math.Max(graphRows, 3)) / Math.Log(60_000);
 
     /// <summary>A path's predicted cost in scanned rows, its cost per graph distance, whether measurements gave either, and its predicted distances.</summary>
     private readonly record struct Priced(SearchPath Path, double Cost, double DistanceCost, bool Measured, double Distances);

@@ -180,6 +180,10 @@ internal sealed record CheckpointManifest
             {
                 json.WriteBoolean("buildOnCodes", true); // written only when set: older manifests stay as they were
             }
+            if (!h.ValueGraphs)
+            {
+                json.WriteBoolean("valueGraphs", false); // written only when turned off: older manifests stay as they were
+            }
             if (h.Indexing != IndexingMode.Immediate || h.DeferredBatchSize != 1_000 || h.DeferredMaxLag != 0)
             {
                 // Written only when set, so a manifest of a collection that never used deferred indexing stays as before.
@@ -323,6 +327,7 @@ internal sealed record CheckpointManifest
                     DeferredBatchSize = h.TryGetProperty("deferredBatchSize", out JsonElement batch) ? batch.GetInt32() : 1_000,
                     DeferredMaxLag = h.TryGetProperty("deferredMaxLag", out JsonElement lag) ? lag.GetInt32() : 0,
                     BuildOnCodes = h.TryGetProperty("buildOnCodes", out JsonElement onCodes) && onCodes.GetBoolean(),
+                    ValueGraphs = !h.TryGetProperty("valueGraphs", out JsonElement valueGraphs) || valueGraphs.GetBoolean(),
                 });
             }
             var indexes = new List<(string, PayloadIndexKind)>();

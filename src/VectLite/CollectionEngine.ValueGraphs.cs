@@ -1,0 +1,99 @@
+using VectLite.Indexing;
+using VectLite.Records;
+
+namespace VectLite;
+
+// Value graphs (Indexing/ValueGraphs): the engine's side of their background builder. A search asks for a field's
+// value graphs (CollectionState.RequestValueGraphs); the builder thread, started then, inserts the rows and follows the
+// writes. Derived data, in memory only: a reopened collection builds them again once a search asks.
+internal sealed partial class CollectionEngine
+{
+    /// <summary>The value-graph builder, started by the first request; null before.</summary>
+    private DeferredIndexer? _valueGraphBuilder;
+    private bool _valueGraphBuilderStopped;
+
+    /// <summary>Value-graph passes run so far (0 when no builder exists): tests see that it ran.</summary>
+    internal long ValueGraphPassesForTests => _valueGraphBuilder?.Passes ?? 0;
+
+    /// <summary>
+    /// Waits until the value graphs asked for so far cover every record written before the call (see
+    /// <see cref="WaitForIndexing"/>). Returns at once when none were asked for.
+    /// </summary>
+    private void WaitForValueGraphs(CancellationToken cancellationToken)
+    {
+        CollectionState state = Volatile.Read(ref _state);
+        if (!state.HasValueGraphs)
+        {
+            return;
+        }
+        int target = state.Published.RowCount;
+        DeferredIndexer builder = EnsureValueGraphBuilder() ?? throw new ObjectDisposedException(typeof(Collection).FullName);
+        builder.WaitUntil(() =>
+        {
+            ThrowIfUnusable();
+            CollectionState now = Volatile.Read(ref _state);
+            if (now != state)
+            {
+                state = now; // a checkpoint renumbered the rows: wait for the new state's rows as of now
+                target = now.Published.RowCount;
+            }
+            return now.Published.RowCount - now.ValueGraphLag >= target;
+        }, error => new CollectionFaultedException(Name, error), cancellationToken);
+    }
+
+    /// <summary>Wakes the builder (starting it on first use). Cheap: a flag and a pulse. Any thread.</summary>
+    private void NotifyValueGraphBuilder() => EnsureValueGraphBuilder()?.Notify();
+
+    /// <summary>The builder, started if it was not; null once the collection closes.</summary>
+    private DeferredIndexer? EnsureValueGraphBuilder()
+    {
+        if (Volatile.Read(ref _valueGraphBuilder) is { } running)
+        {
+            return running;
+        }
+        lock (_indexerGate)
+        {
+            if (_valueGraphBuilderStopped)
+            {
+                return null;
+            }
+            _valueGraphBuilder ??= new DeferredIndexer($"VectLite value graphs '{Name}'", RunValueGraphPass,
+                ex => Log.IndexingPassFailed(_database.Logger, Name, DeferredIndexer.RetryMilliseconds / 1000, ex));
+            return _valueGraphBuilder;
+        }
+    }
+
+    /// <summary>One pass on the builder's thread, on the current state.</summary>
+    private int RunValueGraphPass()
+    {
+        ReadLease lease; // a reader's lease: the inserts read vectors that may be mapped from a checkpoint file
+        try
+        {
+            lease = AcquireState();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or CollectionNotFoundException)
+        {
+            return 0; // closing or dropped: Close stops the thread next
+        }
+        try
+        {
+            return lease.State.BuildValueGraphsPass(s => Volatile.Read(ref _state) == s);
+        }
+        finally
+        {
+            lease.Release();
+        }
+    }
+
+    /// <summary>Stops the builder for good (close or drop): the pass in progress completes.</summary>
+    private void StopValueGraphBuilder()
+    {
+        DeferredIndexer? builder;
+        lock (_indexerGate)
+        {
+            _valueGraphBuilderStopped = true;
+            builder = _valueGraphBuilder;
+        }
+        builder?.Stop();
+    }
+}

@@ -1,0 +1,217 @@
+using VectLite.Filtering;
+using VectLite.Indexing;
+using VectLite.Indexing.ValueGraphs;
+
+namespace VectLite.Records;
+
+// Value graphs (Indexing/ValueGraphs): the state's side. A search whose keyword filter avoids the query's neighbourhood
+// asks for the field's value graphs; a background builder (CollectionEngine.ValueGraphs) then inserts the rows, and
+// the next such searches walk them.
+internal sealed partial class CollectionState
+{
+    /// <summary>Rows the builder takes per pass and field (it holds the value-graph lock meanwhile, which a checkpoint's compaction waits for).</summary>
+    internal const int ValueGraphBatchRows = 4_096;
+
+    /// <summary>Held by the builder while it inserts, and by a compaction while it renumbers the graphs. Lock order: the index lock, then this.</summary>
+    private readonly Lock _valueGraphLock = new();
+
+    /// <summary>The fields asked for, per named vector (copy on write under <see cref="_valueGraphLock"/>).</summary>
+    private ValueGraphField[] _valueGraphFields = [];
+
+    /// <summary>
+    /// Called (outside any lock) when <see cref="RequestValueGraphs"/> adds a field: the engine wakes its builder. Set by
+    /// the engine when it installs the state; must not throw.
+    /// </summary>
+    public Action? ValueGraphsRequested { get; set; }
+
+    /// <summary>The lock a compaction takes to keep the builder out while it renumbers the value graphs.</summary>
+    public Lock ValueGraphLock => _valueGraphLock;
+
+    /// <summary>Whether any field's value graphs were asked for (so writes should wake the builder).</summary>
+    public bool HasValueGraphs => Volatile.Read(ref _valueGraphFields).Length > 0;
+
+    /// <summary>The value graphs of <paramref name="field"/> for the named vector <paramref name="ordinal"/>, or null when never asked for.</summary>
+    public ValueGraphField? ValueGraphs(int ordinal, string field)
+    {
+        foreach (ValueGraphField candidate in Volatile.Read(ref _valueGraphFields))
+        {
+            if (candidate.Ordinal == ordinal && string.Equals(candidate.Field, field, StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Rows written that some field's value graphs do not cover yet (0: caught up, or none asked for).</summary>
+    public int ValueGraphLag
+    {
+        get
+        {
+            int rows = Published.RowCount, lag = 0;
+            foreach (ValueGraphField graphs in Volatile.Read(ref _valueGraphFields))
+            {
+                lag = Math.Max(lag, rows - graphs.CoveredRows);
+            }
+            return lag;
+        }
+    }
+
+    /// <summary>Memory held by every value graph.</summary>
+    private long ValueGraphMemoryBytes => Volatile.Read(ref _valueGraphFields).Sum(f => f.MemoryBytes);
+
+    /// <summary>
+    /// Asks for the value graphs of <paramref name="field"/> (which must have a keyword index) for the named vector
+    /// <paramref name="ordinal"/>: a search found they would help. Cheap when already asked for; otherwise the engine
+    /// learns of it through <see cref="ValueGraphsRequested"/> and wakes the builder. Any thread.
+    /// </summary>
+    public void RequestValueGraphs(int ordinal, string field)
+    {
+        if (ValueGraphs(ordinal, field) is not null)
+        {
+            return;
+        }
+        lock (_valueGraphLock)
+        {
+            if (ValueGraphs(ordinal, field) is not null || _valueGraphsRetired || !Schema.Hnsw.ValueGraphs)
+            {
+                return;
+            }
+            Volatile.Write(ref _valueGraphFields, [.. _valueGraphFields, new ValueGraphField(ordinal, field)]);
+        }
+        ValueGraphsRequested?.Invoke();
+    }
+
+    /// <summary>Set once a compaction took this state's value graphs (they take no more inserts): nothing is built here any more.</summary>
+    private bool _valueGraphsRetired;
+
+    /// <summary>
+    /// One pass of the value-graph builder: for each field asked for, inserts the published rows from its mark up to
+    /// <see cref="ValueGraphBatchRows"/> further into their values' graphs (a value reaching
+    /// <see cref="ValueGraphField.MinRows"/> rows gets its graph, built from the first row), then raises the mark.
+    /// Returns the rows still waiting (the largest lag over the fields).
+    /// </summary>
+    /// <param name="isCurrent">Whether this state is still the collection's (checked under the lock, which a compaction
+    /// holds while it replaces the state): a retired state is not built on, and 1 is returned so the caller tries again.</param>
+    public int BuildValueGraphsPass(Func<CollectionState, bool> isCurrent)
+    {
+        lock (_valueGraphLock)
+        {
+            if (!isCurrent(this))
+            {
+                return 1;
+            }
+            Snapshot published = Published;
+            int waiting = 0;
+            foreach (ValueGraphField field in _valueGraphFields)
+            {
+                KeywordIndex? index = Indexes.KeywordIndexOn(field.Field);
+                if (index is null)
+                {
+                    continue; // the index was dropped (or is being filled): the graphs stay as they are, unused
+                }
+                int from = field.CoveredRows;
+                int upTo = (int)Math.Min(published.RowCount, (long)from + ValueGraphBatchRows);
+                // Also with no new rows: a value whose graph a compaction dropped (too many dead nodes) is built again.
+                InsertValueRows(field, index, from, Math.Max(from, upTo), published.Lsn);
+                field.SetCovered(Math.Max(from, upTo));
+                waiting = Math.Max(waiting, published.RowCount - field.CoveredRows);
+            }
+            return waiting;
+        }
+    }
+
+    /// <summary>
+    /// Inserts the live rows in [<paramref name="from"/>, <paramref name="upTo"/>) of each value with a graph into it,
+    /// and builds the graph of each value that has none but holds <see cref="ValueGraphField.MinRows"/> rows from row 0.
+    /// </summary>
+    private void InsertValueRows(ValueGraphField field, KeywordIndex index, int from, int upTo, long deadAtOrBefore)
+    {
+        HnswOptions options = Schema.Hnsw;
+        int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;
+        var listed = new List<int>();
+        var rows = new List<int>();
+        foreach ((string value, PostingList postings) in index.Postings)
+        {
+            bool exists = field.TryGet(value, out HnswGraph? graph);
+            if (!exists && postings.Count < ValueGraphField.MinRows)
+            {
+                continue;
+            }
+            int start = exists ? from : 0;
+            listed.Clear();
+            postings.CopyBelow(upTo, new ListSink(listed));
+            rows.Clear();
+            foreach (int row in listed)
+            {
+                if (row >= start && _deletedAt[row] > deadAtOrBefore)
+                {
+                    rows.Add(row);
+                }
+            }
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+            graph ??= new HnswGraph(Arenas[field.Ordinal], Schema.Vectors[field.Ordinal].Metric, _hnswParameters);
+            graph.AddMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), rows.Count >= options.ParallelInsertThreshold ? threads : 1);
+            if (!exists)
+            {
+                field.Add(value, graph); // visible complete: every row of the value below upTo is in it
+            }
+        }
+    }
+
+    /// <summary>
+    /// Compaction: this state's value graphs renumbered for <paramref name="fresh"/> (see <see cref="ValueGraphField.Remap"/>),
+    /// installed there. This state's graphs take no more inserts, so it is retired as far as value graphs go. Call with
+    /// the index lock held (no builder pass runs on a state being compacted once this holds the value-graph lock).
+    /// </summary>
+    internal void MoveValueGraphsTo(CollectionState fresh, int[] oldRowToNewRow)
+    {
+        lock (_valueGraphLock)
+        {
+            _valueGraphsRetired = true;
+            ValueGraphField[] fields = _valueGraphFields;
+            Volatile.Write(ref _valueGraphFields, []);
+            if (fields.Length == 0)
+            {
+                return;
+            }
+            int rebuildPercent = Schema.Hnsw.TombstoneRebuildPercent;
+            var moved = new ValueGraphField[fields.Length];
+            for (int i = 0; i < fields.Length; i++)
+            {
+                moved[i] = fields[i].Remap(oldRowToNewRow, fresh.Arenas[fields[i].Ordinal], rebuildPercent);
+            }
+            lock (fresh._valueGraphLock)
+            {
+                Volatile.Write(ref fresh._valueGraphFields, moved); // the engine wakes the builder once it installs the fresh state
+            }
+        }
+    }
+
+    /// <summary>Forgets every value graph (<see cref="HnswOptions.ValueGraphs"/> turned off); a builder pass in progress finishes first.</summary>
+    public void DropValueGraphs()
+    {
+        lock (_valueGraphLock)
+        {
+            Volatile.Write(ref _valueGraphFields, []);
+        }
+    }
+
+    /// <summary>After a failed compaction: this state stays the collection's, so value graphs may be asked for (and built) on it again.</summary>
+    internal void ReviveValueGraphs()
+    {
+        lock (_valueGraphLock)
+        {
+            _valueGraphsRetired = false;
+        }
+    }
+
+    /// <summary>Collects a posting list's rows into a list.</summary>
+    private readonly struct ListSink(List<int> list) : IRowSink
+    {
+        public void Add(int row) => list.Add(row);
+    }
+}
