@@ -12,6 +12,9 @@ internal sealed partial class CollectionEngine
     private DeferredIndexer? _valueGraphBuilder;
     private bool _valueGraphBuilderStopped;
 
+    /// <summary>Test hook: runs inside each value-graph pass, after a field's inserts and before its mark is raised.</summary>
+    internal Action? ValueGraphPassForTests { get; set; }
+
     /// <summary>Value-graph passes run so far (0 when no builder exists): tests see that it ran.</summary>
     internal long ValueGraphPassesForTests => _valueGraphBuilder?.Passes ?? 0;
 
@@ -77,7 +80,7 @@ internal sealed partial class CollectionEngine
         }
         try
         {
-            return lease.State.BuildValueGraphsPass(s => Volatile.Read(ref _state) == s);
+            return lease.State.BuildValueGraphsPass(s => Volatile.Read(ref _state) == s, ValueGraphPassForTests);
         }
         finally
         {

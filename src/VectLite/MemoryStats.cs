@@ -7,7 +7,8 @@ namespace VectLite;
 /// </summary>
 /// <param name="Vectors">The vector arenas' RAM: native memory in chunks, each row padded to a multiple of 16 floats;
 /// allocated chunks count whole. Rows read from a mapped checkpoint file are in <see cref="VectorsMapped"/> instead.</param>
-/// <param name="Graphs">The HNSW graphs: links, levels and node-to-row maps (no vectors), as <see cref="VectorIndexStats.MemoryBytes"/>.</param>
+/// <param name="Graphs">The HNSW graphs: links, levels and node-to-row maps (no vectors), as <see cref="VectorIndexStats.MemoryBytes"/>,
+/// plus the value graphs filtered searches asked for (<see cref="HnswOptions.ValueGraphs"/>).</param>
 /// <param name="Payloads">The payloads' JSON text (UTF-8) held for every row. The parsed form adds a table of about 12
 /// bytes per JSON token and a small object per payload, not counted here.</param>
 /// <param name="Rows">Per-row metadata (id and payload reference: 32 bytes; per named vector the row's graph node: 4), in

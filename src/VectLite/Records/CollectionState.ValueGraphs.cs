@@ -93,7 +93,8 @@ internal sealed partial class CollectionState
     /// </summary>
     /// <param name="isCurrent">Whether this state is still the collection's (checked under the lock, which a compaction
     /// holds while it replaces the state): a retired state is not built on, and 1 is returned so the caller tries again.</param>
-    public int BuildValueGraphsPass(Func<CollectionState, bool> isCurrent)
+    /// <param name="during">Test hook: runs after a field's inserts, before its mark is raised.</param>
+    public int BuildValueGraphsPass(Func<CollectionState, bool> isCurrent, Action? during = null)
     {
         lock (_valueGraphLock)
         {
@@ -114,6 +115,7 @@ internal sealed partial class CollectionState
                 int upTo = (int)Math.Min(published.RowCount, (long)from + ValueGraphBatchRows);
                 // Also with no new rows: a value whose graph a compaction dropped (too many dead nodes) is built again.
                 InsertValueRows(field, index, from, Math.Max(from, upTo), published.Lsn);
+                during?.Invoke();
                 field.SetCovered(Math.Max(from, upTo));
                 waiting = Math.Max(waiting, published.RowCount - field.CoveredRows);
             }

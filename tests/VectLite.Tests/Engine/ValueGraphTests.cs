@@ -1,0 +1,244 @@
+using System.Text.Json.Nodes;
+using VectLite.Indexing.ValueGraphs;
+using VectLite.Search;
+
+namespace VectLite.Tests.Engine;
+
+/// <summary>
+/// Value graphs (docs/tuning.md, "Value graphs"): a keyword filter that avoids the query's neighbourhood, or keeps few
+/// rows, asks for the field's value graphs; once the background builder has built them, such searches walk them
+/// (<see cref="SearchPath.ValueGraphs"/>) instead of scanning every passing row. Expected hits come from a brute force
+/// over the test's own copy of the data.
+/// </summary>
+/// <remarks>
+/// Data: 4 well-separated clusters of 2,100 rows (16-d, above <see cref="ValueGraphField.MinRows"/>), label = cluster.
+/// Queries sit in cluster 0; "far" filters pass the clusters whose centres are farthest from cluster 0's.
+/// </remarks>
+public sealed class ValueGraphTests : IDisposable
+{
+    private const int Dimension = 16;
+    private const int Clusters = 4;
+    private const int PerCluster = 2_100;
+    private const int TopK = 10;
+    private const int Queries = 30;
+    private readonly TempDatabase _temp = new();
+    private Database _db;
+    private Collection _docs;
+    private readonly Dictionary<ulong, (string[] Labels, float[] Vector)> _rows = [];
+    private readonly float[][] _centers;
+    private readonly int[] _byDistanceFromZero;
+
+    public ValueGraphTests()
+    {
+        _db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
+        _docs = _db.CreateCollection("docs", CollectionSchema.SingleVector(Dimension, Metric.L2)
+            .WithHnsw(new HnswOptions { M = 16, EfConstruction = 64, MinIndexedVectors = 1, MaxInsertThreads = 2 }));
+        _docs.CreatePayloadIndex("label", PayloadIndexKind.Keyword);
+        _docs.Engine.StateForTests.CostModel(0).FreezeForTests(); // the planner's defaults, not this run's timings
+        var random = new Random(31);
+        _centers = [.. Enumerable.Range(0, Clusters).Select(_ => TestData.RandomVector(random, Dimension).Select(x => x * 10).ToArray())];
+        var records = new List<Record>();
+        for (int i = 0; i < Clusters * PerCluster; i++)
+        {
+            int label = i % Clusters;
+            float[] v = [.. _centers[label].Zip(TestData.RandomVector(random, Dimension), (c, n) => c + n)];
+            records.Add(Put((ulong)i, v, "c" + label));
+        }
+        _docs.UpsertMany(records);
+        _byDistanceFromZero = [.. Enumerable.Range(0, Clusters).OrderBy(c => Distance(_centers[c], _centers[0]))];
+        Assert.Equal(0, _byDistanceFromZero[0]);
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        _temp.Dispose();
+    }
+
+    private Record Put(ulong id, float[] vector, params string[] labels)
+    {
+        _rows[id] = (labels, vector);
+        JsonNode label = labels.Length == 1 ? JsonValue.Create(labels[0]) : new JsonArray([.. labels.Select(l => (JsonNode)JsonValue.Create(l))]);
+        return new Record(id, vector, new JsonObject { ["label"] = label });
+    }
+
+    private static double Distance(float[] a, float[] b) => a.Zip(b, (x, y) => (double)(x - y) * (x - y)).Sum();
+
+    private string[] Far(int count) => [.. _byDistanceFromZero.Reverse().Take(count).Select(c => "c" + c)];
+
+    private static Filter LabelFilter(string[] labels) => Filter.In("label", labels);
+
+    private float[] Query(Random random) => [.. _centers[0].Zip(TestData.RandomVector(random, Dimension), (c, n) => c + n)];
+
+    /// <summary>Runs the queries; returns the recall against the brute force and the paths that answered.</summary>
+    private (double Recall, Dictionary<SearchPath, int> Paths) Run(string[] labels, int ef = 32, int queries = Queries)
+    {
+        var random = new Random(5);
+        var paths = new Dictionary<SearchPath, int>();
+        int found = 0, wanted = 0;
+        for (int q = 0; q < queries; q++)
+        {
+            float[] query = Query(random);
+            List<ulong> expected = [.. _rows.Where(r => r.Value.Labels.Intersect(labels).Any())
+                .OrderBy(r => Distance(r.Value.Vector, query)).ThenBy(r => r.Key).Take(TopK).Select(r => r.Key)];
+            List<ulong> actual = [.. _docs.Search(query, new SearchOptions { TopK = TopK, Ef = ef, Filter = LabelFilter(labels), IncludePayload = false }).Select(h => h.Id.AsNumber)];
+            paths[SearchPlanner.LastPath] = paths.GetValueOrDefault(SearchPlanner.LastPath) + 1;
+            Assert.Equal(actual.Count, actual.Distinct().Count());
+            Assert.All(actual, id => Assert.True(_rows[id].Labels.Intersect(labels).Any(), $"Row {id} does not pass the filter."));
+            found += actual.Intersect(expected).Count();
+            wanted += expected.Count;
+        }
+        return ((double)found / wanted, paths);
+    }
+
+    private static string Describe(Dictionary<SearchPath, int> paths) => string.Join(", ", paths.Select(p => $"{p.Key} {p.Value}"));
+
+    [Theory]
+    // 50%: planned as a walk through rejected nodes, whose probe finds the neighbourhood avoided. ef 64: far from the
+    // query, the 16-d Gaussian rows are at nearly equal distances (recall 0.90 at ef 32).
+    [InlineData(2, 64)]
+    [InlineData(1, 32)] // 25%: selective, so planned on the value graphs once they exist
+    public void A_far_keyword_filter_is_answered_exactly_until_the_value_graphs_are_built_then_by_them(int clusters, int ef)
+    {
+        string[] labels = Far(clusters);
+        (double before, Dictionary<SearchPath, int> pathsBefore) = Run(labels, queries: 1);
+        Assert.Equal(1.0, before);
+        Assert.Equal(SearchPath.Exact, Assert.Single(pathsBefore.Keys)); // the first search asked for the graphs
+        long graphsBefore = _docs.GetStats().Memory!.Graphs;
+
+        _docs.WaitForIndexing();
+
+        ValueGraphField field = _docs.Engine.StateForTests.ValueGraphs(0, "label")!;
+        Assert.Equal(Clusters, field.GraphCount);
+        Assert.Equal(Clusters * PerCluster, field.CoveredRows);
+        Assert.True(_docs.GetStats().Memory!.Graphs > graphsBefore, "The value graphs' memory is counted.");
+        (double recall, Dictionary<SearchPath, int> paths) = Run(labels, ef);
+        Assert.True(paths.GetValueOrDefault(SearchPath.ValueGraphs) == Queries, $"Paths: {Describe(paths)}");
+        Assert.True(recall >= 0.95, $"Recall {recall:0.000} below 0.95.");
+    }
+
+    [Fact]
+    public void Rows_written_after_the_build_are_found_and_deleted_or_relabelled_rows_are_not()
+    {
+        string[] labels = Far(1);
+        Run(labels, queries: 1);
+        _docs.WaitForIndexing();
+        var random = new Random(77);
+        float[] near = Query(random); // rows at the queries' cluster, labelled far: they beat every other far row
+        _docs.UpsertMany([.. Enumerable.Range(0, 4).Select(i => Put(100_000UL + (ulong)i, [.. near.Select(x => x + (0.01f * i))], labels[0]))]);
+
+        // Whether or not the builder has passed them yet (rows past its mark are scanned exactly), they are found.
+        AssertNewRowsFirst(labels, [100_000, 100_001, 100_002, 100_003]);
+        _docs.WaitForIndexing();
+        Assert.Equal(Clusters * PerCluster + 4, _docs.Engine.StateForTests.ValueGraphs(0, "label")!.CoveredRows);
+        AssertNewRowsFirst(labels, [100_000, 100_001, 100_002, 100_003]);
+
+        // A deleted row and a row moved to another label (an update writes a new row; the old one stays in the far
+        // label's graph as a node the row test rejects) are gone from the far filter's hits.
+        _docs.Delete(100_001UL);
+        _docs.UpdatePayload(100_002UL, new JsonObject { ["label"] = "c0" });
+        _rows.Remove(100_001UL);
+        _rows[100_002UL] = (["c0"], _rows[100_002UL].Vector);
+        AssertNewRowsFirst(labels, [100_000, 100_003]);
+        _docs.WaitForIndexing();
+        AssertNewRowsFirst(labels, [100_000, 100_003]);
+        (double recall, _) = Run(labels);
+        Assert.True(recall >= 0.95, $"Recall {recall:0.000} below 0.95.");
+    }
+
+    [Fact]
+    public void A_search_while_the_builder_has_inserted_rows_but_not_raised_its_mark_finds_each_once()
+    {
+        string[] labels = Far(1);
+        Run(labels, queries: 1);
+        _docs.WaitForIndexing();
+        int checks = 0;
+        _docs.Engine.ValueGraphPassForTests = () =>
+        {
+            // The new rows are in the far label's graph, and past the mark the search reads: the tail scan offers them,
+            // so the walk must not.
+            AssertNewRowsFirst(labels, [100_000, 100_001, 100_002]);
+            checks++;
+        };
+        float[] near = Query(new Random(77));
+        _docs.UpsertMany([.. Enumerable.Range(0, 3).Select(i => Put(100_000UL + (ulong)i, [.. near.Select(x => x + (0.01f * i))], labels[0]))]);
+        _docs.WaitForIndexing();
+        _docs.Engine.ValueGraphPassForTests = null;
+
+        Assert.True(checks >= 1, "The builder ran no pass over the new rows.");
+    }
+
+    private void AssertNewRowsFirst(string[] labels, ulong[] expected)
+    {
+        float[] query = Query(new Random(77));
+        List<ulong> hits = [.. _docs.Search(query, new SearchOptions { TopK = TopK, Ef = 32, Filter = LabelFilter(labels), IncludePayload = false }).Select(h => h.Id.AsNumber)];
+        Assert.Equal(hits.Count, hits.Distinct().Count());
+        Assert.Equal(expected, hits.Take(expected.Length).Order());
+        Assert.Equal(SearchPath.ValueGraphs, SearchPlanner.LastPath);
+    }
+
+    [Fact]
+    public void A_compacting_checkpoint_keeps_the_value_graphs_renumbered()
+    {
+        string[] labels = Far(1);
+        Run(labels, queries: 1);
+        _docs.WaitForIndexing();
+        // Delete a tenth of the far rows (and some others): the checkpoint compacts and renumbers every row after them.
+        var gone = _rows.Keys.Where(id => id % 10 == 3).ToList();
+        foreach (ulong id in gone)
+        {
+            _docs.Delete(id);
+            _rows.Remove(id);
+        }
+        _docs.Compact();
+
+        ValueGraphField field = _docs.Engine.StateForTests.ValueGraphs(0, "label")!;
+        Assert.Equal(_rows.Count, field.CoveredRows); // every surviving row, renumbered densely
+        Assert.Equal(Clusters, field.GraphCount); // 10% dead nodes: below the rebuild threshold (30%), so kept
+        (double recall, Dictionary<SearchPath, int> paths) = Run(labels);
+        Assert.True(paths.GetValueOrDefault(SearchPath.ValueGraphs) == Queries, $"Paths: {Describe(paths)}");
+        Assert.True(recall >= 0.95, $"Recall {recall:0.000} below 0.95.");
+    }
+
+    [Fact]
+    public void A_row_holding_several_of_the_values_is_one_hit()
+    {
+        string[] labels = Far(2);
+        var random = new Random(78);
+        float[] near = Query(random);
+        _docs.Upsert(Put(200_000UL, near, labels[0], labels[1])); // in both values' graphs once built
+        Run(labels, queries: 1);
+        _docs.WaitForIndexing();
+
+        List<SearchHit> hits = [.. _docs.Search(near, new SearchOptions { TopK = TopK, Ef = 32, Filter = LabelFilter(labels), IncludePayload = false })];
+
+        Assert.Equal(SearchPath.ValueGraphs, SearchPlanner.LastPath);
+        Assert.Equal(200_000UL, hits[0].Id.AsNumber);
+        Assert.Single(hits, h => h.Id.AsNumber == 200_000UL);
+        Assert.Equal(TopK, hits.Count);
+    }
+
+    [Fact]
+    public void Turned_off_the_value_graphs_are_dropped_stay_off_after_a_reopen_and_searches_scan()
+    {
+        string[] labels = Far(2);
+        Run(labels, queries: 1);
+        _docs.WaitForIndexing();
+        Assert.NotNull(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+
+        _docs.UpdateOptions(_docs.Schema.Hnsw with { ValueGraphs = false });
+
+        Assert.Null(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+        (double recall, Dictionary<SearchPath, int> paths) = Run(labels);
+        Assert.Equal(1.0, recall);
+        Assert.Equal(SearchPath.Exact, Assert.Single(paths.Keys));
+        Assert.Null(_docs.Engine.StateForTests.ValueGraphs(0, "label")); // not asked for again
+
+        _db.Dispose();
+        _db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
+        _docs = _db.GetCollection("docs");
+        Assert.False(_docs.Schema.Hnsw.ValueGraphs);
+        Run(labels, queries: 3);
+        Assert.Null(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+    }
+}
