@@ -309,7 +309,7 @@ public sealed class SchemaOptionsTests : IDisposable
     {
         string[] structural = ["M", "EfConstruction"];
         string[] runtime = ["EfSearch", "MinIndexedVectors", "ParallelInsertThreshold", "MaxInsertThreads", "TombstoneRebuildPercent",
-            "Indexing", "DeferredBatchSize", "DeferredMaxLag", "BuildOnCodes"];
+            "Indexing", "DeferredBatchSize", "DeferredMaxLag", "BuildOnCodes", "ValueGraphs"];
         var settings = typeof(HnswOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name).Order().ToList();
         Assert.Equal(structural.Concat(runtime).Order(), settings);
 
@@ -330,6 +330,7 @@ public sealed class SchemaOptionsTests : IDisposable
                 "DeferredBatchSize" => HnswOptions.Default with { DeferredBatchSize = 2 },
                 "DeferredMaxLag" => HnswOptions.Default with { DeferredMaxLag = 5_000 },
                 "BuildOnCodes" => HnswOptions.Default with { BuildOnCodes = true },
+                "ValueGraphs" => HnswOptions.Default with { ValueGraphs = false },
                 _ => throw new InvalidOperationException(name),
             };
             var s = SchemaDifferences.Structural(schema, schema.WithHnsw(changed));

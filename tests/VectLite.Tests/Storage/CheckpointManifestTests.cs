@@ -45,7 +45,7 @@ public sealed class CheckpointManifestTests : IDisposable
          "multiVectors":[{"name":"m","dimension":4,"metric":"Dot"}],
          "multiVectorTokens":{{tokens}},
          "hnsw":{"m":12,"efConstruction":80,"efSearch":40,"minIndexedVectors":100,"parallelInsertThreshold":500,"maxInsertThreads":2,
-                 "tombstoneRebuildPercent":30,"buildOnCodes":true,"indexing":"Deferred","deferredBatchSize":64,"deferredMaxLag":640},
+                 "tombstoneRebuildPercent":30,"buildOnCodes":true,"valueGraphs":false,"indexing":"Deferred","deferredBatchSize":64,"deferredMaxLag":640},
          "payloadIndexes":[{"field":"k","kind":"Keyword"},{"field":"n","kind":"Numeric"}],
          {{texts}}
          "files":[{{files}}]
@@ -96,6 +96,7 @@ public sealed class CheckpointManifestTests : IDisposable
         HnswOptions h = m.Schema.Hnsw;
         Assert.Equal((12, 80, 40, 100, 500, 2, 30), (h.M, h.EfConstruction, h.EfSearch, h.MinIndexedVectors, h.ParallelInsertThreshold, h.MaxInsertThreads, h.TombstoneRebuildPercent));
         Assert.Equal((true, IndexingMode.Deferred, 64, 640), (h.BuildOnCodes, h.Indexing, h.DeferredBatchSize, h.DeferredMaxLag));
+        Assert.False(h.ValueGraphs);
         Assert.Equal([("k", PayloadIndexKind.Keyword), ("n", PayloadIndexKind.Numeric)], m.PayloadIndexes);
         Assert.Equal(7, m.Files.Count);
         Assert.Equal(new CheckpointFile("g5.vec1.vlvec", 102, 9), m.Files[2]);
@@ -122,6 +123,7 @@ public sealed class CheckpointManifestTests : IDisposable
         HnswOptions defaults = new();
         Assert.Equal((defaults.M, defaults.Indexing, defaults.DeferredBatchSize, defaults.DeferredMaxLag, defaults.BuildOnCodes),
             (m.Schema.Hnsw.M, m.Schema.Hnsw.Indexing, m.Schema.Hnsw.DeferredBatchSize, m.Schema.Hnsw.DeferredMaxLag, m.Schema.Hnsw.BuildOnCodes));
+        Assert.True(m.Schema.Hnsw.ValueGraphs); // on unless a manifest says "valueGraphs": false
         Assert.Empty(m.MultiVectorTokens);
         Assert.Empty(m.EarlierSegments);
         Assert.False(m.HasEarlierSegments);
