@@ -280,20 +280,25 @@ internal sealed partial class CollectionEngine
                 int efSetting = options.Ef ?? state.Schema.Hnsw.EfSearch; // 0: automatic
                 int ef = Math.Max(wanted, efSetting > 0 ? efSetting : Math.Max(HnswParameters.AutomaticEfFloor, 2 * wanted));
                 SearchCostModel model = state.CostModel(ordinal);
-                // A keyword condition the filter implies: its values' own graphs (when built) can answer a selective filter,
-                // or one that avoids the query's neighbourhood.
-                FieldCondition? keyword = graph is not null && !options.Exact && state.Schema.Hnsw.ValueGraphs && options.Filter is { } f
-                    && state.Indexes.TryGetKeywordCondition(f, out FieldCondition? c) ? c : null;
-                PlannedSearch planned = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, indexedRows, model, keyword, ordinal);
-                if (keyword is not null && planned.PassRate < SearchPlanner.ThroughPassRate && planned.Path != SearchPath.ValueGraphs)
+                // The values the passing rows are confined to (a keyword condition the filter implies, else the search's
+                // namespace): their own graphs, once built, can answer a selective search, or one whose filter avoids the
+                // query's neighbourhood.
+                ValueGraphSource? values = null;
+                if (graph is not null && !options.Exact && state.Schema.Hnsw.ValueGraphs)
                 {
-                    state.RequestValueGraphs(ordinal, keyword.Path.Text); // a lookup once asked for
+                    values = options.Filter is { } f && state.Indexes.TryGetKeywordCondition(f, out FieldCondition? c) ? ValueGraphSource.ForKeyword(state, c) : null;
+                    values ??= ValueGraphSource.ForNamespace(state, nsId);
+                }
+                PlannedSearch planned = SearchPlanner.Plan(state, snapshot, graph, options.Filter, nsId, ref rowFilter, wanted, ef, options.Exact, indexedRows, model, values, ordinal);
+                if (values is { } asked && planned.PassRate < SearchPlanner.ThroughPassRate && planned.Path != SearchPath.ValueGraphs)
+                {
+                    state.RequestValueGraphs(ordinal, asked.Field); // a lookup once asked for
                 }
                 // A plain graph walk runs on the codes when they are trained; the exact scan and the two-hop walk of a
                 // selective filter stay on float32 (they score few rows, and exactly).
                 QuantizedCodes? codes = planned.Path == SearchPath.GraphThrough ? state.Codes(ordinal) : null;
                 var plan = new GraphPlan(graph, planned.Path, ef, planned.Budget, codes, QuantizedSearch.OversamplingForBench ?? spec.Quantization.EffectiveOversampling,
-                    indexedRows, planned.PassRate, model, planned.Band, codes is null ? planned.PredictedDistances : 0, state, ordinal, keyword);
+                    indexedRows, planned.PassRate, model, planned.Band, codes is null ? planned.PredictedDistances : 0, state, ordinal, values);
                 switch (spec.Metric)
                 {
                     case Metric.Cosine:
@@ -328,12 +333,13 @@ internal sealed partial class CollectionEngine
     /// rows the graph answers for (below <see cref="IndexedRows"/>; the rows above are scanned exactly), and the filter's
     /// estimated pass rate (1: no filter; a filtered walk probes the query's neighbourhood against it). The search
     /// records what it cost in <see cref="Model"/>, in the planner's <see cref="Band"/>; a walk only when the planner
-    /// predicted its distances (<see cref="PredictedDistances"/> above 0: a planned float32 walk). <see cref="Keyword"/>,
-    /// when set, is a keyword condition every passing row meets: its value graphs (of <see cref="State"/>'s named vector
-    /// <see cref="Ordinal"/>) answer instead of the exact scan when the filter avoids the query's neighbourhood.
+    /// predicted its distances (<see cref="PredictedDistances"/> above 0: a planned float32 walk). <see cref="Values"/>,
+    /// when set, are the values every passing row holds (a keyword condition, or the namespace): their value graphs (of
+    /// <see cref="State"/>'s named vector <see cref="Ordinal"/>) answer a <see cref="SearchPath.ValueGraphs"/> plan, and
+    /// instead of the exact scan when the filter avoids the query's neighbourhood.
     /// </summary>
     private readonly record struct GraphPlan(HnswGraph? Graph, SearchPath Path, int Ef, int Budget, QuantizedCodes? Codes, float Oversampling, int IndexedRows, double PassRate,
-        SearchCostModel Model, SearchCostModel.Band Band, double PredictedDistances, CollectionState State, int Ordinal, FieldCondition? Keyword);
+        SearchCostModel Model, SearchCostModel.Band Band, double PredictedDistances, CollectionState State, int Ordinal, ValueGraphSource? Values);
 
     private static void Run<TScorer>(VectorArena arena, in GraphPlan plan, ReadOnlySpan<float> query, int rowCount, ref VisibleRowFilter filter, TopKHeap heap)
         where TScorer : struct, IVectorScorer
@@ -343,7 +349,7 @@ internal sealed partial class CollectionEngine
         int walked = 0;
         if (path == SearchPath.ValueGraphs)
         {
-            if (ValueGraphSearch.TryRun<TScorer>(plan.State, plan.Ordinal, plan.Keyword!, arena, query, plan.Ef, plan.PassRate, rowCount, ref filter, heap, out int valueDistances))
+            if (ValueGraphSearch.TryRun<TScorer>(plan.State, plan.Ordinal, plan.Values!.Value, arena, query, plan.Ef, plan.PassRate, rowCount, ref filter, heap, out int valueDistances))
             {
                 SearchPlanner.LastPath = SearchPath.ValueGraphs;
                 SearchPlanner.LastGraphDistances = valueDistances;
@@ -404,9 +410,9 @@ internal sealed partial class CollectionEngine
                 return;
             }
 
-            // The filter avoids the query's neighbourhood: its keyword values' own graphs answer, once built.
-            if (distances == HnswGraph.AvoidedNeighbourhood && plan.Keyword is { } keyword
-                && ValueGraphSearch.TryRun<TScorer>(plan.State, plan.Ordinal, keyword, arena, query, plan.Ef, plan.PassRate, rowCount, ref filter, heap, out int valueDistances))
+            // The filter avoids the query's neighbourhood: its values' own graphs answer, once built.
+            if (distances == HnswGraph.AvoidedNeighbourhood && plan.Values is { } values
+                && ValueGraphSearch.TryRun<TScorer>(plan.State, plan.Ordinal, values, arena, query, plan.Ef, plan.PassRate, rowCount, ref filter, heap, out int valueDistances))
             {
                 SearchPlanner.LastPath = SearchPath.ValueGraphs;
                 SearchPlanner.LastGraphDistances = valueDistances;

@@ -111,11 +111,11 @@ public sealed record HnswOptions
 
     /// <summary>
     /// Lets filtered searches build and walk value graphs: for a payload field with a keyword index, an HNSW graph per
-    /// value held by at least 2,048 records, over those records alone (Qdrant's payload-based subgraphs). A search whose
-    /// filter keeps only some values of such a field (<c>{"label": {"$in": [...]}}</c>, alone or in an <c>$and</c>) asks for
-    /// the field's value graphs when the filter is selective (below 35% of the records) or avoids the query's
-    /// neighbourhood; a background thread builds them and keeps them current, and the searches walk them from then on
-    /// instead of scanning every passing record. They cost about as much memory and build time as the collection's own
+    /// value held by at least 2,048 records, over those records alone (Qdrant's payload-based subgraphs); likewise one per
+    /// namespace. A search whose filter keeps only some values of such a field (<c>{"label": {"$in": [...]}}</c>, alone or
+    /// in an <c>$and</c>), or that is scoped to one namespace, asks for them when it keeps fewer than 35% of the records
+    /// or (a keyword filter) avoids the query's neighbourhood; a background thread builds them and keeps them current,
+    /// and such searches walk them from then on instead of scanning every passing record. They cost about as much memory and build time as the collection's own
     /// graph for each field used this way; they live in memory only and are built again after a reopen, once a search
     /// asks. Default true. docs/tuning.md, "Value graphs", has the measurements.
     /// Runtime: changed by <see cref="Collection.UpdateOptions"/> (turning it off drops the graphs built).

@@ -61,7 +61,8 @@ internal sealed partial class CollectionState
     private long ValueGraphMemoryBytes => Volatile.Read(ref _valueGraphFields).Sum(f => f.MemoryBytes);
 
     /// <summary>
-    /// Asks for the value graphs of <paramref name="field"/> (which must have a keyword index) for the named vector
+    /// Asks for the value graphs of <paramref name="field"/> (a field with a keyword index, or
+    /// <see cref="ValueGraphField.Namespaces"/>) for the named vector
     /// <paramref name="ordinal"/>: a search found they would help. Cheap when already asked for; otherwise the engine
     /// learns of it through <see cref="ValueGraphsRequested"/> and wakes the builder. Any thread.
     /// </summary>
@@ -106,15 +107,23 @@ internal sealed partial class CollectionState
             int waiting = 0;
             foreach (ValueGraphField field in _valueGraphFields)
             {
-                KeywordIndex? index = Indexes.KeywordIndexOn(field.Field);
-                if (index is null)
+                IEnumerable<KeyValuePair<string, PostingList>> values;
+                if (field.Field == ValueGraphField.Namespaces)
+                {
+                    values = NamespaceValues();
+                }
+                else if (Indexes.KeywordIndexOn(field.Field) is { } index)
+                {
+                    values = index.Postings;
+                }
+                else
                 {
                     continue; // the index was dropped (or is being filled): the graphs stay as they are, unused
                 }
                 int from = field.CoveredRows;
                 int upTo = (int)Math.Min(published.RowCount, (long)from + ValueGraphBatchRows);
                 // Also with no new rows: a value whose graph a compaction dropped (too many dead nodes) is built again.
-                InsertValueRows(field, index, from, Math.Max(from, upTo), published.Lsn);
+                InsertValueRows(field, values, from, Math.Max(from, upTo), published.Lsn);
                 during?.Invoke();
                 field.SetCovered(Math.Max(from, upTo));
                 waiting = Math.Max(waiting, published.RowCount - field.CoveredRows);
@@ -127,13 +136,13 @@ internal sealed partial class CollectionState
     /// Inserts the live rows in [<paramref name="from"/>, <paramref name="upTo"/>) of each value with a graph into it,
     /// and builds the graph of each value that has none but holds <see cref="ValueGraphField.MinRows"/> rows from row 0.
     /// </summary>
-    private void InsertValueRows(ValueGraphField field, KeywordIndex index, int from, int upTo, long deadAtOrBefore)
+    private void InsertValueRows(ValueGraphField field, IEnumerable<KeyValuePair<string, PostingList>> values, int from, int upTo, long deadAtOrBefore)
     {
         HnswOptions options = Schema.Hnsw;
         int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;
         var listed = new List<int>();
         var rows = new List<int>();
-        foreach ((string value, PostingList postings) in index.Postings)
+        foreach ((string value, PostingList postings) in values)
         {
             bool exists = field.TryGet(value, out HnswGraph? graph);
             if (!exists && postings.Count < ValueGraphField.MinRows)
@@ -208,6 +217,16 @@ internal sealed partial class CollectionState
         lock (_valueGraphLock)
         {
             _valueGraphsRetired = false;
+        }
+    }
+
+    /// <summary>Each namespace's name and rows (none while there is only the default one: it then holds every row).</summary>
+    private IEnumerable<KeyValuePair<string, PostingList>> NamespaceValues()
+    {
+        int count = Namespaces.Count;
+        for (int id = 0; count > 1 && id < count; id++)
+        {
+            yield return new(Namespaces.NameOf(id), NamespaceRows(id));
         }
     }
 

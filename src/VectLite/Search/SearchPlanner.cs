@@ -172,15 +172,15 @@ internal static class SearchPlanner
     /// <paramref name="model"/> is the named vector's measured costs (null: the defaults).
     /// </summary>
     public static PlannedSearch Plan(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
-        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model, FieldCondition? keyword = null, int ordinal = 0)
+        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model, ValueGraphSource? values = null, int ordinal = 0)
     {
-        PlannedSearch plan = PlanCore(state, snapshot, graph, payloadFilter, namespaceId, ref filter, wanted, ef, forceExact, indexedRows, model, keyword, ordinal);
+        PlannedSearch plan = PlanCore(state, snapshot, graph, payloadFilter, namespaceId, ref filter, wanted, ef, forceExact, indexedRows, model, values, ordinal);
         LastPlannedPath = plan.Path;
         return plan;
     }
 
     private static PlannedSearch PlanCore(CollectionState state, Snapshot snapshot, HnswGraph? graph, Filter? payloadFilter, int namespaceId,
-        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model, FieldCondition? keyword, int ordinal)
+        ref VisibleRowFilter filter, int wanted, int ef, bool forceExact, int indexedRows, SearchCostModel? model, ValueGraphSource? values, int ordinal)
     {
         int rows = snapshot.RowCount;
         SearchCostModel.Band band = default; // no filter: pass band 0 (a scan's band has no ef)
@@ -233,12 +233,12 @@ internal static class SearchPlanner
         var exact = new Priced(SearchPath.Exact, exactCost, 1, false, 0);
 
         Priced chosen = exact.Cost <= Math.Min(through.Cost, twoHop.Cost) ? exact : through.Cost <= twoHop.Cost ? through : twoHop;
-        if (keyword is not null && passRate < ThroughPassRate
-            && ValueGraphSearch.TryPrice(state, ordinal, keyword, rows, passRate, Math.Max(ef, wanted), out double valueDistances, out double valueScanned)
+        if (values is { } source && passRate < ThroughPassRate
+            && ValueGraphSearch.TryPrice(state, ordinal, source, rows, passRate, Math.Max(ef, wanted), out double valueDistances, out double valueScanned)
             && (GraphDistanceCost * valueDistances) + valueScanned < chosen.Cost)
         {
-            // A selective keyword filter whose values have their own graphs: walking them costs about an unfiltered walk
-            // of the values' rows, whatever the filter's correlation with the query (the walks below may lose their way).
+            // A selective search whose values (keywords, or its namespace) have their own graphs: walking them costs about
+            // an unfiltered walk of the values' rows, whatever the filter's correlation with the query.
             return new PlannedSearch(SearchPath.ValueGraphs, int.MaxValue, passRate, 0, band);
         }
         if (model is not null && model.NextPlanExplores())

@@ -7,15 +7,18 @@ using VectLite.Vectors;
 namespace VectLite.Search;
 
 /// <summary>
-/// A filtered search over value graphs (<see cref="ValueGraphField"/>): for a filter that keeps only rows holding one of
-/// a keyword field's values, a walk of each value's own graph, the exact scan of the values too small for a graph, and
-/// the exact scan of the rows written since the graphs' mark, merged into one top-k.
+/// A filtered search over value graphs (<see cref="ValueGraphField"/>): for a search whose passing rows hold one of a
+/// keyword field's values, or belong to one namespace (<see cref="ValueGraphSource"/>), a walk of each value's own graph,
+/// the exact scan of the values too small for a graph, and the exact scan of the rows written since the graphs' mark,
+/// merged into one top-k.
 /// </summary>
 /// <remarks>
-/// <para><b>When.</b> Taken by a filtered graph walk whose neighbourhood probe finds that the filter avoids the query's
-/// neighbourhood (HnswGraph.SearchFiltered), instead of the exact scan of every passing row, once the field's value
-/// graphs are built; the first such search asks for them (<see cref="CollectionState.RequestValueGraphs"/>) and is
-/// answered exactly, as are the ones before the builder's first pass ends.</para>
+/// <para><b>When.</b> Planned for a selective search (below <see cref="SearchPlanner.ThroughPassRate"/>) when it costs
+/// less than the other paths (<see cref="TryPrice"/>), and taken by a filtered graph walk whose neighbourhood probe finds
+/// that the filter avoids the query's neighbourhood (HnswGraph.SearchFiltered), instead of the exact scan of every
+/// passing row, once the field's value graphs are built. Such searches ask for them
+/// (<see cref="CollectionState.RequestValueGraphs"/>); until the builder's first pass ends they are answered as
+/// before.</para>
 /// <para><b>Exactness of the merge.</b> Each source offers only rows the row test accepts, with exact float32 scores:
 /// the graphs only rows below the mark (<see cref="VisibleRowFilter.LimitToIndexed"/>), the tail scan only rows at or
 /// above it, so no row comes twice, except a row whose array holds several of the values: it is in several graphs,
@@ -30,18 +33,17 @@ internal static class ValueGraphSearch
     private static HashSet<int>? t_offered;
 
     /// <summary>
-    /// What a value-graph search of <paramref name="keyword"/> would cost: the level-0 distances of its walks (an
+    /// What a value-graph search of <paramref name="source"/> would cost: the level-0 distances of its walks (an
     /// unfiltered walk of each value's rows, more when the rest of the filter rejects some of them) and the rows it
     /// would scan exactly (the values too small for a graph and the rows past the mark, a row test each plus a distance
     /// for those expected to pass). False when the graphs cannot answer yet (not asked for, not built, or a value with
     /// enough rows for a graph still lacks one); the caller then plans as without them.
     /// </summary>
-    public static bool TryPrice(CollectionState state, int ordinal, FieldCondition keyword, int rowCount, double passRate, int ef, out double distances, out double scanned)
+    public static bool TryPrice(CollectionState state, int ordinal, in ValueGraphSource source, int rowCount, double passRate, int ef, out double distances, out double scanned)
     {
         distances = 0;
         scanned = 0;
-        string fieldName = keyword.Path.Text;
-        if (state.ValueGraphs(ordinal, fieldName) is not { } field || state.Indexes.KeywordIndexOn(fieldName) is not { } index)
+        if (state.ValueGraphs(ordinal, source.Field) is not { } field)
         {
             return false;
         }
@@ -51,20 +53,20 @@ internal static class ValueGraphSearch
             return false;
         }
         long rowsWithValues = 0;
-        foreach (FilterValue value in keyword.Values)
+        for (int i = 0; i < source.Count; i++)
         {
-            rowsWithValues += index.RowCount(value.StringValue);
+            rowsWithValues += source.RowCount(i);
         }
         double passInGraph = PassInGraph(passRate, rowCount, rowsWithValues);
         bool anyGraph = false;
-        foreach (FilterValue value in keyword.Values)
+        for (int i = 0; i < source.Count; i++)
         {
-            if (field.TryGet(value.StringValue, out HnswGraph? graph))
+            if (field.TryGet(source.Value(i), out HnswGraph? graph))
             {
                 anyGraph = true;
                 distances += SearchPlanner.UnfilteredDistances(ef, Math.Max(1, graph.Count)) * Math.Pow(Math.Max(passInGraph, 0.01), -SearchPlanner.ThroughPassExponent);
             }
-            else if (index.RowCount(value.StringValue) is var count && count >= ValueGraphField.MinRows)
+            else if (source.RowCount(i) is var count && count >= ValueGraphField.MinRows)
             {
                 return false;
             }
@@ -77,17 +79,17 @@ internal static class ValueGraphSearch
         return anyGraph;
     }
 
-    /// <summary>The share of the values' rows expected to pass the whole filter (the rest of it, beside the keyword condition).</summary>
+    /// <summary>The share of the values' rows expected to pass the whole filter (the rest of it, beside the values' condition).</summary>
     private static double PassInGraph(double passRate, int rowCount, long rowsWithValues) =>
         rowsWithValues > 0 ? Math.Min(1, passRate * rowCount / rowsWithValues) : 1;
 
     /// <summary>
-    /// Answers the search from the value graphs of <paramref name="keyword"/>'s field, when they are built and cover
+    /// Answers the search from the value graphs of <paramref name="source"/>'s field, when they are built and cover
     /// every value; otherwise asks for them (the first time) and returns false, changing nothing.
     /// </summary>
     /// <param name="state">The state searched.</param>
     /// <param name="ordinal">The named vector searched.</param>
-    /// <param name="keyword">The filter's keyword condition (<see cref="PayloadIndexSet.TryGetKeywordCondition"/>).</param>
+    /// <param name="source">The values the passing rows are confined to.</param>
     /// <param name="arena">The named vector's rows.</param>
     /// <param name="query">The prepared query (normalised for cosine).</param>
     /// <param name="ef">The search's ef.</param>
@@ -96,33 +98,28 @@ internal static class ValueGraphSearch
     /// <param name="filter">The search's row test; its indexed-rows limit is changed and restored.</param>
     /// <param name="heap">Receives the hits (empty on entry).</param>
     /// <param name="distances">The distances computed (walks and scans).</param>
-    public static bool TryRun<TScorer>(CollectionState state, int ordinal, FieldCondition keyword, VectorArena arena, ReadOnlySpan<float> query, int ef,
+    public static bool TryRun<TScorer>(CollectionState state, int ordinal, in ValueGraphSource source, VectorArena arena, ReadOnlySpan<float> query, int ef,
         double passRate, int rowCount, ref VisibleRowFilter filter, TopKHeap heap, out int distances)
         where TScorer : struct, IVectorScorer
     {
         distances = 0;
-        string fieldName = keyword.Path.Text;
-        ValueGraphField? field = state.ValueGraphs(ordinal, fieldName);
-        KeywordIndex? index = state.Indexes.KeywordIndexOn(fieldName);
-        if (field is null || index is null || !state.Schema.Hnsw.ValueGraphs)
+        ValueGraphField? field = state.ValueGraphs(ordinal, source.Field);
+        if (field is null || !state.Schema.Hnsw.ValueGraphs)
         {
-            if (index is not null)
-            {
-                state.RequestValueGraphs(ordinal, fieldName);
-            }
+            state.RequestValueGraphs(ordinal, source.Field);
             return false;
         }
 
         int covered = Math.Min(field.CoveredRows, rowCount);
-        ReadOnlySpan<FilterValue> values = keyword.Values;
-        Span<int> valueRows = values.Length <= 64 ? stackalloc int[values.Length] : new int[values.Length];
+        int values = source.Count;
+        Span<int> valueRows = values <= 64 ? stackalloc int[values] : new int[values];
         long rowsWithValues = 0;
         bool anyGraph = false;
-        for (int i = 0; i < values.Length; i++)
+        for (int i = 0; i < values; i++)
         {
-            valueRows[i] = index.RowCount(values[i].StringValue);
+            valueRows[i] = source.RowCount(i);
             rowsWithValues += valueRows[i];
-            if (field.TryGet(values[i].StringValue, out _))
+            if (field.TryGet(source.Value(i), out _))
             {
                 anyGraph = true;
             }
@@ -138,23 +135,22 @@ internal static class ValueGraphSearch
 
         // The share of the values' rows that also pass the rest of the filter decides how each graph is walked.
         double passInGraph = PassInGraph(passRate, rowCount, rowsWithValues);
-        bool merge = values.Length > 1;
+        bool merge = values > 1;
         TopKHeap into = heap;
         HashSet<int>? offered = null;
         if (merge)
         {
             offered = t_offered ??= [];
             offered.Clear();
-            into = new TopKHeap(heap.K * values.Length); // a row in several graphs may fill several slots
+            into = new TopKHeap(heap.K * values); // a row in several graphs may fill several slots
         }
 
         filter.LimitToIndexed(covered);
         try
         {
-            for (int i = 0; i < values.Length; i++)
+            for (int i = 0; i < values; i++)
             {
-                string value = values[i].StringValue;
-                if (field.TryGet(value, out HnswGraph? graph))
+                if (field.TryGet(source.Value(i), out HnswGraph? graph))
                 {
                     HnswFilterWalk walk = passInGraph >= SearchPlanner.ThroughPassRate ? HnswFilterWalk.Through : HnswFilterWalk.TwoHop;
                     int walked = graph.SearchFiltered(query, heap.K, ef, ref filter, into, ref walk, int.MaxValue, passRate: 1);
@@ -164,7 +160,7 @@ internal static class ValueGraphSearch
                 {
                     // Too few rows for a graph: scan them (below the mark; the tail scan below takes the rest).
                     var rows = new RowBuffer();
-                    index.CopyRows(value, covered, rows);
+                    source.CopyRows(i, covered, rows);
                     int[] listed = rows.ToSortedUniqueArray();
                     ExactScanner.ScanRows<TScorer, VisibleRowFilter>(arena, query, listed, ref filter, into);
                     distances += listed.Length;

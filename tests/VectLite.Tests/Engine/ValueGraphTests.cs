@@ -219,6 +219,58 @@ public sealed class ValueGraphTests : IDisposable
     }
 
     [Fact]
+    public void A_search_scoped_to_a_small_namespace_walks_that_namespace_graph()
+    {
+        // Four tenants of 2,100 rows each, their vectors spread over the same four clusters: a tenant's search keeps a
+        // quarter of the rows, so it is selective, and its own graph answers once built.
+        Collection tenants = _db.CreateCollection("tenants", CollectionSchema.SingleVector(Dimension, Metric.L2)
+            .WithHnsw(new HnswOptions { M = 16, EfConstruction = 64, MinIndexedVectors = 1, MaxInsertThreads = 2 }));
+        tenants.Engine.StateForTests.CostModel(0).FreezeForTests();
+        var rows = new List<(ulong Id, string Tenant, float[] Vector)>();
+        var random = new Random(41);
+        for (int i = 0; i < Clusters * PerCluster; i++)
+        {
+            float[] v = [.. _centers[i % Clusters].Zip(TestData.RandomVector(random, Dimension), (c, n) => c + n)];
+            rows.Add(((ulong)i, "t" + (i / 7 % 4), v));
+        }
+        tenants.UpsertMany([.. rows.Select(r => new Record(r.Id, r.Vector) { Namespace = r.Tenant })]);
+
+        List<ulong> Search(float[] query) =>
+            [.. tenants.Search(query, new SearchOptions { TopK = TopK, Ef = 32, Namespace = "t2", IncludePayload = false }).Select(h => h.Id.AsNumber)];
+
+        float[] first = Query(new Random(9));
+        Search(first);
+        Assert.Equal(SearchPath.Exact, SearchPlanner.LastPath); // 25% of the rows: the row set is scanned, and the graphs asked for
+        tenants.WaitForIndexing();
+        ValueGraphField field = tenants.Engine.StateForTests.ValueGraphs(0, ValueGraphField.Namespaces)!;
+        Assert.Equal(4, field.GraphCount);
+
+        var queries = new Random(10);
+        int found = 0, wanted = 0;
+        for (int q = 0; q < Queries; q++)
+        {
+            float[] query = [.. _centers[q % Clusters].Zip(TestData.RandomVector(queries, Dimension), (c, n) => c + n)];
+            List<ulong> expected = [.. rows.Where(r => r.Tenant == "t2").OrderBy(r => Distance(r.Vector, query)).ThenBy(r => r.Id).Take(TopK).Select(r => r.Id)];
+            List<ulong> actual = Search(query);
+            Assert.Equal(SearchPath.ValueGraphs, SearchPlanner.LastPath);
+            Assert.All(actual, id => Assert.Equal("t2", rows[(int)id].Tenant));
+            found += actual.Intersect(expected).Count();
+            wanted += expected.Count;
+        }
+        Assert.True(found >= 0.95 * wanted, $"Recall {(double)found / wanted:0.000} below 0.95.");
+    }
+
+    [Fact]
+    public void A_collection_with_one_namespace_has_no_namespace_values_to_walk()
+    {
+        // Its one namespace holds every row (and its row list is not kept): a namespace graph would be the collection's.
+        Assert.Null(ValueGraphSource.ForNamespace(_docs.Engine.StateForTests, 0));
+        _docs.Upsert(new Record(300_000UL, new float[Dimension]) { Namespace = "other" });
+        Assert.NotNull(ValueGraphSource.ForNamespace(_docs.Engine.StateForTests, 0));
+        Assert.Null(ValueGraphSource.ForNamespace(_docs.Engine.StateForTests, -1)); // every namespace: no one value
+    }
+
+    [Fact]
     public void Turned_off_the_value_graphs_are_dropped_stay_off_after_a_reopen_and_searches_scan()
     {
         string[] labels = Far(2);

@@ -30,6 +30,12 @@ internal sealed class ValueGraphField
     /// </summary>
     public const int MinRows = 2_048;
 
+    /// <summary>
+    /// The field name of the namespace graphs: one graph per namespace (tenant), over its rows, for searches scoped to a
+    /// small namespace. Not a payload path: a payload path never starts with '$' (that marks an operator).
+    /// </summary>
+    public const string Namespaces = "$namespaces";
+
     private Dictionary<string, HnswGraph> _graphs = new(StringComparer.Ordinal);
     private int _coveredRows;
 
@@ -47,7 +53,7 @@ internal sealed class ValueGraphField
     /// <summary>The named vector's ordinal in the schema.</summary>
     public int Ordinal { get; }
 
-    /// <summary>The keyword-indexed payload field (its path text).</summary>
+    /// <summary>The keyword-indexed payload field (its path text), or <see cref="Namespaces"/>.</summary>
     public string Field { get; }
 
     /// <summary>The rows below this mark are in the graphs (see the remarks); raised by the builder after its inserts.</summary>
