@@ -10,7 +10,7 @@ namespace VectLite.Records;
 internal sealed partial class CollectionState
 {
     /// <summary>Rows the builder takes per pass and field (it holds the value-graph lock meanwhile, which a checkpoint's compaction waits for).</summary>
-    internal const int ValueGraphBatchRows = 4_096;
+    internal const int ValueGraphBatchRows = 2_048;
 
     /// <summary>Held by the builder while it inserts, and by a compaction while it renumbers the graphs. Lock order: the index lock, then this.</summary>
     private readonly Lock _valueGraphLock = new();
@@ -118,7 +118,9 @@ internal sealed partial class CollectionState
                 }
                 else
                 {
-                    continue; // the index was dropped (or is being filled): the graphs stay as they are, unused
+                    // The keyword index was dropped: so are its value graphs (a search asks again if one comes back).
+                    Volatile.Write(ref _valueGraphFields, [.. _valueGraphFields.Where(f => f != field)]);
+                    continue;
                 }
                 int from = field.CoveredRows;
                 int upTo = (int)Math.Min(published.RowCount, (long)from + ValueGraphBatchRows);
@@ -189,11 +191,10 @@ internal sealed partial class CollectionState
             {
                 return;
             }
-            int rebuildPercent = Schema.Hnsw.TombstoneRebuildPercent;
             var moved = new ValueGraphField[fields.Length];
             for (int i = 0; i < fields.Length; i++)
             {
-                moved[i] = fields[i].Remap(oldRowToNewRow, fresh.Arenas[fields[i].Ordinal], rebuildPercent);
+                moved[i] = fields[i].Remap(oldRowToNewRow, fresh.Arenas[fields[i].Ordinal]);
             }
             lock (fresh._valueGraphLock)
             {

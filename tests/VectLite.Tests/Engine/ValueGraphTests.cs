@@ -194,7 +194,7 @@ public sealed class ValueGraphTests : IDisposable
 
         ValueGraphField field = _docs.Engine.StateForTests.ValueGraphs(0, "label")!;
         Assert.Equal(_rows.Count, field.CoveredRows); // every surviving row, renumbered densely
-        Assert.Equal(Clusters, field.GraphCount); // 10% dead nodes: below the rebuild threshold (30%), so kept
+        Assert.Equal(Clusters, field.GraphCount); // renumbered, never rebuilt: the gone rows are dead nodes
         (double recall, Dictionary<SearchPath, int> paths) = Run(labels);
         Assert.True(paths.GetValueOrDefault(SearchPath.ValueGraphs) == Queries, $"Paths: {Describe(paths)}");
         Assert.True(recall >= 0.95, $"Recall {recall:0.000} below 0.95.");
@@ -268,6 +268,25 @@ public sealed class ValueGraphTests : IDisposable
         _docs.Upsert(new Record(300_000UL, new float[Dimension]) { Namespace = "other" });
         Assert.NotNull(ValueGraphSource.ForNamespace(_docs.Engine.StateForTests, 0));
         Assert.Null(ValueGraphSource.ForNamespace(_docs.Engine.StateForTests, -1)); // every namespace: no one value
+    }
+
+    [Fact]
+    public async Task Dropping_the_keyword_index_drops_its_value_graphs_and_the_builder_settles()
+    {
+        string[] labels = Far(1);
+        Run(labels, queries: 1);
+        _docs.WaitForIndexing();
+        Assert.NotNull(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+
+        Assert.True(_docs.DropPayloadIndex("label"));
+        _docs.Upsert(Put(400_000UL, new float[Dimension], "c1")); // a write wakes the builder
+        // Returns: the field whose index is gone no longer counts as waiting (it was a lag that never closed).
+        await Task.Run(() => _docs.WaitForIndexing()).WaitAsync(TimeSpan.FromSeconds(30)); // TimeoutException when it hangs
+
+        Assert.Null(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+        (double recall, Dictionary<SearchPath, int> paths) = Run(labels, queries: 3);
+        Assert.Equal(1.0, recall);
+        Assert.DoesNotContain(SearchPath.ValueGraphs, paths.Keys);
     }
 
     [Fact]

@@ -98,11 +98,12 @@ internal sealed class ValueGraphField
 
     /// <summary>
     /// The value graphs of a compacted collection: each graph renumbered through <paramref name="oldRowToNewRow"/>
-    /// (<see cref="HnswGraph.Remap"/>: the rows gone become dead nodes) and the mark moved to the number of surviving
-    /// rows below it (compaction keeps the rows' order). A graph whose dead nodes reach <paramref name="rebuildPercent"/>
-    /// of its nodes is left out: the builder builds it again from the start. This object's graphs take no more inserts.
+    /// (<see cref="HnswGraph.Remap"/>: the rows gone become dead nodes, still followed, never results) and the mark moved
+    /// to the number of surviving rows below it (compaction keeps the rows' order). Every graph is kept, however many dead
+    /// nodes it holds: building one again would take the builder one pass over all of the value's rows, holding the lock
+    /// a checkpoint waits for. This object's graphs take no more inserts.
     /// </summary>
-    internal ValueGraphField Remap(int[] oldRowToNewRow, VectorArena newArena, int rebuildPercent)
+    internal ValueGraphField Remap(int[] oldRowToNewRow, VectorArena newArena)
     {
         ArgumentNullException.ThrowIfNull(oldRowToNewRow);
         int covered = Math.Min(CoveredRows, oldRowToNewRow.Length);
@@ -118,11 +119,7 @@ internal sealed class ValueGraphField
         var graphs = new Dictionary<string, HnswGraph>(StringComparer.Ordinal);
         foreach ((string value, HnswGraph graph) in Volatile.Read(ref _graphs))
         {
-            HnswGraph renumbered = graph.Remap(oldRowToNewRow, newArena);
-            if (rebuildPercent >= 100 || renumbered.DeadCount * 100L < rebuildPercent * (long)Math.Max(1, renumbered.Count))
-            {
-                graphs[value] = renumbered;
-            }
+            graphs[value] = graph.Remap(oldRowToNewRow, newArena);
         }
         remapped._graphs = graphs;
         return remapped;
