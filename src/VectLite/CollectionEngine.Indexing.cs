@@ -86,28 +86,42 @@ internal sealed partial class CollectionEngine
     }
 
     /// <summary>The indexer, started if it was not; null once the collection closes.</summary>
-    private DeferredIndexer? EnsureIndexer()
+    private DeferredIndexer? EnsureIndexer() => EnsureWorker(ref _indexer, ref _indexerStopped, "indexer", RunIndexingPass);
+
+    /// <summary>
+    /// The background worker in <paramref name="worker"/> (the deferred indexer, or the value-graph builder), started on
+    /// first use with <paramref name="pass"/> as its pass; null once <paramref name="stopped"/> (the collection closed).
+    /// </summary>
+    private DeferredIndexer? EnsureWorker(ref DeferredIndexer? worker, ref bool stopped, string what, Func<int> pass)
     {
-        if (Volatile.Read(ref _indexer) is { } running)
+        if (Volatile.Read(ref worker) is { } running)
         {
             return running;
         }
         lock (_indexerGate)
         {
-            if (_indexerStopped)
+            if (stopped)
             {
                 return null;
             }
-            _indexer ??= new DeferredIndexer($"VectLite indexer '{Name}'", RunIndexingPass,
+            worker ??= new DeferredIndexer($"VectLite {what} '{Name}'", pass,
                 ex => Log.IndexingPassFailed(_database.Logger, Name, DeferredIndexer.RetryMilliseconds / 1000, ex));
-            return _indexer;
+            return worker;
         }
     }
 
     /// <summary>One pass on the indexer's thread: up to <see cref="HnswOptions.DeferredBatchSize"/> rows of the current state.</summary>
-    private int RunIndexingPass()
+    private int RunIndexingPass() => RunOnCurrentState(state => state.IsDeferred
+        ? state.IndexDeferredBatch(state.Schema.Hnsw.DeferredBatchSize, s => Volatile.Read(ref _state) == s, IndexingPassForTests)
+        : 0); // switched to immediate: the writer indexes from here
+
+    /// <summary>
+    /// Runs a background worker's pass on the current state under a reader's lease (the inserts read vectors that may be
+    /// mapped from a checkpoint file); 0 (nothing waits) once the collection is closing or dropped.
+    /// </summary>
+    private int RunOnCurrentState(Func<CollectionState, int> pass)
     {
-        ReadLease lease; // a reader's lease: the inserts read vectors that may be mapped from a checkpoint file
+        ReadLease lease;
         try
         {
             lease = AcquireState();
@@ -116,14 +130,9 @@ internal sealed partial class CollectionEngine
         {
             return 0; // closing or dropped: Close stops the thread next
         }
-        CollectionState state = lease.State;
         try
         {
-            if (!state.IsDeferred)
-            {
-                return 0; // switched to immediate: the writer indexes from here
-            }
-            return state.IndexDeferredBatch(state.Schema.Hnsw.DeferredBatchSize, s => Volatile.Read(ref _state) == s, IndexingPassForTests);
+            return pass(lease.State);
         }
         finally
         {
@@ -147,16 +156,21 @@ internal sealed partial class CollectionEngine
             error => new CollectionFaultedException(Name, error), CancellationToken.None);
     }
 
-    /// <summary>Stops the background indexer for good (close or drop): the pass in progress completes; queued rows stay in the records and the log, and a reopen queues them again.</summary>
+    /// <summary>
+    /// Stops the background indexer and the value-graph builder for good (close or drop): the passes in progress
+    /// complete; queued rows stay in the records and the log, and a reopen queues them again.
+    /// </summary>
     private void StopIndexer()
     {
-        DeferredIndexer? indexer;
+        DeferredIndexer? indexer, builder;
         lock (_indexerGate)
         {
             _indexerStopped = true;
+            _valueGraphBuilderStopped = true;
             indexer = _indexer;
+            builder = _valueGraphBuilder;
         }
         indexer?.Stop();
-        StopValueGraphBuilder();
+        builder?.Stop();
     }
 }

@@ -15,8 +15,6 @@ internal sealed partial class CollectionEngine
     /// <summary>Test hook: runs inside each value-graph pass, after a field's inserts and before its mark is raised.</summary>
     internal Action? ValueGraphPassForTests { get; set; }
 
-    /// <summary>Value-graph passes run so far (0 when no builder exists): tests see that it ran.</summary>
-    internal long ValueGraphPassesForTests => _valueGraphBuilder?.Passes ?? 0;
 
     /// <summary>
     /// Waits until the value graphs asked for so far cover every record written before the call (see
@@ -48,55 +46,10 @@ internal sealed partial class CollectionEngine
     private void NotifyValueGraphBuilder() => EnsureValueGraphBuilder()?.Notify();
 
     /// <summary>The builder, started if it was not; null once the collection closes.</summary>
-    private DeferredIndexer? EnsureValueGraphBuilder()
-    {
-        if (Volatile.Read(ref _valueGraphBuilder) is { } running)
-        {
-            return running;
-        }
-        lock (_indexerGate)
-        {
-            if (_valueGraphBuilderStopped)
-            {
-                return null;
-            }
-            _valueGraphBuilder ??= new DeferredIndexer($"VectLite value graphs '{Name}'", RunValueGraphPass,
-                ex => Log.IndexingPassFailed(_database.Logger, Name, DeferredIndexer.RetryMilliseconds / 1000, ex));
-            return _valueGraphBuilder;
-        }
-    }
+    private DeferredIndexer? EnsureValueGraphBuilder() =>
+        EnsureWorker(ref _valueGraphBuilder, ref _valueGraphBuilderStopped, "value graphs", RunValueGraphPass);
 
     /// <summary>One pass on the builder's thread, on the current state.</summary>
-    private int RunValueGraphPass()
-    {
-        ReadLease lease; // a reader's lease: the inserts read vectors that may be mapped from a checkpoint file
-        try
-        {
-            lease = AcquireState();
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or CollectionNotFoundException)
-        {
-            return 0; // closing or dropped: Close stops the thread next
-        }
-        try
-        {
-            return lease.State.BuildValueGraphsPass(s => Volatile.Read(ref _state) == s, ValueGraphPassForTests);
-        }
-        finally
-        {
-            lease.Release();
-        }
-    }
-
-    /// <summary>Stops the builder for good (close or drop): the pass in progress completes.</summary>
-    private void StopValueGraphBuilder()
-    {
-        DeferredIndexer? builder;
-        lock (_indexerGate)
-        {
-            _valueGraphBuilderStopped = true;
-            builder = _valueGraphBuilder;
-        }
-        builder?.Stop();
-    }
+    private int RunValueGraphPass() =>
+        RunOnCurrentState(state => state.BuildValueGraphsPass(s => Volatile.Read(ref _state) == s, ValueGraphPassForTests));
 }

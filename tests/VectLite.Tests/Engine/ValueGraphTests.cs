@@ -91,6 +91,13 @@ public sealed class ValueGraphTests : IDisposable
         return ((double)found / wanted, paths);
     }
 
+    /// <summary>One far search asks for the label field's value graphs; then waits for the builder to finish them.</summary>
+    private void BuildValueGraphs(string[] labels)
+    {
+        Run(labels, queries: 1);
+        _docs.WaitForIndexing();
+    }
+
     private static string Describe(Dictionary<SearchPath, int> paths) => string.Join(", ", paths.Select(p => $"{p.Key} {p.Value}"));
 
     [Theory]
@@ -121,8 +128,7 @@ public sealed class ValueGraphTests : IDisposable
     public void Rows_written_after_the_build_are_found_and_deleted_or_relabelled_rows_are_not()
     {
         string[] labels = Far(1);
-        Run(labels, queries: 1);
-        _docs.WaitForIndexing();
+        BuildValueGraphs(labels);
         var random = new Random(77);
         float[] near = Query(random); // rows at the queries' cluster, labelled far: they beat every other far row
         _docs.UpsertMany([.. Enumerable.Range(0, 4).Select(i => Put(100_000UL + (ulong)i, [.. near.Select(x => x + (0.01f * i))], labels[0]))]);
@@ -150,8 +156,7 @@ public sealed class ValueGraphTests : IDisposable
     public void A_search_while_the_builder_has_inserted_rows_but_not_raised_its_mark_finds_each_once()
     {
         string[] labels = Far(1);
-        Run(labels, queries: 1);
-        _docs.WaitForIndexing();
+        BuildValueGraphs(labels);
         int checks = 0;
         _docs.Engine.ValueGraphPassForTests = () =>
         {
@@ -181,8 +186,7 @@ public sealed class ValueGraphTests : IDisposable
     public void A_compacting_checkpoint_keeps_the_value_graphs_renumbered()
     {
         string[] labels = Far(1);
-        Run(labels, queries: 1);
-        _docs.WaitForIndexing();
+        BuildValueGraphs(labels);
         // Delete a tenth of the far rows (and some others): the checkpoint compacts and renumbers every row after them.
         var gone = _rows.Keys.Where(id => id % 10 == 3).ToList();
         foreach (ulong id in gone)
@@ -207,8 +211,7 @@ public sealed class ValueGraphTests : IDisposable
         var random = new Random(78);
         float[] near = Query(random);
         _docs.Upsert(Put(200_000UL, near, labels[0], labels[1])); // in both values' graphs once built
-        Run(labels, queries: 1);
-        _docs.WaitForIndexing();
+        BuildValueGraphs(labels);
 
         List<SearchHit> hits = [.. _docs.Search(near, new SearchOptions { TopK = TopK, Ef = 32, Filter = LabelFilter(labels), IncludePayload = false })];
 
@@ -274,8 +277,7 @@ public sealed class ValueGraphTests : IDisposable
     public async Task Dropping_the_keyword_index_drops_its_value_graphs_and_the_builder_settles()
     {
         string[] labels = Far(1);
-        Run(labels, queries: 1);
-        _docs.WaitForIndexing();
+        BuildValueGraphs(labels);
         Assert.NotNull(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
 
         Assert.True(_docs.DropPayloadIndex("label"));
@@ -293,8 +295,7 @@ public sealed class ValueGraphTests : IDisposable
     public void Turned_off_the_value_graphs_are_dropped_stay_off_after_a_reopen_and_searches_scan()
     {
         string[] labels = Far(2);
-        Run(labels, queries: 1);
-        _docs.WaitForIndexing();
+        BuildValueGraphs(labels);
         Assert.NotNull(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
 
         _docs.UpdateOptions(_docs.Schema.Hnsw with { ValueGraphs = false });
