@@ -124,10 +124,12 @@ internal sealed partial class CollectionState
                 }
                 int from = field.CoveredRows;
                 int upTo = (int)Math.Min(published.RowCount, (long)from + ValueGraphBatchRows);
-                // Also with no new rows: a value whose graph a compaction dropped (too many dead nodes) is built again.
-                InsertValueRows(field, values, from, Math.Max(from, upTo), published.Lsn);
-                during?.Invoke();
-                field.SetCovered(Math.Max(from, upTo));
+                if (upTo > from) // a value reaches MinRows only through new rows, so without any there is nothing to do
+                {
+                    InsertValueRows(field, values, from, upTo, published.Lsn);
+                    during?.Invoke();
+                    field.SetCovered(upTo);
+                }
                 waiting = Math.Max(waiting, published.RowCount - field.CoveredRows);
             }
             return waiting;
