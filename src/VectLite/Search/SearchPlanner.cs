@@ -23,8 +23,9 @@ internal enum SearchPath
     GraphPassing,
 
     /// <summary>
-    /// The value graphs of a keyword condition the filter implies (<see cref="ValueGraphSearch"/>): never planned, taken
-    /// by a planned walk whose probe finds that the filter avoids the query's neighbourhood, once the graphs are built.
+    /// The value graphs of a keyword condition the filter implies, or of the search's namespace
+    /// (<see cref="ValueGraphSearch"/>): planned for a selective search when cheaper, and taken by a planned walk whose
+    /// probe finds that the filter avoids the query's neighbourhood, once the graphs are built.
     /// </summary>
     ValueGraphs,
 }
@@ -70,8 +71,12 @@ internal readonly record struct PlannedSearch(SearchPath Path, int Budget, doubl
 /// <see cref="SearchCostModel.ExploreEvery"/> may take the runner-up path to keep a losing path's estimate fresh.</para>
 /// <para><b>At run time</b> a planned walk first probes the query's neighbourhood (HnswGraph.SearchFiltered): when
 /// the rows there pass far less often than the estimated pass rate, the filter avoids the query (anti-correlated) and
-/// the exact scan answers at once. <see cref="LastPlannedPath"/> says which path was planned, <see cref="LastPath"/>
-/// which answered.</para>
+/// the exact scan answers at once, or the value graphs when the filter's keyword values have them.</para>
+/// <para><b>Value graphs.</b> Below <see cref="ThroughPassRate"/>, a search confined to a keyword condition's values or
+/// to one namespace whose value graphs are built is also priced as their walks (<see cref="ValueGraphSearch.TryPrice"/>:
+/// an unfiltered walk's distances on each value's rows, at <see cref="GraphDistanceCost"/>, plus the rows scanned
+/// exactly) and takes them when that is cheapest; such a search asks for them when they are missing.
+/// <see cref="LastPlannedPath"/> says which path was planned, <see cref="LastPath"/> which answered.</para>
 /// </remarks>
 internal static class SearchPlanner
 {
