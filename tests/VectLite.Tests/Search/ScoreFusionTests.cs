@@ -72,6 +72,12 @@ public sealed class ScoreFusionTests
         Assert.Equal([9UL, 2, 5], ba.Select(f => f.Hit.Id.AsNumber));
         Assert.All(ba, f => Assert.Equal(1.0 / 61, f.Score, 12));
 
+        // Forty records at 1/61 each: more than List.Sort's insertion-sort cutoff (16), so only the first-seen order
+        // written into the comparison keeps them in order (introsort is not stable).
+        (IReadOnlyList<SearchHit>, float)[] forty = [.. Enumerable.Range(0, 40).Select(i => ((IReadOnlyList<SearchHit>)[Hit((ulong)(1000 - (i * 7 % 40)), 1f)], 1f))];
+        List<FusedHit> many = Fuse(FusionMethod.ReciprocalRank(60), forty);
+        Assert.Equal(forty.Select(l => l.Item1[0].Id.AsNumber), many.Select(f => f.Hit.Id.AsNumber));
+
         // Linear: 1 (first list, scores 3 and 1 -> 1, 0) and 2 (second list, alone -> 1) tie at 1 after a lower one.
         List<FusedHit> linear = Fuse(FusionMethod.Linear(), ([Hit(1, 3f), Hit(3, 1f)], 1f), ([Hit(2, 0.5f)], 1f));
         Assert.Equal([1UL, 2, 3], linear.Select(f => f.Hit.Id.AsNumber));
