@@ -16,6 +16,9 @@ public sealed class SearchCostModelCellTests
     private static readonly SearchCostModel.Band Hundredth = SearchCostModel.Band.Of(0.01, 100); // pass band 6, ef band 3
 
     [Theory]
+    [InlineData(1.0, 0)]
+    [InlineData(0.75, 0)]
+    [InlineData(0.5, 0)]
     [InlineData(0.0, 9)]
     [InlineData(-1.0, 9)]
     [InlineData(0.4999, 1)]
@@ -28,10 +31,12 @@ public sealed class SearchCostModelCellTests
 
     [Theory]
     [InlineData(0, 0)]
+    [InlineData(20, 1)]
     [InlineData(39, 1)]
     [InlineData(79, 2)]
     [InlineData(80, 3)]
     [InlineData(319, 4)]
+    [InlineData(5000, 5)]
     public void Ef_bands_at_their_edges(int ef, int band) => Assert.Equal(band, SearchCostModel.EfBand(ef));
 
     [Fact]
@@ -229,7 +234,47 @@ public sealed class SearchCostModelCellTests
         Assert.Equal((6.0, true), Round(model.DistanceCost(SearchPath.GraphThrough, Hundredth)));
         Assert.Equal((3.0, true), Round(model.DistanceRatio(SearchPath.GraphThrough, Tenth)));
         Assert.Equal((SearchCostModel.MinObservations, 2.0, 1.0), Round(model.ObservedForTests(SearchPath.Exact)));
-        Assert.False(model.NextPlanExplores()); // frozen
+        Assert.False(model.DistanceRatio(SearchPath.GraphTwoHop, new SearchCostModel.Band(0, 0)).Measured); // not the next path's cells
+
+        // Frozen: it learns nothing more and never explores.
+        model.RecordScan(Tenth, ticks: 1_000_000, rows: 1);
+        Assert.Equal((SearchCostModel.MinObservations, 2.0, 1.0), Round(model.ObservedForTests(SearchPath.Exact)));
+        for (int i = 0; i < 2 * SearchCostModel.ExploreEvery; i++)
+        {
+            Assert.False(model.NextPlanExplores());
+        }
+    }
+
+    [Fact]
+    public void Every_band_of_every_walk_has_a_cell_of_its_own()
+    {
+        // 16 walks in each of the 60 bands of the two-hop walk, each band with its own ratio 1 + pass / 10 + ef / 100
+        // (within a factor 4 of every other, so a shared cell would average them, not clamp them away); read back, each
+        // band has its own ratio, and nothing reached the other paths' cells.
+        var model = new SearchCostModel();
+        for (int pass = 0; pass < SearchCostModel.PassBands; pass++)
+        {
+            for (int ef = 0; ef < SearchCostModel.EfBands; ef++)
+            {
+                double ratio = 1 + (pass / 10.0) + (ef / 100.0);
+                for (int i = 0; i < SearchCostModel.MinObservations; i++)
+                {
+                    model.RecordWalk(SearchPath.GraphTwoHop, new SearchCostModel.Band(pass, ef), walkTicks: 100, distances: 100, predicted: 100 / ratio, fallbackTicks: 0);
+                }
+            }
+        }
+        for (int pass = 0; pass < SearchCostModel.PassBands; pass++)
+        {
+            for (int ef = 0; ef < SearchCostModel.EfBands; ef++)
+            {
+                var band = new SearchCostModel.Band(pass, ef);
+                Assert.Equal(1 + (pass / 10.0) + (ef / 100.0), model.DistanceRatio(SearchPath.GraphTwoHop, band).Ratio, 9);
+                Assert.False(model.DistanceRatio(SearchPath.GraphThrough, band).Measured);
+            }
+        }
+        Assert.Equal(0, model.ObservedForTests(SearchPath.GraphThrough).Count);
+        Assert.Equal(0, model.ObservedForTests(SearchPath.Exact).Count);
+        Assert.Equal(60 * SearchCostModel.MinObservations, model.ObservedForTests(SearchPath.GraphTwoHop).Count);
     }
 
     private static (double, bool) Round((double Value, bool Measured) x) => (Math.Round(x.Value, 9), x.Measured);
