@@ -98,6 +98,21 @@ public sealed class FilterTestBudgetTests
         Assert.Equal(50, filter.Distinct);
     }
 
+    [Theory]
+    [InlineData(128, 1, 32, 32)]  // 128 rows: rounds of 32; all pass: exactly 32 passes, at 100%: stops after the first round
+    [InlineData(512, 16, 32, 128)] // 512 rows (row = i): the first round is the multiples of 4, of which every 4th passes:
+                                   // 32 of 128, exactly twice the 12.5% threshold: stops there
+    [InlineData(512, 64, 8, 128)]  // every 16th of the first round: 8 of 128, exactly half the threshold: stops there
+    public void A_sample_stops_at_exactly_32_passes_twice_the_threshold_or_half_of_it(int rows, int divisor, int passes, int tested)
+    {
+        // The stop rule's three bounds are inclusive (at least 32 passes and at least twice the threshold, or at most half
+        // of it): each case sits on one of them after the first round; the later rounds pass no row (i = 1, 2, 3 mod 4
+        // are not multiples of 4), so a sample that went on would test more rows and find no more passes.
+        var filter = new ModuloFilter(divisor, 1);
+        SearchPlanner.RowSample sample = SearchPlanner.SampleRows(ref filter, rows, stopAbove: SearchPlanner.SetlessPassRate);
+        Assert.Equal(new SearchPlanner.RowSample(passes, tested), sample);
+    }
+
     /// <summary>The filter calls of one filtered search with the neighbourhood probe (at <paramref name="passRate"/>) and without it (pass rate 1).</summary>
     private static (int WithProbe, int WithoutProbe) FilterCalls(double passRate, int percent)
     {

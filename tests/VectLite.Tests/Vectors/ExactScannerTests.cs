@@ -1,3 +1,4 @@
+using VectLite.Filtering;
 using VectLite.Search;
 using VectLite.Vectors;
 
@@ -207,6 +208,160 @@ public sealed class ExactScannerTests
         Assert.Throws<ArgumentException>(() => ExactScanner.ScanRows<L2Scorer, AcceptAllRows>(arena, new float[3], [1], ref filter, heap));
         Assert.Throws<ArgumentOutOfRangeException>(() => ExactScanner.ScanRows<L2Scorer, AcceptAllRows>(arena, query, [1, 32], ref filter, heap));
         Assert.Throws<ArgumentOutOfRangeException>(() => ExactScanner.ScanRows<L2Scorer, AcceptAllRows>(arena, query, [-1], ref filter, heap));
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(5, 5)]
+    [InlineData(5, 6)]
+    [InlineData(15, 17)]
+    [InlineData(16, 32)]
+    [InlineData(17, 160)]
+    [InlineData(31, 33)]
+    [InlineData(100, 160)]
+    [InlineData(0, 160)]
+    public void ScanRange_adds_the_rows_from_to_into_a_heap_that_already_holds_the_rows_before(int from, int to)
+    {
+        // The deferred-indexing tail: the heap holds what the graph walk found (here the exact best of [0, from)), the
+        // scan adds [from, to). The result is the brute force over [0, to); the count is the accepted rows of the range.
+        using VectorArena arena = Build(dimension: 7, rows: 160, rowsPerChunk: 16, seed: 21);
+        float[] query = TestVectors.Random(new Random(22), 7);
+        var heap = new TopKHeap(6);
+        foreach ((float score, int row) in BruteForce<L2Scorer>(arena, query, Enumerable.Range(0, from), row => row % 3 != 0, 6))
+        {
+            heap.Push(score, row);
+        }
+        var filter = new RejectMultiplesOf(3);
+
+        int scored = ExactScanner.ScanRange<L2Scorer, RejectMultiplesOf>(arena, query, from, to, ref filter, heap);
+
+        Assert.Equal(Enumerable.Range(from, to - from).Count(row => row % 3 != 0), scored);
+        Assert.Equal(to - from, filter.Calls);
+        Assert.Equal(BruteForce<L2Scorer>(arena, query, Enumerable.Range(0, to), row => row % 3 != 0, 6), Drain(heap));
+    }
+
+    [Fact]
+    public void ScanRange_rejects_a_range_that_is_backwards_or_outside_the_arena()
+    {
+        using VectorArena arena = Build(dimension: 4, rows: 20, rowsPerChunk: 16, seed: 1);
+        var filter = new AcceptAllRows();
+        var heap = new TopKHeap(2);
+        float[] query = new float[4];
+        Assert.Throws<ArgumentOutOfRangeException>(() => ExactScanner.ScanRange<L2Scorer, AcceptAllRows>(arena, query, -1, 5, ref filter, heap));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ExactScanner.ScanRange<L2Scorer, AcceptAllRows>(arena, query, 6, 5, ref filter, heap));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ExactScanner.ScanRange<L2Scorer, AcceptAllRows>(arena, query, 0, 33, ref filter, heap));
+        Assert.Equal(32, ExactScanner.ScanRange<L2Scorer, AcceptAllRows>(arena, query, 0, 32, ref filter, heap)); // the capacity: 2 chunks
+    }
+
+    [Theory]
+    [InlineData(Metric.Dot)]
+    [InlineData(Metric.L2)]
+    [InlineData(Metric.L1)]
+    public void ScanSet_equals_brute_force_over_the_sets_accepted_members(Metric metric)
+    {
+        using VectorArena arena = Build(dimension: 11, rows: 160, rowsPerChunk: 16, seed: 31);
+        float[] query = TestVectors.Random(new Random(32), 11);
+        var rng = new Random(33);
+        for (int trial = 0; trial < 10; trial++)
+        {
+            // Random members, always with the words' edges (0, 63, 64, 127, 128) and the last row.
+            int[] members = [.. Enumerable.Range(0, 160).Where(row => row is 0 or 63 or 64 or 127 or 128 or 159 || rng.Next(3) == 0)];
+            RowBitset set = new();
+            set.Reset(160);
+            foreach (int row in members)
+            {
+                set.Add(row);
+            }
+            var filter = new RejectMultiplesOf(4);
+            var heap = new TopKHeap(8);
+
+            int scored = metric switch
+            {
+                Metric.Dot => ExactScanner.ScanSet<DotScorer, RejectMultiplesOf>(arena, query, set, ref filter, heap),
+                Metric.L2 => ExactScanner.ScanSet<L2Scorer, RejectMultiplesOf>(arena, query, set, ref filter, heap),
+                _ => ExactScanner.ScanSet<L1Scorer, RejectMultiplesOf>(arena, query, set, ref filter, heap),
+            };
+            (float Score, int Row)[] expected = metric switch
+            {
+                Metric.Dot => BruteForce<DotScorer>(arena, query, members, row => row % 4 != 0, 8),
+                Metric.L2 => BruteForce<L2Scorer>(arena, query, members, row => row % 4 != 0, 8),
+                _ => BruteForce<L1Scorer>(arena, query, members, row => row % 4 != 0, 8),
+            };
+
+            Assert.Equal(expected, Drain(heap));
+            Assert.Equal(members.Count(row => row % 4 != 0), scored);
+            Assert.Equal(members.Length, filter.Calls);
+        }
+    }
+
+    [Fact]
+    public void ScanSet_of_equal_vectors_keeps_the_smallest_rows_and_rejects_bad_arguments()
+    {
+        using VectorArena arena = Build(dimension: 5, rows: 130, rowsPerChunk: 16, seed: 41);
+        float[] twin = arena.Get(129).ToArray();
+        foreach (int row in new[] { 3, 64, 70, 128 })
+        {
+            arena.Write(row, twin);
+        }
+        RowBitset set = new();
+        set.Reset(130);
+        foreach (int row in new[] { 128, 129, 70, 64, 3, 5 })
+        {
+            set.Add(row);
+        }
+        var filter = new RejectMultiplesOf(int.MaxValue); // rejects row 0 only
+        var heap = new TopKHeap(3);
+        Assert.Equal(6, ExactScanner.ScanSet<L2Scorer, RejectMultiplesOf>(arena, twin, set, ref filter, heap));
+        Assert.Equal([(0f, 3), (0f, 64), (0f, 70)], Drain(heap));
+
+        var all = new AcceptAllRows();
+        Assert.Throws<ArgumentException>(() => ExactScanner.ScanSet<L2Scorer, AcceptAllRows>(arena, new float[4], set, ref all, heap));
+        Assert.Throws<ArgumentNullException>(() => ExactScanner.ScanSet<L2Scorer, AcceptAllRows>(arena, twin, null!, ref all, heap));
+        Assert.Throws<ArgumentNullException>(() => ExactScanner.ScanSet<L2Scorer, AcceptAllRows>(arena, twin, set, ref all, null!));
+    }
+
+    [Fact]
+    public void Rows_whose_score_overflows_to_minus_infinity_still_fill_a_heap_that_is_not_full()
+    {
+        // Finite vectors whose dot product with the query overflows: 3e38 x -3e38 x 2 components = -infinity. The heap's
+        // threshold is -infinity until it is full, so such rows must still enter (a result with fewer rows than exist
+        // would be wrong): the compare is "at least the threshold", not "above it".
+        using var arena = new VectorArena(2, 16);
+        arena.EnsureCapacity(20);
+        arena.Write(0, [3e38f, 3e38f]);
+        arena.Write(1, [1e-3f, 0]); // -3e35: finite
+        arena.Write(2, [3e38f, 3e38f]);
+        float[] query = [-3e38f, -3e38f];
+        Assert.Equal(float.NegativeInfinity, DotScorer.Score(query, arena.Get(0)));
+
+        var all = new AcceptAllRows();
+        var heap = new TopKHeap(3);
+        ExactScanner.ScanAll<DotScorer, AcceptAllRows>(arena, query, 3, ref all, heap);
+        (float Score, int Row)[] scanned = Drain(heap);
+        Assert.Equal([1, 0, 2], scanned.Select(p => p.Row));
+        Assert.Equal(float.NegativeInfinity, scanned[1].Score);
+
+        RowBitset set = new();
+        set.Reset(3);
+        set.Add(0);
+        set.Add(2);
+        ExactScanner.ScanSet<DotScorer, AcceptAllRows>(arena, query, set, ref all, heap);
+        Assert.Equal([(float.NegativeInfinity, 0), (float.NegativeInfinity, 2)], Drain(heap));
+
+        ExactScanner.ScanRows<DotScorer, AcceptAllRows>(arena, query, [2, 0], ref all, heap);
+        Assert.Equal([(float.NegativeInfinity, 0), (float.NegativeInfinity, 2)], Drain(heap));
+
+        Assert.Throws<ArgumentNullException>(() => ExactScanner.ScanSet<DotScorer, AcceptAllRows>(null!, query, set, ref all, heap));
+        Assert.Throws<ArgumentNullException>(() => ExactScanner.ScanRows<DotScorer, AcceptAllRows>(null!, query, [0], ref all, heap));
+        Assert.Throws<ArgumentNullException>(() => ExactScanner.ScanRows<DotScorer, AcceptAllRows>(arena, query, [0], ref all, null!));
+    }
+
+    [Fact]
+    public void ScanAll_returns_the_rows_it_scored()
+    {
+        using VectorArena arena = Build(dimension: 3, rows: 50, rowsPerChunk: 16, seed: 2);
+        var filter = new RejectMultiplesOf(5);
+        Assert.Equal(40, ExactScanner.ScanAll<L2Scorer, RejectMultiplesOf>(arena, new float[3], 50, ref filter, new TopKHeap(4)));
     }
 
     private static (float Score, int Row)[] ScanAll<TScorer>(VectorArena arena, float[] query, int rowCount, ref RejectMultiplesOf filter, TopKHeap heap)

@@ -138,4 +138,57 @@ public sealed class TopKHeapTests
         Assert.Throws<ArgumentException>(() => heap.DrainDescending(new (float, int)[1]));
         Assert.Equal(2, heap.Count);
     }
+    [Fact]
+    public void The_threads_heap_is_emptied_and_resized_for_each_search()
+    {
+        // A fresh thread: no cached heap yet on it, whatever other tests did on theirs.
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                TopKHeap first = TopKHeap.ForThisThread(2);
+                Assert.Equal(2, first.K);
+                first.Push(5f, 1);
+                first.Push(6f, 2);
+                first.Push(7f, 3);
+
+                // Asked again (a search that did not drain): the same heap, empty, now keeping 4 (its array grows).
+                TopKHeap larger = TopKHeap.ForThisThread(4);
+                Assert.Same(first, larger);
+                Assert.Equal(4, larger.K);
+                Assert.Equal(0, larger.Count);
+                Assert.Equal(float.NegativeInfinity, larger.Threshold);
+                for (int row = 0; row < 6; row++)
+                {
+                    larger.Push(row, row);
+                }
+                Assert.Equal(4, larger.Count);
+                Assert.Equal(2f, larger.Threshold);
+                var four = new (float Score, int Row)[4];
+                Assert.Equal(4, larger.DrainDescending(four));
+                Assert.Equal(new (float, int)[] { (5f, 5), (4f, 4), (3f, 3), (2f, 2) }, four);
+
+                // Smaller again: keeps 1 in the larger array.
+                TopKHeap smaller = TopKHeap.ForThisThread(1);
+                smaller.Push(1f, 8);
+                smaller.Push(9f, 9);
+                smaller.Push(3f, 7);
+                Assert.Equal(1, smaller.Count);
+                Assert.Equal(9f, smaller.Threshold);
+                var one = new (float Score, int Row)[1];
+                Assert.Equal(1, smaller.DrainDescending(one));
+                Assert.Equal((9f, 9), one[0]);
+
+                Assert.Throws<ArgumentOutOfRangeException>(() => TopKHeap.ForThisThread(0));
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Null(failure);
+    }
 }
