@@ -292,6 +292,72 @@ public sealed class ValueGraphTests : IDisposable
     }
 
     [Fact]
+    public void Searches_stay_correct_while_writes_the_builder_and_compacting_checkpoints_run_beside_them()
+    {
+        string[] labels = Far(1);
+        BuildValueGraphs(labels);
+        float[] near = Query(new Random(77));
+        int readsDuringBuilderPasses = 0;
+        int passes = 0;
+        using var stop = new CancellationTokenSource();
+        Exception? readerError = null;
+        long reads = 0;
+
+        // A reader searching the far label over and over; every hit must carry it, once.
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    List<SearchHit> hits = [.. _docs.Search(near, new SearchOptions { TopK = TopK, Ef = 32, Filter = LabelFilter(labels), IncludePayload = true })];
+                    Assert.Equal(hits.Count, hits.Select(h => h.Id).Distinct().Count());
+                    Assert.All(hits, h => Assert.Equal(labels[0], h.Payload!["label"]!.GetValue<string>()));
+                    Interlocked.Increment(ref reads);
+                }
+            }
+            catch (Exception ex)
+            {
+                readerError = ex;
+            }
+        });
+        // The builder's passes wait until the reader has searched during them: the overlap is proven, not hoped for.
+        _docs.Engine.ValueGraphPassForTests = () =>
+        {
+            long before = Interlocked.Read(ref reads);
+            SpinWait.SpinUntil(() => Interlocked.Read(ref reads) > before + 1 || readerError is not null, TimeSpan.FromSeconds(10));
+            if (Interlocked.Read(ref reads) > before + 1)
+            {
+                Interlocked.Increment(ref readsDuringBuilderPasses);
+            }
+            Interlocked.Increment(ref passes);
+        };
+        reader.Start();
+        var random = new Random(90);
+        for (int batch = 0; batch < 6; batch++)
+        {
+            // New rows (some far, some not), deletes and relabels, then a compacting checkpoint.
+            ulong first = 500_000UL + ((ulong)batch * 100);
+            _docs.UpsertMany([.. Enumerable.Range(0, 100).Select(i => Put(first + (ulong)i, Query(random), i % 2 == 0 ? labels[0] : "c0"))]);
+            _docs.Delete(first + 2);
+            _docs.UpdatePayload(first + 4, new JsonObject { ["label"] = "c0" });
+            _rows.Remove(first + 2);
+            _rows[first + 4] = (["c0"], _rows[first + 4].Vector);
+            _docs.WaitForIndexing();
+            _docs.Compact();
+        }
+        stop.Cancel();
+        reader.Join();
+        _docs.Engine.ValueGraphPassForTests = null;
+
+        Assert.Null(readerError);
+        Assert.True(passes >= 6 && readsDuringBuilderPasses >= 6, $"{passes} builder passes, {readsDuringBuilderPasses} with reads inside them.");
+        (double recall, Dictionary<SearchPath, int> paths) = Run(labels);
+        Assert.True(paths.GetValueOrDefault(SearchPath.ValueGraphs) == Queries, $"Paths: {Describe(paths)}");
+        Assert.True(recall >= 0.95, $"Recall {recall:0.000} below 0.95.");
+    }
+
+    [Fact]
     public void Turned_off_the_value_graphs_are_dropped_stay_off_after_a_reopen_and_searches_scan()
     {
         string[] labels = Far(2);
