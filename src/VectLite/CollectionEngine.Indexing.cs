@@ -14,6 +14,9 @@ internal sealed partial class CollectionEngine
     /// <summary>Test hook: runs inside each background indexing pass, with the index lock held and the rows [from, upTo) it takes.</summary>
     internal Action<int, int>? IndexingPassForTests { get; set; }
 
+    /// <summary>Whether the background indexer is inside a run of passes (false when none exists): tests wait for a pass in flight.</summary>
+    internal bool IndexerRunningForTests => _indexer?.Running ?? false;
+
     /// <summary>Passes the background indexer has run (0 when none exists): tests see that it ran.</summary>
     internal long IndexingPassesForTests => _indexer?.Passes ?? 0;
 

@@ -12,10 +12,19 @@ internal sealed partial class CollectionState
     /// <summary>Rows the builder takes per pass and field (it holds the value-graph lock meanwhile, which a checkpoint's compaction waits for).</summary>
     internal const int ValueGraphBatchRows = 2_048;
 
-    /// <summary>Held by the builder while it inserts, and by a compaction while it renumbers the graphs. Lock order: the index lock, then this.</summary>
+    /// <summary>
+    /// Held by the builder while it inserts, and by a compaction while it renumbers the graphs. Lock order: the index
+    /// lock, then this, then <see cref="_valueGraphFieldsLock"/>.
+    /// </summary>
     private readonly Lock _valueGraphLock = new();
 
-    /// <summary>The fields asked for, per named vector (copy on write under <see cref="_valueGraphLock"/>).</summary>
+    /// <summary>
+    /// Held only while <see cref="_valueGraphFields"/> is replaced: a search asking for a field takes this one, never the
+    /// builder's lock, so it does not wait for a pass in progress.
+    /// </summary>
+    private readonly Lock _valueGraphFieldsLock = new();
+
+    /// <summary>The fields asked for, per named vector (copy on write under <see cref="_valueGraphFieldsLock"/>).</summary>
     private ValueGraphField[] _valueGraphFields = [];
 
     /// <summary>
@@ -23,9 +32,6 @@ internal sealed partial class CollectionState
     /// the engine when it installs the state; must not throw.
     /// </summary>
     public Action? ValueGraphsRequested { get; set; }
-
-    /// <summary>The lock a compaction takes to keep the builder out while it renumbers the value graphs.</summary>
-    public Lock ValueGraphLock => _valueGraphLock;
 
     /// <summary>Whether any field's value graphs were asked for (so writes should wake the builder).</summary>
     public bool HasValueGraphs => Volatile.Read(ref _valueGraphFields).Length > 0;
@@ -72,7 +78,7 @@ internal sealed partial class CollectionState
         {
             return;
         }
-        lock (_valueGraphLock)
+        lock (_valueGraphFieldsLock)
         {
             if (ValueGraphs(ordinal, field) is not null || _valueGraphsRetired || !Schema.Hnsw.ValueGraphs)
             {
@@ -105,7 +111,7 @@ internal sealed partial class CollectionState
             }
             Snapshot published = Published;
             int waiting = 0;
-            foreach (ValueGraphField field in _valueGraphFields)
+            foreach (ValueGraphField field in Volatile.Read(ref _valueGraphFields))
             {
                 IEnumerable<KeyValuePair<string, PostingList>> values;
                 if (field.Field == ValueGraphField.Namespaces)
@@ -119,7 +125,10 @@ internal sealed partial class CollectionState
                 else
                 {
                     // The keyword index was dropped: so are its value graphs (a search asks again if one comes back).
-                    Volatile.Write(ref _valueGraphFields, [.. _valueGraphFields.Where(f => f != field)]);
+                    lock (_valueGraphFieldsLock)
+                    {
+                        Volatile.Write(ref _valueGraphFields, [.. _valueGraphFields.Where(f => f != field)]);
+                    }
                     continue;
                 }
                 int from = field.CoveredRows;
@@ -186,9 +195,13 @@ internal sealed partial class CollectionState
     {
         lock (_valueGraphLock)
         {
-            _valueGraphsRetired = true;
-            ValueGraphField[] fields = _valueGraphFields;
-            Volatile.Write(ref _valueGraphFields, []);
+            ValueGraphField[] fields;
+            lock (_valueGraphFieldsLock)
+            {
+                _valueGraphsRetired = true;
+                fields = _valueGraphFields;
+                Volatile.Write(ref _valueGraphFields, []);
+            }
             if (fields.Length == 0)
             {
                 return;
@@ -198,17 +211,17 @@ internal sealed partial class CollectionState
             {
                 moved[i] = fields[i].Remap(oldRowToNewRow, fresh.Arenas[fields[i].Ordinal]);
             }
-            lock (fresh._valueGraphLock)
+            lock (fresh._valueGraphFieldsLock)
             {
                 Volatile.Write(ref fresh._valueGraphFields, moved); // the engine wakes the builder once it installs the fresh state
             }
         }
     }
 
-    /// <summary>Forgets every value graph (<see cref="HnswOptions.ValueGraphs"/> turned off); a builder pass in progress finishes first.</summary>
+    /// <summary>Forgets every value graph (<see cref="HnswOptions.ValueGraphs"/> turned off); a builder pass in progress finishes on graphs no search uses any more.</summary>
     public void DropValueGraphs()
     {
-        lock (_valueGraphLock)
+        lock (_valueGraphFieldsLock)
         {
             Volatile.Write(ref _valueGraphFields, []);
         }
@@ -217,7 +230,7 @@ internal sealed partial class CollectionState
     /// <summary>After a failed compaction: this state stays the collection's, so value graphs may be asked for (and built) on it again.</summary>
     internal void ReviveValueGraphs()
     {
-        lock (_valueGraphLock)
+        lock (_valueGraphFieldsLock)
         {
             _valueGraphsRetired = false;
         }

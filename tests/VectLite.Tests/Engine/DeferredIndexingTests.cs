@@ -99,7 +99,13 @@ public sealed class DeferredIndexingTests : IDisposable
     private static void Pause(Collection c) =>
         c.Engine.IndexingPassForTests = (_, _) => throw new InvalidOperationException("indexing paused by the test");
 
-    private static void Resume(Collection c) => c.Engine.IndexingPassForTests = null;
+    private static void Resume(Collection c)
+    {
+        c.Engine.IndexingPassForTests = null;
+        // A pass that read the pausing hook just before may still throw: let it end (and record its failure) before the
+        // test waits, or the wait would take that failure for one of its own (seen once with the cores busy).
+        SpinWait.SpinUntil(() => !c.Engine.IndexerRunningForTests);
+    }
 
     private static List<ulong> Ids(IReadOnlyList<SearchHit> hits) => [.. hits.Select(h => h.Id.AsNumber)];
 
