@@ -48,34 +48,49 @@ internal static class ValueGraphSearch
             return false;
         }
         int covered = Math.Min(field.CoveredRows, rowCount);
-        if (covered == 0)
+        Span<int> valueRows = source.Count <= 64 ? stackalloc int[source.Count] : new int[source.Count];
+        if (covered == 0 || !Covers(field, source, valueRows, out long rowsWithValues))
         {
             return false;
         }
-        long rowsWithValues = 0;
-        for (int i = 0; i < source.Count; i++)
-        {
-            rowsWithValues += source.RowCount(i);
-        }
-        double passInGraph = PassInGraph(passRate, rowCount, rowsWithValues);
-        bool anyGraph = false;
-        for (int i = 0; i < source.Count; i++)
+        double rejectedFactor = Math.Pow(Math.Max(PassInGraph(passRate, rowCount, rowsWithValues), 0.01), -SearchPlanner.ThroughPassExponent);
+        for (int i = 0; i < valueRows.Length; i++)
         {
             if (field.TryGet(source.Value(i), out HnswGraph? graph))
             {
-                anyGraph = true;
-                distances += SearchPlanner.UnfilteredDistances(ef, Math.Max(1, graph.Count)) * Math.Pow(Math.Max(passInGraph, 0.01), -SearchPlanner.ThroughPassExponent);
-            }
-            else if (source.RowCount(i) is var count && count >= ValueGraphField.MinRows)
-            {
-                return false;
+                distances += SearchPlanner.UnfilteredDistances(ef, Math.Max(1, graph.Count)) * rejectedFactor;
             }
             else
             {
-                scanned += count;
+                scanned += valueRows[i];
             }
         }
         scanned += (rowCount - covered) * (passRate + SearchPlanner.TestCostPerRow);
+        return true;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="valueRows"/> with each value's rows (live or not) and sums them; true when some value has a
+    /// graph and every value without one is small enough to scan (fewer than <see cref="ValueGraphField.MinRows"/> rows:
+    /// a larger one is a value the builder has not reached yet).
+    /// </summary>
+    private static bool Covers(ValueGraphField field, in ValueGraphSource source, Span<int> valueRows, out long rowsWithValues)
+    {
+        rowsWithValues = 0;
+        bool anyGraph = false;
+        for (int i = 0; i < valueRows.Length; i++)
+        {
+            valueRows[i] = source.RowCount(i);
+            rowsWithValues += valueRows[i];
+            if (field.TryGet(source.Value(i), out _))
+            {
+                anyGraph = true;
+            }
+            else if (valueRows[i] >= ValueGraphField.MinRows)
+            {
+                return false;
+            }
+        }
         return anyGraph;
     }
 
@@ -113,22 +128,7 @@ internal static class ValueGraphSearch
         int covered = Math.Min(field.CoveredRows, rowCount);
         int values = source.Count;
         Span<int> valueRows = values <= 64 ? stackalloc int[values] : new int[values];
-        long rowsWithValues = 0;
-        bool anyGraph = false;
-        for (int i = 0; i < values; i++)
-        {
-            valueRows[i] = source.RowCount(i);
-            rowsWithValues += valueRows[i];
-            if (field.TryGet(source.Value(i), out _))
-            {
-                anyGraph = true;
-            }
-            else if (valueRows[i] >= ValueGraphField.MinRows)
-            {
-                return false; // the builder has not reached this value yet: its rows are too many to scan here
-            }
-        }
-        if (covered == 0 || !anyGraph)
+        if (covered == 0 || !Covers(field, source, valueRows, out long rowsWithValues))
         {
             return false;
         }

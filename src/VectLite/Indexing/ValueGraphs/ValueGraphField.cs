@@ -79,9 +79,6 @@ internal sealed class ValueGraphField
     /// <summary>The graph of <paramref name="value"/>, when it has one.</summary>
     public bool TryGet(string value, [NotNullWhen(true)] out HnswGraph? graph) => Volatile.Read(ref _graphs).TryGetValue(value, out graph);
 
-    /// <summary>Each value's graph (a snapshot: a graph added later is not in it).</summary>
-    internal IReadOnlyDictionary<string, HnswGraph> Graphs => Volatile.Read(ref _graphs);
-
     /// <summary>Builder only: raises the coverage mark once every row below it is inserted.</summary>
     internal void SetCovered(int rows)
     {
