@@ -78,6 +78,7 @@ internal sealed partial class CollectionEngine
             _wal!.Sync();
             CollectionState state = _state;
             var graphs = new HnswGraph?[state.Arenas.Length];
+            Indexing.ValueGraphs.ValueGraphField[] valueGraphs;
             // The index lock keeps a background indexer (deferred indexing) out while the graphs are renumbered and
             // copied, and while the state is replaced: its pass in progress finishes first, and a pass that starts
             // after finds the new state. The graphs then cover the rows the indexer reached; the loader queues the rest.
@@ -98,6 +99,7 @@ internal sealed partial class CollectionEngine
                     {
                         graphs[o] = state.Graph(o)?.Freeze();
                     }
+                    valueGraphs = state.FreezeValueGraphs();
                 }
             }
             NotifyIndexer(state); // a compacted state may have rows for the indexer (a graph rebuilt, or the queue carried over)
@@ -124,6 +126,7 @@ internal sealed partial class CollectionEngine
                 VectorSegments = segments,
                 TextIndexes = state.TextIndexes,
                 TokenGraphs = tokenGraphs,
+                ValueGraphs = valueGraphs,
             };
             blocked = Environment.TickCount64 - lockTaken;
         }
@@ -133,7 +136,7 @@ internal sealed partial class CollectionEngine
         {
             CheckpointWritingForTests?.Invoke();
             long generation = Interlocked.Read(ref _generation) + 1;
-            var (files, renames, earlier) = CollectionFiles.Write(storage, Directory, generation, image,
+            var (files, renames, earlier, valueGraphFile) = CollectionFiles.Write(storage, Directory, generation, image,
                 CheckpointManifest.ComputeGraphStamp(generation, image.Lsn, image.Rows), cancellationToken);
             foreach ((string temp, string final) in renames)
             {
@@ -153,6 +156,7 @@ internal sealed partial class CollectionEngine
                 MultiVectorTokens = [.. image.TokenGraphs.Select(t => t.Tokens)],
                 Files = files,
                 EarlierSegments = earlier,
+                ValueGraphFile = valueGraphFile,
             };
             manifest.WriteAtomic(storage, Directory); // the commit point
         }

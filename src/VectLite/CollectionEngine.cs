@@ -70,7 +70,7 @@ internal sealed partial class CollectionEngine
         try
         {
             var image = new CheckpointImage(empty, 0, 0, WalFormat.FileHeaderSize, new HnswGraph?[schema.Vectors.Count], schema, []);
-            var (files, renames, _) = CollectionFiles.Write(storage, directory, 0, image, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
+            var (files, renames, _, _) = CollectionFiles.Write(storage, directory, 0, image, CheckpointManifest.ComputeGraphStamp(0, 0, 0), CancellationToken.None);
             foreach ((string temp, string final) in renames)
             {
                 DurableFile.Commit(storage, temp, final);
@@ -197,6 +197,7 @@ internal sealed partial class CollectionEngine
             CollectionFiles.LoadTokenGraphs(directory, manifest, state, database.Logger, name, opened);
             CollectionFiles.LoadTextIndexes(directory, manifest, state, opened);
             CollectionFiles.LoadCodes(directory, manifest, state, database.Logger, name, opened);
+            CollectionFiles.LoadValueGraphs(directory, manifest, state, database.Logger, name, opened);
             state.Publish(manifest.Lsn);
 
             string walPath = Path.Combine(directory, WalFileName);
@@ -275,6 +276,10 @@ internal sealed partial class CollectionEngine
             if (!readOnly && state.IndexingLag > 0)
             {
                 engine.NotifyIndexer(state); // deferred: the rows the checkpoint's graphs lack are queued again
+            }
+            if (state.ValueGraphLag > 0)
+            {
+                engine.NotifyValueGraphBuilder(); // saved value graphs: the builder inserts the rows written after their marks
             }
             return engine;
         }

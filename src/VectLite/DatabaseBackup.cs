@@ -166,6 +166,10 @@ internal static class DatabaseBackup
         foreach (CheckpointFile file in point.Manifest.DataFiles)
         {
             string source = Path.Combine(point.Directory, file.Name);
+            if (file == point.Manifest.ValueGraphFile && !File.Exists(source))
+            {
+                continue; // derived and optional (see CheckpointManifest.ValueGraphFile): the copy opens without it, as the source does
+            }
             uint crc = FileCopy.CopyPrefix(storage, source, Path.Combine(directory, file.Name), file.Length, cancellationToken);
             if (crc != file.Crc || new FileInfo(source).Length != file.Length)
             {

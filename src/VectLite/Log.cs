@@ -59,6 +59,10 @@ internal static partial class Log
         Message = "Collection '{Collection}': the vectors file of vector '{Vector}' (generation {Generation}) could not be mapped ({Problem}); its rows stay in RAM until the next checkpoint.")]
     public static partial void VectorsNotMapped(ILogger logger, string collection, string vector, long generation, string problem);
 
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning,
+        Message = "Collection '{Collection}': the saved value graphs cannot be used ({Problem}); searches that need them scan exactly until the builder makes them again.")]
+    public static partial void ValueGraphsNotLoaded(ILogger logger, string collection, string problem);
+
     [LoggerMessage(EventId = 60, Level = LogLevel.Error,
         Message = "Collection '{Collection}': a background indexing pass failed; the rows stay queued (searches scan them exactly) and the indexer retries in {RetrySeconds} s.")]
     public static partial void IndexingPassFailed(ILogger logger, string collection, long retrySeconds, Exception exception);

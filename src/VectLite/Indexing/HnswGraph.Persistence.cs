@@ -92,6 +92,21 @@ internal sealed partial class HnswGraph
         stream.Write(trailer);
     }
 
+    /// <summary>
+    /// The number of bytes <see cref="Save(Stream, ulong)"/> writes for the graph as it is now: for a file that holds
+    /// several graphs and records each one's length before it (<see cref="ValueGraphs.ValueGraphFile"/>). Exact for a
+    /// frozen graph (<see cref="Freeze"/>), which takes no inserts.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The graph was superseded by <see cref="Remap"/>.</exception>
+    internal long SavedLength
+    {
+        get
+        {
+            (int count, _, _) = ReadPublished("measure");
+            return F.FileLength(count, _links.Block0Ints, _links.UpperUsed);
+        }
+    }
+
     /// <summary>The node count, entry and dead count as one consistent set, for saving or freezing.</summary>
     /// <exception cref="InvalidOperationException">The graph was superseded by <see cref="Remap"/>.</exception>
     private (int Count, long Entry, int Dead) ReadPublished(string operation)

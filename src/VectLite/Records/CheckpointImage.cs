@@ -35,4 +35,10 @@ internal sealed record CheckpointImage(CollectionState State, int Rows, long Lsn
     /// token of the image's rows; the next open builds it), and the tokens those rows hold.
     /// </summary>
     public (HnswGraph? Graph, int Tokens)[] TokenGraphs { get; init; } = [];
+
+    /// <summary>
+    /// The value graphs frozen at <see cref="Lsn"/> (<see cref="CollectionState.FreezeValueGraphs"/>): each field's
+    /// graphs over the image's rows below its mark. Empty: none asked for, no file written.
+    /// </summary>
+    public Indexing.ValueGraphs.ValueGraphField[] ValueGraphs { get; init; } = [];
 }

@@ -23,11 +23,12 @@ internal static class CollectionFiles
     /// <summary>Writes the generation's files under temporary names, fsynced; returns their manifest entries and the temp/final paths to rename.</summary>
     /// <remarks>Reads only what <paramref name="image"/> fixed, so the writer may keep appending rows meanwhile.</remarks>
     /// <exception cref="StorageException">A file could not be written; the temporary files are removed if possible.</exception>
-    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames, Storage.VectorSegment[][] EarlierSegments) Write(IStorageDevice storage, string directory, long generation, CheckpointImage image, ulong graphStamp, CancellationToken cancellationToken)
+    public static (List<CheckpointFile> Files, List<(string Temp, string Final)> Renames, Storage.VectorSegment[][] EarlierSegments, CheckpointFile? ValueGraphs) Write(IStorageDevice storage, string directory, long generation, CheckpointImage image, ulong graphStamp, CancellationToken cancellationToken)
     {
         var files = new List<CheckpointFile>();
         var renames = new List<(string, string)>();
         var earlier = new Storage.VectorSegment[image.State.Arenas.Length][];
+        CheckpointFile? valueGraphs = null;
         CollectionState state = image.State;
         int rows = image.Rows;
         try
@@ -131,6 +132,18 @@ internal static class CollectionFiles
                 file.Sync();
                 files.Add(new CheckpointFile(name, checksummed.Length, checksummed.Crc));
             }
+            if (image.ValueGraphs.Length > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string name = CheckpointManifest.ValueGraphFileName(generation);
+                string temp = Path.Combine(directory, name + DurableFile.TempSuffix);
+                renames.Add((temp, Path.Combine(directory, name))); // before writing: a failed write is cleaned up below
+                using var file = new StorageWriteStream(storage.Create(temp), bufferSize: 1 << 20);
+                var checksummed = new ChecksummingStream(file);
+                Indexing.ValueGraphs.ValueGraphFile.Write(checksummed, image.ValueGraphs, graphStamp);
+                file.Sync();
+                valueGraphs = new CheckpointFile(name, checksummed.Length, checksummed.Crc);
+            }
             for (int t = 0; t < image.TextIndexes.Length; t++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -159,7 +172,7 @@ internal static class CollectionFiles
             }
             throw;
         }
-        return (files, renames, earlier);
+        return (files, renames, earlier, valueGraphs);
     }
 
     /// <summary>
@@ -599,6 +612,38 @@ internal static class CollectionFiles
             }
         }
         return loaded;
+    }
+
+    /// <summary>
+    /// Loads the checkpoint's value graphs (<see cref="Indexing.ValueGraphs.ValueGraphFile"/>) into a state whose rows
+    /// and payload indexes are loaded, before it is published. A file that is missing, damaged or stamped for other data
+    /// is not used: it is logged, and the graphs are built again once a search asks. Returns the fields installed (0
+    /// also when <see cref="HnswOptions.ValueGraphs"/> is off: the file is then ignored).
+    /// </summary>
+    public static int LoadValueGraphs(string directory, CheckpointManifest manifest, CollectionState state, ILogger logger, string collectionName, OpenCheckpoint? opened = null)
+    {
+        if (manifest.ValueGraphFile is not { } entry || !manifest.Schema.Hnsw.ValueGraphs)
+        {
+            return 0;
+        }
+        string path = Path.Combine(directory, entry.Name);
+        try
+        {
+            using Stream stream = opened?.Take(entry.Name)
+                ?? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+            if (stream.Length != entry.Length)
+            {
+                throw new CorruptFileException(path, -1, $"it is {stream.Length} bytes, the checkpoint manifest says {entry.Length}");
+            }
+            var fields = Indexing.ValueGraphs.ValueGraphFile.Read(stream, path, state.Arenas.Length,
+                ordinal => (state.Arenas[ordinal], manifest.Schema.Vectors[ordinal].Metric), state.HnswParameters, manifest.GraphStamp, state.RowCount);
+            return state.InstallValueGraphs(fields);
+        }
+        catch (Exception ex) when (ex is CorruptFileException or IOException or UnauthorizedAccessException)
+        {
+            Log.ValueGraphsNotLoaded(logger, collectionName, ex.Message);
+            return 0;
+        }
     }
 
     /// <summary>

@@ -218,6 +218,44 @@ internal sealed partial class CollectionState
         }
     }
 
+    /// <summary>
+    /// A copy of every value graph as it is now, for a checkpoint to save (<see cref="ValueGraphField.Freeze"/>): taken
+    /// between two builder passes, so each field's graphs hold exactly the rows below its mark. Call with the index lock
+    /// held (lock order); waits for a pass in progress (at most <see cref="ValueGraphBatchRows"/> rows per field).
+    /// </summary>
+    internal ValueGraphField[] FreezeValueGraphs()
+    {
+        if (!HasValueGraphs)
+        {
+            return [];
+        }
+        lock (_valueGraphLock)
+        {
+            return [.. Volatile.Read(ref _valueGraphFields).Select(f => f.Freeze())];
+        }
+    }
+
+    /// <summary>
+    /// Installs value graphs read from the checkpoint this state was loaded from, before it is published: the fields
+    /// whose keyword index the state still has (and the namespace graphs), when <see cref="HnswOptions.ValueGraphs"/> is
+    /// on. Their marks may be below the rows: the builder, woken by the engine, inserts the rest. Returns the fields
+    /// installed.
+    /// </summary>
+    internal int InstallValueGraphs(IEnumerable<ValueGraphField> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        if (!Schema.Hnsw.ValueGraphs)
+        {
+            return 0;
+        }
+        ValueGraphField[] kept = [.. fields.Where(f => f.Field == ValueGraphField.Namespaces || Indexes.KeywordIndexOn(f.Field) is not null)];
+        lock (_valueGraphFieldsLock)
+        {
+            Volatile.Write(ref _valueGraphFields, kept);
+        }
+        return kept.Length;
+    }
+
     /// <summary>Forgets every value graph (<see cref="HnswOptions.ValueGraphs"/> turned off); a builder pass in progress finishes on graphs no search uses any more.</summary>
     public void DropValueGraphs()
     {

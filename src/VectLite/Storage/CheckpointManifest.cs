@@ -48,11 +48,20 @@ internal sealed record CheckpointManifest
     /// </summary>
     public IReadOnlyList<IReadOnlyList<VectorSegment>> EarlierSegments { get; init; } = [];
 
+    /// <summary>
+    /// The value graphs file (<see cref="ValueGraphFileName"/>), or null when no value graph was asked for. Listed apart
+    /// from <see cref="Files"/> (under its own JSON property): a build that predates value graphs ignores it, opens the
+    /// collection and deletes the file as a leftover; this build then finds it missing and goes on without it, as for
+    /// any graph file it cannot use.
+    /// </summary>
+    public CheckpointFile? ValueGraphFile { get; init; }
+
     /// <summary>Whether any vector keeps rows in an earlier generation's file (the manifest is then format version 3).</summary>
     public bool HasEarlierSegments => EarlierSegments.Any(s => s.Count > 0);
 
-    /// <summary>Every file this checkpoint consists of: <see cref="Files"/>, then the earlier segments' files.</summary>
-    public IEnumerable<CheckpointFile> DataFiles => Files.Concat(EarlierSegments.SelectMany(s => s.Select(segment => segment.File)));
+    /// <summary>Every file this checkpoint consists of: <see cref="Files"/>, the earlier segments' files, then the value graphs file.</summary>
+    public IEnumerable<CheckpointFile> DataFiles => Files.Concat(EarlierSegments.SelectMany(s => s.Select(segment => segment.File)))
+        .Concat(ValueGraphFile is { } valueGraphs ? [valueGraphs] : []);
 
     /// <summary>
     /// Returns vector <paramref name="ordinal"/>'s segments in row order: the earlier ones, then this generation's file,
@@ -82,6 +91,9 @@ internal sealed record CheckpointManifest
     /// graph file (<see cref="TokenGraphFileName"/>) must index. Empty for manifests written before token graphs were saved.
     /// </summary>
     public IReadOnlyList<int> MultiVectorTokens { get; init; } = [];
+
+    /// <summary>The value graphs file of a generation (<see cref="Indexing.ValueGraphs.ValueGraphFile"/>).</summary>
+    public static string ValueGraphFileName(long generation) => $"g{generation}.valuegraphs.vlvg";
 
     /// <summary>The quantized codes file of vector <paramref name="ordinal"/>.</summary>
     public static string CodesFileName(long generation, int ordinal) => $"g{generation}.q{ordinal}.vlq";
@@ -220,6 +232,15 @@ internal sealed record CheckpointManifest
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (ValueGraphFile is { } valueGraphs)
+            {
+                // Written only when there is one, apart from "files": see ValueGraphFile.
+                json.WriteStartObject("valueGraphFile");
+                json.WriteString("name", valueGraphs.Name);
+                json.WriteNumber("length", valueGraphs.Length);
+                json.WriteNumber("crc32c", valueGraphs.Crc);
+                json.WriteEndObject();
+            }
             if (HasEarlierSegments)
             {
                 // Written only when some vector has them: a manifest whose vectors files hold every row stays as before.
@@ -367,6 +388,16 @@ internal sealed record CheckpointManifest
                 }
                 CheckSegments(path, generation, recordCount, schema.Vectors.Count, earlier);
             }
+            CheckpointFile? valueGraphFile = null;
+            if (root.TryGetProperty("valueGraphFile", out JsonElement vg))
+            {
+                valueGraphFile = new CheckpointFile(vg.GetProperty("name").GetString()!, vg.GetProperty("length").GetInt64(), vg.GetProperty("crc32c").GetUInt32());
+                if (valueGraphFile.Name != ValueGraphFileName(generation))
+                {
+                    // Joined to the directory and opened: a crafted name must not reach another file.
+                    throw new CorruptFileException(path, 16, $"its value graphs file is named '{valueGraphFile.Name}', not '{ValueGraphFileName(generation)}'");
+                }
+            }
             return new CheckpointManifest
             {
                 Generation = generation,
@@ -379,6 +410,7 @@ internal sealed record CheckpointManifest
                 MultiVectorTokens = tokenCounts,
                 Files = files,
                 EarlierSegments = earlier,
+                ValueGraphFile = valueGraphFile,
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or VectLiteException)

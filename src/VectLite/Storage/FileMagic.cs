@@ -27,6 +27,9 @@ internal static class FileMagic
     /// <summary>"VLQUANT1": a checkpoint's quantized codes file for one named vector (layout in Quantization/CodesFile.cs).</summary>
     public const ulong QuantizedCodes = 0x31544E4155514C56;
 
+    /// <summary>"VLVGRF01": a checkpoint's value graphs file (layout in Indexing/ValueGraphs/ValueGraphFile.cs).</summary>
+    public const ulong ValueGraphs = 0x3130465247564C56;
+
     /// <summary>The format version every file is written with; readers reject versions they do not know.</summary>
     public const uint CurrentVersion = 1;
 

@@ -25,6 +25,10 @@ internal sealed class OpenCheckpoint : IDisposable
             foreach (CheckpointFile file in manifest.DataFiles)
             {
                 missingPath = Path.Combine(directory, file.Name);
+                if (file == manifest.ValueGraphFile && !File.Exists(missingPath))
+                {
+                    continue; // derived and optional (a build that predates it deletes it): the open goes on without it
+                }
                 streams[file.Name] = new FileStream(missingPath, FileMode.Open, FileAccess.Read,
                     FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
             }

@@ -160,6 +160,12 @@ internal static class CollectionVerifier
                         GraphFileVerifier.CheckTokenGraph(stream, manifest, TokenGraphOrdinal(entry.Name, manifest), check);
                     }
                     break;
+                case VerifiedFileKind.ValueGraphs:
+                    if (DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken))
+                    {
+                        GraphFileVerifier.CheckValueGraphs(stream, manifest, check);
+                    }
+                    break;
                 case VerifiedFileKind.TextIndex:
                     DataFileVerifier.CheckAgainstManifest(stream, entry, check, cancellationToken);
                     CheckTextIndexFile(stream, manifest, check);
@@ -276,6 +282,10 @@ internal static class CollectionVerifier
         if (VectorOrdinal(fileName, manifest, CheckpointManifest.VectorsFileName) >= 0 || manifest.EarlierSegments.Any(l => l.Any(g => g.File.Name == fileName)))
         {
             return VerifiedFileKind.Vectors;
+        }
+        if (fileName == manifest.ValueGraphFile?.Name)
+        {
+            return VerifiedFileKind.ValueGraphs;
         }
         if (VectorOrdinal(fileName, manifest, CheckpointManifest.CodesFileName) >= 0)
         {

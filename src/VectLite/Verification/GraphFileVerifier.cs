@@ -40,6 +40,45 @@ internal static class GraphFileVerifier
     }
 
     /// <summary>
+    /// The value graphs file, as <see cref="Records.CollectionFiles.LoadValueGraphs"/> reads it: header, stamp, every
+    /// field's mark within the records, every graph checked as a saved graph is, and the checksum. Where an open would
+    /// log the problem and build the graphs again, verify reports it as damage.
+    /// </summary>
+    public static void CheckValueGraphs(Stream stream, CheckpointManifest manifest, FileCheck check)
+    {
+        HnswOptions options = manifest.Schema.Hnsw;
+        var parameters = new HnswParameters(options.M, options.EfConstruction, options.EfSearch);
+        int rows = (int)Math.Clamp(manifest.RecordCount, 0, int.MaxValue);
+        var arenas = new VectorArena?[manifest.Schema.Vectors.Count];
+        stream.Position = 0;
+        try
+        {
+            Indexing.ValueGraphs.ValueGraphFile.Read(stream, check.Path, arenas.Length, ordinal =>
+            {
+                VectorSpec spec = manifest.Schema.Vectors[ordinal];
+                if (arenas[ordinal] is null)
+                {
+                    // As in Check: capacity for the bounds checks, never written, so no memory is committed.
+                    arenas[ordinal] = new VectorArena(spec.Dimension);
+                    arenas[ordinal]!.EnsureCapacity(rows);
+                }
+                return (arenas[ordinal]!, spec.Metric);
+            }, parameters, manifest.GraphStamp, rows);
+        }
+        catch (CorruptFileException ex)
+        {
+            check.Damage(ex);
+        }
+        finally
+        {
+            foreach (VectorArena? arena in arenas)
+            {
+                arena?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
     /// A multi-vector space's token graph, as <see cref="Records.CollectionFiles.LoadTokenGraphs"/> loads it: the same
     /// checks, with the token count the manifest records in place of the record count.
     /// </summary>

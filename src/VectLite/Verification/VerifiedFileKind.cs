@@ -31,4 +31,7 @@ public enum VerifiedFileKind
     TextIndex = 8,
     /// <summary><c>gN.qK.vlq</c>: a checkpoint's quantized codes (codec and codes) for one named vector.</summary>
     QuantizedCodes = 9,
+
+    /// <summary><c>gN.valuegraphs.vlvg</c>: a checkpoint's value graphs (per keyword value and per namespace, an HNSW graph over its rows).</summary>
+    ValueGraphs = 10,
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VectLite.Indexing.ValueGraphs;
 using VectLite.Search;
+using VectLite.Tests.Support;
 
 namespace VectLite.Tests.Engine;
 
@@ -378,5 +379,153 @@ public sealed class ValueGraphTests : IDisposable
         Assert.False(_docs.Schema.Hnsw.ValueGraphs);
         Run(labels, queries: 3);
         Assert.Null(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+    }
+
+    /// <summary>The hits (ids and scores) of a few far searches, to compare a collection with itself after a reopen.</summary>
+    private List<(ulong Id, float Score)> FarHits(string[] labels)
+    {
+        var random = new Random(6);
+        var hits = new List<(ulong, float)>();
+        for (int q = 0; q < 10; q++)
+        {
+            hits.AddRange(_docs.Search(Query(random), new SearchOptions { TopK = TopK, Ef = 32, Filter = LabelFilter(labels), IncludePayload = false })
+                .Select(h => (h.Id.AsNumber, h.Score)));
+            Assert.Equal(SearchPath.ValueGraphs, SearchPlanner.LastPath);
+        }
+        return hits;
+    }
+
+    private string ValueGraphFilePath => Directory.EnumerateFiles(_temp.CollectionDirectory("docs"), "*.valuegraphs.vlvg").Single();
+
+    private ListLogger Reopen(bool readOnly = false)
+    {
+        _db.Dispose();
+        var log = new ListLogger();
+        _db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush, Logger = log, ReadOnly = readOnly });
+        _docs = _db.GetCollection("docs");
+        return log;
+    }
+
+    [Fact]
+    public void A_checkpoint_saves_the_value_graphs_and_a_reopen_walks_them_without_building_them_again()
+    {
+        string[] labels = Far(1);
+        BuildValueGraphs(labels);
+        // The namespace graphs too: a second tenant of 2,100 rows (ids above the label rows) makes the namespace field worth asking for.
+        var random = new Random(50);
+        _docs.UpsertMany([.. Enumerable.Range(0, PerCluster).Select(i =>
+            new Record(500_000UL + (ulong)i, _centers[i % Clusters].Zip(TestData.RandomVector(random, Dimension), (c, n) => c + n).ToArray()) { Namespace = "t" })]);
+        _docs.Engine.StateForTests.RequestValueGraphs(0, ValueGraphField.Namespaces);
+        _docs.WaitForIndexing();
+        _docs.Compact();
+        List<(ulong Id, float Score)> before = FarHits(labels);
+
+        ListLogger log = Reopen();
+
+        // Installed by the open, before any search asked: without the file neither field exists until one does.
+        ValueGraphField field = _docs.Engine.StateForTests.ValueGraphs(0, "label")!;
+        Assert.NotNull(field);
+        Assert.Equal(Clusters, field.GraphCount);
+        Assert.Equal(Clusters * PerCluster + PerCluster, field.CoveredRows);
+        ValueGraphField namespaces = _docs.Engine.StateForTests.ValueGraphs(0, ValueGraphField.Namespaces)!;
+        Assert.NotNull(namespaces);
+        Assert.Equal(2, namespaces.GraphCount); // the default namespace and "t", each of at least 2,048 rows
+        Assert.Equal(before, FarHits(labels)); // the same graphs: the same hits, score for score
+        Assert.DoesNotContain(log.Entries, e => e.EventId == 42);
+
+        // Rows written after the checkpoint lie past the marks: scanned exactly at once, then inserted by the builder.
+        float[] near = Query(new Random(77));
+        _docs.UpsertMany([.. Enumerable.Range(0, 3).Select(i => Put(100_000UL + (ulong)i, [.. near.Select(x => x + (0.01f * i))], labels[0]))]);
+        AssertNewRowsFirst(labels, [100_000, 100_001, 100_002]);
+        _docs.WaitForIndexing();
+        Assert.Equal(Clusters * PerCluster + PerCluster + 3, _docs.Engine.StateForTests.ValueGraphs(0, "label")!.CoveredRows);
+        AssertNewRowsFirst(labels, [100_000, 100_001, 100_002]);
+        Assert.True(Database.Verify(_temp.Path).IsIntact);
+    }
+
+    [Fact]
+    public void A_damaged_value_graphs_file_is_logged_reported_by_verify_and_the_collection_opens_without_it()
+    {
+        string[] labels = Far(1);
+        BuildValueGraphs(labels);
+        _docs.Compact();
+        _db.Dispose();
+        string path = ValueGraphFilePath;
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x10; // inside a graph's links: only the checksums can tell
+        File.WriteAllBytes(path, bytes);
+
+        VerifyReport report = Database.Verify(_temp.Path);
+        VerifyFinding finding = Assert.Single(report.Findings);
+        Assert.Equal(path, finding.FilePath);
+        Assert.Equal(VerifiedFileKind.ValueGraphs, report.Collections.Single().Files.Single(f => f.Path == path).Kind);
+
+        ListLogger log = Reopen();
+
+        Assert.Contains(log.Entries, e => e.EventId == 42 && e.Message.Contains("checksum", StringComparison.Ordinal));
+        Assert.Null(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+        (double recall, Dictionary<SearchPath, int> paths) = Run(labels, queries: 3);
+        Assert.Equal(1.0, recall); // answered exactly, and the graphs asked for again
+        Assert.Equal(SearchPath.Exact, Assert.Single(paths.Keys));
+        _docs.WaitForIndexing();
+        Assert.Equal(Clusters, _docs.Engine.StateForTests.ValueGraphs(0, "label")!.GraphCount);
+    }
+
+    [Fact]
+    public void A_missing_value_graphs_file_does_not_stop_an_open_a_read_only_open_or_a_backup()
+    {
+        // As after a build that predates value graphs opened the collection: it ignores the manifest's "valueGraphFile"
+        // and deletes the file as a leftover.
+        string[] labels = Far(1);
+        BuildValueGraphs(labels);
+        _docs.Compact();
+        _db.Dispose();
+        File.Delete(ValueGraphFilePath);
+
+        ListLogger log = Reopen(readOnly: true);
+        Assert.Null(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+        Assert.Contains(log.Entries, e => e.EventId == 42);
+        Assert.Equal(1.0, Run(labels, queries: 3).Recall);
+
+        Reopen();
+        Assert.Null(_docs.Engine.StateForTests.ValueGraphs(0, "label"));
+        string target = Path.Combine(_temp.Path + "-backup");
+        try
+        {
+            _db.Backup(target);
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(target, "collections", "docs"), "*.valuegraphs.vlvg"));
+        }
+        finally
+        {
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
+        }
+        Assert.Equal(1.0, Run(labels, queries: 3).Recall);
+    }
+
+    [Fact]
+    public async Task Rows_logged_after_the_checkpoint_are_added_to_the_saved_value_graphs_after_a_reopen_with_no_write()
+    {
+        string[] labels = Far(1);
+        BuildValueGraphs(labels);
+        _docs.Compact();
+        float[] near = Query(new Random(77));
+        _docs.UpsertMany([.. Enumerable.Range(0, 3).Select(i => Put(100_000UL + (ulong)i, [.. near.Select(x => x + (0.01f * i))], labels[0]))]);
+
+        Reopen(); // the three rows are replayed from the log, past the saved marks
+
+        AssertNewRowsFirst(labels, [100_000, 100_001, 100_002]);
+        // No write and no WaitForIndexing (which would start the builder itself): the open must have woken it.
+        int total = Clusters * PerCluster + 3;
+        await Task.Run(async () =>
+        {
+            while (_docs.Engine.StateForTests.ValueGraphs(0, "label")!.CoveredRows < total)
+            {
+                await Task.Delay(20);
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(60)); // TimeoutException when the builder never runs
+        AssertNewRowsFirst(labels, [100_000, 100_001, 100_002]);
     }
 }

@@ -191,6 +191,28 @@ public sealed class CheckpointManifestTests : IDisposable
         Assert.Equal(problem, NameCheckFails());
     }
 
+    [Fact]
+    public void The_value_graphs_file_is_read_apart_from_the_file_list_and_is_the_last_data_file()
+    {
+        Put(Body(ValidFiles, texts: """ "valueGraphFile":{"name":"g5.valuegraphs.vlvg","length":300,"crc32c":11}, """));
+        CheckpointManifest m = CheckpointManifest.Read(_dir.FullName);
+
+        Assert.Equal(new CheckpointFile("g5.valuegraphs.vlvg", 300, 11), m.ValueGraphFile);
+        Assert.Equal(7, m.Files.Count); // not one of "files", which builds before value graphs check by position
+        Assert.Equal(m.ValueGraphFile, m.DataFiles.Last());
+        Assert.Equal(8, m.DataFiles.Count());
+    }
+
+    [Theory]
+    [InlineData("g4.valuegraphs.vlvg")] // another generation's
+    [InlineData("../g5.valuegraphs.vlvg")] // outside the collection's directory
+    [InlineData("g5.records.vlrec")] // a file of this generation with another job
+    public void A_value_graphs_file_not_named_for_its_generation_is_damage(string name)
+    {
+        Put(Body(ValidFiles, texts: $$""" "valueGraphFile":{"name":"{{name}}","length":300,"crc32c":11}, """));
+        Assert.Equal($"its value graphs file is named '{name}', not 'g5.valuegraphs.vlvg'", NameCheckFails());
+    }
+
     private const string Text = """{"name":"body","fields":["t"],"language":"english","lowercase":true,"foldToAscii":true,"removeStopWords":true,"stem":true,"ngramMin":0,"ngramMax":0,"k1":1.2,"b":0.75}""";
 
     [Fact]

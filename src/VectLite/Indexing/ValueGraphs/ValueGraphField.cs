@@ -76,6 +76,9 @@ internal sealed class ValueGraphField
         }
     }
 
+    /// <summary>Each value that has a graph, with its graph (a snapshot: a graph added later is not listed).</summary>
+    public IReadOnlyDictionary<string, HnswGraph> Graphs => Volatile.Read(ref _graphs);
+
     /// <summary>The graph of <paramref name="value"/>, when it has one.</summary>
     public bool TryGet(string value, [NotNullWhen(true)] out HnswGraph? graph) => Volatile.Read(ref _graphs).TryGetValue(value, out graph);
 
@@ -91,6 +94,31 @@ internal sealed class ValueGraphField
     {
         var copy = new Dictionary<string, HnswGraph>(Volatile.Read(ref _graphs), StringComparer.Ordinal) { [value] = graph };
         Volatile.Write(ref _graphs, copy);
+    }
+
+    /// <summary>
+    /// Value graphs read from a checkpoint (<see cref="ValueGraphFile"/>): <paramref name="graphs"/> hold every row below
+    /// <paramref name="coveredRows"/> of their values, as the builder left them when the checkpoint was taken.
+    /// </summary>
+    internal static ValueGraphField Loaded(int ordinal, string field, int coveredRows, Dictionary<string, HnswGraph> graphs)
+    {
+        ArgumentNullException.ThrowIfNull(graphs);
+        return new ValueGraphField(ordinal, field, coveredRows) { _graphs = graphs };
+    }
+
+    /// <summary>
+    /// A copy of these value graphs as they are now, for a checkpoint to save while the builder goes on inserting into
+    /// these (<see cref="HnswGraph.Freeze"/> per graph, the mark as it is). Call with the builder's lock held: no insert
+    /// may run during the copy.
+    /// </summary>
+    internal ValueGraphField Freeze()
+    {
+        var graphs = new Dictionary<string, HnswGraph>(StringComparer.Ordinal);
+        foreach ((string value, HnswGraph graph) in Volatile.Read(ref _graphs))
+        {
+            graphs[value] = graph.Freeze();
+        }
+        return Loaded(Ordinal, Field, CoveredRows, graphs);
     }
 
     /// <summary>
