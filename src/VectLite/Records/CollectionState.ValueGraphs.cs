@@ -57,7 +57,7 @@ internal sealed partial class CollectionState
             int rows = Published.RowCount, lag = 0;
             foreach (ValueGraphField graphs in Volatile.Read(ref _valueGraphFields))
             {
-                lag = Math.Max(lag, rows - graphs.CoveredRows);
+                lag = Math.Max(lag, rows - graphs.WaitingFrom);
             }
             return lag;
         }
@@ -133,21 +133,27 @@ internal sealed partial class CollectionState
                 }
                 int from = field.CoveredRows;
                 int upTo = (int)Math.Min(published.RowCount, (long)from + ValueGraphBatchRows);
-                if (upTo > from) // a value reaches MinRows only through new rows, so without any there is nothing to do
+                // Without new rows only a graph being built (or a value that lost its graph) needs a pass: a value
+                // reaches MinRows only through new rows.
+                if (upTo > from || field.HasWorkBelowMark)
                 {
                     InsertValueRows(field, values, from, upTo, published.Lsn);
+                    field.TakeCheckValues(); // only now: until the values without a graph are pending, a waiter must see them waiting
                     during?.Invoke();
                     field.SetCovered(upTo);
                 }
-                waiting = Math.Max(waiting, published.RowCount - field.CoveredRows);
+                waiting = Math.Max(waiting, published.RowCount - field.WaitingFrom);
             }
             return waiting;
         }
     }
 
     /// <summary>
-    /// Inserts the live rows in [<paramref name="from"/>, <paramref name="upTo"/>) of each value with a graph into it,
-    /// and builds the graph of each value that has none but holds <see cref="ValueGraphField.MinRows"/> rows from row 0.
+    /// Inserts the live rows in [<paramref name="from"/>, <paramref name="upTo"/>) of each value with a graph into it.
+    /// A value without one that holds <see cref="ValueGraphField.MinRows"/> rows gets one built in steps: each pass
+    /// inserts up to <see cref="ValueGraphBatchRows"/> more of its live rows below <paramref name="upTo"/>, from where the
+    /// last step stopped, and the graph is published once it holds them all (a new value's first step usually does:
+    /// its rows below the mark are few).
     /// </summary>
     private void InsertValueRows(ValueGraphField field, IEnumerable<KeyValuePair<string, PostingList>> values, int from, int upTo, long deadAtOrBefore)
     {
@@ -158,30 +164,49 @@ internal sealed partial class CollectionState
         foreach ((string value, PostingList postings) in values)
         {
             bool exists = field.TryGet(value, out HnswGraph? graph);
-            if (!exists && postings.Count < ValueGraphField.MinRows)
+            int start = from;
+            if (!exists)
             {
-                continue;
+                if (postings.Count < ValueGraphField.MinRows)
+                {
+                    field.SetPending(value, null, 0); // shrank below the size for a graph: forget a build in progress
+                    continue;
+                }
+                (graph, start) = field.Pending(value);
             }
-            int start = exists ? from : 0;
             listed.Clear();
             postings.CopyBelow(upTo, new ListSink(listed));
             rows.Clear();
+            int reached = upTo;
             foreach (int row in listed)
             {
                 if (row >= start && _deletedAt[row] > deadAtOrBefore)
                 {
+                    if (!exists && rows.Count == ValueGraphBatchRows)
+                    {
+                        reached = row; // this step stops here; the next pass goes on from this row
+                        break;
+                    }
                     rows.Add(row);
                 }
             }
-            if (rows.Count == 0)
+            if (rows.Count > 0)
+            {
+                graph ??= new HnswGraph(Arenas[field.Ordinal], Schema.Vectors[field.Ordinal].Metric, _hnswParameters);
+                graph.AddMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), rows.Count >= options.ParallelInsertThreshold ? threads : 1);
+            }
+            if (exists || graph is null)
             {
                 continue;
             }
-            graph ??= new HnswGraph(Arenas[field.Ordinal], Schema.Vectors[field.Ordinal].Metric, _hnswParameters);
-            graph.AddMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), rows.Count >= options.ParallelInsertThreshold ? threads : 1);
-            if (!exists)
+            if (reached == upTo)
             {
-                field.Add(value, graph); // visible complete: every row of the value below upTo is in it
+                field.SetPending(value, null, 0);
+                field.Add(value, graph); // visible complete: every live row of the value below upTo is in it
+            }
+            else
+            {
+                field.SetPending(value, graph, reached);
             }
         }
     }
@@ -209,7 +234,7 @@ internal sealed partial class CollectionState
             var moved = new ValueGraphField[fields.Length];
             for (int i = 0; i < fields.Length; i++)
             {
-                moved[i] = fields[i].Remap(oldRowToNewRow, fresh.Arenas[fields[i].Ordinal]);
+                moved[i] = fields[i].Remap(oldRowToNewRow, fresh.Arenas[fields[i].Ordinal], Schema.Hnsw.TombstoneRebuildPercent);
             }
             lock (fresh._valueGraphFieldsLock)
             {

@@ -528,4 +528,70 @@ public sealed class ValueGraphTests : IDisposable
         }).WaitAsync(TimeSpan.FromSeconds(60)); // TimeoutException when the builder never runs
         AssertNewRowsFirst(labels, [100_000, 100_001, 100_002]);
     }
+
+    [Fact]
+    public void A_value_graph_whose_dead_nodes_reach_the_rebuild_share_is_built_again_in_steps_and_saved_whole()
+    {
+        // One large value (7,000 rows) beside a small one: 40% of the large one deleted, above TombstoneRebuildPercent
+        // (30): the compaction drops its graph and the builder builds it again from the 4,200 live rows, at most 2,048
+        // per pass.
+        Collection big = _db.CreateCollection("big", CollectionSchema.SingleVector(Dimension, Metric.L2)
+            .WithHnsw(new HnswOptions { M = 16, EfConstruction = 64, MinIndexedVectors = 1, MaxInsertThreads = 2 }));
+        big.CreatePayloadIndex("label", PayloadIndexKind.Keyword);
+        var random = new Random(60);
+        var rows = new Dictionary<ulong, (string Label, float[] Vector)>();
+        for (int i = 0; i < 8_000; i++)
+        {
+            string label = i < 7_000 ? "large" : "small";
+            rows[(ulong)i] = (label, [.. _centers[i % Clusters].Zip(TestData.RandomVector(random, Dimension), (c, n) => c + n)]);
+        }
+        big.UpsertMany([.. rows.Select(r => new Record(r.Key, r.Value.Vector, new JsonObject { ["label"] = r.Value.Label }))]);
+        big.Engine.StateForTests.RequestValueGraphs(0, "label");
+        big.WaitForIndexing();
+        Assert.Equal(1, big.Engine.StateForTests.ValueGraphs(0, "label")!.GraphCount); // "small" is below 2,048 rows
+
+        foreach (ulong id in rows.Keys.Where(id => id < 7_000 && id % 5 < 2).ToList())
+        {
+            big.Delete(id);
+            rows.Remove(id);
+        }
+        var progress = new List<(int Graphs, int WaitingFrom)>();
+        big.Engine.ValueGraphPassForTests = () =>
+        {
+            ValueGraphField now = big.Engine.StateForTests.ValueGraphs(0, "label")!;
+            progress.Add((now.GraphCount, now.WaitingFrom));
+        };
+        big.Compact();
+        big.WaitForIndexing();
+        big.Engine.ValueGraphPassForTests = null;
+
+        // After the compaction the large value's 4,200 live rows are rows 0 to 4,199 (the small value's 1,000 follow, to
+        // the mark 5,200). Passes: 2,048 rows inserted, nothing published, rows from 2,048 waiting; then 4,096; then the
+        // last 104 and the graph published (waiting from the mark).
+        Assert.Equal([(0, 2_048), (0, 4_096), (1, 5_200)], progress);
+        ValueGraphField field = big.Engine.StateForTests.ValueGraphs(0, "label")!;
+        Assert.True(field.TryGet("large", out VectLite.Indexing.HnswGraph? graph));
+        Assert.Equal((4_200, 0), (graph!.Count, graph.DeadCount)); // built afresh: no dead node
+        Assert.Equal(5_200, field.CoveredRows);
+
+        // Walked again, with the recall of a fresh graph; and saved whole by the next checkpoint.
+        var queries = new Random(61);
+        int found = 0, wanted = 0;
+        for (int q = 0; q < Queries; q++)
+        {
+            float[] query = [.. _centers[q % Clusters].Zip(TestData.RandomVector(queries, Dimension), (c, n) => c + n)];
+            List<ulong> expected = [.. rows.Where(r => r.Value.Label == "large").OrderBy(r => Distance(r.Value.Vector, query)).ThenBy(r => r.Key).Take(TopK).Select(r => r.Key)];
+            List<ulong> actual = [.. big.Search(query, new SearchOptions { TopK = TopK, Ef = 32, Filter = Filter.Eq("label", "large"), IncludePayload = false }).Select(h => h.Id.AsNumber)];
+            found += actual.Intersect(expected).Count();
+            wanted += expected.Count;
+        }
+        Assert.True(found >= 0.95 * wanted, $"Recall {(double)found / wanted:0.000} below 0.95.");
+        big.Upsert(new Record(900_000UL, new float[Dimension], new JsonObject { ["label"] = "small" }));
+        big.Compact();
+        _db.Dispose();
+        _db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
+        Assert.True(_db.GetCollection("big").Engine.StateForTests.ValueGraphs(0, "label")!.TryGet("large", out graph));
+        Assert.Equal((4_200, 0), (graph!.Count, graph.DeadCount));
+        _docs = _db.GetCollection("docs");
+    }
 }

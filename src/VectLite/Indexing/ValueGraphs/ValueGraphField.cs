@@ -39,6 +39,19 @@ internal sealed class ValueGraphField
     private Dictionary<string, HnswGraph> _graphs = new(StringComparer.Ordinal);
     private int _coveredRows;
 
+    /// <summary>
+    /// Builder only (under its lock): the graphs being built for values that hold <see cref="MinRows"/> rows but have no
+    /// graph (a graph dropped for its dead nodes, <see cref="Remap"/>), each with the row its build has reached. Not
+    /// searched until published whole (<see cref="Add"/>).
+    /// </summary>
+    private readonly Dictionary<string, (HnswGraph? Graph, int Progress)> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>The lowest <see cref="_pending"/> progress, or <see cref="int.MaxValue"/>; for readers of <see cref="WaitingFrom"/>.</summary>
+    private int _pendingFrom = int.MaxValue;
+
+    /// <summary>Set when values may have lost their graph (a remap dropped some): the builder looks for them on its next pass.</summary>
+    private volatile bool _checkValues;
+
     /// <summary>Creates the (empty) value graphs of <paramref name="field"/> for the named vector <paramref name="ordinal"/>.</summary>
     public ValueGraphField(int ordinal, string field, int coveredRows = 0)
     {
@@ -58,6 +71,35 @@ internal sealed class ValueGraphField
 
     /// <summary>The rows below this mark are in the graphs (see the remarks); raised by the builder after its inserts.</summary>
     public int CoveredRows => Volatile.Read(ref _coveredRows);
+
+    /// <summary>
+    /// The lowest row some graph of this field still lacks: the mark, or the progress of a graph being rebuilt when lower
+    /// (0 when the builder has yet to look for values that lost their graph). Rows from here on wait for the builder.
+    /// </summary>
+    public int WaitingFrom => _checkValues ? 0 : Math.Min(CoveredRows, Volatile.Read(ref _pendingFrom));
+
+    /// <summary>Builder only: whether the next pass must look at every value even without new rows (graphs being rebuilt, or values to check).</summary>
+    internal bool HasWorkBelowMark => _checkValues || _pending.Count > 0;
+
+    /// <summary>Builder only: clears the request to look for values without a graph, once a pass has looked at every value (and recorded the builds it started).</summary>
+    internal void TakeCheckValues() => _checkValues = false;
+
+    /// <summary>Builder only: the graph being built for <paramref name="value"/> and the row it reached (null, 0: none yet).</summary>
+    internal (HnswGraph? Graph, int Progress) Pending(string value) => _pending.GetValueOrDefault(value);
+
+    /// <summary>Builder only: records a graph being built and the row it reached (null: forget it, the value shrank below <see cref="MinRows"/> or was published).</summary>
+    internal void SetPending(string value, HnswGraph? graph, int progress)
+    {
+        if (graph is null)
+        {
+            _pending.Remove(value);
+        }
+        else
+        {
+            _pending[value] = (graph, progress);
+        }
+        Volatile.Write(ref _pendingFrom, _pending.Count == 0 ? int.MaxValue : _pending.Values.Min(p => p.Progress));
+    }
 
     /// <summary>The values that have a graph.</summary>
     public int GraphCount => Volatile.Read(ref _graphs).Count;
@@ -103,7 +145,8 @@ internal sealed class ValueGraphField
     internal static ValueGraphField Loaded(int ordinal, string field, int coveredRows, Dictionary<string, HnswGraph> graphs)
     {
         ArgumentNullException.ThrowIfNull(graphs);
-        return new ValueGraphField(ordinal, field, coveredRows) { _graphs = graphs };
+        // A value whose graph was being built at the checkpoint is looked for again.
+        return new ValueGraphField(ordinal, field, coveredRows) { _graphs = graphs, _checkValues = true };
     }
 
     /// <summary>
@@ -124,11 +167,13 @@ internal sealed class ValueGraphField
     /// <summary>
     /// The value graphs of a compacted collection: each graph renumbered through <paramref name="oldRowToNewRow"/>
     /// (<see cref="HnswGraph.Remap"/>: the rows gone become dead nodes, still followed, never results) and the mark moved
-    /// to the number of surviving rows below it (compaction keeps the rows' order). Every graph is kept, however many dead
-    /// nodes it holds: building one again would take the builder one pass over all of the value's rows, holding the lock
-    /// a checkpoint waits for. This object's graphs take no more inserts.
+    /// to the number of surviving rows below it (compaction keeps the rows' order). A graph whose dead nodes reach
+    /// <paramref name="rebuildPercent"/> of it (<see cref="HnswOptions.TombstoneRebuildPercent"/>, as for the collection's
+    /// graph) is dropped instead: the builder builds the value's graph again, <see cref="MinRows"/>-sized steps per pass
+    /// (so a checkpoint never waits for a whole build), and searches of that value scan until it is published. Graphs
+    /// being built are started again. This object's graphs take no more inserts.
     /// </summary>
-    internal ValueGraphField Remap(int[] oldRowToNewRow, VectorArena newArena)
+    internal ValueGraphField Remap(int[] oldRowToNewRow, VectorArena newArena, int rebuildPercent = 100)
     {
         ArgumentNullException.ThrowIfNull(oldRowToNewRow);
         int covered = Math.Min(CoveredRows, oldRowToNewRow.Length);
@@ -144,9 +189,16 @@ internal sealed class ValueGraphField
         var graphs = new Dictionary<string, HnswGraph>(StringComparer.Ordinal);
         foreach ((string value, HnswGraph graph) in Volatile.Read(ref _graphs))
         {
-            graphs[value] = graph.Remap(oldRowToNewRow, newArena);
+            HnswGraph renumbered = graph.Remap(oldRowToNewRow, newArena);
+            if (rebuildPercent < 100 && renumbered.DeadCount * 100L >= rebuildPercent * (long)Math.Max(1, renumbered.Count))
+            {
+                remapped._checkValues = true; // the builder finds the value without a graph and builds it again
+                continue;
+            }
+            graphs[value] = renumbered;
         }
         remapped._graphs = graphs;
+        remapped._checkValues |= _pending.Count > 0 || _checkValues;
         return remapped;
     }
 }
