@@ -19,5 +19,6 @@ var root = new RootCommand("VectLite benchmarks: whole-system ingest, exact-scan
     SparseCommand.Create(),
     MultiVectorCommand.Create(),
     ServeLoadCommand.Create(),
+    ValueGraphsReopenCommand.Create(),
 };
 return root.Parse(args).Invoke();
