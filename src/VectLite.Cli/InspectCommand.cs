@@ -36,6 +36,10 @@ internal static class InspectCommand
                 Line(output, "payload indexes", s.PayloadIndexes.Count == 0 ? "none" : string.Join(", ", s.PayloadIndexes.Select(i => $"{i.Field} ({i.Kind})")));
                 Line(output, "stored rows", $"{Count(s.StoredRows)} ({Count(s.DeletedRows)} deleted or replaced, reclaimed by compact)");
                 Line(output, "vector indexes", s.VectorIndexes.Count == 0 ? "none" : string.Join(", ", s.VectorIndexes.Select(Describe)));
+                if (s.ValueGraphs.Count > 0)
+                {
+                    Line(output, "value graphs", string.Join(", ", s.ValueGraphs.Select(Describe)));
+                }
                 Line(output, "checkpoint", $"generation {s.CheckpointGeneration}");
                 Line(output, "log", $"{Format.Bytes(s.WalBytes)}, {Count(s.WalBatchesSinceCheckpoint)} batches since the checkpoint");
                 Line(output, "torn tail", s.TornTailBytesDropped == 0 ? "none" : $"{s.TornTailBytesDropped} bytes ({s.TornTailReason})");
@@ -49,6 +53,10 @@ internal static class InspectCommand
     private static string Describe(VectorIndexStats v) => v.Indexed
         ? $"{v.VectorName}: HNSW, {Count(v.Nodes)} nodes ({Count(v.DeadNodes)} dead), {Format.Bytes(v.MemoryBytes)}, {v.Origin}"
         : $"{v.VectorName}: exact scan (no HNSW graph yet)";
+
+    private static string Describe(ValueGraphStats g) =>
+        $"{g.VectorName}/{g.Field}: {Count(g.Graphs)} values, {Count(g.Nodes)} nodes ({Count(g.DeadNodes)} dead), {Format.Bytes(g.MemoryBytes)}, {g.Origin}" +
+        (g.Rebuilding == 0 ? "" : $", {Count(g.Rebuilding)} being built again") + (g.WaitingRows == 0 ? "" : $", {Count(g.WaitingRows)} rows waiting");
 
     /// <summary>The structural settings (fixed at creation), then the runtime ones (changed by Collection.UpdateOptions).</summary>
     private static string Describe(HnswOptions h) =>

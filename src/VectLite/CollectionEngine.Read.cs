@@ -331,12 +331,24 @@ internal sealed partial class CollectionEngine
                     MappedVectorBytes = state.Arenas[o].MappedBytes,
                 })],
                 MultiVectorIndexes = [.. state.Multi.Select(m => TokenGraphStats(m, snapshot))],
+                ValueGraphs = [.. state.ValueGraphFields.Select(f => ValueGraphStats(state, f, snapshot))],
             };
         }
         finally
         {
             lease.Release();
         }
+    }
+
+    private static ValueGraphStats ValueGraphStats(CollectionState state, Indexing.ValueGraphs.ValueGraphField field, Snapshot snapshot)
+    {
+        IReadOnlyDictionary<string, Indexing.HnswGraph> graphs = field.Graphs;
+        return new ValueGraphStats(state.Schema.Vectors[field.Ordinal].Name, field.Field, graphs.Count, graphs.Values.Sum(g => (long)g.Count),
+            graphs.Values.Sum(g => (long)g.DeadCount), field.MemoryBytes, field.Origin)
+        {
+            Rebuilding = field.Rebuilding,
+            WaitingRows = Math.Max(0, snapshot.RowCount - field.WaitingFrom),
+        };
     }
 
     private static VectorIndexStats TokenGraphStats(Indexing.MultiVector.MultiVectorIndex index, Snapshot snapshot)

@@ -277,9 +277,11 @@ internal sealed partial class CollectionEngine
             {
                 engine.NotifyIndexer(state); // deferred: the rows the checkpoint's graphs lack are queued again
             }
-            if (state.ValueGraphLag > 0)
+            if (state.HasValueGraphs)
             {
-                engine.NotifyValueGraphBuilder(); // saved value graphs: the builder inserts the rows written after their marks
+                // Saved value graphs: the builder inserts the rows written after their marks, and looks once for values
+                // whose graph was being built when the checkpoint was taken.
+                engine.NotifyValueGraphBuilder();
             }
             return engine;
         }

@@ -67,6 +67,13 @@ public sealed record CollectionStats
     /// </summary>
     public IReadOnlyList<VectorIndexStats> MultiVectorIndexes { get; init; } = [];
 
+    /// <summary>
+    /// The value graphs filtered searches asked for (docs/tuning.md, "Value graphs"): one entry per named vector and
+    /// field (<c>$namespaces</c> for the namespace graphs). Empty until a search asks, or with
+    /// <see cref="HnswOptions.ValueGraphs"/> off.
+    /// </summary>
+    public IReadOnlyList<ValueGraphStats> ValueGraphs { get; init; } = [];
+
     /// <summary>The payload indexes defined.</summary>
     public required IReadOnlyList<(string Field, PayloadIndexKind Kind)> PayloadIndexes { get; init; }
 
@@ -83,6 +90,7 @@ public sealed record CollectionStats
     /// <code>
     /// docs: 1,000 records (2 namespaces), 1,040 rows stored, 40 replaced or deleted
     /// vector default: HNSW indexed, 1,040 nodes (40 dead), built, 210.5 KiB
+    /// value graphs default/lang: 2 values, 1,020 nodes (0 dead), loaded, 190.2 KiB
     /// payload indexes: lang (Keyword), year (Numeric)
     /// memory: 2.1 MiB (vectors 1.5 MiB, graphs 210.5 KiB, payloads 120.0 KiB, rows 97.5 KiB, payload indexes 12.3 KiB)
     /// disk: 1.9 MiB (log 64.0 KiB, 3 batches since checkpoint 2), LSN 41
@@ -110,6 +118,12 @@ public sealed record CollectionStats
         {
             text.AppendLine().Append(c, $"multi-vector {index.VectorName}: token graph, {index.Nodes:N0} nodes ({index.DeadNodes:N0} dead), {index.Origin}, {Bytes(index.MemoryBytes)}")
                 .Append(index.Indexed ? "" : "; rows waiting to be indexed are scanned");
+        }
+        foreach (ValueGraphStats graphs in ValueGraphs)
+        {
+            text.AppendLine().Append(c, $"value graphs {graphs.VectorName}/{graphs.Field}: {graphs.Graphs:N0} values, {graphs.Nodes:N0} nodes ({graphs.DeadNodes:N0} dead), {graphs.Origin}, {Bytes(graphs.MemoryBytes)}")
+                .Append(graphs.Rebuilding == 0 ? "" : string.Create(c, $", {graphs.Rebuilding:N0} being built again"))
+                .Append(graphs.WaitingRows == 0 ? "" : string.Create(c, $", {graphs.WaitingRows:N0} rows waiting (scanned exactly)"));
         }
         if (IndexingLag > 0)
         {

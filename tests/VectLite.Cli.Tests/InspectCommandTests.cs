@@ -61,4 +61,28 @@ public sealed class InspectCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("  hnsw             M 16, ef_construction 200; runtime: ef_search 64, index never, parallel insert from 500 records on 2 threads, rebuild at 45% dead", run.StdoutLines);
     }
+
+    [Fact]
+    public void Inspect_shows_the_value_graphs_a_checkpoint_saved()
+    {
+        using (Database db = Database.Open(_db.Path))
+        {
+            // Four labels of 2,100 rows (above the 2,048 a value needs): a search keeping one label (25%) asks for the
+            // label's value graphs; the builder makes them and the checkpoint saves them.
+            Collection tags = db.CreateCollection("tags", CollectionSchema.SingleVector(8, Metric.L2));
+            tags.CreatePayloadIndex("label", PayloadIndexKind.Keyword);
+            var random = new Random(3);
+            tags.UpsertMany([.. Enumerable.Range(0, 8_400).Select(i => new Record((ulong)i,
+                Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble()).ToArray(), new System.Text.Json.Nodes.JsonObject { ["label"] = "l" + (i % 4) }))]);
+            tags.Search(new float[8], new SearchOptions { TopK = 5, Filter = Filter.Eq("label", "l1") });
+            tags.WaitForIndexing();
+            tags.Compact();
+        }
+
+        CliResult run = CliProcess.Run("inspect", _db.Path);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.StdoutLines, l => l.StartsWith("  value graphs     default/label: 4 values, 8,400 nodes (0 dead), ", StringComparison.Ordinal)
+            && l.EndsWith(", loaded", StringComparison.Ordinal));
+    }
 }

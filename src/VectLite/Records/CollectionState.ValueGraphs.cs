@@ -49,6 +49,9 @@ internal sealed partial class CollectionState
         return null;
     }
 
+    /// <summary>Every field's value graphs asked for, per named vector (a snapshot).</summary>
+    internal IReadOnlyList<ValueGraphField> ValueGraphFields => Volatile.Read(ref _valueGraphFields);
+
     /// <summary>Rows written that some field's value graphs do not cover yet (0: caught up, or none asked for).</summary>
     public int ValueGraphLag
     {

@@ -419,8 +419,13 @@ public sealed class ValueGraphTests : IDisposable
         _docs.WaitForIndexing();
         _docs.Compact();
         List<(ulong Id, float Score)> before = FarHits(labels);
+        ValueGraphStats built = _docs.GetStats().ValueGraphs.Single(g => g.Field == "label");
+        Assert.Equal(new ValueGraphStats("default", "label", 4, 8_400, 0, built.MemoryBytes, "built"), built);
+        Assert.True(built.MemoryBytes > 0);
 
         ListLogger log = Reopen();
+        Assert.Equal(built with { Origin = "loaded" }, _docs.GetStats().ValueGraphs.Single(g => g.Field == "label"));
+        Assert.Equal((2, 10_500L), _docs.GetStats().ValueGraphs.Where(g => g.Field == ValueGraphField.Namespaces).Select(g => (g.Graphs, g.Nodes)).Single());
 
         // Installed by the open, before any search asked: without the file neither field exists until one does.
         ValueGraphField field = _docs.Engine.StateForTests.ValueGraphs(0, "label")!;
@@ -529,12 +534,13 @@ public sealed class ValueGraphTests : IDisposable
         AssertNewRowsFirst(labels, [100_000, 100_001, 100_002]);
     }
 
-    [Fact]
-    public void A_value_graph_whose_dead_nodes_reach_the_rebuild_share_is_built_again_in_steps_and_saved_whole()
+    /// <summary>
+    /// A collection "big": a value "large" of 7,000 rows beside "small" of 1,000 (16-d, the fixture's clusters), the
+    /// label's value graphs built, then 40% of "large" deleted (above TombstoneRebuildPercent, 30): the next compaction
+    /// drops its graph.
+    /// </summary>
+    private (Collection Big, Dictionary<ulong, (string Label, float[] Vector)> Rows) LargeValueWithFortyPercentDeleted()
     {
-        // One large value (7,000 rows) beside a small one: 40% of the large one deleted, above TombstoneRebuildPercent
-        // (30): the compaction drops its graph and the builder builds it again from the 4,200 live rows, at most 2,048
-        // per pass.
         Collection big = _db.CreateCollection("big", CollectionSchema.SingleVector(Dimension, Metric.L2)
             .WithHnsw(new HnswOptions { M = 16, EfConstruction = 64, MinIndexedVectors = 1, MaxInsertThreads = 2 }));
         big.CreatePayloadIndex("label", PayloadIndexKind.Keyword);
@@ -555,11 +561,21 @@ public sealed class ValueGraphTests : IDisposable
             big.Delete(id);
             rows.Remove(id);
         }
-        var progress = new List<(int Graphs, int WaitingFrom)>();
+        return (big, rows);
+    }
+
+    [Fact]
+    public void A_value_graph_whose_dead_nodes_reach_the_rebuild_share_is_built_again_in_steps_and_saved_whole()
+    {
+        // One large value (7,000 rows) beside a small one: 40% of the large one deleted, above TombstoneRebuildPercent
+        // (30): the compaction drops its graph and the builder builds it again from the 4,200 live rows, at most 2,048
+        // per pass.
+        (Collection big, Dictionary<ulong, (string Label, float[] Vector)> rows) = LargeValueWithFortyPercentDeleted();
+        var progress = new List<(int Graphs, int WaitingFrom, int Rebuilding)>();
         big.Engine.ValueGraphPassForTests = () =>
         {
             ValueGraphField now = big.Engine.StateForTests.ValueGraphs(0, "label")!;
-            progress.Add((now.GraphCount, now.WaitingFrom));
+            progress.Add((now.GraphCount, now.WaitingFrom, now.Rebuilding));
         };
         big.Compact();
         big.WaitForIndexing();
@@ -568,7 +584,9 @@ public sealed class ValueGraphTests : IDisposable
         // After the compaction the large value's 4,200 live rows are rows 0 to 4,199 (the small value's 1,000 follow, to
         // the mark 5,200). Passes: 2,048 rows inserted, nothing published, rows from 2,048 waiting; then 4,096; then the
         // last 104 and the graph published (waiting from the mark).
-        Assert.Equal([(0, 2_048), (0, 4_096), (1, 5_200)], progress);
+        Assert.Equal([(0, 2_048, 1), (0, 4_096, 1), (1, 5_200, 0)], progress);
+        ValueGraphStats stats = big.GetStats().ValueGraphs.Single();
+        Assert.Equal(("label", 1, 4_200L, 0L, "remapped", 0, 0L), (stats.Field, stats.Graphs, stats.Nodes, stats.DeadNodes, stats.Origin, stats.Rebuilding, stats.WaitingRows));
         ValueGraphField field = big.Engine.StateForTests.ValueGraphs(0, "label")!;
         Assert.True(field.TryGet("large", out VectLite.Indexing.HnswGraph? graph));
         Assert.Equal((4_200, 0), (graph!.Count, graph.DeadCount)); // built afresh: no dead node
@@ -593,5 +611,43 @@ public sealed class ValueGraphTests : IDisposable
         Assert.True(_db.GetCollection("big").Engine.StateForTests.ValueGraphs(0, "label")!.TryGet("large", out graph));
         Assert.Equal((4_200, 0), (graph!.Count, graph.DeadCount));
         _docs = _db.GetCollection("docs");
+    }
+
+    [Fact]
+    public async Task A_value_whose_graph_was_being_built_at_the_checkpoint_is_built_after_a_reopen()
+    {
+        (Collection big, _) = LargeValueWithFortyPercentDeleted();
+        int failed = 0;
+        big.Engine.ValueGraphPassForTests = () =>
+        {
+            failed++;
+            throw new InvalidOperationException("test: the builder's pass fails"); // after its first step: the value stays unpublished
+        };
+        big.Compact(); // drops the large value's graph; the builder's passes fail from here on
+        await Task.Run(async () =>
+        {
+            while (Volatile.Read(ref failed) == 0)
+            {
+                await Task.Delay(10);
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(60));
+        big.Compact(); // nothing dead: no compaction; the file saves the label's field, its mark at every row, without a graph for "large"
+        Assert.Equal(0, big.GetStats().ValueGraphs.Single().Graphs);
+        big.Engine.ValueGraphPassForTests = null;
+        _db.Dispose();
+        _db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
+        _docs = _db.GetCollection("docs");
+        big = _db.GetCollection("big");
+
+        // No write and no WaitForIndexing (which would start the builder): the open must have woken it to look.
+        await Task.Run(async () =>
+        {
+            while (big.GetStats().ValueGraphs.Single().Graphs == 0)
+            {
+                await Task.Delay(20);
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(60)); // TimeoutException when nothing builds the value's graph
+        Assert.True(big.Engine.StateForTests.ValueGraphs(0, "label")!.TryGet("large", out VectLite.Indexing.HnswGraph? graph));
+        Assert.Equal((4_200, 0), (graph!.Count, graph.DeadCount));
     }
 }

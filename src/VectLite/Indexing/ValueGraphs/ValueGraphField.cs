@@ -49,8 +49,19 @@ internal sealed class ValueGraphField
     /// <summary>The lowest <see cref="_pending"/> progress, or <see cref="int.MaxValue"/>; for readers of <see cref="WaitingFrom"/>.</summary>
     private int _pendingFrom = int.MaxValue;
 
-    /// <summary>Set when values may have lost their graph (a remap dropped some): the builder looks for them on its next pass.</summary>
+    private volatile int _pendingCount;
+
+    /// <summary>How the graphs came to be: "built", "loaded" (from a checkpoint) or "remapped" (over a compaction).</summary>
+    public string Origin { get; private init; } = "built";
+
+    /// <summary>Values whose graph is being built again (any thread).</summary>
+    public int Rebuilding => _pendingCount;
+
+    /// <summary>Set when values may lack their graph (a remap dropped some, or a loaded file): the builder looks for them on its next pass.</summary>
     private volatile bool _checkValues;
+
+    /// <summary>Set when a remap dropped graphs (or builds in progress): until the builder's next pass has looked, waiters count every row as waiting.</summary>
+    private volatile bool _lostGraphs;
 
     /// <summary>Creates the (empty) value graphs of <paramref name="field"/> for the named vector <paramref name="ordinal"/>.</summary>
     public ValueGraphField(int ordinal, string field, int coveredRows = 0)
@@ -74,15 +85,19 @@ internal sealed class ValueGraphField
 
     /// <summary>
     /// The lowest row some graph of this field still lacks: the mark, or the progress of a graph being rebuilt when lower
-    /// (0 when the builder has yet to look for values that lost their graph). Rows from here on wait for the builder.
+    /// (0 when the builder has yet to look for values a compaction took the graph of). Rows from here on wait for the builder.
     /// </summary>
-    public int WaitingFrom => _checkValues ? 0 : Math.Min(CoveredRows, Volatile.Read(ref _pendingFrom));
+    public int WaitingFrom => _lostGraphs ? 0 : Math.Min(CoveredRows, Volatile.Read(ref _pendingFrom));
 
     /// <summary>Builder only: whether the next pass must look at every value even without new rows (graphs being rebuilt, or values to check).</summary>
     internal bool HasWorkBelowMark => _checkValues || _pending.Count > 0;
 
     /// <summary>Builder only: clears the request to look for values without a graph, once a pass has looked at every value (and recorded the builds it started).</summary>
-    internal void TakeCheckValues() => _checkValues = false;
+    internal void TakeCheckValues()
+    {
+        _checkValues = false;
+        _lostGraphs = false;
+    }
 
     /// <summary>Builder only: the graph being built for <paramref name="value"/> and the row it reached (null, 0: none yet).</summary>
     internal (HnswGraph? Graph, int Progress) Pending(string value) => _pending.GetValueOrDefault(value);
@@ -99,6 +114,7 @@ internal sealed class ValueGraphField
             _pending[value] = (graph, progress);
         }
         Volatile.Write(ref _pendingFrom, _pending.Count == 0 ? int.MaxValue : _pending.Values.Min(p => p.Progress));
+        _pendingCount = _pending.Count;
     }
 
     /// <summary>The values that have a graph.</summary>
@@ -146,7 +162,7 @@ internal sealed class ValueGraphField
     {
         ArgumentNullException.ThrowIfNull(graphs);
         // A value whose graph was being built at the checkpoint is looked for again.
-        return new ValueGraphField(ordinal, field, coveredRows) { _graphs = graphs, _checkValues = true };
+        return new ValueGraphField(ordinal, field, coveredRows) { _graphs = graphs, _checkValues = true, Origin = "loaded" };
     }
 
     /// <summary>
@@ -185,20 +201,23 @@ internal sealed class ValueGraphField
                 kept++;
             }
         }
-        var remapped = new ValueGraphField(Ordinal, Field, kept);
+        var remapped = new ValueGraphField(Ordinal, Field, kept) { Origin = "remapped" };
         var graphs = new Dictionary<string, HnswGraph>(StringComparer.Ordinal);
         foreach ((string value, HnswGraph graph) in Volatile.Read(ref _graphs))
         {
             HnswGraph renumbered = graph.Remap(oldRowToNewRow, newArena);
             if (rebuildPercent < 100 && renumbered.DeadCount * 100L >= rebuildPercent * (long)Math.Max(1, renumbered.Count))
             {
-                remapped._checkValues = true; // the builder finds the value without a graph and builds it again
+                remapped._checkValues = remapped._lostGraphs = true; // the builder finds the value without a graph and builds it again
                 continue;
             }
             graphs[value] = renumbered;
         }
         remapped._graphs = graphs;
-        remapped._checkValues |= _pending.Count > 0 || _checkValues;
+        if (_pending.Count > 0 || _checkValues)
+        {
+            remapped._checkValues = remapped._lostGraphs = true; // builds in progress start again in the new numbering
+        }
         return remapped;
     }
 }
