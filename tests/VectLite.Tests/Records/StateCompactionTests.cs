@@ -71,6 +71,9 @@ public sealed class StateCompactionTests
             Assert.Equal(-1, fresh.FindLiveRow(new RecordKey(0, 2UL)));
             Assert.Equal(-1, fresh.FindLiveRow(new RecordKey(0, 8UL)));
 
+            // The planner's measured costs carry over (the fresh state does not start from the defaults).
+            Assert.Same(old.CostModel(0), fresh.CostModel(0));
+
             // A threshold of 100% never rebuilds: the graph is renumbered, its 3 gone rows (2, 5, 8) left as dead nodes.
             Assert.Equal((0, 1), (rebuilt, remapped));
             Assert.Equal((10, 3, "remapped"), (fresh.Graph(0)!.Count, fresh.Graph(0)!.DeadCount, fresh.GraphOrigin(0)));

@@ -97,6 +97,32 @@ public sealed class VisibleRowFilterTests : IDisposable
     }
 
     [Fact]
+    public void A_row_repointed_from_row_0_stands_for_row_0()
+    {
+        // Row 0 = id 1 red (batch 1); batch 2 sets its payload to blue: row 1, sharing row 0's vectors and graph node.
+        var state = new CollectionState(CollectionSchema.MetadataOnly(), [], 0);
+        try
+        {
+            state.Apply(WalOperation.Upsert(Record(1, "", "red", 0)), 1);
+            state.Publish(1);
+            Snapshot first = state.Published;
+            state.Apply(WalOperation.SetPayload(1UL, "", Colour("blue")), 2);
+            state.Publish(2);
+            Assert.Equal((0, true), (state.PreviousRow(1), state.SharesVectorsWithPrevious(1)));
+
+            // Batch 1's snapshot meets the node at row 1: it is id 1 as that snapshot sees it, red.
+            Assert.Equal([0, 1], Accepted(new VisibleRowFilter(state, first, BeforeExpiry, -1, null)));
+            Assert.Equal([0, 1], Accepted(new VisibleRowFilter(state, first, BeforeExpiry, -1, Filter.Eq("c", "red"))));
+            Assert.Equal([], Accepted(new VisibleRowFilter(state, first, BeforeExpiry, -1, Filter.Eq("c", "blue"))));
+            Assert.Equal([1], Accepted(new VisibleRowFilter(state, state.Published, BeforeExpiry, -1, Filter.Eq("c", "blue"))));
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    [Fact]
     public void A_namespace_keeps_to_its_rows()
     {
         Assert.Equal([1], Accepted(new VisibleRowFilter(_state, _second, BeforeExpiry, _a, null)));
