@@ -147,6 +147,29 @@ public sealed class CompactionScratchFileTests : IDisposable
         AssertBitExact(c, expected);
     }
 
+    [Fact]
+    public void A_vector_kept_in_ram_larger_than_one_ram_chunk_is_compacted_in_ram_too()
+    {
+        // Dimension 2,048: 8 KiB a row, so a RAM chunk (8 MiB) holds 1,024 rows; 1,100 rows survive, more than one chunk.
+        // (The test above keeps 1,500 rows of dimension 100: within one RAM chunk of 16,384.) No graph: not needed here.
+        const int wide = 2048;
+        using Database db = _temp.Open(NoAutoCheckpoints);
+        Collection c = db.CreateCollection("c", new CollectionSchema()
+            .AddVector("v", wide, Metric.L2, QuantizationOptions.None, VectorStorage.Ram)
+            .WithHnsw(new HnswOptions { MinIndexedVectors = 100_000 }));
+        c.UpsertMany(Enumerable.Range(0, 1200).Select(i => new Record((ulong)i, Enumerable.Repeat((float)i, wide).ToArray())));
+        for (ulong id = 0; id < 1200; id += 12)
+        {
+            Assert.True(c.Delete(id));
+        }
+        string[] scratchDuringCheckpoint = ["not run"];
+        c.CheckpointWritingForTests = () => scratchDuringCheckpoint = ScratchFiles();
+        c.Compact();
+        Assert.Empty(scratchDuringCheckpoint);
+        Assert.Equal((0L, 1100L), (c.GetStats().VectorIndexes[0].MappedVectorBytes, (long)c.Count()));
+        Assert.Equal(1199f, c.Get(1199UL)!.Vector!.Value.Span[wide - 1]);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
