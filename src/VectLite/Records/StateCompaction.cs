@@ -105,6 +105,7 @@ internal static class StateCompaction
                     rebuilt++;
                 }
             }
+            AfterGraphsRenumberedForTests?.Invoke();
             old.MoveValueGraphsTo(fresh, oldToNew); // renumbered like the graphs above; the builder extends them on the fresh state
             fresh.IndexingEnabled = true;
             fresh.Publish(lsn); // builds the graphs not kept
@@ -121,6 +122,14 @@ internal static class StateCompaction
             throw;
         }
     }
+
+    /// <summary>
+    /// Test hook, for compactions on this thread only (a manual checkpoint compacts on its caller's thread): runs after
+    /// the graphs are renumbered, before the value graphs move; a throw fails the compaction at the one point where the
+    /// old state has already given its graphs away.
+    /// </summary>
+    [ThreadStatic]
+    internal static Action? AfterGraphsRenumberedForTests;
 
     /// <summary>
     /// Points each vector kept on disk of <paramref name="fresh"/> (still empty) at a scratch file holding its surviving
