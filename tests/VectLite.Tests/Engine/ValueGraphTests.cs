@@ -650,45 +650,4 @@ public sealed class ValueGraphTests : IDisposable
         Assert.True(big.Engine.StateForTests.ValueGraphs(0, "label")!.TryGet("large", out VectLite.Indexing.HnswGraph? graph));
         Assert.Equal((4_200, 0), (graph!.Count, graph.DeadCount));
     }
-
-    [Fact]
-    public async Task A_compaction_during_a_rebuild_starts_it_again_over_the_renumbered_rows()
-    {
-        (Collection big, Dictionary<ulong, (string Label, float[] Vector)> rows) = LargeValueWithFortyPercentDeleted();
-        int failed = 0;
-        big.Engine.ValueGraphPassForTests = () =>
-        {
-            failed++;
-            throw new InvalidOperationException("test: the builder's pass fails"); // the rebuild stops after its first step
-        };
-        big.Compact(); // drops the large value's graph; the rebuild starts and stalls at row 2,048
-        await Task.Run(async () =>
-        {
-            while (Volatile.Read(ref failed) == 0)
-            {
-                await Task.Delay(10);
-            }
-        }).WaitAsync(TimeSpan.FromSeconds(60));
-        foreach (ulong id in rows.Keys.Where(id => id < 7_000).Take(100).ToList())
-        {
-            big.Delete(id);
-            rows.Remove(id);
-        }
-        big.Compact(); // renumbers the rows under the half-built graph: it must be started again, not carried or lost
-        big.Engine.ValueGraphPassForTests = null;
-
-        // No write and no WaitForIndexing: the compaction itself must leave the rebuild to do.
-        await Task.Run(async () =>
-        {
-            while (big.GetStats().ValueGraphs.Single().Graphs == 0)
-            {
-                await Task.Delay(20);
-            }
-        }).WaitAsync(TimeSpan.FromSeconds(60)); // TimeoutException when the rebuild was dropped
-        Assert.True(big.Engine.StateForTests.ValueGraphs(0, "label")!.TryGet("large", out VectLite.Indexing.HnswGraph? graph));
-        Assert.Equal((4_100, 0), (graph!.Count, graph.DeadCount)); // the 4,100 rows left, in their new numbering
-        float[] query = rows.First(r => r.Value.Label == "large").Value.Vector;
-        ulong nearest = rows.Where(r => r.Value.Label == "large").MinBy(r => Distance(r.Value.Vector, query)).Key;
-        Assert.Equal(nearest, big.Search(query, new SearchOptions { TopK = 1, Filter = Filter.Eq("label", "large") }).Single().Id.AsNumber);
-    }
 }
