@@ -277,7 +277,7 @@ internal static class ValueGraphFile
 
             public override bool CanRead => true;
 
-            public override bool CanSeek => true; // for the graph loader's length check; it never seeks
+            public override bool CanSeek => false; // read front to back: the loader's reads find a short graph, its probe a long one
 
             public override bool CanWrite => false;
 
