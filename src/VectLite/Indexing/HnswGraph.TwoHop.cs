@@ -144,8 +144,11 @@ internal sealed partial class HnswGraph
 
             // Pass 1: the direct neighbours. A rejected (or dead) one is a bridge for pass 1b whether or not it was
             // visited before: it is never scored, and the accepted nodes behind it may be reachable only through it.
+            // Accepted ones are counted whether or not they were visited: pass 1c asks whether this node lies among
+            // rejected nodes, not whether it has anything new to offer.
             int gathered = 0;
             int bridges = 0;
+            int accepted = 0;
             for (int j = 1; j <= count; j++)
             {
                 int neighbor = Unsafe.Add(ref list, j);
@@ -164,6 +167,7 @@ internal sealed partial class HnswGraph
                     continue;
                 }
 
+                accepted++;
                 ref ushort mark = ref Unsafe.Add(ref visited, neighbor);
                 if (mark == epoch)
                 {
@@ -211,12 +215,15 @@ internal sealed partial class HnswGraph
                 }
             }
 
-            // Pass 1c: nothing passed within two hops: the walk is among rejected nodes (the filter avoids this part
-            // of the graph). Walk through them as SearchLayer does: score the unvisited direct neighbours and queue
-            // them, never as results (their rows are stored complemented to say so), until passing nodes appear. Not in
-            // a walk over passing nodes only: there the query's rejected neighbourhood is what it must not explore (every
-            // rejected node nearer than the passing rows would be expanded before any of them).
-            if (gathered == 0 && throughRejected)
+            // Pass 1c: no direct neighbour passes and nothing new passed two hops out: the walk is among rejected nodes
+            // (the filter avoids this part of the graph). Walk through them as SearchLayer does: score the unvisited
+            // direct neighbours and queue them, never as results (their rows are stored complemented to say so), until
+            // passing nodes appear. A node with a passing neighbour already visited is not among rejected nodes: late in
+            // every walk all the passing nodes near the query are visited, and stepping through rejected ones there (as
+            // this did until 2026-12-02) scored them until the budget ran out. Not in a walk over passing nodes only:
+            // there the query's rejected neighbourhood is what it must not explore (every rejected node nearer than the
+            // passing rows would be expanded before any of them).
+            if (gathered == 0 && accepted == 0 && throughRejected)
             {
                 for (int r = 0; r < bridges; r++)
                 {
