@@ -31,6 +31,9 @@ internal sealed class PayloadIndexSet
     /// <summary>Bytes of memory the indexes hold (see <see cref="FieldIndex.MemoryBytes"/>).</summary>
     public long MemoryBytes => Volatile.Read(ref _snapshot).Indexes.Sum(index => index.MemoryBytes);
 
+    /// <summary>For tests: the searches the cache of repeated filters answered (<see cref="TryGetShared"/>) since the indexes were last defined or removed.</summary>
+    internal long RowSetHitsForTests => Volatile.Read(ref _snapshot).RowSets?.HitsForTests ?? 0;
+
     /// <summary>The defined indexes, in definition order.</summary>
     public IReadOnlyList<(string Field, PayloadIndexKind Kind)> Definitions => Volatile.Read(ref _snapshot).Definitions;
 
@@ -162,6 +165,48 @@ internal sealed class PayloadIndexSet
         exact = false;
         rows = snapshot.Indexes.Length == 0 ? null : Mark(snapshot, filter, rowLimit, out exact);
         return rows is not null;
+    }
+
+    /// <summary>
+    /// The set kept for <paramref name="filter"/> at <paramref name="rowLimit"/> by <see cref="TryMarkShared"/> (a filter
+    /// searched again and again, see <see cref="RowSetCache"/>), or false. The set is shared: read it, never change it or
+    /// give it back. Safe to call from any thread while the writer adds.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
+    public bool TryGetShared(Filter filter, int rowLimit, out RowBitset? rows, out bool exact)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        RowSetCache? cache = Volatile.Read(ref _snapshot).RowSets;
+        rows = null;
+        exact = false;
+        return cache is not null && cache.TryGet(filter, rowLimit, out rows, out exact);
+    }
+
+    /// <summary>
+    /// As <see cref="TryMark"/>, and offers the set built to the cache of repeated filters, which keeps it on the filter's
+    /// second miss at the same row limit. <paramref name="shared"/> true: the cache kept it, and the caller must treat it
+    /// as <see cref="TryGetShared"/>'s (never change it or give it back); false: the caller owns it, as with
+    /// <see cref="TryMark"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowLimit"/> is negative.</exception>
+    public bool TryMarkShared(Filter filter, int rowLimit, out RowBitset? rows, out bool exact, out bool shared)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowLimit);
+        Snapshot snapshot = Volatile.Read(ref _snapshot);
+        exact = false;
+        shared = false;
+        rows = snapshot.Indexes.Length == 0 ? null : Mark(snapshot, filter, rowLimit, out exact);
+        if (rows is null)
+        {
+            return false;
+        }
+
+        // The snapshot the set was built from: a set built before an index was defined or removed never reaches the
+        // next generation's cache.
+        shared = snapshot.RowSets!.Offer(filter, rowLimit, rows, exact);
+        return true;
     }
 
     /// <summary>
@@ -413,7 +458,11 @@ internal sealed class PayloadIndexSet
             }
 
             Definitions = new ReadOnlyCollection<(string Field, PayloadIndexKind Kind)>(definitions);
+            RowSets = indexes.Length == 0 ? null : new RowSetCache();
         }
+
+        /// <summary>The sets of repeated filters built from these indexes; null when there are none (nothing to build from).</summary>
+        public RowSetCache? RowSets { get; }
 
         public FieldIndex[] Indexes { get; }
 

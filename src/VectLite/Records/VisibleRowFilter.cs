@@ -24,6 +24,7 @@ internal struct VisibleRowFilter : IRowFilter
     private readonly int _namespaceId;
     private readonly Filter? _filter;
     private RowBitset? _rows;
+    private bool _rowsShared;
     private Filter? _residual;
     private bool _checkNamespace;
     private ColumnFilter? _columns;
@@ -60,13 +61,15 @@ internal struct VisibleRowFilter : IRowFilter
 
     /// <summary>
     /// Restricts the test to the rows of <paramref name="rows"/> (over the snapshot's rows), which now belongs to this
-    /// filter. <paramref name="answersFilter"/>: every row of the set matches the payload filter, so payloads are no
+    /// filter, unless <paramref name="shared"/> (a set the payload indexes keep for a repeated filter: read only, never
+    /// given back). <paramref name="answersFilter"/>: every row of the set matches the payload filter, so payloads are no
     /// longer evaluated; <paramref name="coversNamespace"/>: every row of the set is in the namespace.
     /// </summary>
-    public void UseRowSet(RowBitset rows, bool answersFilter, bool coversNamespace)
+    public void UseRowSet(RowBitset rows, bool answersFilter, bool coversNamespace, bool shared = false)
     {
-        RowBitset.Return(_rows);
+        ReturnRows();
         _rows = rows;
+        _rowsShared = shared;
         if (answersFilter)
         {
             _residual = null;
@@ -75,6 +78,16 @@ internal struct VisibleRowFilter : IRowFilter
         {
             _checkNamespace = false;
         }
+    }
+
+    private void ReturnRows()
+    {
+        if (!_rowsShared)
+        {
+            RowBitset.Return(_rows);
+        }
+        _rows = null;
+        _rowsShared = false;
     }
 
     /// <summary>
@@ -106,7 +119,7 @@ internal struct VisibleRowFilter : IRowFilter
     /// <summary>Gives the rented sets back; the filter must not be used afterwards.</summary>
     public void Release()
     {
-        RowBitset.Return(_rows);
+        ReturnRows();
         RowBitset.Return(_evaluated);
         RowBitset.Return(_verdicts);
         _rows = _evaluated = _verdicts = null;

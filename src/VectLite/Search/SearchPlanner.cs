@@ -44,7 +44,8 @@ internal readonly record struct PlannedSearch(SearchPath Path, int Budget, doubl
 /// </summary>
 /// <remarks>
 /// <para><b>Row set.</b> When the payload indexes answer the filter (see <see cref="PayloadIndexSet.TryMark"/>) their
-/// rows become a <see cref="RowBitset"/>, built once per query without sorting; when they answer it exactly, no payload
+/// rows become a <see cref="RowBitset"/>, built once per query without sorting (a filter searched again at the same row
+/// count reuses the set the indexes kept for it, see <see cref="RowSetCache"/>); when they answer it exactly, no payload
 /// is read at all. A namespace holding less than <see cref="NamespaceSetShare"/> of the rows contributes its rows too
 /// (intersected), so a small tenant is planned like a small collection. Otherwise the namespace is a 4-byte compare per
 /// row, and a filter no index answers is evaluated per row, its verdicts cached for the query on a two-hop walk.</para>
@@ -317,27 +318,38 @@ internal static class SearchPlanner
             filter.SkipNamespaceCheck();
         }
 
-        if (payloadFilter is not null && state.Indexes.TryCompile(payloadFilter) is { } columns)
-        {
-            // The typed columns test a row in O(1) without JSON. When many rows pass, testing the rows a walk visits
-            // is cheaper than building a set of every passing row; the set is built when few pass (the scan or the
-            // two-hop walk wants it, and it costs little then).
-            filter.UseColumns(columns);
-            if (!smallNamespace)
-            {
-                RowSample sample = SampleRows(ref filter, rows, stopAbove: SetlessPassRate);
-                if (sample.Passes >= SetlessPassRate * sample.Size)
-                {
-                    return sample;
-                }
-            }
-        }
-
         RowBitset? set = null;
         bool exact = false;
-        if (payloadFilter is not null)
+        bool shared = false;
+        if (payloadFilter is not null && state.Indexes.TryGetShared(payloadFilter, rows, out set, out exact))
         {
-            state.Indexes.TryMark(payloadFilter, rows, out set, out exact);
+            // A filter searched again at this row count: its set was built (the sample below chose one) and kept, so
+            // neither the sample nor the build runs again.
+            shared = true;
+            if (!exact && state.Indexes.TryCompile(payloadFilter) is { } kept)
+            {
+                filter.UseColumns(kept);
+            }
+        }
+        else if (payloadFilter is not null)
+        {
+            if (state.Indexes.TryCompile(payloadFilter) is { } columns)
+            {
+                // The typed columns test a row in O(1) without JSON. When many rows pass, testing the rows a walk visits
+                // is cheaper than building a set of every passing row; the set is built when few pass (the scan or the
+                // two-hop walk wants it, and it costs little then).
+                filter.UseColumns(columns);
+                if (!smallNamespace)
+                {
+                    RowSample sample = SampleRows(ref filter, rows, stopAbove: SetlessPassRate);
+                    if (sample.Passes >= SetlessPassRate * sample.Size)
+                    {
+                        return sample;
+                    }
+                }
+            }
+
+            state.Indexes.TryMarkShared(payloadFilter, rows, out set, out exact, out shared);
         }
 
         bool coversNamespace = loneNamespace;
@@ -350,15 +362,17 @@ internal static class SearchPlanner
                 {
                     RowBitset inNamespace = RowBitset.Rent(rows);
                     members.CopyBelow(rows, new BitsetSink(inNamespace));
-                    if (set is null)
+                    if (set is not null)
                     {
-                        set = inNamespace;
+                        // The namespace's own set takes the intersection: a shared set is never changed.
+                        inNamespace.IntersectWith(set);
+                        if (!shared)
+                        {
+                            RowBitset.Return(set);
+                        }
                     }
-                    else
-                    {
-                        set.IntersectWith(inNamespace);
-                        RowBitset.Return(inNamespace);
-                    }
+                    set = inNamespace;
+                    shared = false;
                     coversNamespace = true;
                 }
             }
@@ -366,7 +380,7 @@ internal static class SearchPlanner
 
         if (set is not null)
         {
-            filter.UseRowSet(set, exact || payloadFilter is null, coversNamespace);
+            filter.UseRowSet(set, exact || payloadFilter is null, coversNamespace, shared);
         }
         return RowSample.None;
     }

@@ -173,6 +173,59 @@ public sealed class FilteredSearchTests : IDisposable
         AssertSearch(SearchPath.GraphTwoHop, options, r => r.Bucket < 10, queries);
     }
 
+    [Fact]
+    public void A_repeated_filter_reuses_its_row_set_and_still_sees_every_write()
+    {
+        // bucket < 5: 5% of the rows, so the planner builds a row set (below 12.5%); kept on the second search.
+        var options = new SearchOptions { TopK = TopK, Filter = Filter.Lt("bucket", 5), AllNamespaces = true, IncludePayload = false };
+        float[] query = _centers[3];
+        for (int i = 0; i < 3; i++)
+        {
+            _docs.Search(query, options);
+        }
+        Assert.Equal(1, _docs.Engine.StateForTests.Indexes.RowSetHitsForTests);
+        AssertSearch(SearchPath.Exact, options, r => r.Bucket < 5);
+
+        // A record written after the set was kept, passing the filter and nearest to the query: the kept set is for the
+        // old row count, so the next search builds a new one and finds the record.
+        _docs.Upsert(new Record(100_000, query, new JsonObject { ["label"] = "c3", ["bucket"] = 1, ["note"] = 0 }));
+        for (int i = 0; i < 3; i++)
+        {
+            IReadOnlyList<SearchHit> hits = _docs.Search(query, options);
+            Assert.Equal(100_000UL, hits[0].Id.AsNumber);
+        }
+
+        // Deleted: gone from the answers of the set kept for the new row count (deletes do not change the row count).
+        long hits0 = _docs.Engine.StateForTests.Indexes.RowSetHitsForTests;
+        _docs.Delete(100_000);
+        Assert.DoesNotContain(_docs.Search(query, options), h => h.Id.AsNumber == 100_000UL);
+        Assert.True(_docs.Engine.StateForTests.Indexes.RowSetHitsForTests > hits0, "The search after the delete did not use the kept set.");
+    }
+
+    [Fact]
+    public void A_kept_row_set_is_not_changed_by_a_namespace_or_another_filter()
+    {
+        Filter kept = Filter.Lt("bucket", 8); // 8%; in "tenth" (row % 10 == 3) every bucket ends in 7, so 1% of it
+        var everywhere = new SearchOptions { TopK = TopK, Filter = kept, AllNamespaces = true, IncludePayload = false };
+        for (int i = 0; i < 3; i++)
+        {
+            _docs.Search(_centers[i], everywhere);
+        }
+        long hits = _docs.Engine.StateForTests.Indexes.RowSetHitsForTests;
+        Assert.True(hits >= 1, "The set was not kept.");
+
+        // The small namespace "tenth" intersects its rows with the filter's set; another filter builds its own set from
+        // this thread's pool (where a kept set must never go).
+        AssertSearch(SearchPath.Exact, new SearchOptions { TopK = TopK, Namespace = "tenth", Filter = kept, IncludePayload = false },
+            r => r.Namespace == "tenth" && r.Bucket < 8);
+        AssertSearch(SearchPath.Exact, new SearchOptions { TopK = TopK, Filter = Filter.Gte("bucket", 95), AllNamespaces = true, IncludePayload = false },
+            r => r.Bucket >= 95);
+
+        // The whole collection again, from the kept set: every namespace's rows, none of the other filter's.
+        AssertSearch(SearchPath.Exact, everywhere, r => r.Bucket < 8);
+        Assert.True(_docs.Engine.StateForTests.Indexes.RowSetHitsForTests >= hits + Queries, "The last searches did not use the kept set.");
+    }
+
     private static SearchPath PathOf(string name) => name switch
     {
         "exact" => SearchPath.Exact,
