@@ -5,7 +5,7 @@ namespace VectLite;
 
 // Value graphs (Indexing/ValueGraphs): the engine's side of their background builder. A search asks for a field's
 // value graphs (CollectionState.RequestValueGraphs); the builder thread, started then, inserts the rows and follows the
-// writes. Derived data, in memory only: a reopened collection builds them again once a search asks.
+// writes. Derived data, saved with each checkpoint (ValueGraphFile) and loaded at open; the builder adds what is missing.
 internal sealed partial class CollectionEngine
 {
     /// <summary>The value-graph builder, started by the first request; null before.</summary>
@@ -14,6 +14,12 @@ internal sealed partial class CollectionEngine
 
     /// <summary>Test hook: runs inside each value-graph pass, after a field's inserts and before its mark is raised.</summary>
     internal Action? ValueGraphPassForTests { get; set; }
+
+    /// <summary>
+    /// Test hook: asked before each value-graph pass; false skips it, as if nothing waited, until the builder is woken
+    /// again. Stops the builder between two passes (a hook inside a pass would hold the lock a checkpoint takes).
+    /// </summary>
+    internal Func<bool>? ValueGraphPassGateForTests { get; set; }
 
 
     /// <summary>
@@ -50,6 +56,7 @@ internal sealed partial class CollectionEngine
         EnsureWorker(ref _valueGraphBuilder, ref _valueGraphBuilderStopped, "value graphs", RunValueGraphPass);
 
     /// <summary>One pass on the builder's thread, on the current state.</summary>
-    private int RunValueGraphPass() =>
-        RunOnCurrentState(state => state.BuildValueGraphsPass(s => Volatile.Read(ref _state) == s, ValueGraphPassForTests));
+    private int RunValueGraphPass() => ValueGraphPassGateForTests is { } gate && !gate()
+        ? 0
+        : RunOnCurrentState(state => state.BuildValueGraphsPass(s => Volatile.Read(ref _state) == s, ValueGraphPassForTests));
 }

@@ -614,26 +614,77 @@ public sealed class ValueGraphTests : IDisposable
     }
 
     [Fact]
+    public async Task A_compaction_during_a_rebuild_starts_the_build_again_in_the_new_numbering()
+    {
+        (Collection big, Dictionary<ulong, (string Label, float[] Vector)> rows) = LargeValueWithFortyPercentDeleted();
+        // The builder makes one step of the large value's rebuild (2,048 of its 4,200 live rows inserted, nothing
+        // published) and then stops between passes: the gate closes once a pass has seen the rebuild under way.
+        bool stepped = false;
+        big.Engine.ValueGraphPassForTests = () => Volatile.Write(ref stepped, big.Engine.StateForTests.ValueGraphs(0, "label")!.Rebuilding == 1);
+        big.Engine.ValueGraphPassGateForTests = () => !Volatile.Read(ref stepped);
+        big.Compact(); // drops the large value's graph (40% dead)
+        await Task.Run(async () =>
+        {
+            while (!Volatile.Read(ref stepped))
+            {
+                await Task.Delay(10);
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(60));
+        ValueGraphField during = big.Engine.StateForTests.ValueGraphs(0, "label")!;
+        Assert.Equal((0, 1, 2_048), (during.GraphCount, during.Rebuilding, during.WaitingFrom));
+
+        // A third of the large value's live rows deleted and compacted away while its graph is half built: the rows
+        // are renumbered, so the half-built graph cannot go on; the build starts again over the 2,800 left.
+        foreach (ulong id in rows.Keys.Where(id => id < 7_000 && id % 5 == 2).ToList())
+        {
+            big.Delete(id);
+            rows.Remove(id);
+        }
+        VectLite.Records.CollectionState before = big.Engine.StateForTests;
+        big.Compact();
+        Assert.NotSame(before, big.Engine.StateForTests); // compacted
+        Assert.Equal(0, big.Engine.StateForTests.ValueGraphs(0, "label")!.GraphCount);
+        big.Engine.ValueGraphPassForTests = null;
+        big.Engine.ValueGraphPassGateForTests = null;
+        big.WaitForIndexing();
+
+        ValueGraphField field = big.Engine.StateForTests.ValueGraphs(0, "label")!;
+        Assert.True(field.TryGet("large", out VectLite.Indexing.HnswGraph? graph), "The large value's graph was not built again.");
+        Assert.Equal((2_800, 0), (graph!.Count, graph.DeadCount));
+        Assert.Equal((0, 3_800), (field.Rebuilding, field.CoveredRows));
+        var queries = new Random(62);
+        int found = 0, wanted = 0;
+        for (int q = 0; q < Queries; q++)
+        {
+            float[] query = [.. _centers[q % Clusters].Zip(TestData.RandomVector(queries, Dimension), (c, n) => c + n)];
+            List<ulong> expected = [.. rows.Where(r => r.Value.Label == "large").OrderBy(r => Distance(r.Value.Vector, query)).ThenBy(r => r.Key).Take(TopK).Select(r => r.Key)];
+            List<ulong> actual = [.. big.Search(query, new SearchOptions { TopK = TopK, Ef = 32, Filter = Filter.Eq("label", "large"), IncludePayload = false }).Select(h => h.Id.AsNumber)];
+            found += actual.Intersect(expected).Count();
+            wanted += expected.Count;
+        }
+        Assert.True(found >= 0.95 * wanted, $"Recall {(double)found / wanted:0.000} below 0.95.");
+    }
+
+    [Fact]
     public async Task A_value_whose_graph_was_being_built_at_the_checkpoint_is_built_after_a_reopen()
     {
         (Collection big, _) = LargeValueWithFortyPercentDeleted();
-        int failed = 0;
-        big.Engine.ValueGraphPassForTests = () =>
-        {
-            failed++;
-            throw new InvalidOperationException("test: the builder's pass fails"); // after its first step: the value stays unpublished
-        };
-        big.Compact(); // drops the large value's graph; the builder's passes fail from here on
+        // One step of the rebuild (2,048 rows inserted, the value unpublished), then the builder stops between passes.
+        bool stepped = false;
+        big.Engine.ValueGraphPassForTests = () => Volatile.Write(ref stepped, big.Engine.StateForTests.ValueGraphs(0, "label")!.Rebuilding == 1);
+        big.Engine.ValueGraphPassGateForTests = () => !Volatile.Read(ref stepped);
+        big.Compact(); // drops the large value's graph
         await Task.Run(async () =>
         {
-            while (Volatile.Read(ref failed) == 0)
+            while (!Volatile.Read(ref stepped))
             {
                 await Task.Delay(10);
             }
         }).WaitAsync(TimeSpan.FromSeconds(60));
         big.Compact(); // nothing dead: no compaction; the file saves the label's field, its mark at every row, without a graph for "large"
-        Assert.Equal(0, big.GetStats().ValueGraphs.Single().Graphs);
+        Assert.Equal((0, 1), (big.GetStats().ValueGraphs.Single().Graphs, big.GetStats().ValueGraphs.Single().Rebuilding));
         big.Engine.ValueGraphPassForTests = null;
+        big.Engine.ValueGraphPassGateForTests = null;
         _db.Dispose();
         _db = _temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
         _docs = _db.GetCollection("docs");
