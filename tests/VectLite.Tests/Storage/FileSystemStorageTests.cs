@@ -158,6 +158,25 @@ public sealed class FileSystemStorageTests : IDisposable
         Assert.Equal("open failed (errno 20)", notDirectory.InnerException!.Message); // ENOTDIR: opened with O_DIRECTORY
     }
 
+    /// <summary>
+    /// Regression: the directory sync opened with 0x10000 on every Linux, which is O_DIRECTORY on x86-64 but O_DIRECT on
+    /// Arm64 (arch/arm64/include/uapi/asm/fcntl.h: O_DIRECTORY 040000, O_DIRECT 0200000); a directory opened with
+    /// O_DIRECT is EINVAL (seen on this x86-64 machine's ext4 with its own O_DIRECT, 0x4000), so every directory fsync
+    /// failed on Linux Arm64. The values are the kernel headers', as literals.
+    /// </summary>
+    [Theory]
+    [InlineData(System.Runtime.InteropServices.Architecture.X64, 0x10000)]
+    [InlineData(System.Runtime.InteropServices.Architecture.X86, 0x10000)]
+    [InlineData(System.Runtime.InteropServices.Architecture.Arm64, 0x4000)]
+    [InlineData(System.Runtime.InteropServices.Architecture.Arm, 0x4000)]
+    [InlineData(System.Runtime.InteropServices.Architecture.Armv6, 0x4000)]
+    [InlineData(System.Runtime.InteropServices.Architecture.Ppc64le, 0x4000)]
+    [InlineData(System.Runtime.InteropServices.Architecture.Wasm, 0)]
+    public void The_directory_flag_is_O_DIRECTORY_of_each_architecture(System.Runtime.InteropServices.Architecture architecture, int flag)
+    {
+        Assert.Equal(flag, FileSystemStorage.OpenDirectoryLinux(architecture));
+    }
+
     [Fact]
     public void A_write_through_a_read_only_handle_is_a_storage_failure()
     {
