@@ -107,7 +107,7 @@ internal sealed partial class FileSystemStorage : IStorageDevice
             return;
         }
 
-        int fd = Open(path, OpenReadOnly | (OperatingSystem.IsLinux() ? OpenDirectoryLinux : 0));
+        int fd = Open(path, OpenReadOnly | (OperatingSystem.IsLinux() ? OpenDirectoryLinux(RuntimeInformation.ProcessArchitecture) : 0));
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -132,8 +132,21 @@ internal sealed partial class FileSystemStorage : IStorageDevice
     }
 
     private const int OpenReadOnly = 0;
-    private const int OpenDirectoryLinux = 0x10000; // O_DIRECTORY on Linux x86-64 and arm64
     private const int EInval = 22;
+
+    /// <summary>
+    /// Linux's O_DIRECTORY on <paramref name="architecture"/>: the kernel numbers it per architecture. 0x10000
+    /// (asm-generic) on x86 and x86-64; 0x4000 on Arm, Arm64 and PowerPC (their own asm/fcntl.h). On Arm and Arm64
+    /// 0x10000 is O_DIRECT, which a directory refuses with EINVAL: with it every directory fsync failed there. Zero (no
+    /// flag) on the architectures not checked: the flag only makes a path that is not a directory fail, and the sync
+    /// works without it.
+    /// </summary>
+    internal static int OpenDirectoryLinux(Architecture architecture) => architecture switch
+    {
+        Architecture.X64 or Architecture.X86 => 0x10000,
+        Architecture.Arm64 or Architecture.Arm or Architecture.Armv6 or Architecture.Ppc64le => 0x4000,
+        _ => 0,
+    };
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
