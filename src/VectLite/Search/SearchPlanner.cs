@@ -326,9 +326,9 @@ internal static class SearchPlanner
             // A filter searched again at this row count: its set was built (the sample below chose one) and kept, so
             // neither the sample nor the build runs again.
             shared = true;
-            if (!exact && state.Indexes.TryCompile(payloadFilter) is { } kept)
+            if (!exact && state.Indexes.TryCompile(payloadFilter) is { } keptColumns)
             {
-                filter.UseColumns(kept);
+                filter.UseColumns(keptColumns);
             }
         }
         else if (payloadFilter is not null)
