@@ -31,9 +31,6 @@ internal sealed class PayloadIndexSet
     /// <summary>Bytes of memory the indexes hold (see <see cref="FieldIndex.MemoryBytes"/>).</summary>
     public long MemoryBytes => Volatile.Read(ref _snapshot).Indexes.Sum(index => index.MemoryBytes);
 
-    /// <summary>For tests: the searches the cache of repeated filters answered (<see cref="TryGetShared"/>) since the indexes were last defined or removed.</summary>
-    internal long RowSetHitsForTests => Volatile.Read(ref _snapshot).RowSets?.HitsForTests ?? 0;
-
     /// <summary>The defined indexes, in definition order.</summary>
     public IReadOnlyList<(string Field, PayloadIndexKind Kind)> Definitions => Volatile.Read(ref _snapshot).Definitions;
 

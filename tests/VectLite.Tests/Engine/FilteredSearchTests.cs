@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VectLite.Filtering;
 using VectLite.Search;
 
 namespace VectLite.Tests.Engine;
@@ -179,11 +180,12 @@ public sealed class FilteredSearchTests : IDisposable
         // bucket < 5: 5% of the rows, so the planner builds a row set (below 12.5%); kept on the second search.
         var options = new SearchOptions { TopK = TopK, Filter = Filter.Lt("bucket", 5), AllNamespaces = true, IncludePayload = false };
         float[] query = _centers[3];
+        long hitsBefore = RowSetCache.HitsOnThisThreadForTests;
         for (int i = 0; i < 3; i++)
         {
             _docs.Search(query, options);
         }
-        Assert.Equal(1, _docs.Engine.StateForTests.Indexes.RowSetHitsForTests);
+        Assert.Equal(hitsBefore + 1, RowSetCache.HitsOnThisThreadForTests);
         AssertSearch(SearchPath.Exact, options, r => r.Bucket < 5);
 
         // A record written after the set was kept, passing the filter and nearest to the query: the kept set is for the
@@ -196,10 +198,10 @@ public sealed class FilteredSearchTests : IDisposable
         }
 
         // Deleted: gone from the answers of the set kept for the new row count (deletes do not change the row count).
-        long hits0 = _docs.Engine.StateForTests.Indexes.RowSetHitsForTests;
+        long hits0 = RowSetCache.HitsOnThisThreadForTests;
         _docs.Delete(100_000);
         Assert.DoesNotContain(_docs.Search(query, options), h => h.Id.AsNumber == 100_000UL);
-        Assert.True(_docs.Engine.StateForTests.Indexes.RowSetHitsForTests > hits0, "The search after the delete did not use the kept set.");
+        Assert.True(RowSetCache.HitsOnThisThreadForTests > hits0, "The search after the delete did not use the kept set.");
     }
 
     [Fact]
@@ -207,12 +209,13 @@ public sealed class FilteredSearchTests : IDisposable
     {
         Filter kept = Filter.Lt("bucket", 8); // 8%; in "tenth" (row % 10 == 3) every bucket ends in 7, so 1% of it
         var everywhere = new SearchOptions { TopK = TopK, Filter = kept, AllNamespaces = true, IncludePayload = false };
+        long hitsBefore = RowSetCache.HitsOnThisThreadForTests;
         for (int i = 0; i < 3; i++)
         {
             _docs.Search(_centers[i], everywhere);
         }
-        long hits = _docs.Engine.StateForTests.Indexes.RowSetHitsForTests;
-        Assert.True(hits >= 1, "The set was not kept.");
+        long hits = RowSetCache.HitsOnThisThreadForTests;
+        Assert.True(hits >= hitsBefore + 1, "The set was not kept.");
 
         // The small namespace "tenth" intersects its rows with the filter's set; another filter builds its own set from
         // this thread's pool (where a kept set must never go).
@@ -223,7 +226,7 @@ public sealed class FilteredSearchTests : IDisposable
 
         // The whole collection again, from the kept set: every namespace's rows, none of the other filter's.
         AssertSearch(SearchPath.Exact, everywhere, r => r.Bucket < 8);
-        Assert.True(_docs.Engine.StateForTests.Indexes.RowSetHitsForTests >= hits + Queries, "The last searches did not use the kept set.");
+        Assert.True(RowSetCache.HitsOnThisThreadForTests >= hits + Queries, "The last searches did not use the kept set.");
     }
 
     private static SearchPath PathOf(string name) => name switch
