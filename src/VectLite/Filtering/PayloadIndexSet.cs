@@ -154,15 +154,8 @@ internal sealed class PayloadIndexSet
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowLimit"/> is negative.</exception>
-    public bool TryMark(Filter filter, int rowLimit, out RowBitset? rows, out bool exact)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfNegative(rowLimit);
-        Snapshot snapshot = Volatile.Read(ref _snapshot);
-        exact = false;
-        rows = snapshot.Indexes.Length == 0 ? null : Mark(snapshot, filter, rowLimit, out exact);
-        return rows is not null;
-    }
+    public bool TryMark(Filter filter, int rowLimit, out RowBitset? rows, out bool exact) =>
+        MarkAndOffer(filter, rowLimit, share: false, out rows, out exact, out _);
 
     /// <summary>
     /// The set kept for <paramref name="filter"/> at <paramref name="rowLimit"/> by <see cref="TryMarkShared"/> (a filter
@@ -187,7 +180,10 @@ internal sealed class PayloadIndexSet
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowLimit"/> is negative.</exception>
-    public bool TryMarkShared(Filter filter, int rowLimit, out RowBitset? rows, out bool exact, out bool shared)
+    public bool TryMarkShared(Filter filter, int rowLimit, out RowBitset? rows, out bool exact, out bool shared) =>
+        MarkAndOffer(filter, rowLimit, share: true, out rows, out exact, out shared);
+
+    private bool MarkAndOffer(Filter filter, int rowLimit, bool share, out RowBitset? rows, out bool exact, out bool shared)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(rowLimit);
@@ -195,15 +191,13 @@ internal sealed class PayloadIndexSet
         exact = false;
         shared = false;
         rows = snapshot.Indexes.Length == 0 ? null : Mark(snapshot, filter, rowLimit, out exact);
-        if (rows is null)
+        if (rows is not null && share)
         {
-            return false;
+            // Offered to the cache of the snapshot the set was built from: a set built before an index was defined or
+            // removed never reaches the next generation's cache.
+            shared = snapshot.RowSets!.Offer(filter, rowLimit, rows, exact);
         }
-
-        // The snapshot the set was built from: a set built before an index was defined or removed never reaches the
-        // next generation's cache.
-        shared = snapshot.RowSets!.Offer(filter, rowLimit, rows, exact);
-        return true;
+        return rows is not null;
     }
 
     /// <summary>
