@@ -494,6 +494,9 @@ internal sealed partial class HnswGraph
         }
     }
 
+    /// <summary>Tests: the neighbour heuristic computes every score in full (as before the bounded scores), to compare the links.</summary>
+    internal static bool FullNeighborScoresForTests;
+
     /// <summary>
     /// hnswlib's getNeighborsByHeuristic2: walks <paramref name="candidates"/> (live nodes, best first) and
     /// keeps a candidate only if it scores better against the base node than against every candidate
@@ -537,8 +540,14 @@ internal sealed partial class HnswGraph
             bool good = true;
             for (int i = 0; i < kept; i++)
             {
-                // Closer to a kept neighbour than to the base node: that neighbour already covers it.
-                if (TScorer.ScoreStored(new ReadOnlySpan<float>((void*)addresses[i], dimension), factors[i], candidateSpan) > candidate.Score)
+                // Closer to a kept neighbour than to the base node: that neighbour already covers it. Only whether the
+                // score beats the candidate's matters, so where a stored vector is a query as it is (L2, L1, dot) the
+                // bounded score answers: for L2 and L1 it stops as soon as the partial sum shows it cannot (most pairs).
+                var keptSpan = new ReadOnlySpan<float>((void*)addresses[i], dimension);
+                float score = TScorer.NeedsUnitQuery || FullNeighborScoresForTests
+                    ? TScorer.ScoreStored(keptSpan, factors[i], candidateSpan)
+                    : TScorer.ScoreAbove(keptSpan, candidateSpan, candidate.Score);
+                if (score > candidate.Score)
                 {
                     good = false;
                     break;
