@@ -514,6 +514,12 @@ internal sealed partial class HnswGraph
     /// <see cref="IGraphScorer.ScoreStored"/> with its inverse norm, computed once when it is kept (in
     /// <paramref name="factors"/>); a raw dot product between stored vectors would rank long vectors as close.
     /// </para>
+    /// <para>
+    /// Only whether a kept neighbour's score beats the candidate's matters, and most do not: for L2 and L1 the score
+    /// is bounded by the candidate's (<see cref="IBoundedScorer.ScoreAbove"/>), so such a distance stops part-way.
+    /// It is exact whenever it beats the bound, so every decision is the full scores' (the graph of 20,000
+    /// Fashion-MNIST rows built on one thread was byte for byte the same file).
+    /// </para>
     /// </remarks>
     private static unsafe int SelectNeighbors<TScorer, TVectors>(in GraphView view, ReadOnlySpan<ScoredNode> candidates, int max, Span<ScoredNode> chosen, Span<nint> addresses, Span<float> factors, ref TVectors vectors)
         where TScorer : struct, IGraphScorer
