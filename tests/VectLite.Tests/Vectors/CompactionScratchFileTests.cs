@@ -135,6 +135,41 @@ public sealed class CompactionScratchFileTests : IDisposable
     }
 
     [Fact]
+    public void A_vector_on_disk_whose_surviving_rows_fill_exactly_one_chunk_is_mapped()
+    {
+        // 130 rows, then 2 deleted: exactly one chunk's 128 survive, the boundary of "fits in one chunk, left in RAM".
+        using Database db = _temp.Open(NoAutoCheckpoints);
+        Collection c = db.CreateCollection("c", Schema(QuantizationOptions.None));
+        var expected = new Dictionary<ulong, float[]>();
+        for (int i = 0; i < RowsPerDiskChunk + 2; i++)
+        {
+            expected[(ulong)i] = Vector(i);
+        }
+        c.UpsertMany(expected.Select(e => new Record(e.Key, e.Value)));
+        c.Compact();
+        foreach (ulong id in new ulong[] { 5, 77 })
+        {
+            Assert.True(c.Delete(id));
+            expected.Remove(id);
+        }
+
+        string[] scratchDuringCheckpoint = ["not run"];
+        long mappedDuringCheckpoint = -1;
+        c.CheckpointWritingForTests = () =>
+        {
+            scratchDuringCheckpoint = ScratchFiles();
+            mappedDuringCheckpoint = c.GetStats().VectorIndexes[0].MappedVectorBytes;
+        };
+        c.Compact();
+        c.CheckpointWritingForTests = null;
+
+        Assert.Single(scratchDuringCheckpoint);
+        Assert.Equal(ChunkBytes, mappedDuringCheckpoint);
+        Assert.Equal(RowsPerDiskChunk, c.Count());
+        AssertBitExact(c, expected);
+    }
+
+    [Fact]
     public void A_vector_kept_in_ram_is_compacted_in_ram()
     {
         using Database db = _temp.Open(NoAutoCheckpoints);
