@@ -17,7 +17,9 @@ namespace VectLite.Tests.Search;
 /// <remarks>
 /// <para>The collection: 4,096 rows of 8 dimensions, all in the graph (M 16), payload <c>n</c> (the row, numeric
 /// index) and <c>u</c> (the row, no index). The planner samples 512 evenly spaced rows (every 8th), in 4 rounds of 128
-/// (the first round is rows 0, 32, 64, ...). So, worked by hand:</para>
+/// (the first round is rows 0, 32, 64, ...). Namespaces: "small" holds the 64 rows i % 64 = 9 (1.6%), "half" the 2,048
+/// rows whose bit 3 is 0 (exactly half, so not "under half": no namespace row set; every 8th row alternates in and out
+/// of it, so the sample says 2,048), the default namespace the rest. So, worked by hand:</para>
 /// <para><c>n &lt; 2048</c>: the first round has 64 passes of 128; at least 32 and at least twice 12.5%, so the sample
 /// stops there, no row set is built (50% is above 12.5%) and the estimate is 4,096 x 64 / 128 = 2,048 (p = 0.5).
 /// <c>n &lt; 2000</c>: 63 of the first 128 (rows 0 to 1,984), 4,096 x 63 / 128 = 2,016 (the full sample would say
@@ -59,7 +61,10 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
             Docs.CreatePayloadIndex("n", PayloadIndexKind.Numeric);
             var random = new Random(11);
             Docs.UpsertMany([.. Enumerable.Range(0, Rows).Select(i =>
-                new Record((ulong)i, TestData.RandomVector(random, 8), new JsonObject { ["n"] = i, ["u"] = i }))]);
+                new Record((ulong)i, TestData.RandomVector(random, 8), new JsonObject { ["n"] = i, ["u"] = i })
+                {
+                    Namespace = i % 64 == 9 ? "small" : ((i >> 3) & 1) == 0 ? "half" : "",
+                })]);
             Assert.True(Docs.GetStats().VectorIndexes[0].Indexed);
         }
 
@@ -72,15 +77,17 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
         }
     }
 
-    private PlannedSearch Plan(Filter? filter, SearchCostModel? model = null, bool exact = false, int indexedRows = Rows, bool withGraph = true, int k = TopK)
+    private PlannedSearch Plan(Filter? filter, SearchCostModel? model = null, bool exact = false, int indexedRows = Rows, bool withGraph = true, int k = TopK, string? ns = null)
     {
         CollectionState state = _collection.Docs.Engine.StateForTests;
         Snapshot snapshot = state.Published;
         Assert.Equal(Rows, snapshot.RowCount);
-        var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, -1, filter);
+        int nsId = ns is null ? -1 : state.Namespaces.Find(ns); // -1: every namespace
+        Assert.True(ns is null || nsId > 0);
+        var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, nsId, filter);
         try
         {
-            return SearchPlanner.Plan(state, snapshot, withGraph ? state.Graph(0) : null, filter, -1, ref rowFilter, k, Ef, exact, indexedRows, model);
+            return SearchPlanner.Plan(state, snapshot, withGraph ? state.Graph(0) : null, filter, nsId, ref rowFilter, k, Ef, exact, indexedRows, model);
         }
         finally
         {
@@ -113,6 +120,18 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
     }
 
     [Fact]
+    public void A_namespace_under_half_the_rows_becomes_a_row_set_and_one_of_half_is_tested_per_row()
+    {
+        Assert.Equal(64.0 / Rows, Plan(null, ns: "small").PassRate);                    // its 64 rows, counted
+        Assert.Equal(32.0 / Rows, Plan(Filter.Lt("n", 2048), ns: "small").PassRate);    // intersected with the filter's set
+        // "half": no set. The sample says 2,048 and the scan is priced with a row test a row: 2,129.92, budget 443 (as a set
+        // it would cost 2,048, budget 426).
+        PlannedSearch half = Plan(null, ns: "half");
+        Assert.Equal((SearchPath.GraphThrough, 0.5, 443), (half.Path, half.PassRate, half.Budget));
+        Assert.Equal(400.705, half.PredictedDistances, 0.001);
+    }
+
+    [Fact]
     public void With_the_defaults_a_half_filter_is_walked_through_with_its_predicted_distances_and_budget()
     {
         PlannedSearch plan = Plan(Filter.Lt("n", 2048));
@@ -127,6 +146,7 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
 
     [Theory]
     [InlineData(1024, "exact", 0)]           // walk 2.4 x 333.92 + tail 3,072 x 0.52 = 2,398.85 > 2,129.92
+    [InlineData(1536, "exact", 0)]           // 2.4 x 353.45 + 2,560 x 0.52 = 2,179.49 > 2,129.92 (a row test less: 2,077.09)
     [InlineData(2048, "through", 367.313)]   // 2.4 x 367.31 + 2,048 x 0.52 = 1,946.51 < 2,129.92
     [InlineData(Rows, "through", 400.705)]
     public void The_tail_the_graph_does_not_hold_is_priced_into_every_walk(int indexedRows, string path, double predicted)
