@@ -173,6 +173,50 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
     }
 
     [Fact]
+    public void A_two_hop_walk_is_offered_below_a_35_percent_pass_rate_only()
+    {
+        // 100 rows (the sample is every row), u unindexed: u < 35 is exactly 0.35, u < 34 is 0.34. Two hops priced at a
+        // hundredth of a scanned row a distance: D = 150 x 3.2^0.68 x ln 100 / ln 60,000 = 138.4, two hops 138.4 x 5.5 x
+        // 0.34^0.77 = 332 distances, 3.3 rows, below the scan's 34 + 2; through rejected nodes at half a row a distance
+        // (138.4 x 0.35^-0.68 x 0.5 = 141) loses to the scan (35 + 2).
+        using var temp = new TempDatabase();
+        using Database db = temp.Open(new DatabaseOptions { SyncMode = SyncMode.OnFlush });
+        Collection docs = db.CreateCollection("docs", CollectionSchema.SingleVector(8, Metric.L2)
+            .WithHnsw(new HnswOptions { M = 16, EfConstruction = 16, MinIndexedVectors = 1 }));
+        var random = new Random(12);
+        docs.UpsertMany([.. Enumerable.Range(0, 100).Select(i => new Record((ulong)i, TestData.RandomVector(random, 8), new JsonObject { ["u"] = i }))]);
+        CollectionState state = docs.Engine.StateForTests;
+        Snapshot snapshot = state.Published;
+        Assert.Equal(100, snapshot.IndexedRows);
+
+        PlannedSearch PlanOn(int below)
+        {
+            var band = SearchCostModel.Band.Of(below / 100.0, Ef);
+            SearchCostModel model = Measured(SearchPath.GraphTwoHop, 0.01, 1, band);
+            for (int i = 0; i < SearchCostModel.MinObservations; i++)
+            {
+                model.RecordWalk(SearchPath.GraphThrough, band, walkTicks: (long)(ScanTicks * 0.5 * 1000), distances: 1000, predicted: 1000, fallbackTicks: 0);
+            }
+            model.FreezeForTests();
+            Filter filter = Filter.Lt("u", below);
+            var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, -1, filter);
+            try
+            {
+                return SearchPlanner.Plan(state, snapshot, state.Graph(0), filter, -1, ref rowFilter, TopK, Ef, false, 100, model);
+            }
+            finally
+            {
+                rowFilter.Release();
+            }
+        }
+
+        PlannedSearch at = PlanOn(35);
+        Assert.Equal((SearchPath.Exact, 0.35), (at.Path, at.PassRate));
+        PlannedSearch below = PlanOn(34);
+        Assert.Equal((SearchPath.GraphTwoHop, 0.34), (below.Path, below.PassRate));
+    }
+
+    [Fact]
     public void At_most_k_passing_rows_are_scanned_however_cheap_a_walk_is()
     {
         // A walk priced at a millionth of a scanned row a distance: 14,950 distances cost 0.015, far below any scan.
