@@ -290,6 +290,28 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
         Assert.Equal(exploredBudget, budgets[SearchCostModel.ExploreEvery - 1]);
     }
 
+    [Theory]
+    // n < 160 (the scan: 160 rows; through rejected nodes: 2,268.4 distances; two hops: 113.28), walks priced per distance:
+    // two hops at 2 (226.6) and through at 100 (226,844): the scan wins and two hops (within 4x) are explored.
+    [InlineData(2.0, 100.0, "exact", "two-hop")]
+    // through at 0.01 (22.7), two hops at 0.5 (56.6, within 4 x 22.7 = 90.7), the scan beyond it: two hops explored.
+    [InlineData(0.5, 0.01, "through", "two-hop")]
+    // two hops at 0.1 (11.3), through at 0.015 (34.0, within 45.3), the scan beyond it: through explored.
+    [InlineData(0.1, 0.015, "two-hop", "through")]
+    public void The_runner_up_explored_is_the_cheaper_of_the_other_two_paths(double twoHopCost, double throughCost, string chosen, string explored)
+    {
+        var band = SearchCostModel.Band.Of(160.0 / Rows, Ef);
+        SearchCostModel model = Measured(SearchPath.GraphTwoHop, twoHopCost, 1, band);
+        for (int i = 0; i < SearchCostModel.MinObservations; i++)
+        {
+            model.RecordWalk(SearchPath.GraphThrough, band, walkTicks: (long)(ScanTicks * throughCost * 1000), distances: 1000, predicted: 1000, fallbackTicks: 0);
+        }
+        for (int i = 1; i <= SearchCostModel.ExploreEvery; i++)
+        {
+            Assert.Equal(PathOf(i == SearchCostModel.ExploreEvery ? explored : chosen), Plan(Filter.Lt("n", 160), model).Path);
+        }
+    }
+
     [Fact]
     public void A_two_hop_walk_explores_the_scan_and_paths_priced_by_the_defaults_are_never_explored()
     {
