@@ -83,7 +83,7 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
         Snapshot snapshot = state.Published;
         Assert.Equal(Rows, snapshot.RowCount);
         int nsId = ns is null ? -1 : state.Namespaces.Find(ns); // -1: every namespace
-        Assert.True(ns is null || nsId > 0);
+        Assert.True(ns is null || nsId >= 0);
         var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, nsId, filter);
         try
         {
@@ -124,6 +124,7 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
     {
         Assert.Equal(64.0 / Rows, Plan(null, ns: "small").PassRate);                    // its 64 rows, counted
         Assert.Equal(32.0 / Rows, Plan(Filter.Lt("n", 2048), ns: "small").PassRate);    // intersected with the filter's set
+        Assert.Equal(1984.0 / Rows, Plan(null, ns: "").PassRate);                       // the default namespace (id 0): 1,984 rows, a set
         // "half": no set. The sample says 2,048 and the scan is priced with a row test a row: 2,129.92, budget 443 (as a set
         // it would cost 2,048, budget 426).
         PlannedSearch half = Plan(null, ns: "half");
@@ -151,9 +152,13 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
     [InlineData(Rows, "through", 400.705)]
     public void The_tail_the_graph_does_not_hold_is_priced_into_every_walk(int indexedRows, string path, double predicted)
     {
-        PlannedSearch plan = Plan(Filter.Lt("n", 2048), indexedRows: indexedRows);
-        Assert.Equal(path == "exact" ? SearchPath.Exact : SearchPath.GraphThrough, plan.Path);
-        Assert.Equal(predicted, plan.PredictedDistances, 0.001); // a walk on the graph's rows only
+        // Without a model and with one that has measured nothing (the engine's case): the same defaults.
+        foreach (SearchCostModel? model in new[] { null, new SearchCostModel() })
+        {
+            PlannedSearch plan = Plan(Filter.Lt("n", 2048), model, indexedRows: indexedRows);
+            Assert.Equal(path == "exact" ? SearchPath.Exact : SearchPath.GraphThrough, plan.Path);
+            Assert.Equal(predicted, plan.PredictedDistances, 0.001); // a walk on the graph's rows only
+        }
     }
 
     [Fact]
