@@ -117,6 +117,7 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
         Assert.Equal(2000.0 / Rows, Plan(Filter.Lt("u", 2000)).PassRate);  // no index: every row of the sample
         Assert.Equal(160.0 / Rows, Plan(Filter.Lt("n", 160)).PassRate);    // the row set's members
         Assert.Equal(128.0 / Rows, Plan(Filter.Lt("n", 256) & Filter.Lt("u", 128)).PassRate); // the set's members, sampled
+        Assert.Equal(64.0 / Rows, Plan(Filter.Lt("n", 256) & Filter.Lt("u", 64)).PassRate);   // 8 of the 32: 256 x 8 / 32
     }
 
     [Fact]
