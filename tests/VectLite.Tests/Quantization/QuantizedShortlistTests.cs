@@ -144,6 +144,29 @@ public sealed class QuantizedShortlistTests : IDisposable
         a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(x => (double)x * x));
 
     [Fact]
+    public void A_row_the_filter_rejects_next_to_the_query_never_comes_back_through_the_rescoring()
+    {
+        // The shortlist (3 x 10 = 30) is drained into a pooled array longer than it (32): rescoring must read only the
+        // 30 it drained. Row 0 is the query's nearest row and the filter rejects it; a read past the 30 would offer a
+        // slot the drain never wrote (row 0 in a zeroed array) and rescoring would rank it first.
+        Collection c = Create(Metric.L2, QuantizationKind.Sq8);
+        SearchPlanner.ForcedPath = SearchPath.GraphThrough; // the walk on codes, not the planner's exact scan of 99% of the rows
+        QuantizedSearch.OversamplingForBench = 3;
+        var random = new Random(9);
+        for (int q = 0; q < 5; q++)
+        {
+            float[] query = [.. _vectors[0].Select(x => x + (0.001f * (float)random.NextDouble()))];
+            QuantizedSearch.LastRescored = 0;
+            List<ulong> hits = [.. c.Search(query, new SearchOptions { TopK = TopK, Ef = 16, Filter = Filter.Eq("rare", false), IncludePayload = false })
+                .Select(h => h.Id.AsNumber)];
+            Assert.Equal(30, QuantizedSearch.LastRescored);
+            List<ulong> expected = [.. Enumerable.Range(0, Count).Where(i => i % 100 != 0).OrderBy(i => L2(query, _vectors[i])).Take(TopK).Select(i => (ulong)i)];
+            Assert.DoesNotContain(0UL, hits);
+            Assert.Equal(expected, hits);
+        }
+    }
+
+    [Fact]
     public void A_walk_whose_budget_runs_out_rescores_nothing_and_the_scan_answers()
     {
         // 12 rows of 1,200 pass: a walk through rejected nodes spends the planner's budget long before it finds ef of them.
