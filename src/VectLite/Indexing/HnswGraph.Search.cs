@@ -121,12 +121,10 @@ internal sealed partial class HnswGraph
     /// on each level, moves to the best-scoring live neighbour until none improves. Returns the node
     /// reached and its score.
     /// </summary>
-    private static unsafe (int Node, float Score) Descend<TScorer>(in GraphView view, ReadOnlySpan<float> query, int node, float score, int fromLevel, int toLevel)
+    private static (int Node, float Score) Descend<TScorer>(in GraphView view, ReadOnlySpan<float> query, int node, float score, int fromLevel, int toLevel)
         where TScorer : struct, IBoundedScorer
     {
         uint limit = (uint)view.Limit;
-        int vectorLines = (view.Dimension + FloatsPerLine - 1) / FloatsPerLine;
-        Span<int> pending = stackalloc int[2 * HnswParameters.MaxM];
         for (int level = fromLevel; level > toLevel; level--)
         {
             bool changed = true;
@@ -135,7 +133,6 @@ internal sealed partial class HnswGraph
                 changed = false;
                 ref int list = ref view.Links.Upper(node, level);
                 int count = Volatile.Read(ref list) & HnswLinkStore.CountMask;
-                int gathered = 0;
                 for (int j = 1; j <= count; j++)
                 {
                     int neighbor = Unsafe.Add(ref list, j);
@@ -150,29 +147,11 @@ internal sealed partial class HnswGraph
                         continue;
                     }
 
-                    PrefetchLines(view.Vector(row), 0, Math.Min(LeadLines, vectorLines));
-                    pending[gathered++] = neighbor;
-                    pending[gathered++] = row;
-                }
-
-                for (int a = 0; a < PrefetchAhead && 2 * a < gathered; a++)
-                {
-                    PrefetchLines(view.Vector(pending[(2 * a) + 1]), LeadLines, vectorLines);
-                }
-
-                for (int i = 0; i < gathered; i += 2)
-                {
-                    int ahead = i + (2 * PrefetchAhead);
-                    if (ahead < gathered)
-                    {
-                        PrefetchLines(view.Vector(pending[ahead + 1]), LeadLines, vectorLines);
-                    }
-
-                    float s = TScorer.Score(query, view.VectorSpan(pending[i + 1]));
+                    float s = TScorer.Score(query, view.VectorSpan(row));
                     if (s > score)
                     {
                         score = s;
-                        node = pending[i];
+                        node = neighbor;
                         changed = true;
                     }
                 }
