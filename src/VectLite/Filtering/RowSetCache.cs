@@ -108,6 +108,13 @@ internal sealed class RowSetCache
 
         int slot = (int)((uint)Interlocked.Increment(ref _nextEntry) % (uint)capacity);
         Volatile.Write(ref _entries[slot], new Entry(filter, hash, rowLimit, rows, exact));
+
+        // Sets only grow in one cache (a row limit only rises until a compaction starts another), so the capacity only
+        // shrinks: the slots past it hold older, smaller sets the byte budget no longer has room for.
+        for (int i = capacity; i < MaxEntries; i++)
+        {
+            Volatile.Write(ref _entries[i], null);
+        }
         return true;
     }
 

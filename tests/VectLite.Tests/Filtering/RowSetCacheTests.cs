@@ -73,6 +73,27 @@ public sealed class RowSetCacheTests
         Assert.True(cache.Offer(Filter.Eq("tag", "y"), fits.RowCount, fits, exact: true));
     }
 
+    [Fact]
+    public void Sets_kept_before_larger_ones_give_way_so_the_byte_budget_holds()
+    {
+        var cache = new RowSetCache();
+        for (int i = 0; i < RowSetCache.MaxEntries; i++) // 16 small sets: every slot full
+        {
+            cache.Offer(Filter.Eq("n", i), 100, Set(100, i), exact: true);
+            Assert.True(cache.Offer(Filter.Eq("n", i), 100, Set(100, i), exact: true));
+        }
+
+        int rows = (int)(RowSetCache.MaxBytes / 2 * 8); // 16 MiB of bits: two such sets fill the budget
+        var large = RowBitset.Rent(rows);
+        cache.Offer(Filter.Eq("tag", "x"), rows, large, exact: true);
+        Assert.True(cache.Offer(Filter.Eq("tag", "x"), rows, large, exact: true));
+
+        // Room for two sets of this size: the large one and at most one small one; the other 15 small ones are gone.
+        int left = Enumerable.Range(0, RowSetCache.MaxEntries).Count(i => cache.TryGet(Filter.Eq("n", i), 100, out _, out _));
+        Assert.True(left <= 1, $"{left} small sets still kept beside a set of half the byte budget");
+        Assert.True(cache.TryGet(Filter.Eq("tag", "x"), rows, out _, out _));
+    }
+
     private static RowBitset Set(int rowCount, params int[] members)
     {
         var set = new RowBitset();
