@@ -172,6 +172,23 @@ internal sealed class PayloadIndexSet
         return cache is not null && cache.TryGet(filter, rowLimit, out rows, out exact);
     }
 
+    /// <summary>For tests: forgets the kept sets and the recorded misses (see <see cref="RowSetCache.ClearForTests"/>).</summary>
+    internal void ClearRowSetsForTests() => Volatile.Read(ref _snapshot).RowSets?.ClearForTests();
+
+    /// <summary>
+    /// Records that a search of <paramref name="filter"/> at <paramref name="rowLimit"/> found no kept set, and returns
+    /// true when it is the filter's second such miss at that limit: a set built now and given to
+    /// <see cref="TryMarkShared"/> is kept. For searches that build no set the first time (a filter most rows pass).
+    /// Safe to call from any thread while the writer adds.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="filter"/> is null.</exception>
+    public bool RepeatsMiss(Filter filter, int rowLimit)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        RowSetCache? cache = Volatile.Read(ref _snapshot).RowSets;
+        return cache is not null && cache.NoteMiss(filter, rowLimit);
+    }
+
     /// <summary>
     /// As <see cref="TryMark"/>, and offers the set built to the cache of repeated filters, which keeps it on the filter's
     /// second miss at the same row limit. <paramref name="shared"/> true: the cache kept it, and the caller must treat it

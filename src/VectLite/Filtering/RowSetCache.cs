@@ -3,7 +3,8 @@ namespace VectLite.Filtering;
 /// <summary>
 /// The row sets of filters that searches repeat (one category, one price range, over and over), kept so a repeated
 /// search skips building its set from the payload indexes: at 10% of 60,000 rows that build writes 6,000 bits and was
-/// the largest cost of a filtered search outside the graph walk.
+/// the largest cost of a filtered search outside the graph walk. The same for the namespaces (tenants) searches repeat:
+/// <see cref="Records.CollectionState.NamespaceSets"/> keys its sets by the namespace's row list.
 /// </summary>
 /// <remarks>
 /// <para><b>Why a set stays right.</b> A set is kept for one filter, one row limit (the snapshot's row count) and one
@@ -54,13 +55,17 @@ internal sealed class RowSetCache
     /// The kept set of <paramref name="filter"/> at <paramref name="rowLimit"/>, or false. The set is shared: read it, never
     /// change it or give it back.
     /// </summary>
-    public bool TryGet(Filter filter, int rowLimit, out RowBitset? rows, out bool exact)
+    /// <param name="filter">The filter: found by an equal one (<see cref="Filter"/> compares by value); any other key by its own equality.</param>
+    /// <param name="rowLimit">The snapshot's row count.</param>
+    /// <param name="rows">The kept set, or null.</param>
+    /// <param name="exact">Whether it holds only rows that match (no payload needs evaluating).</param>
+    public bool TryGet(object filter, int rowLimit, out RowBitset? rows, out bool exact)
     {
         int hash = filter.GetHashCode();
         foreach (ref Entry? slot in _entries.AsSpan())
         {
             Entry? entry = Volatile.Read(ref slot);
-            if (entry is not null && entry.Hash == hash && entry.RowLimit == rowLimit && entry.Filter.Equals(filter))
+            if (entry is not null && entry.Hash == hash && entry.RowLimit == rowLimit && entry.Key.Equals(filter))
             {
                 HitsOnThisThreadForTests++;
                 rows = entry.Rows;
@@ -78,24 +83,10 @@ internal sealed class RowSetCache
     /// Offers the set a search just built for <paramref name="filter"/> at <paramref name="rowLimit"/> (a miss). Returns
     /// true when the cache kept it: the caller no longer owns it and must treat it as shared from now on.
     /// </summary>
-    public bool Offer(Filter filter, int rowLimit, RowBitset rows, bool exact)
+    public bool Offer(object filter, int rowLimit, RowBitset rows, bool exact)
     {
-        int hash = filter.GetHashCode();
-        long key = ((long)hash << 32) | (uint)rowLimit;
-        bool seen = false;
-        foreach (ref long recent in _recent.AsSpan())
+        if (!NoteMiss(filter, rowLimit))
         {
-            if (Volatile.Read(ref recent) == key)
-            {
-                seen = true;
-                break;
-            }
-        }
-
-        if (!seen)
-        {
-            int at = Interlocked.Increment(ref _nextRecent) & (RecentMisses - 1);
-            Volatile.Write(ref _recent[at], key);
             return false;
         }
 
@@ -107,7 +98,7 @@ internal sealed class RowSetCache
         }
 
         int slot = (int)((uint)Interlocked.Increment(ref _nextEntry) % (uint)capacity);
-        Volatile.Write(ref _entries[slot], new Entry(filter, hash, rowLimit, rows, exact));
+        Volatile.Write(ref _entries[slot], new Entry(filter, filter.GetHashCode(), rowLimit, rows, exact));
 
         // Sets only grow in one cache (a row limit only rises until a compaction starts another), so the capacity only
         // shrinks: the slots past it hold older, smaller sets the byte budget no longer has room for.
@@ -118,5 +109,34 @@ internal sealed class RowSetCache
         return true;
     }
 
-    private sealed record Entry(Filter Filter, int Hash, int RowLimit, RowBitset Rows, bool Exact);
+    /// <summary>
+    /// Records a miss of <paramref name="filter"/> at <paramref name="rowLimit"/> and returns true when one was recorded
+    /// before (among the last <see cref="RecentMisses"/>): the miss on which <see cref="Offer"/> keeps a set. A search
+    /// that would not build a set (a filter most rows pass, tested per visited row) asks first, and builds one to offer
+    /// only when its filter repeats.
+    /// </summary>
+    public bool NoteMiss(object filter, int rowLimit)
+    {
+        long key = ((long)filter.GetHashCode() << 32) | (uint)rowLimit;
+        foreach (ref long recent in _recent.AsSpan())
+        {
+            if (Volatile.Read(ref recent) == key)
+            {
+                return true;
+            }
+        }
+
+        int at = Interlocked.Increment(ref _nextRecent) & (RecentMisses - 1);
+        Volatile.Write(ref _recent[at], key);
+        return false;
+    }
+
+    /// <summary>For tests that plan one filter again and again and must see its first miss each time: forgets every set and miss.</summary>
+    internal void ClearForTests()
+    {
+        _entries.AsSpan().Clear();
+        _recent.AsSpan().Fill(-1);
+    }
+
+    private sealed record Entry(object Key, int Hash, int RowLimit, RowBitset Rows, bool Exact);
 }

@@ -288,6 +288,13 @@ internal sealed partial class CollectionState
 
     public PayloadIndexSet Indexes => Volatile.Read(ref _indexes);
 
+    /// <summary>
+    /// The row sets of namespaces that searches repeat, keyed by the namespace's row list (<see cref="NamespaceRows"/>, one
+    /// object per namespace for the life of this state): a row's namespace never changes and rows are only added, so a set
+    /// built for a row limit stays right; a compaction renumbers the rows into a new state, with a new cache.
+    /// </summary>
+    public RowSetCache NamespaceSets { get; } = new();
+
     /// <summary>The text indexes (see <see cref="TextIndex"/>), in creation order.</summary>
     public TextIndex[] TextIndexes => Volatile.Read(ref _textIndexes);
 

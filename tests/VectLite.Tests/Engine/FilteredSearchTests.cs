@@ -205,6 +205,45 @@ public sealed class FilteredSearchTests : IDisposable
     }
 
     [Fact]
+    public void A_filter_most_rows_pass_gets_its_row_set_kept_when_it_repeats()
+    {
+        // bucket < 60: 60% of the rows, above 12.5%, so the first search tests the typed column per visited row and builds
+        // no set; the second builds one and the cache keeps it; the third and later use it, and still answer right.
+        var options = new SearchOptions { TopK = TopK, Filter = Filter.Lt("bucket", 60), AllNamespaces = true, IncludePayload = false };
+        long hitsBefore = RowSetCache.HitsOnThisThreadForTests;
+        _docs.Search(_centers[1], options);
+        _docs.Search(_centers[2], options);
+        Assert.Equal(hitsBefore, RowSetCache.HitsOnThisThreadForTests);
+        _docs.Search(_centers[3], options);
+        Assert.Equal(hitsBefore + 1, RowSetCache.HitsOnThisThreadForTests);
+        AssertSearch(SearchPath.GraphThrough, options, r => r.Bucket < 60);
+        AssertSearch(SearchPath.Exact, options, r => r.Bucket < 60);
+    }
+
+    [Fact]
+    public void A_namespace_of_half_the_rows_gets_its_row_set_kept_when_it_repeats()
+    {
+        // "even" holds half the rows: not made a set for one search (its rows are tested per visited row), kept on the
+        // second; the third and later use it and answer right.
+        var options = new SearchOptions { TopK = TopK, Namespace = "even", IncludePayload = false };
+        long hitsBefore = RowSetCache.HitsOnThisThreadForTests;
+        _docs.Search(_centers[1], options);
+        _docs.Search(_centers[2], options);
+        Assert.Equal(hitsBefore, RowSetCache.HitsOnThisThreadForTests);
+        _docs.Search(_centers[3], options);
+        Assert.Equal(hitsBefore + 1, RowSetCache.HitsOnThisThreadForTests);
+        AssertSearch(SearchPath.GraphThrough, options, r => r.Namespace == "even");
+        AssertSearch(SearchPath.Exact, options, r => r.Namespace == "even");
+
+        // With a filter whose set is kept too: the search intersects copies, never either kept set.
+        var both = new SearchOptions { TopK = TopK, Namespace = "even", Filter = Filter.Lt("bucket", 8), IncludePayload = false };
+        AssertSearch(SearchPath.Exact, both, r => r.Namespace == "even" && r.Bucket < 8);
+        AssertSearch(SearchPath.Exact, options, r => r.Namespace == "even");
+        AssertSearch(SearchPath.Exact, new SearchOptions { TopK = TopK, Filter = Filter.Lt("bucket", 8), AllNamespaces = true, IncludePayload = false },
+            r => r.Bucket < 8);
+    }
+
+    [Fact]
     public void A_kept_row_set_is_not_changed_by_a_namespace_or_another_filter()
     {
         Filter kept = Filter.Lt("bucket", 8); // 8%; in "tenth" (row % 10 == 3) every bucket ends in 7, so 1% of it

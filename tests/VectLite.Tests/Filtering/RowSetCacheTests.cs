@@ -40,6 +40,20 @@ public sealed class RowSetCacheTests
     }
 
     [Fact]
+    public void A_miss_noted_without_a_set_makes_the_filters_next_offer_keep_its_set()
+    {
+        // A filter most rows pass builds no set on its first miss, only notes it; its second miss builds one and offers it.
+        var cache = new RowSetCache();
+        Assert.False(cache.NoteMiss(Filter.Lt("price", 500), 1_000));
+        Assert.False(cache.NoteMiss(Filter.Lt("price", 500), 1_001)); // another row limit: a first miss too
+        Assert.True(cache.NoteMiss(Filter.Lt("price", 500), 1_000));
+        Assert.True(cache.Offer(Filter.Lt("price", 500), 1_000, Set(1_000, 3), exact: true));
+        Assert.True(cache.TryGet(Filter.Lt("price", 500), 1_000, out RowBitset? rows, out _));
+        Assert.True(rows!.Contains(3));
+        Assert.False(cache.NoteMiss(Filter.Lt("price", 501), 1_000));
+    }
+
+    [Fact]
     public void The_oldest_set_gives_way_once_the_cache_holds_its_most()
     {
         var cache = new RowSetCache();

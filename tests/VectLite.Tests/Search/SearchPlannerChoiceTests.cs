@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VectLite.Filtering;
 using VectLite.Records;
 using VectLite.Search;
 using VectLite.Tests.Engine;
@@ -77,13 +78,18 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
         }
     }
 
-    private PlannedSearch Plan(Filter? filter, SearchCostModel? model = null, bool exact = false, int indexedRows = Rows, bool withGraph = true, int k = TopK, string? ns = null)
+    private PlannedSearch Plan(Filter? filter, SearchCostModel? model = null, bool exact = false, int indexedRows = Rows, bool withGraph = true, int k = TopK, string? ns = null, bool repeated = false)
     {
         CollectionState state = _collection.Docs.Engine.StateForTests;
         Snapshot snapshot = state.Published;
         Assert.Equal(Rows, snapshot.RowCount);
         int nsId = ns is null ? -1 : state.Namespaces.Find(ns); // -1: every namespace
         Assert.True(ns is null || nsId >= 0);
+        if (!repeated)
+        {
+            state.Indexes.ClearRowSetsForTests(); // every plan is a filter's (and a namespace's) first: no set kept from an earlier plan
+            state.NamespaceSets.ClearForTests();
+        }
         var rowFilter = new VisibleRowFilter(state, snapshot, DateTime.UtcNow.Ticks, nsId, filter);
         try
         {
@@ -144,6 +150,49 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
 
         // No row set at 2,016 passing either: 2,016 + 81.92 = 2,097.92, budget 437.07.
         Assert.Equal(437, Plan(Filter.Lt("n", 2000)).Budget);
+    }
+
+    [Fact]
+    public void A_half_filter_planned_again_gets_its_row_set_kept_and_its_scan_priced_without_row_tests()
+    {
+        // First plan: no set (the sample stops at 50%), the scan priced with a row test a row: 2,129.92, budget 443.
+        // Second: the filter repeats, so its set is built and kept: 2,048 members, the scan 2,048, budget 2,048 / 2 /
+        // 2.4 = 426.7. Third: the kept set, found in the cache.
+        long hits = RowSetCache.HitsOnThisThreadForTests;
+        PlannedSearch first = Plan(Filter.Lt("n", 2048));
+        Assert.Equal((SearchPath.GraphThrough, 0.5, 443), (first.Path, first.PassRate, first.Budget));
+        PlannedSearch second = Plan(Filter.Lt("n", 2048), repeated: true);
+        Assert.Equal((SearchPath.GraphThrough, 0.5, 426), (second.Path, second.PassRate, second.Budget));
+        Assert.Equal(hits, RowSetCache.HitsOnThisThreadForTests);
+        PlannedSearch third = Plan(Filter.Lt("n", 2048), repeated: true);
+        Assert.Equal((SearchPath.GraphThrough, 0.5, 426), (third.Path, third.PassRate, third.Budget));
+        Assert.Equal(hits + 1, RowSetCache.HitsOnThisThreadForTests);
+        Assert.Equal(400.705, third.PredictedDistances, 0.001);
+    }
+
+    [Fact]
+    public void A_half_namespace_searched_again_gets_its_row_set_kept()
+    {
+        // As the half filter: first tested per row (2,129.92, budget 443), then its 2,048 rows as a kept set (budget 426).
+        long hits = RowSetCache.HitsOnThisThreadForTests;
+        PlannedSearch first = Plan(null, ns: "half");
+        Assert.Equal((SearchPath.GraphThrough, 0.5, 443), (first.Path, first.PassRate, first.Budget));
+        PlannedSearch second = Plan(null, ns: "half", repeated: true);
+        Assert.Equal((SearchPath.GraphThrough, 0.5, 426), (second.Path, second.PassRate, second.Budget));
+        PlannedSearch third = Plan(null, ns: "half", repeated: true);
+        Assert.Equal((SearchPath.GraphThrough, 0.5, 426), (third.Path, third.PassRate, third.Budget));
+        Assert.Equal(hits + 1, RowSetCache.HitsOnThisThreadForTests);
+
+        // A small namespace's set is kept on its second search too, and a filter's set intersected with it is the
+        // search's own: 32 rows (the small namespace's rows below 2,048), whichever set is shared.
+        Assert.Equal(64.0 / Rows, Plan(null, ns: "small").PassRate);
+        Assert.Equal(64.0 / Rows, Plan(null, ns: "small", repeated: true).PassRate);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(32.0 / Rows, Plan(Filter.Lt("n", 2048), ns: "small", repeated: true).PassRate);
+        }
+        Assert.Equal(64.0 / Rows, Plan(null, ns: "small", repeated: true).PassRate);
+        Assert.Equal(hits + 1 + 5, RowSetCache.HitsOnThisThreadForTests);
     }
 
     [Theory]
