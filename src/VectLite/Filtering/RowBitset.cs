@@ -21,6 +21,9 @@ internal sealed class RowBitset
     private ulong[] _words = [];
     private int _rowCount;
 
+    /// <summary>The members of a sealed set (<see cref="Seal"/>), -1 while the set may still change.</summary>
+    private int _sealedCount = -1;
+
     /// <summary>Rows [0, RowCount) may be members; anything at or above is never one.</summary>
     public int RowCount => _rowCount;
 
@@ -84,13 +87,25 @@ internal sealed class RowBitset
         }
 
         _rowCount = rowCount;
+        _sealedCount = -1;
     }
+
+    /// <summary>
+    /// Declares the set final (a cache keeps it and searches share it, read only) and counts it once, so
+    /// <see cref="Count"/> answers at once: a search's estimate reads the count of a kept set every time, and counting
+    /// 60,000 rows' words was 5% of a search that scans 60 passing rows.
+    /// </summary>
+    public void Seal() => _sealedCount = CountBits();
+
+    /// <summary>Whether <see cref="Seal"/> was called since the set was last reset.</summary>
+    public bool IsSealed => _sealedCount >= 0;
 
     /// <summary>Adds <paramref name="row"/>, which must be below <see cref="RowCount"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(int row)
     {
         System.Diagnostics.Debug.Assert((uint)row < (uint)_rowCount, $"Row {row} is outside the set's {_rowCount} rows.");
+        System.Diagnostics.Debug.Assert(_sealedCount < 0, "A sealed set is shared: never changed.");
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_words), row >> 6) |= 1UL << row;
     }
 
@@ -102,6 +117,7 @@ internal sealed class RowBitset
     /// <summary>Keeps only the rows <paramref name="other"/> also holds (over this set's rows).</summary>
     public void IntersectWith(RowBitset other)
     {
+        System.Diagnostics.Debug.Assert(_sealedCount < 0, "A sealed set is shared: never changed.");
         Span<ulong> mine = _words.AsSpan(0, WordCount);
         ReadOnlySpan<ulong> theirs = other.Words;
         int shared = Math.Min(mine.Length, theirs.Length);
@@ -116,6 +132,7 @@ internal sealed class RowBitset
     /// <summary>Adds the rows of <paramref name="other"/> that are below this set's <see cref="RowCount"/>.</summary>
     public void UnionWith(RowBitset other)
     {
+        System.Diagnostics.Debug.Assert(_sealedCount < 0, "A sealed set is shared: never changed.");
         Span<ulong> mine = _words.AsSpan(0, WordCount);
         ReadOnlySpan<ulong> theirs = other.Words;
         int shared = Math.Min(mine.Length, theirs.Length);
@@ -132,7 +149,9 @@ internal sealed class RowBitset
     }
 
     /// <summary>The number of members.</summary>
-    public int Count()
+    public int Count() => _sealedCount >= 0 ? _sealedCount : CountBits();
+
+    private int CountBits()
     {
         int count = 0;
         foreach (ulong word in Words)

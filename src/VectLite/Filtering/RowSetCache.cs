@@ -97,6 +97,7 @@ internal sealed class RowSetCache
             return false;
         }
 
+        rows.Seal(); // before it is published: from here on it is shared, read only
         int slot = (int)((uint)Interlocked.Increment(ref _nextEntry) % (uint)capacity);
         Volatile.Write(ref _entries[slot], new Entry(filter, filter.GetHashCode(), rowLimit, rows, exact));
 

@@ -38,6 +38,25 @@ public sealed class RowBitsetTests
     }
 
     [Fact]
+    public void A_sealed_set_counts_once_and_a_reset_unseals_it()
+    {
+        RowBitset set = RowBitset.Rent(200);
+        set.Add(3);
+        set.Add(130);
+        Assert.False(set.IsSealed);
+        set.Seal();
+        Assert.True(set.IsSealed);
+        Assert.Equal(2, set.Count());
+
+        // Pooled and rented again: a fresh set, counted from its bits.
+        set.Reset(200);
+        Assert.False(set.IsSealed);
+        set.Add(7);
+        Assert.Equal(1, set.Count());
+        RowBitset.Return(set);
+    }
+
+    [Fact]
     public void Intersect_and_union_match_set_algebra_and_stay_within_the_row_count()
     {
         var random = new Random(3);

@@ -23,6 +23,9 @@ public sealed class RowSetCacheTests
         Assert.True(cache.TryGet(Filter.Lt("price", 10), 1_000, out RowBitset? found, out bool exact)); // another instance, equal
         Assert.Same(second, found);
         Assert.False(exact);
+        Assert.False(first.IsSealed);  // not kept: still the search's own
+        Assert.True(second.IsSealed);  // kept: shared from now on, its count known
+        Assert.Equal(2, found!.Count());
 
         Assert.False(cache.TryGet(Filter.Lt("price", 10), 1_001, out _, out _));
         Assert.False(cache.TryGet(Filter.Lt("price", 11), 1_000, out _, out _));
