@@ -338,16 +338,23 @@ internal sealed partial class CollectionEngine
         CheckTextFields(operations);
         WaitForIndexerRoom(_state); // before the log: a wait that fails leaves the batch unwritten
         long lsn = _lsn + 1;
-        WalBatchCodec.Encode(operations, _batchBuffer);
-        if (_wal is not null)
+        try
         {
-            _wal.Append(lsn, _batchBuffer.WrittenSpan, syncMode ?? _database.SyncMode);
-            _walBatches++;
+            WalBatchCodec.Encode(operations, _batchBuffer);
+            if (_wal is not null)
+            {
+                _wal.Append(lsn, _batchBuffer.WrittenSpan, syncMode ?? _database.SyncMode);
+                _walBatches++;
+            }
+            else if (_batchBuffer.WrittenSpan.Length > WalFormat.MaxBatchBytes)
+            {
+                // In memory: nothing is logged, but a batch the log would refuse is refused here too (WalWriter.Append's rule).
+                throw new InvalidRecordException($"A single write batch of {_batchBuffer.WrittenSpan.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
+            }
         }
-        else if (_batchBuffer.WrittenSpan.Length > WalFormat.MaxBatchBytes)
+        finally
         {
-            // In memory: nothing is logged, but a batch the log would refuse is refused here too (WalWriter.Append's rule).
-            throw new InvalidRecordException($"A single write batch of {_batchBuffer.WrittenSpan.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
+            _batchBuffer.Release(MaxKeptBatchBuffer); // a bulk load's buffer goes back to the shared pool, not kept by this collection
         }
         _lsn = lsn;
         try
@@ -573,7 +580,9 @@ internal sealed partial class CollectionEngine
     /// </summary>
     internal static float[] PrepareVector(VectorSpec spec, ReadOnlySpan<float> vector)
     {
-        float[] copy = vector.ToArray();
+        // Not zeroed first (a bulk load copies hundreds of megabytes here): every element is overwritten at once.
+        float[] copy = GC.AllocateUninitializedArray<float>(vector.Length);
+        vector.CopyTo(copy);
         ValidateVector(spec, copy);
         return copy;
     }

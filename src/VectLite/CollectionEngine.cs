@@ -21,7 +21,16 @@ internal sealed partial class CollectionEngine
 
     private readonly DatabaseEngine _database;
     private readonly Lock _writeLock = new();
-    private readonly BinaryBuffer _batchBuffer = new(64 * 1024);
+    private readonly BinaryBuffer _batchBuffer = new(MaxKeptBatchBuffer);
+
+    /// <summary>
+    /// The batch buffer this collection keeps: a larger batch encodes into an array of the shared pool, given back after
+    /// the batch (kept, it would hold the largest batch's bytes for the life of the collection).
+    /// </summary>
+    private const int MaxKeptBatchBuffer = 64 * 1024;
+
+    /// <summary>For tests: the bytes the batch buffer holds room for between batches.</summary>
+    internal int BatchBufferCapacityForTests => _batchBuffer.Capacity;
     private readonly WalWriter? _wal;
     private CollectionState _state;
     private long _lsn;

@@ -8,9 +8,44 @@ namespace VectLite.Storage;
 /// </summary>
 internal static class WalBatchCodec
 {
+    /// <summary>
+    /// About the bytes <see cref="Encode"/> writes for <paramref name="operations"/>, at least the vectors' and payloads'
+    /// (the bulk of a batch) plus a generous allowance for keys and headers, so one allocation fits a large batch.
+    /// </summary>
+    internal static long SizeHint(IReadOnlyList<WalOperation> operations)
+    {
+        long bytes = 4;
+        foreach (WalOperation op in operations)
+        {
+            bytes += 64;
+            if (op.Record is not { } record)
+            {
+                continue;
+            }
+            bytes += (record.PayloadUtf8?.Length ?? 0) + (3L * record.Namespace.Length) + (record.Id.IsString ? 3L * record.Id.AsString.Length : 0);
+            foreach (float[] vector in record.Vectors)
+            {
+                bytes += 4 + (4L * vector.Length);
+            }
+            foreach (float[][]? tokens in record.Multi)
+            {
+                foreach (float[] token in tokens ?? [])
+                {
+                    bytes += 8 + (4L * token.Length);
+                }
+            }
+            foreach (SparseVector? sparse in record.Sparse)
+            {
+                bytes += 8 + (8L * (sparse?.Count ?? 0));
+            }
+        }
+        return bytes;
+    }
+
     public static void Encode(IReadOnlyList<WalOperation> operations, BinaryBuffer buffer)
     {
         buffer.Clear();
+        buffer.EnsureCapacity(SizeHint(operations));
         buffer.WriteInt32(operations.Count);
         foreach (WalOperation op in operations)
         {

@@ -152,13 +152,25 @@ internal sealed class WalWriter : IDisposable
             throw new InvalidRecordException($"A single write batch of {batch.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
         }
 
-        int frameLength = EncodeFrame(ref _frame, lsn, _syncedLsn, batch);
-        Span<byte> frame = _frame.AsSpan(0, frameLength);
-
+        int frameLength = WalFormat.FrameHeaderSize + batch.Length;
         long unsynced = _unsyncedBatches + 1;
         try
         {
-            _file.Write(frame, _length);
+            if (batch.Length < SeparateHeaderBytes)
+            {
+                EncodeFrame(ref _frame, lsn, _syncedLsn, batch);
+                _file.Write(_frame.AsSpan(0, frameLength), _length);
+            }
+            else
+            {
+                // A large batch is not copied behind its header (a bulk load's batch is hundreds of megabytes): the header
+                // and the batch go as two writes. A crash between them leaves a frame whose checksum fails, a torn tail,
+                // as a partial single write would; a failed write is cut back either way.
+                Span<byte> header = stackalloc byte[WalFormat.FrameHeaderSize];
+                WriteFrameHeader(header, lsn, _syncedLsn, batch);
+                _file.Write(header, _length);
+                _file.Write(batch, _length + WalFormat.FrameHeaderSize);
+            }
             if (unsynced > mode.MaxUnsyncedBatches)
             {
                 _file.Sync();
@@ -181,6 +193,12 @@ internal sealed class WalWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Batches of at least this many bytes are written after their header instead of copied behind it in one frame
+    /// buffer (which would also keep a buffer the size of the largest batch for the life of the log).
+    /// </summary>
+    internal const int SeparateHeaderBytes = 1 << 20;
+
     /// <summary>Writes the frame of <paramref name="batch"/> into <paramref name="frame"/> (grown as needed) and returns its length.</summary>
     private static int EncodeFrame(ref byte[] frame, long lsn, long syncedLsn, ReadOnlySpan<byte> batch)
     {
@@ -190,12 +208,18 @@ internal sealed class WalWriter : IDisposable
             frame = new byte[Math.Max(frameLength, frame.Length * 2)];
         }
         Span<byte> bytes = frame.AsSpan(0, frameLength);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes, batch.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes[8..], lsn);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes[16..], syncedLsn);
         batch.CopyTo(bytes[WalFormat.FrameHeaderSize..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes[4..], FrameChecksum(bytes[..4], bytes[8..WalFormat.FrameHeaderSize], batch));
+        WriteFrameHeader(bytes[..WalFormat.FrameHeaderSize], lsn, syncedLsn, batch);
         return frameLength;
+    }
+
+    /// <summary>Writes the header of <paramref name="batch"/>'s frame (length, checksum, LSN, synced LSN) into <paramref name="header"/>.</summary>
+    private static void WriteFrameHeader(Span<byte> header, long lsn, long syncedLsn, ReadOnlySpan<byte> batch)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(header, batch.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], lsn);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], syncedLsn);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], FrameChecksum(header[..4], header[8..WalFormat.FrameHeaderSize], batch));
     }
 
     /// <summary>

@@ -83,6 +83,45 @@ public sealed class WalWriterTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_of_a_mebibyte_or_more_is_written_after_its_header_not_copied_behind_it_and_the_bytes_are_the_same()
+    {
+        WalWriter writer = WalWriter.OpenForAppend(_storage, WalPath, 32, lastLsn: 0);
+        byte[] below = Body(WalWriter.SeparateHeaderBytes - 1, 0xC3);
+        byte[] large = Body(WalWriter.SeparateHeaderBytes, 0xD4);
+        large[^1] = 0x01; // the checksum covers the last byte too
+        int before = _storage.OperationCount;
+
+        writer.Append(1, below, SyncMode.PerOp);
+        writer.Append(2, large, SyncMode.PerOp);
+
+        // One write for the frame below the size, two (header, then batch) for the other; the file is the same frames.
+        Assert.Equal(["Write", "SyncFile", "Write", "Write", "SyncFile"], OperationsSince(before));
+        byte[] expected = WalFrames.Log(WalFrames.Build(1, below, syncedLsn: 0), WalFrames.Build(2, large, syncedLsn: 1));
+        Assert.Equal(expected, Wal);
+        writer.Dispose();
+    }
+
+    [Fact]
+    public void A_large_batch_whose_body_write_fails_is_cut_back_with_its_header_and_the_next_append_lands_in_its_place()
+    {
+        var device = new FaultInjectingStorage(FileSystemStorage.Instance) { Fault = InjectedFault.ShortWrite };
+        using WalWriter writer = WalWriter.OpenForAppend(device, WalPath, 32, lastLsn: 0);
+        byte[] small = Body(100, 0xA1);
+        writer.Append(1, small, SyncMode.PerOp);
+        byte[] good = Wal;
+
+        device.FailAt = device.OperationCount + 2; // the header lands, half the batch does, then ENOSPC
+        byte[] large = Body(WalWriter.SeparateHeaderBytes + 10, 0xE5);
+        var ex = Assert.Throws<StorageException>(() => writer.Append(2, large, SyncMode.PerOp));
+        Assert.Equal(VectLiteErrorCode.StorageFull, ex.Code);
+        Assert.Equal(good, Wal);
+        Assert.Equal(good.Length, writer.Length);
+
+        writer.Append(2, large, SyncMode.PerOp); // the fault is gone: the same LSN at the same offset
+        Assert.Equal(WalFrames.Log(WalFrames.Build(1, small, syncedLsn: 0), WalFrames.Build(2, large, syncedLsn: 1)), Wal);
+    }
+
+    [Fact]
     public void EveryN_fsyncs_every_nth_batch_and_frames_record_the_last_synced_LSN()
     {
         using WalWriter writer = WalWriter.OpenForAppend(_storage, WalPath, 32, lastLsn: 0);
