@@ -232,9 +232,8 @@ internal static class SearchPlanner
         Priced through = Price(model, SearchPath.GraphThrough, band, throughDistances, tailCost);
         int m0 = 2 * state.HnswParameters.M;
         bool twoHopHolds = (double)m0 * m0 * passRate >= MinTwoHopReach;
-        double twoHopDistances = unfiltered * TwoHopFactor * Math.Pow(passRate, TwoHopPassExponent);
         Priced twoHop = twoHopHolds && passRate < ThroughPassRate
-            ? Price(model, SearchPath.GraphTwoHop, band, twoHopDistances, tailCost)
+            ? Price(model, SearchPath.GraphTwoHop, band, unfiltered * TwoHopFactor * Math.Pow(passRate, TwoHopPassExponent), tailCost)
             : new Priced(SearchPath.GraphTwoHop, double.PositiveInfinity, GraphDistanceCost, false, 0);
         var exact = new Priced(SearchPath.Exact, exactCost, 1, false, 0);
 
@@ -279,7 +278,10 @@ internal static class SearchPlanner
     /// rows: <see cref="UnfilteredDistancesAtEf10"/> x (ef / 10)^<see cref="EfExponent"/>, scaled by ln rows.
     /// </summary>
     internal static double UnfilteredDistances(int ef, int graphRows) =>
-        UnfilteredDistancesAtEf10 * Math.Pow(ef / 10.0, EfExponent) * Math.Log(Math.Max(graphRows, 3)) / Math.Log(60_000);
+        UnfilteredDistancesAtEf10 * Math.Pow(ef / 10.0, EfExponent) * Math.Log(Math.Max(graphRows, 3)) / LnCalibrationRows;
+
+    /// <summary>ln 60,000: the constants were measured on a graph of 60,000 rows.</summary>
+    private static readonly double LnCalibrationRows = Math.Log(60_000);
 
     /// <summary>A path's predicted cost in scanned rows, its cost per graph distance, whether measurements gave either, and its predicted distances.</summary>
     private readonly record struct Priced(SearchPath Path, double Cost, double DistanceCost, bool Measured, double Distances);

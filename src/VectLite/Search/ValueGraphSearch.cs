@@ -49,16 +49,17 @@ internal static class ValueGraphSearch
         }
         int covered = Math.Min(field.CoveredRows, rowCount);
         Span<int> valueRows = source.Count <= 64 ? stackalloc int[source.Count] : new int[source.Count];
-        if (covered == 0 || !Covers(field, source, valueRows, out long rowsWithValues))
+        Span<int> graphNodes = source.Count <= 64 ? stackalloc int[source.Count] : new int[source.Count];
+        if (covered == 0 || !Covers(field, source, valueRows, graphNodes, out long rowsWithValues))
         {
             return false;
         }
         double rejectedFactor = Math.Pow(Math.Max(PassInGraph(passRate, rowCount, rowsWithValues), 0.01), -SearchPlanner.ThroughPassExponent);
         for (int i = 0; i < valueRows.Length; i++)
         {
-            if (field.TryGet(source.Value(i), out HnswGraph? graph))
+            if (graphNodes[i] >= 0)
             {
-                distances += SearchPlanner.UnfilteredDistances(ef, Math.Max(1, graph.Count)) * rejectedFactor;
+                distances += SearchPlanner.UnfilteredDistances(ef, Math.Max(1, graphNodes[i])) * rejectedFactor;
             }
             else
             {
@@ -70,11 +71,12 @@ internal static class ValueGraphSearch
     }
 
     /// <summary>
-    /// Fills <paramref name="valueRows"/> with each value's rows (live or not) and sums them; true when some value has a
+    /// Fills <paramref name="valueRows"/> with each value's rows (live or not) and sums them, and
+    /// <paramref name="graphNodes"/> with the nodes of each value's graph (-1: none); true when some value has a
     /// graph and every value without one is small enough to scan (fewer than <see cref="ValueGraphField.MinRows"/> rows:
     /// a larger one is a value the builder has not reached yet).
     /// </summary>
-    private static bool Covers(ValueGraphField field, in ValueGraphSource source, Span<int> valueRows, out long rowsWithValues)
+    private static bool Covers(ValueGraphField field, in ValueGraphSource source, Span<int> valueRows, Span<int> graphNodes, out long rowsWithValues)
     {
         rowsWithValues = 0;
         bool anyGraph = false;
@@ -82,9 +84,11 @@ internal static class ValueGraphSearch
         {
             valueRows[i] = source.RowCount(i);
             rowsWithValues += valueRows[i];
-            if (field.TryGet(source.Value(i), out _))
+            graphNodes[i] = -1;
+            if (field.TryGet(source.Value(i), out HnswGraph? graph))
             {
                 anyGraph = true;
+                graphNodes[i] = graph.Count;
             }
             else if (valueRows[i] >= ValueGraphField.MinRows)
             {
@@ -128,7 +132,8 @@ internal static class ValueGraphSearch
         int covered = Math.Min(field.CoveredRows, rowCount);
         int values = source.Count;
         Span<int> valueRows = values <= 64 ? stackalloc int[values] : new int[values];
-        if (covered == 0 || !Covers(field, source, valueRows, out long rowsWithValues))
+        Span<int> graphNodes = values <= 64 ? stackalloc int[values] : new int[values];
+        if (covered == 0 || !Covers(field, source, valueRows, graphNodes, out long rowsWithValues))
         {
             return false;
         }
