@@ -210,12 +210,7 @@ public sealed class FilteredSearchTests : IDisposable
         // bucket < 60: 60% of the rows, above 12.5%, so the first search tests the typed column per visited row and builds
         // no set; the second builds one and the cache keeps it; the third and later use it, and still answer right.
         var options = new SearchOptions { TopK = TopK, Filter = Filter.Lt("bucket", 60), AllNamespaces = true, IncludePayload = false };
-        long hitsBefore = RowSetCache.HitsOnThisThreadForTests;
-        _docs.Search(_centers[1], options);
-        _docs.Search(_centers[2], options);
-        Assert.Equal(hitsBefore, RowSetCache.HitsOnThisThreadForTests);
-        _docs.Search(_centers[3], options);
-        Assert.Equal(hitsBefore + 1, RowSetCache.HitsOnThisThreadForTests);
+        AssertSetKeptOnSecondSearch(options);
         AssertSearch(SearchPath.GraphThrough, options, r => r.Bucket < 60);
         AssertSearch(SearchPath.Exact, options, r => r.Bucket < 60);
     }
@@ -226,12 +221,7 @@ public sealed class FilteredSearchTests : IDisposable
         // "even" holds half the rows: not made a set for one search (its rows are tested per visited row), kept on the
         // second; the third and later use it and answer right.
         var options = new SearchOptions { TopK = TopK, Namespace = "even", IncludePayload = false };
-        long hitsBefore = RowSetCache.HitsOnThisThreadForTests;
-        _docs.Search(_centers[1], options);
-        _docs.Search(_centers[2], options);
-        Assert.Equal(hitsBefore, RowSetCache.HitsOnThisThreadForTests);
-        _docs.Search(_centers[3], options);
-        Assert.Equal(hitsBefore + 1, RowSetCache.HitsOnThisThreadForTests);
+        AssertSetKeptOnSecondSearch(options);
         AssertSearch(SearchPath.GraphThrough, options, r => r.Namespace == "even");
         AssertSearch(SearchPath.Exact, options, r => r.Namespace == "even");
 
@@ -241,6 +231,17 @@ public sealed class FilteredSearchTests : IDisposable
         AssertSearch(SearchPath.Exact, options, r => r.Namespace == "even");
         AssertSearch(SearchPath.Exact, new SearchOptions { TopK = TopK, Filter = Filter.Lt("bucket", 8), AllNamespaces = true, IncludePayload = false },
             r => r.Bucket < 8);
+    }
+
+    /// <summary>Three searches with <paramref name="options"/>: no kept set answers the first two, one answers the third.</summary>
+    private void AssertSetKeptOnSecondSearch(SearchOptions options)
+    {
+        long hitsBefore = RowSetCache.HitsOnThisThreadForTests;
+        _docs.Search(_centers[1], options);
+        _docs.Search(_centers[2], options);
+        Assert.Equal(hitsBefore, RowSetCache.HitsOnThisThreadForTests);
+        _docs.Search(_centers[3], options);
+        Assert.Equal(hitsBefore + 1, RowSetCache.HitsOnThisThreadForTests);
     }
 
     [Fact]
