@@ -52,20 +52,20 @@ internal sealed class RowSetCache
     }
 
     /// <summary>
-    /// The kept set of <paramref name="filter"/> at <paramref name="rowLimit"/>, or false. The set is shared: read it, never
+    /// The kept set of <paramref name="key"/> at <paramref name="rowLimit"/>, or false. The set is shared: read it, never
     /// change it or give it back.
     /// </summary>
-    /// <param name="filter">The filter: found by an equal one (<see cref="Filter"/> compares by value); any other key by its own equality.</param>
+    /// <param name="key">A <see cref="Filter"/> (found by an equal one: filters compare by value), or a namespace's row list (by reference).</param>
     /// <param name="rowLimit">The snapshot's row count.</param>
     /// <param name="rows">The kept set, or null.</param>
     /// <param name="exact">Whether it holds only rows that match (no payload needs evaluating).</param>
-    public bool TryGet(object filter, int rowLimit, out RowBitset? rows, out bool exact)
+    public bool TryGet(object key, int rowLimit, out RowBitset? rows, out bool exact)
     {
-        int hash = filter.GetHashCode();
+        int hash = key.GetHashCode();
         foreach (ref Entry? slot in _entries.AsSpan())
         {
             Entry? entry = Volatile.Read(ref slot);
-            if (entry is not null && entry.Hash == hash && entry.RowLimit == rowLimit && entry.Key.Equals(filter))
+            if (entry is not null && entry.Hash == hash && entry.RowLimit == rowLimit && entry.Key.Equals(key))
             {
                 HitsOnThisThreadForTests++;
                 rows = entry.Rows;
@@ -80,12 +80,12 @@ internal sealed class RowSetCache
     }
 
     /// <summary>
-    /// Offers the set a search just built for <paramref name="filter"/> at <paramref name="rowLimit"/> (a miss). Returns
+    /// Offers the set a search just built for <paramref name="key"/> at <paramref name="rowLimit"/> (a miss). Returns
     /// true when the cache kept it: the caller no longer owns it and must treat it as shared from now on.
     /// </summary>
-    public bool Offer(object filter, int rowLimit, RowBitset rows, bool exact)
+    public bool Offer(object key, int rowLimit, RowBitset rows, bool exact)
     {
-        if (!NoteMiss(filter, rowLimit))
+        if (!NoteMiss(key, rowLimit))
         {
             return false;
         }
@@ -99,7 +99,7 @@ internal sealed class RowSetCache
 
         rows.Seal(); // before it is published: from here on it is shared, read only
         int slot = (int)((uint)Interlocked.Increment(ref _nextEntry) % (uint)capacity);
-        Volatile.Write(ref _entries[slot], new Entry(filter, filter.GetHashCode(), rowLimit, rows, exact));
+        Volatile.Write(ref _entries[slot], new Entry(key, key.GetHashCode(), rowLimit, rows, exact));
 
         // Sets only grow in one cache (a row limit only rises until a compaction starts another), so the capacity only
         // shrinks: the slots past it hold older, smaller sets the byte budget no longer has room for.
@@ -111,24 +111,24 @@ internal sealed class RowSetCache
     }
 
     /// <summary>
-    /// Records a miss of <paramref name="filter"/> at <paramref name="rowLimit"/> and returns true when one was recorded
+    /// Records a miss of <paramref name="key"/> at <paramref name="rowLimit"/> and returns true when one was recorded
     /// before (among the last <see cref="RecentMisses"/>): the miss on which <see cref="Offer"/> keeps a set. A search
     /// that would not build a set (a filter most rows pass, tested per visited row) asks first, and builds one to offer
     /// only when its filter repeats.
     /// </summary>
-    public bool NoteMiss(object filter, int rowLimit)
+    public bool NoteMiss(object key, int rowLimit)
     {
-        long key = ((long)filter.GetHashCode() << 32) | (uint)rowLimit;
+        long recentKey = ((long)key.GetHashCode() << 32) | (uint)rowLimit;
         foreach (ref long recent in _recent.AsSpan())
         {
-            if (Volatile.Read(ref recent) == key)
+            if (Volatile.Read(ref recent) == recentKey)
             {
                 return true;
             }
         }
 
         int at = Interlocked.Increment(ref _nextRecent) & (RecentMisses - 1);
-        Volatile.Write(ref _recent[at], key);
+        Volatile.Write(ref _recent[at], recentKey);
         return false;
     }
 
