@@ -41,15 +41,23 @@ internal sealed partial class CollectionEngine
         ArgumentNullException.ThrowIfNull(records);
         CollectionSchema schema = Volatile.Read(ref _state).Schema;
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        var operations = new List<WalOperation>(records.TryGetNonEnumeratedCount(out int n) ? n : 16);
-        foreach (Record record in records)
+        List<WalOperation> operations;
+        if (PrepareThreads(schema, records, out IReadOnlyList<Record> list) is > 1 and int threads)
         {
-            if ((operations.Count & 1023) == 0)
+            operations = PrepareInParallel(schema, list, now, threads, cancellationToken);
+        }
+        else
+        {
+            operations = new List<WalOperation>(records.TryGetNonEnumeratedCount(out int n) ? n : 16);
+            foreach (Record record in records)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if ((operations.Count & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                ArgumentNullException.ThrowIfNull(record, nameof(records));
+                operations.Add(WalOperation.Upsert(Prepare(schema, record, now)));
             }
-            ArgumentNullException.ThrowIfNull(record, nameof(records));
-            operations.Add(WalOperation.Upsert(Prepare(schema, record, now)));
         }
         if (operations.Count == 0)
         {

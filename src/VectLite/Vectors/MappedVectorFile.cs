@@ -19,7 +19,7 @@ namespace VectLite.Vectors;
 /// <para>Thread safety: the addresses may be read from any thread until <see cref="Dispose"/>, which the owner calls only
 /// once no reader can still use them (<see cref="ReaderEpochs"/>).</para>
 /// </remarks>
-internal sealed unsafe partial class MappedVectorFile : IDisposable
+internal sealed unsafe class MappedVectorFile : IDisposable
 {
     /// <summary>Where the first row starts: the 32-byte header and 32 zero bytes, so rows are 64-byte aligned.</summary>
     internal const int DataOffset = 64;
@@ -61,14 +61,8 @@ internal sealed unsafe partial class MappedVectorFile : IDisposable
         }
         // The view starts on a page (a mapping always does): the address is valid for madvise as it is. Advice only: a
         // failure leaves the kernel's default read-ahead, which reads the same bytes, more slowly under memory pressure.
-        _ = Madvise((nint)start, (nuint)length, MadviseRandom);
+        _ = MemoryAdvice.Advise((nint)start, (nuint)length, MemoryAdvice.Random);
     }
-
-    /// <summary>MADV_RANDOM: the same value (1) on Linux and macOS.</summary>
-    private const int MadviseRandom = 1;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
-    private static partial int Madvise(nint address, nuint length, int advice);
 
     /// <summary>The mapped file's full path.</summary>
     internal string Path { get; }

@@ -254,7 +254,7 @@ internal sealed class VectorArena : IDisposable
                 else if (!wasRam)
                 {
                     // A load, or (never from a checkpoint's segments) a chunk a new file boundary now splits: RAM again.
-                    nint chunk = (nint)NativeMemory.AlignedAlloc(_chunkBytes, Alignment);
+                    nint chunk = ChunkMemory.Allocate(_chunkBytes, Alignment);
                     allocated.Add(chunk);
                     FillFromFiles(new Span<float>((void*)chunk, _rowsPerChunk * _stride), first, files, segment, segmentStart, total);
                     next[c] = chunk;
@@ -266,7 +266,7 @@ internal sealed class VectorArena : IDisposable
         {
             foreach (nint chunk in allocated)
             {
-                NativeMemory.AlignedFree((void*)chunk);
+                ChunkMemory.Free(chunk);
             }
             throw;
         }
@@ -350,7 +350,7 @@ internal sealed class VectorArena : IDisposable
         {
             for (; allocated < needed; allocated++)
             {
-                next[allocated] = (nint)NativeMemory.AlignedAlloc(_chunkBytes, Alignment);
+                next[allocated] = ChunkMemory.Allocate(_chunkBytes, Alignment);
             }
         }
         catch
@@ -358,7 +358,7 @@ internal sealed class VectorArena : IDisposable
             // Leave the arena as it was: free what this call allocated and publish nothing.
             for (int i = current.Length; i < allocated; i++)
             {
-                NativeMemory.AlignedFree((void*)next[i]);
+                ChunkMemory.Free(next[i]);
             }
 
             throw;
@@ -442,7 +442,7 @@ internal sealed class VectorArena : IDisposable
         {
             if (c >= _chunkIsMapped.Length || !_chunkIsMapped[c])
             {
-                NativeMemory.AlignedFree((void*)chunks[c]);
+                ChunkMemory.Free(chunks[c]);
             }
         }
         foreach (MappedVectorFile mapping in _mappings)
@@ -465,7 +465,7 @@ internal sealed class VectorArena : IDisposable
             }
             foreach (nint chunk in chunks)
             {
-                NativeMemory.AlignedFree((void*)chunk);
+                ChunkMemory.Free(chunk);
             }
             foreach (MappedVectorFile mapping in mappings)
             {

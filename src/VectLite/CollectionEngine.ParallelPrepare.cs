@@ -1,0 +1,121 @@
+using System.Runtime.ExceptionServices;
+using VectLite.Storage;
+
+namespace VectLite;
+
+// A large batch's records validated and copied on the insert threads: the ingest's single-threaded share.
+internal sealed partial class CollectionEngine
+{
+    /// <summary>
+    /// The records a worker takes at a time when a batch is prepared in parallel: enough that taking the next range is
+    /// rare, few enough that the workers end together (a range of 784-d records is about 1.6 MB of vectors to copy).
+    /// </summary>
+    internal const int PrepareRange = 512;
+
+    /// <summary>
+    /// Whether <see cref="UpsertMany(IEnumerable{Record}, CancellationToken)"/> prepares <paramref name="records"/> on
+    /// several threads, and on how many: a batch the graph would insert in parallel (at least
+    /// <see cref="HnswOptions.ParallelInsertThreshold"/> records, and two ranges) is validated and copied on the same
+    /// number of threads, <see cref="HnswOptions.MaxInsertThreads"/> (0: one per core), whether or not the collection
+    /// has a graph yet. Only a <see cref="Record"/> array or <see cref="List{T}"/>: a caller's own list type may not
+    /// be safe to read from several threads, and an enumeration cannot be split.
+    /// </summary>
+    private static int PrepareThreads(CollectionSchema schema, IEnumerable<Record> records, out IReadOnlyList<Record> list)
+    {
+        list = records switch
+        {
+            Record[] array => array,
+            List<Record> items => items,
+            _ => [],
+        };
+        HnswOptions options = schema.Hnsw;
+        if (list.Count < Math.Max(options.ParallelInsertThreshold, 2 * PrepareRange))
+        {
+            return 1;
+        }
+        int threads = options.MaxInsertThreads > 0 ? options.MaxInsertThreads : Environment.ProcessorCount;
+        return Math.Min(threads, (list.Count + PrepareRange - 1) / PrepareRange);
+    }
+
+    /// <summary>
+    /// Prepares every record of <paramref name="records"/> as <see cref="Prepare"/> does, on <paramref name="threads"/>
+    /// threads (the calling one and dedicated helpers, as the graph's parallel insert), and returns the operations in
+    /// the records' order. Fails as the sequential loop would: with the error of the first record (in order) that is
+    /// invalid, whatever thread met it first, and nothing prepared is kept.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled before every record was prepared.</exception>
+    private List<WalOperation> PrepareInParallel(CollectionSchema schema, IReadOnlyList<Record> records, DateTimeOffset now, int threads, CancellationToken cancellationToken)
+    {
+        int count = records.Count;
+        var prepared = new WalOperation[count];
+        int ranges = (count + PrepareRange - 1) / PrepareRange;
+        int cursor = -1;
+        var failureLock = new Lock();
+        int failedAt = int.MaxValue;
+        Exception? failure = null;
+        Action<int>? preparing = PreparingRangeForTests;
+
+        void Work()
+        {
+            int range;
+            while ((range = Interlocked.Increment(ref cursor)) < ranges && !cancellationToken.IsCancellationRequested)
+            {
+                int start = range * PrepareRange;
+                if (start > Volatile.Read(ref failedAt))
+                {
+                    // Ranges are taken in order: every later one starts past the failure too.
+                    return;
+                }
+                preparing?.Invoke(range);
+                int end = Math.Min(count, start + PrepareRange);
+                for (int i = start; i < end; i++)
+                {
+                    try
+                    {
+                        Record record = records[i];
+                        ArgumentNullException.ThrowIfNull(record, nameof(records));
+                        prepared[i] = WalOperation.Upsert(Prepare(schema, record, now));
+                    }
+                    catch (Exception ex)
+                    {
+                        lock (failureLock)
+                        {
+                            if (i < failedAt)
+                            {
+                                failure = ex;
+                                Volatile.Write(ref failedAt, i);
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+
+        // Dedicated threads, not pool threads: a busy pool (the caller's, a test runner's) starts a queued item only after
+        // its injection delay, and the batch would then be prepared almost serially (HnswGraph.AddMany says the same).
+        var helpers = new Task[threads - 1];
+        for (int t = 0; t < helpers.Length; t++)
+        {
+            helpers[t] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        try
+        {
+            Work();
+        }
+        finally
+        {
+            Task.WaitAll(helpers);
+        }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return [.. prepared];
+    }
+
+    /// <summary>Test hook: runs on the preparing thread as it starts each range of a batch prepared in parallel (the range's index).</summary>
+    internal Action<int>? PreparingRangeForTests { get; set; }
+}
