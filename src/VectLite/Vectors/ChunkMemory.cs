@@ -4,28 +4,35 @@ namespace VectLite.Vectors;
 
 /// <summary>
 /// The native memory of the vector arena's RAM chunks: 64-byte aligned, and on Linux, for a chunk of at least one huge
-/// page, aligned to a huge page and advised to be backed by them (<see cref="MemoryAdvice.HugePage"/>).
+/// page that the caller expects to fill (an arena's second chunk on), aligned to a huge page and advised to be backed by
+/// them (<see cref="MemoryAdvice.HugePage"/>).
 /// </summary>
 /// <remarks>
 /// <para><b>Why.</b> A chunk is written once, when its rows are applied, and each 4 KiB page of it costs a page fault on
 /// that first write. Measured on this project's machine (a VM, where a fault is expensive), applying a batch of 60,000
-/// 784-d Fashion-MNIST vectors (188 MB) spent most of its 0.65 s in those faults; a 2 MiB page faults once for 512 of
-/// them. Linux's default for transparent huge pages is often "madvise" (only where asked), so the arena asks.</para>
-/// <para><b>No memory wasted.</b> Only the whole huge pages inside the chunk are advised: the chunk's tail (a chunk is a
-/// power of two of rows, not a multiple of 2 MiB) keeps 4 KiB pages, so no huge page reaches past the chunk into memory
-/// the arena never touches. The alignment costs up to 2 MiB of address space per chunk, not memory: pages never written
-/// are never backed.</para>
+/// 784-d Fashion-MNIST vectors (188 MB) into a fresh collection took 0.65 s, most of it in those faults, and 0.07-0.10 s
+/// on huge pages (docs/tuning.md, "Bulk loads"); a 2 MiB page faults once for 512 of them. Linux's default for
+/// transparent huge pages is often "madvise" (only where asked), so the arena asks.</para>
+/// <para><b>Memory.</b> Only the whole huge pages inside the chunk are advised: the chunk's tail (a chunk is a power of
+/// two of rows, not a multiple of 2 MiB) keeps 4 KiB pages, so no huge page reaches past the chunk into memory the arena
+/// never touches. The alignment costs up to 2 MiB of address space per chunk, not memory: pages never written are never
+/// backed. A huge page is backed whole at its first write, so an arena's first chunk keeps 4 KiB pages (a collection of
+/// a few rows would otherwise hold 2 MiB for them); a large collection's last chunk, partly written, may hold up to
+/// 2 MiB it has not filled yet, less than a third of a chunk (4 to 8 MiB).</para>
 /// </remarks>
 internal static class ChunkMemory
 {
     /// <summary>The size of a transparent huge page on x64 and arm64 Linux (with 4 KiB base pages): 2 MiB.</summary>
     internal const int HugePageBytes = 2 << 20;
 
-    /// <summary>Allocates <paramref name="bytes"/> aligned to at least <paramref name="alignment"/>; free it with <see cref="Free"/>.</summary>
+    /// <summary>
+    /// Allocates <paramref name="bytes"/> aligned to at least <paramref name="alignment"/>, on huge pages when
+    /// <paramref name="hugePages"/> and the chunk holds one; free it with <see cref="Free"/>.
+    /// </summary>
     /// <exception cref="OutOfMemoryException">The allocation failed.</exception>
-    internal static unsafe nint Allocate(nuint bytes, int alignment)
+    internal static unsafe nint Allocate(nuint bytes, int alignment, bool hugePages)
     {
-        if (!OperatingSystem.IsLinux() || bytes < HugePageBytes)
+        if (!hugePages || !OperatingSystem.IsLinux() || bytes < HugePageBytes)
         {
             return (nint)NativeMemory.AlignedAlloc(bytes, (nuint)alignment);
         }

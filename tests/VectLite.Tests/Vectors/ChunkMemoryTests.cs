@@ -6,38 +6,43 @@ using VectLite.Vectors;
 namespace VectLite.Tests.Vectors;
 
 /// <summary>
-/// The arena's chunks: a chunk of at least a huge page starts on one and, on Linux, its whole huge pages (not its tail)
-/// are advised to be backed by transparent huge pages; a smaller chunk keeps the 64-byte alignment and no advice.
-/// The advice is read back from the kernel (/proc/self/smaps), not from the code that gave it.
+/// The arena's chunks: from an arena's second chunk on, a chunk of at least a huge page starts on one and, on Linux,
+/// its whole huge pages (not its tail) are advised to be backed by transparent huge pages; the first chunk (a small
+/// collection's only one) and a chunk smaller than a huge page keep the 64-byte alignment and no advice. The advice is
+/// read back from the kernel (/proc/self/smaps), not from the code that gave it.
 /// </summary>
 public sealed class ChunkMemoryTests
 {
     private const int HugePage = 2 << 20;
 
     [Fact]
-    public void A_chunk_of_784_d_rows_starts_on_a_huge_page_and_only_its_whole_huge_pages_are_advised()
+    public void The_second_chunk_of_784_d_rows_starts_on_a_huge_page_and_only_its_whole_huge_pages_are_advised()
     {
-        using var arena = new VectorArena(784); // 2,048 rows of 3,136 bytes: 6,422,528 bytes, three huge pages and a tail
-        arena.EnsureCapacity(1);
-        nint start = AddressOf(arena.GetChunk(0));
+        using var arena = new VectorArena(784); // 2,048 rows of 3,136 bytes a chunk: 6,422,528 bytes, three huge pages and a tail
+        Assert.Equal(2048, arena.RowsPerChunk);
+        arena.EnsureCapacity(2049);
+        nint first = AddressOf(arena.GetChunk(0));
+        nint second = AddressOf(arena.GetChunk(1));
+        Assert.Equal(0, first % VectorArena.Alignment);
         if (!OperatingSystem.IsLinux())
         {
-            Assert.Equal(0, start % VectorArena.Alignment);
+            Assert.Equal(0, second % VectorArena.Alignment);
             return;
         }
 
-        Assert.Equal(0, start % HugePage);
+        Assert.Equal(0, second % HugePage);
         string mode = TransparentHugePageMode();
         if (mode == "never")
         {
             return; // the kernel refuses huge pages whatever the advice: nothing to read back
         }
-        Assert.True(Eligible(start), "the chunk's first huge page is not eligible for transparent huge pages");
-        Assert.True(Eligible(start + (3 * HugePage) - 1), "the chunk's third huge page is not eligible");
+        Assert.True(Eligible(second), "the second chunk's first huge page is not eligible for transparent huge pages");
+        Assert.True(Eligible(second + (3 * HugePage) - 1), "the second chunk's third huge page is not eligible");
         if (mode == "madvise")
         {
-            // Only what was advised: the tail past the third huge page stays in 4 KiB pages.
-            Assert.False(Eligible(start + (3 * HugePage)), "the chunk's tail was advised too: a huge page would reach past the chunk");
+            // Only what was advised: the tail past the third huge page stays in 4 KiB pages, and so does the first chunk.
+            Assert.False(Eligible(second + (3 * HugePage)), "the chunk's tail was advised too: a huge page would reach past the chunk");
+            Assert.False(Eligible(first), "the first chunk was advised: a collection of a few rows would hold 2 MiB for them");
         }
     }
 
@@ -45,8 +50,8 @@ public sealed class ChunkMemoryTests
     public void A_chunk_smaller_than_a_huge_page_is_not_advised()
     {
         using var arena = new VectorArena(16, 1024); // 64 KiB chunks
-        arena.EnsureCapacity(1);
-        nint start = AddressOf(arena.GetChunk(0));
+        arena.EnsureCapacity(1025);
+        nint start = AddressOf(arena.GetChunk(1));
         Assert.Equal(0, start % VectorArena.Alignment);
         if (OperatingSystem.IsLinux() && TransparentHugePageMode() == "madvise")
         {
