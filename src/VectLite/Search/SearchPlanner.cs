@@ -144,6 +144,16 @@ internal static class SearchPlanner
     /// <summary>The share of the exact scan's cost a filtered walk may spend before it gives way to the scan.</summary>
     public const double BudgetShare = 0.5;
 
+    /// <summary>
+    /// A search whose row set holds at most this many rows is planned as the exact scan without pricing any walk (as
+    /// Qdrant's full_scan_threshold, which is far larger): the scan costs at most 128 scanned rows and is exact, and the
+    /// cheapest walk the formulas price, on the smallest graph (128 rows, two levels: a descent of about 16 distances)
+    /// at the smallest ef (10: about 50 level-0 distances), is about 66 distances at 2.4 scanned rows each, 158. Only
+    /// measured walk costs far below the default, or a value graph of a few live nodes among its dead ones (whose walk
+    /// still follows them all), could price a walk lower; the scan then costs at most a few microseconds more.
+    /// </summary>
+    public const int TinySetRows = 128;
+
     /// <summary>The smallest distance budget of a filtered walk, so an estimate that is too low never starves it.</summary>
     public const int MinBudget = 256;
 
@@ -202,7 +212,7 @@ internal static class SearchPlanner
         }
 
         RowSample sample = BuildRowSet(state, snapshot, payloadFilter, namespaceId, ref filter);
-        double passing = Estimate(snapshot, ref filter, sample);
+        double passing = Estimate(snapshot, ref filter, sample, out int setRows);
         double passRate = Math.Min(1, passing / rows);
         band = SearchCostModel.Band.Of(passRate, ef);
 
@@ -218,8 +228,10 @@ internal static class SearchPlanner
             // the cost model does not learn from a walk the planner did not choose.
             return new PlannedSearch(forced, Budget(exactCost, SearchPlanner.GraphDistanceCost), 1, 0, band);
         }
-        if (graph is null || forceExact || passing <= wanted)
+        if (graph is null || forceExact || passing <= wanted || setRows <= TinySetRows)
         {
+            // A row set this small is scanned unpriced: no walk can cost meaningfully less, and pricing the walks (the
+            // value graphs' lookups among them) was a tenth of such a search's time (docs/tuning.md).
             return new PlannedSearch(SearchPath.Exact, int.MaxValue, passRate, 0, band);
         }
 
@@ -459,14 +471,17 @@ internal static class SearchPlanner
 
     /// <summary>
     /// The estimated number of rows that pass. <paramref name="sample"/> is the sample the row set decision took
-    /// (the filter has not changed since), or <see cref="RowSample.None"/>.
+    /// (the filter has not changed since), or <see cref="RowSample.None"/>. <paramref name="setRows"/>: the row set's
+    /// members (the rows a scan tests), <see cref="int.MaxValue"/> without one.
     /// </summary>
-    private static double Estimate(Snapshot snapshot, ref VisibleRowFilter filter, RowSample sample)
+    private static double Estimate(Snapshot snapshot, ref VisibleRowFilter filter, RowSample sample, out int setRows)
     {
         RowBitset? set = filter.RowSet;
+        setRows = int.MaxValue;
         if (set is not null)
         {
             int members = set.Count();
+            setRows = members;
             if (!filter.EvaluatesPayloads || members == 0)
             {
                 return members;

@@ -272,14 +272,27 @@ public sealed class SearchPlannerChoiceTests : IClassFixture<SearchPlannerChoice
     }
 
     [Fact]
-    public void At_most_k_passing_rows_are_scanned_however_cheap_a_walk_is()
+    public void A_row_set_of_at_most_128_rows_or_at_most_k_passing_is_scanned_however_cheap_a_walk_is()
     {
-        // A walk priced at a millionth of a scanned row a distance: 14,950 distances cost 0.015, far below any scan.
-        SearchCostModel model = Measured(SearchPath.GraphThrough, 1e-6, 1, SearchCostModel.Band.Of(10.0 / Rows, Ef));
+        // A walk priced at a millionth of a scanned row a distance (measured in the bands of 128, 129, 200 and 201 passing
+        // rows: 5, 4, 4 and 4), far below any scan.
+        var model = new SearchCostModel();
+        foreach (int passing in new[] { 128, 129, 200, 201 })
+        {
+            var band = SearchCostModel.Band.Of((double)passing / Rows, Ef);
+            for (int i = 0; i < SearchCostModel.MinObservations; i++)
+            {
+                model.RecordScan(band, ticks: (long)(ScanTicks * 100), rows: 100);
+                model.RecordWalk(SearchPath.GraphThrough, band, walkTicks: (long)(ScanTicks * 1e-6 * 1000), distances: 1000, predicted: 1000, fallbackTicks: 0);
+            }
+        }
         model.FreezeForTests();
-        Assert.Equal(SearchPath.Exact, Plan(Filter.Lt("n", 10), model).Path);         // 10 pass, 10 wanted
-        Assert.Equal(SearchPath.GraphThrough, Plan(Filter.Lt("n", 11), model).Path);  // 11 pass
-        Assert.Equal(SearchPath.Exact, Plan(Filter.Lt("n", 20), model, k: 20).Path);
+        Assert.Equal(SearchPath.Exact, Plan(Filter.Lt("n", 10), model).Path);          // 10 pass, 10 wanted
+        Assert.Equal(SearchPath.Exact, Plan(Filter.Lt("n", 128), model).Path);         // a set of 128
+        Assert.Equal(SearchPath.GraphThrough, Plan(Filter.Lt("n", 129), model).Path);  // 129: priced, and the walk wins
+        Assert.Equal(SearchPath.Exact, Plan(Filter.Lt("n", 200), model, k: 200).Path); // 200 pass, 200 wanted
+        Assert.Equal(SearchPath.GraphThrough, Plan(Filter.Lt("n", 201), model, k: 200).Path);
+        Assert.Equal(SearchPath.Exact, Plan(Filter.Lt("n", 128) & Filter.Lt("u", 128), model).Path); // payloads evaluated: the set's 128 rows decide
     }
 
     [Fact]
