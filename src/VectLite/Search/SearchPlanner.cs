@@ -231,7 +231,7 @@ internal static class SearchPlanner
         if (graph is null || forceExact || passing <= wanted || setRows <= TinySetRows)
         {
             // A row set this small is scanned unpriced: no walk can cost meaningfully less, and pricing the walks (the
-            // value graphs' lookups among them) was a tenth of such a search's time (docs/tuning.md).
+            // value graphs' lookups among them) was 4-6% of such a search's time (docs/tuning.md).
             return new PlannedSearch(SearchPath.Exact, int.MaxValue, passRate, 0, band);
         }
 

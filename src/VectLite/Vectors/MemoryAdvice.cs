@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace VectLite.Vectors;
 
 /// <summary>
-/// madvise(2): hints to the kernel about how a range of memory will be used. Advice only: a call that fails (another
-/// operating system, a kernel without the feature) leaves the kernel's default, which holds the same bytes.
+/// madvise(2): hints to the kernel about how a range of memory will be used. Called on Linux and macOS only (libc has
+/// no such function on Windows). Advice only: a call that fails (a kernel without the feature, or with it turned off)
+/// leaves the kernel's default, which holds the same bytes, so callers ignore the result.
 /// </summary>
 internal static partial class MemoryAdvice
 {
