@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using VectLite.Indexing;
 using VectLite.Storage;
 
 namespace VectLite;
@@ -92,21 +93,7 @@ internal sealed partial class CollectionEngine
             }
         }
 
-        // Dedicated threads, not pool threads: a busy pool (the caller's, a test runner's) starts a queued item only after
-        // its injection delay, and the batch would then be prepared almost serially (HnswGraph.AddMany says the same).
-        var helpers = new Task[threads - 1];
-        for (int t = 0; t < helpers.Length; t++)
-        {
-            helpers[t] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
-        try
-        {
-            Work();
-        }
-        finally
-        {
-            Task.WaitAll(helpers);
-        }
+        DedicatedWorkers.Run(threads, Work);
 
         if (failure is not null)
         {

@@ -73,9 +73,7 @@ internal sealed partial class HnswGraph
 
         // Each worker takes the next row from a shared cursor: inserts vary in cost, so fixed ranges
         // would leave a thread idle at the end. The calling thread is one worker; the others get
-        // dedicated threads rather than pool threads, because a busy pool (the engine's callers, a test
-        // runner) starts a queued worker only after its injection delay, and the batch then runs almost
-        // serially. A thread costs about 0.1 ms to start, nothing next to a batch worth parallelising.
+        // dedicated threads (DedicatedWorkers says why).
         int[] work = rest.ToArray();
         var cursor = new StrongBox<int>(-1);
         void Work()
@@ -96,21 +94,8 @@ internal sealed partial class HnswGraph
             }
         }
 
-        var helpers = new Task[threads - 1];
-        for (int t = 0; t < helpers.Length; t++)
-        {
-            helpers[t] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
-
-        try
-        {
-            Work();
-        }
-        finally
-        {
-            // Never return while a helper may still be inserting; its exception, if any, surfaces here.
-            Task.WaitAll(helpers);
-        }
+        // Never returns while a helper may still be inserting; its exception, if any, surfaces here.
+        DedicatedWorkers.Run(threads, Work);
     }
 
     private static void ValidateRow(int row, int capacity)
