@@ -61,7 +61,7 @@ internal sealed unsafe class MappedVectorFile : IDisposable
         }
         // The view starts on a page (a mapping always does): the address is valid for madvise as it is. Advice only: a
         // failure leaves the kernel's default read-ahead, which reads the same bytes, more slowly under memory pressure.
-        _ = MemoryAdvice.Advise((nint)start, (nuint)length, MemoryAdvice.Random);
+        _ = VirtualMemory.Advise((nint)start, (nuint)length, VirtualMemory.Random);
     }
 
     /// <summary>The mapped file's full path.</summary>

@@ -59,6 +59,42 @@ public sealed class ChunkMemoryTests
         }
     }
 
+    [Fact]
+    public void Memory_malloc_hands_out_after_huge_page_chunks_are_freed_is_not_advised()
+    {
+        if (!OperatingSystem.IsLinux() || TransparentHugePageMode() != "madvise")
+        {
+            return; // only "madvise" tells advised memory from the rest
+        }
+
+        // Huge-page chunks allocated and freed; then malloc's own small blocks, as much memory as the chunks held. Advised
+        // memory taken from malloc would keep its advice once freed, and these blocks would land in it. First a 16 MiB block
+        // freed: glibc then serves blocks up to that size from its heap, not from mappings of their own, as it does in a
+        // process that has freed large blocks before (the whole test run).
+        Marshal.FreeHGlobal(Marshal.AllocHGlobal(16 << 20));
+        for (int round = 0; round < 4; round++)
+        {
+            using var arena = new VectorArena(784);
+            arena.EnsureCapacity(4 * 2048);
+        }
+        var blocks = new List<nint>();
+        try
+        {
+            for (int i = 0; i < 400; i++)
+            {
+                blocks.Add(Marshal.AllocHGlobal(64 * 1024)); // malloc
+            }
+            Assert.DoesNotContain(blocks, block => Eligible(block));
+        }
+        finally
+        {
+            foreach (nint block in blocks)
+            {
+                Marshal.FreeHGlobal(block);
+            }
+        }
+    }
+
     /// <summary>The address a span starts at (its offset from null).</summary>
     private static nint AddressOf(ReadOnlySpan<float> span) =>
         Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetReference(span));
