@@ -31,11 +31,26 @@ public sealed class ParallelPrepareTests : IDisposable
         using Database db = _temp.Open();
         Collection c = Create(db);
         var threadOfRange = new ConcurrentDictionary<int, int>();
-        c.Engine.PreparingRangeForTests = range => threadOfRange[range] = Environment.CurrentManagedThreadId;
+        using var anotherStarted = new ManualResetEventSlim();
+        bool overlapped = false;
+        c.Engine.PreparingRangeForTests = range =>
+        {
+            threadOfRange[range] = Environment.CurrentManagedThreadId;
+            if (range == 0)
+            {
+                // Held until another range starts: only another thread can take it, however late the helper starts.
+                overlapped = anotherStarted.Wait(TimeSpan.FromSeconds(10));
+            }
+            else
+            {
+                anotherStarted.Set();
+            }
+        };
 
         Assert.Equal(3000, c.UpsertMany(Records(3000)));
 
-        // 3,000 records are ranges 0-5 of 512; two workers took them.
+        // 3,000 records are ranges 0-5 of 512; two workers took them, at once.
+        Assert.True(overlapped, "no other range started while range 0 waited: the batch was not prepared in parallel");
         Assert.Equal([0, 1, 2, 3, 4, 5], threadOfRange.Keys.Order());
         Assert.Equal(2, threadOfRange.Values.Distinct().Count());
         Assert.Equal(3000, c.Count());
