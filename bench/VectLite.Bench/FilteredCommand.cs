@@ -175,7 +175,13 @@ internal static class FilteredCommand
     private static void Calibrate(Collection collection, FilteredWorkload workload, int[] efs, Filter[]? filters, FilterConfig config)
     {
         // null: the planner's own choice, with the paths that answered (a walk whose budget ran out counts as exact).
-        foreach (Search.SearchPath? path in Environment.GetEnvironmentVariable("VL_CALALL") is null ? new Search.SearchPath?[] { null } : new Search.SearchPath?[] { null, Search.SearchPath.GraphThrough, Search.SearchPath.GraphTwoHop, Search.SearchPath.GraphPassing })
+        // VL_CALALL set: every walk forced in turn; or a comma list of the paths to force (GraphPassing, ValueGraphs...).
+        string? forced = Environment.GetEnvironmentVariable("VL_CALALL");
+        Search.SearchPath?[] paths = forced is null ? [null]
+            : forced.Contains(',', StringComparison.Ordinal) || Enum.TryParse<Search.SearchPath>(forced, out _)
+                ? [.. forced.Split(',').Select(p => (Search.SearchPath?)Enum.Parse<Search.SearchPath>(p))]
+                : [null, Search.SearchPath.GraphThrough, Search.SearchPath.GraphTwoHop, Search.SearchPath.GraphPassing];
+        foreach (Search.SearchPath? path in paths)
         {
             var parts = new List<string>();
             foreach (int ef in efs)

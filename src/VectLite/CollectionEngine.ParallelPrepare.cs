@@ -41,11 +41,11 @@ internal sealed partial class CollectionEngine
     /// <summary>
     /// Prepares every record of <paramref name="records"/> as <see cref="Prepare"/> does, on <paramref name="threads"/>
     /// threads (the calling one and dedicated helpers, as the graph's parallel insert), and returns the operations in
-    /// the records' order. Fails as the sequential loop would: with the error of the first record (in order) that is
+    /// the records' order (<paramref name="copyVectors"/>: as <see cref="Prepare"/>). Fails as the sequential loop would: with the error of the first record (in order) that is
     /// invalid, whatever thread met it first, and nothing prepared is kept.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled before every record was prepared.</exception>
-    private List<WalOperation> PrepareInParallel(CollectionSchema schema, IReadOnlyList<Record> records, DateTimeOffset now, int threads, CancellationToken cancellationToken)
+    private List<WalOperation> PrepareInParallel(CollectionSchema schema, IReadOnlyList<Record> records, DateTimeOffset now, int threads, bool copyVectors, CancellationToken cancellationToken)
     {
         int count = records.Count;
         var prepared = new WalOperation[count];
@@ -75,7 +75,7 @@ internal sealed partial class CollectionEngine
                     {
                         Record record = records[i];
                         ArgumentNullException.ThrowIfNull(record, nameof(records));
-                        prepared[i] = WalOperation.Upsert(Prepare(schema, record, now));
+                        prepared[i] = WalOperation.Upsert(Prepare(schema, record, now, copyVectors));
                     }
                     catch (Exception ex)
                     {

@@ -42,9 +42,11 @@ internal sealed partial class CollectionEngine
         CollectionSchema schema = Volatile.Read(ref _state).Schema;
         DateTimeOffset now = DateTimeOffset.UtcNow;
         List<WalOperation> operations;
-        if (PrepareThreads(schema, records, out IReadOnlyList<Record> list) is > 1 and int threads)
+        int threads = PrepareThreads(schema, records, out IReadOnlyList<Record> list);
+        bool stage = StagesVectors(schema, list);
+        if (threads > 1)
         {
-            operations = PrepareInParallel(schema, list, now, threads, cancellationToken);
+            operations = PrepareInParallel(schema, list, now, threads, copyVectors: !stage, cancellationToken);
         }
         else
         {
@@ -56,7 +58,7 @@ internal sealed partial class CollectionEngine
                     cancellationToken.ThrowIfCancellationRequested();
                 }
                 ArgumentNullException.ThrowIfNull(record, nameof(records));
-                operations.Add(WalOperation.Upsert(Prepare(schema, record, now)));
+                operations.Add(WalOperation.Upsert(Prepare(schema, record, now, copyVectors: !stage)));
             }
         }
         if (operations.Count == 0)
@@ -66,6 +68,10 @@ internal sealed partial class CollectionEngine
         lock (_writeLock)
         {
             ThrowIfNotWritable("upsert records");
+            if (stage)
+            {
+                StageVectors(operations, threads, cancellationToken);
+            }
             cancellationToken.ThrowIfCancellationRequested(); // the last point before the log: after it, the batch is acknowledged
             Commit(operations);
         }
@@ -348,16 +354,32 @@ internal sealed partial class CollectionEngine
         long lsn = _lsn + 1;
         try
         {
-            WalBatchCodec.Encode(operations, _batchBuffer);
-            if (_wal is not null)
+            if (WalBatchCodec.SizeHint(operations) >= WalWriter.SeparateHeaderBytes)
             {
-                _wal.Append(lsn, _batchBuffer.WrittenSpan, syncMode ?? _database.SyncMode);
-                _walBatches++;
+                // A large batch (a bulk load's is hundreds of megabytes) is streamed into the log in pieces, not encoded
+                // whole first: see IBatchSink.
+                if (_wal is not null)
+                {
+                    _wal.AppendStreamed(lsn, sink => WalBatchCodec.Encode(operations, _batchBuffer, sink), syncMode ?? _database.SyncMode);
+                    _walBatches++;
+                }
+                else
+                {
+                    ThrowIfOverLogLimit(WalBatchCodec.Encode(operations, _batchBuffer, DiscardingSink.Instance));
+                }
             }
-            else if (_batchBuffer.WrittenSpan.Length > WalFormat.MaxBatchBytes)
+            else
             {
-                // In memory: nothing is logged, but a batch the log would refuse is refused here too (WalWriter.Append's rule).
-                throw new InvalidRecordException($"A single write batch of {_batchBuffer.WrittenSpan.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
+                WalBatchCodec.Encode(operations, _batchBuffer);
+                if (_wal is not null)
+                {
+                    _wal.Append(lsn, _batchBuffer.WrittenSpan, syncMode ?? _database.SyncMode);
+                    _walBatches++;
+                }
+                else
+                {
+                    ThrowIfOverLogLimit(_batchBuffer.Length);
+                }
             }
         }
         finally
@@ -386,6 +408,25 @@ internal sealed partial class CollectionEngine
         ScheduleCheckpointIfDue();
     }
 
+    /// <summary>In memory nothing is logged, but a batch the log would refuse is refused here too (WalWriter.Append's rule).</summary>
+    private static void ThrowIfOverLogLimit(long batchBytes)
+    {
+        if (batchBytes > WalFormat.MaxBatchBytes)
+        {
+            throw new InvalidRecordException($"A single write batch of {batchBytes} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
+        }
+    }
+
+    /// <summary>Takes a batch's pieces and keeps nothing: an in-memory collection's large batch is encoded only to learn its length.</summary>
+    private sealed class DiscardingSink : IBatchSink
+    {
+        public static readonly DiscardingSink Instance = new();
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+        }
+    }
+
     /// <summary>Test hook: runs after a batch is logged and before it is applied, to simulate a failure there.</summary>
     internal Action<long>? BatchLoggedForTests { get; set; }
 
@@ -403,8 +444,11 @@ internal sealed partial class CollectionEngine
         return nsId < 0 ? -1 : state.FindVisibleRow(new RecordKey(nsId, id), state.Published, DateTime.UtcNow.Ticks);
     }
 
-    /// <summary>Validates a record against the schema and turns it into what the log stores.</summary>
-    private static StoredRecord Prepare(CollectionSchema schema, Record record, DateTimeOffset now)
+    /// <summary>
+    /// Validates a record against the schema and turns it into what the log stores. <paramref name="copyVectors"/> false
+    /// keeps the caller's dense vectors (validated, not copied) for <see cref="StageVectors"/> to copy into their rows.
+    /// </summary>
+    private static StoredRecord Prepare(CollectionSchema schema, Record record, DateTimeOffset now, bool copyVectors = true)
     {
         string ns = NormalizeNamespace(record.Namespace);
 
@@ -426,7 +470,7 @@ internal sealed partial class CollectionEngine
             expires = Math.Max(1, at.UtcTicks);
         }
 
-        var vectors = new float[schema.Vectors.Count][];
+        var vectors = new ReadOnlyMemory<float>[schema.Vectors.Count];
         if (record.Vector is not null)
         {
             if (schema.Vectors.Count != 1)
@@ -439,7 +483,7 @@ internal sealed partial class CollectionEngine
             {
                 throw new InvalidRecordException($"Record {record.Id} sets both Vector and Vectors; use one.");
             }
-            vectors[0] = PrepareVector(schema.Vectors[0], record.Vector.Value.Span);
+            vectors[0] = copyVectors ? PrepareVector(schema.Vectors[0], record.Vector.Value.Span) : Validated(schema.Vectors[0], record.Vector.Value);
         }
         else
         {
@@ -457,7 +501,7 @@ internal sealed partial class CollectionEngine
                 {
                     throw new InvalidRecordException($"Record {record.Id} lacks vector '{spec.Name}'; every record must carry every named vector of the schema.");
                 }
-                vectors[i] = PrepareVector(spec, vector.Span);
+                vectors[i] = copyVectors ? PrepareVector(spec, vector.Span) : Validated(spec, vector);
             }
         }
 
@@ -593,6 +637,13 @@ internal sealed partial class CollectionEngine
         vector.CopyTo(copy);
         ValidateVector(spec, copy);
         return copy;
+    }
+
+    /// <summary>Validates the caller's <paramref name="vector"/> for <paramref name="spec"/> and returns it, not copied (to be staged).</summary>
+    private static ReadOnlyMemory<float> Validated(VectorSpec spec, ReadOnlyMemory<float> vector)
+    {
+        ValidateVector(spec, vector.Span);
+        return vector;
     }
 
     /// <summary>

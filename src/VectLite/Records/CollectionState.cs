@@ -902,7 +902,7 @@ internal sealed partial class CollectionState
         _keys.Set(key, row);
     }
 
-    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, float[][]? vectors, int copyVectorsFrom, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
+    private int AppendRow(RecordKey key, int previous, long expiresAtTicks, JsonElement payload, ReadOnlyMemory<float>[]? vectors, int copyVectorsFrom, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
     {
         int row = _rowCount;
         EnsureCapacity(row + 1);
@@ -926,7 +926,7 @@ internal sealed partial class CollectionState
         {
             if (vectors is not null)
             {
-                Arenas[i].Write(row, vectors[i]);
+                Arenas[i].Write(row, vectors[i].Span); // a staged vector is there already (the arena skips the copy)
             }
             else
             {
@@ -1016,6 +1016,23 @@ internal sealed partial class CollectionState
         _deletedAt.Set(row, lsn);
         LiveRows--;
     }
+
+    /// <summary>
+    /// Copies <paramref name="vector"/> into row <paramref name="row"/> of named vector <paramref name="ordinal"/>'s arena
+    /// ahead of the apply that appends that row, and returns the row's memory (a staged vector, see
+    /// CollectionEngine.StagedVectors): the apply then copies nothing. Call <see cref="ReserveStagedRows"/> first. Writer
+    /// only, for rows at or past <see cref="RowCount"/> (no reader looks there); several threads may stage different rows.
+    /// </summary>
+    public ReadOnlyMemory<float> StageVector(int ordinal, int row, ReadOnlySpan<float> vector)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(row, _rowCount);
+        VectorArena arena = Arenas[ordinal];
+        arena.Write(row, vector);
+        return arena.RowMemory(row);
+    }
+
+    /// <summary>Grows every per-row store to hold <paramref name="rows"/> rows, for vectors staged ahead of their apply (<see cref="StageVector"/>). Writer only.</summary>
+    public void ReserveStagedRows(int rows) => EnsureCapacity(rows);
 
     /// <summary>
     /// Sizes every per-row store and the key map for <paramref name="rows"/> rows of distinct keys at once, before a load

@@ -30,7 +30,7 @@ internal sealed class LoggedBatchFit
             switch (op.Type)
             {
                 case WalOperationType.Upsert:
-                    float[][] vectors = op.Record!.Vectors;
+                    ReadOnlyMemory<float>[] vectors = op.Record!.Vectors;
                     if (vectors.Length != _schema.Vectors.Count)
                     {
                         return $"operation {i} carries {vectors.Length} vectors, the schema has {_schema.Vectors.Count}";

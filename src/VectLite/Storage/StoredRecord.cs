@@ -9,7 +9,7 @@ namespace VectLite.Storage;
 internal sealed class StoredRecord
 {
     /// <summary>A record to write to a file: the payload as bytes only (<see cref="Payload"/> stays undefined).</summary>
-    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, byte[]? payloadUtf8, float[][] vectors, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
+    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, byte[]? payloadUtf8, ReadOnlyMemory<float>[] vectors, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
     {
         Multi = multi ?? [];
         Id = id;
@@ -21,7 +21,7 @@ internal sealed class StoredRecord
     }
 
     /// <summary>A record to log and apply: the payload both as bytes and parsed, so applying it cannot fail.</summary>
-    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, EncodedPayload? payload, float[][] vectors, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
+    public StoredRecord(RecordId id, string @namespace, long expiresAtTicks, EncodedPayload? payload, ReadOnlyMemory<float>[] vectors, SparseVector?[]? sparse = null, float[][]?[]? multi = null)
         : this(id, @namespace, expiresAtTicks, payload?.Utf8, vectors, sparse, multi)
     {
         Payload = payload?.Element ?? default;
@@ -41,8 +41,12 @@ internal sealed class StoredRecord
     /// <summary>The parsed payload, for records built to be applied; <c>default</c> (undefined) when there is none.</summary>
     public JsonElement Payload { get; }
 
-    /// <summary>One vector per named vector of the schema, by ordinal. Empty for a metadata-only collection.</summary>
-    public float[][] Vectors { get; }
+    /// <summary>
+    /// One vector per named vector of the schema, by ordinal. Empty for a metadata-only collection. A copy the caller
+    /// cannot change: an array of its own, or, for a large batch, the arena row the record is about to take
+    /// (CollectionEngine.StagedVectors). Writer only: staging replaces the entries.
+    /// </summary>
+    public ReadOnlyMemory<float>[] Vectors { get; }
 
     /// <summary>
     /// One entry per sparse vector space of the schema, by ordinal: the record's vector there, or null when it has none.

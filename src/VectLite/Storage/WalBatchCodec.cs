@@ -9,7 +9,7 @@ namespace VectLite.Storage;
 internal static class WalBatchCodec
 {
     /// <summary>
-    /// About the bytes <see cref="Encode"/> writes for <paramref name="operations"/>, at least the vectors' and payloads'
+    /// About the bytes <see cref="Encode(IReadOnlyList{WalOperation}, BinaryBuffer)"/> writes for <paramref name="operations"/>, at least the vectors' and payloads'
     /// (the bulk of a batch) plus a generous allowance for keys and headers, so one allocation fits a large batch.
     /// </summary>
     internal static long SizeHint(IReadOnlyList<WalOperation> operations)
@@ -23,7 +23,7 @@ internal static class WalBatchCodec
                 continue;
             }
             bytes += (record.PayloadUtf8?.Length ?? 0) + (3L * record.Namespace.Length) + (record.Id.IsString ? 3L * record.Id.AsString.Length : 0);
-            foreach (float[] vector in record.Vectors)
+            foreach (ReadOnlyMemory<float> vector in record.Vectors)
             {
                 bytes += 4 + (4L * vector.Length);
             }
@@ -42,6 +42,13 @@ internal static class WalBatchCodec
         return bytes;
     }
 
+    /// <summary>
+    /// The bytes a streamed encoding (<see cref="Encode(IReadOnlyList{WalOperation}, BinaryBuffer, IBatchSink)"/>) gathers
+    /// before passing them on: large enough that a piece is one efficient write, small enough to stay in the cache.
+    /// </summary>
+    internal const int StreamPieceBytes = 1 << 20;
+
+    /// <summary>Encodes <paramref name="operations"/> into <paramref name="buffer"/> (cleared first), whole.</summary>
     public static void Encode(IReadOnlyList<WalOperation> operations, BinaryBuffer buffer)
     {
         buffer.Clear();
@@ -49,56 +56,92 @@ internal static class WalBatchCodec
         buffer.WriteInt32(operations.Count);
         foreach (WalOperation op in operations)
         {
-            // An upsert carrying sparse vector spaces is its own type, so logs without any keep the original format.
-            bool sparse = op.Type == WalOperationType.Upsert && op.Record!.HasExtendedSpaces;
-            buffer.WriteByte((byte)(sparse ? WalOperationType.UpsertSparse : op.Type));
-            switch (op.Type)
+            EncodeOperation(op, buffer);
+        }
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="operations"/> as <see cref="Encode(IReadOnlyList{WalOperation}, BinaryBuffer)"/> does, the
+    /// same bytes, but passes them to <paramref name="sink"/> in pieces of about <see cref="StreamPieceBytes"/> (whole
+    /// operations; <paramref name="buffer"/> gathers each piece and is left empty). Returns the batch's length. The
+    /// encoding depends on nothing but the operations, so encoding them twice gives the same bytes twice.
+    /// </summary>
+    public static long Encode(IReadOnlyList<WalOperation> operations, BinaryBuffer buffer, IBatchSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        buffer.Clear();
+        long passed = 0;
+        buffer.WriteInt32(operations.Count);
+        foreach (WalOperation op in operations)
+        {
+            EncodeOperation(op, buffer);
+            if (buffer.Length >= StreamPieceBytes)
             {
-                case WalOperationType.Upsert:
-                    StoredRecord record = op.Record!;
-                    record.WriteKeyAndPayload(buffer);
-                    buffer.WriteUInt16((ushort)record.Vectors.Length);
-                    foreach (float[] vector in record.Vectors)
-                    {
-                        buffer.WriteInt32(vector.Length);
-                        buffer.WriteFloats(vector);
-                    }
-                    if (sparse)
-                    {
-                        record.WriteExtendedSpaces(buffer);
-                    }
-                    break;
-                case WalOperationType.Delete:
-                    StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
-                    break;
-                case WalOperationType.SetPayload:
-                    StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
-                    buffer.WriteInt32(op.Payload?.Utf8.Length ?? -1);
-                    if (op.Payload is { } payload)
-                    {
-                        buffer.WriteBytes(payload.Utf8);
-                    }
-                    break;
-                case WalOperationType.SetExpiry:
-                    StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
-                    buffer.WriteInt64(op.ExpiresAtTicks);
-                    break;
-                case WalOperationType.CreatePayloadIndex:
-                    buffer.WriteShortString(op.Field!);
-                    buffer.WriteByte((byte)op.IndexKind);
-                    break;
-                case WalOperationType.DropPayloadIndex:
-                    buffer.WriteShortString(op.Field!);
-                    break;
-                case WalOperationType.CreateTextIndex:
-                    op.TextIndex!.Write(buffer);
-                    break;
-                case WalOperationType.DropTextIndex:
-                    buffer.WriteShortString(op.Field!);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Unknown WAL operation type {op.Type}.");
+                passed += Pass(buffer, sink);
             }
+        }
+        return passed + Pass(buffer, sink);
+    }
+
+    private static int Pass(BinaryBuffer buffer, IBatchSink sink)
+    {
+        int length = buffer.Length;
+        sink.Write(buffer.WrittenSpan);
+        buffer.Clear();
+        return length;
+    }
+
+    private static void EncodeOperation(WalOperation op, BinaryBuffer buffer)
+    {
+        // An upsert carrying sparse vector spaces is its own type, so logs without any keep the original format.
+        bool sparse = op.Type == WalOperationType.Upsert && op.Record!.HasExtendedSpaces;
+        buffer.WriteByte((byte)(sparse ? WalOperationType.UpsertSparse : op.Type));
+        switch (op.Type)
+        {
+            case WalOperationType.Upsert:
+                StoredRecord record = op.Record!;
+                record.WriteKeyAndPayload(buffer);
+                buffer.WriteUInt16((ushort)record.Vectors.Length);
+                foreach (ReadOnlyMemory<float> vector in record.Vectors)
+                {
+                    buffer.WriteInt32(vector.Length);
+                    buffer.WriteFloats(vector.Span);
+                }
+                if (sparse)
+                {
+                    record.WriteExtendedSpaces(buffer);
+                }
+                break;
+            case WalOperationType.Delete:
+                StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
+                break;
+            case WalOperationType.SetPayload:
+                StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
+                buffer.WriteInt32(op.Payload?.Utf8.Length ?? -1);
+                if (op.Payload is { } payload)
+                {
+                    buffer.WriteBytes(payload.Utf8);
+                }
+                break;
+            case WalOperationType.SetExpiry:
+                StoredRecord.WriteKey(buffer, op.Id, op.Namespace);
+                buffer.WriteInt64(op.ExpiresAtTicks);
+                break;
+            case WalOperationType.CreatePayloadIndex:
+                buffer.WriteShortString(op.Field!);
+                buffer.WriteByte((byte)op.IndexKind);
+                break;
+            case WalOperationType.DropPayloadIndex:
+                buffer.WriteShortString(op.Field!);
+                break;
+            case WalOperationType.CreateTextIndex:
+                op.TextIndex!.Write(buffer);
+                break;
+            case WalOperationType.DropTextIndex:
+                buffer.WriteShortString(op.Field!);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown WAL operation type {op.Type}.");
         }
     }
 
@@ -122,7 +165,7 @@ internal static class WalBatchCodec
                 {
                     var (id, ns, expires, payload) = StoredRecord.ReadKeyAndPayload(ref cursor);
                     int vectorCount = cursor.ReadUInt16();
-                    var vectors = new float[vectorCount][];
+                    var vectors = new ReadOnlyMemory<float>[vectorCount];
                     for (int v = 0; v < vectorCount; v++)
                     {
                         vectors[v] = cursor.ReadFloats(cursor.ReadInt32());

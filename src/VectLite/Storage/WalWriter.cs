@@ -194,6 +194,99 @@ internal sealed class WalWriter : IDisposable
     }
 
     /// <summary>
+    /// Appends one batch that <paramref name="encode"/> produces in pieces (<see cref="WalBatchCodec.Encode(IReadOnlyList{WalOperation}, BinaryBuffer, IBatchSink)"/>)
+    /// instead of holding it whole, as <see cref="Append"/> would, and syncs it if <paramref name="mode"/> says so.
+    /// <paramref name="encode"/> runs twice and must give the same bytes both times: first only to learn the batch's
+    /// length (the frame's checksum covers the length before the batch), then to write it.
+    /// </summary>
+    /// <remarks>
+    /// The pieces are written after the header's place and checksummed as they go; the header, which carries the
+    /// checksum, is written last. A crash before it leaves a frame whose header does not check, a torn tail, as a
+    /// partial single write would; a failed write is cut back as in <see cref="Append"/>. The file holds the same bytes
+    /// as after <see cref="Append"/> of the whole batch.
+    /// </remarks>
+    /// <exception cref="InvalidRecordException">The batch is larger than the log's frame limit; nothing was written.</exception>
+    /// <exception cref="StorageException">As in <see cref="Append"/>.</exception>
+    public void AppendStreamed(long lsn, Func<IBatchSink, long> encode, SyncMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(encode);
+        if (_cutBackFailed)
+        {
+            throw new StorageException(VectLiteErrorCode.StorageFailure, _file.Path, "append to the log",
+                new IOException("an earlier append failed and could not be cut back off the log; reopen the database to resume writing"));
+        }
+        var measure = new LengthSink();
+        long batchLength = encode(measure);
+        if (batchLength > WalFormat.MaxBatchBytes)
+        {
+            throw new InvalidRecordException($"A single write batch of {batchLength} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
+        }
+
+        Span<byte> header = stackalloc byte[WalFormat.FrameHeaderSize];
+        BinaryPrimitives.WriteInt32LittleEndian(header, (int)batchLength);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], lsn);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], _syncedLsn);
+        var body = new FileSink(_file, _length + WalFormat.FrameHeaderSize);
+        body.Checksum.Append(header[..4]);
+        body.Checksum.Append(header[8..]);
+        long frameLength = WalFormat.FrameHeaderSize + batchLength;
+        long unsynced = _unsyncedBatches + 1;
+        try
+        {
+            long written = encode(body);
+            if (written != batchLength || body.Written != batchLength)
+            {
+                throw new StorageException(VectLiteErrorCode.StorageFailure, _file.Path, "append to the log",
+                    new InvalidOperationException($"the batch encoded to {batchLength} bytes, then to {body.Written}: not written"));
+            }
+            BinaryPrimitives.WriteUInt32LittleEndian(header[4..], body.Checksum.GetCurrentHashAsUInt32());
+            _file.Write(header, _length);
+            if (unsynced > mode.MaxUnsyncedBatches)
+            {
+                _file.Sync();
+                unsynced = 0;
+            }
+        }
+        catch
+        {
+            CutBack(); // whatever failed, pieces may have been written past the log's end
+            throw;
+        }
+        _length += frameLength;
+        _batchesEnd = _length;
+        _unsyncedBatches = unsynced;
+        _lastLsn = lsn;
+        if (unsynced == 0)
+        {
+            _syncedLsn = lsn;
+            _markerUnsynced = false;
+        }
+    }
+
+    /// <summary>Counts a streamed batch's bytes (<see cref="AppendStreamed"/>'s first pass).</summary>
+    private sealed class LengthSink : IBatchSink
+    {
+        public long Written { get; private set; }
+
+        public void Write(ReadOnlySpan<byte> bytes) => Written += bytes.Length;
+    }
+
+    /// <summary>Writes a streamed batch's pieces one after another into the log file, checksumming them (the second pass).</summary>
+    private sealed class FileSink(IStorageFile file, long offset) : IBatchSink
+    {
+        public System.IO.Hashing.Crc32 Checksum { get; } = Storage.Checksum.CreateRunning();
+
+        public long Written { get; private set; }
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            Checksum.Append(bytes);
+            file.Write(bytes, offset + Written);
+            Written += bytes.Length;
+        }
+    }
+
+    /// <summary>
     /// Batches of at least this many bytes are written after their header instead of copied behind it in one frame
     /// buffer (which would also keep a buffer the size of the largest batch for the life of the log).
     /// </summary>

@@ -386,12 +386,24 @@ internal sealed class VectorArena : IDisposable
         }
 
         Debug.Assert(row < 0 || row >= _fileRows || !IsMappedRow(row), "Mapped rows are never written again: rows are immutable once published.");
-        var destination = new Span<float>(RowAddress(row), _stride);
-        vector.CopyTo(destination);
+        float* address = RowAddress(row);
+        var destination = new Span<float>(address, _stride);
+        if (Unsafe.AsPointer(ref MemoryMarshal.GetReference(vector)) != address)
+        {
+            vector.CopyTo(destination); // not when the vector is the row's own memory already (a staged vector: RowMemory)
+        }
 
         // Zero padding lets a kernel run over the whole stride (no tail) and get the same distance.
         destination[_dimension..].Clear();
     }
+
+    /// <summary>
+    /// Row <paramref name="row"/> as memory (exactly <see cref="Dimension"/> floats), for a vector staged into the row
+    /// before the row is appended: <see cref="Write"/> of that memory into the same row copies nothing. Valid until
+    /// <see cref="Dispose"/>. Writer only.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is negative or not below <see cref="Capacity"/>.</exception>
+    internal unsafe ReadOnlyMemory<float> RowMemory(int row) => new ArenaRowMemory(RowAddress(row), _dimension).Memory;
 
     /// <summary>
     /// Returns row <paramref name="row"/>'s vector (exactly <see cref="Dimension"/> floats) without

@@ -20,7 +20,7 @@ public sealed class DeferredIndexBatchTests
     {
         for (int i = 0; i < count; i++)
         {
-            state.Apply(WalOperation.Upsert(new StoredRecord((ulong)i, "", 0, (byte[]?)null, [[i, 1]])), lsn);
+            state.Apply(WalOperation.Upsert(new StoredRecord((ulong)i, "", 0, (byte[]?)null, [new float[] { i, 1 }])), lsn);
         }
         state.Publish(lsn);
     }

@@ -30,11 +30,11 @@ public sealed class StateCompactionTests
         for (int id = 0; id <= 8; id++)
         {
             long expires = id == 6 ? Future : id == 8 ? 1 : 0;
-            state.Apply(WalOperation.Upsert(new StoredRecord((ulong)id, id == 4 ? "t" : "", expires, Payload(id), [[id, 1]])), 1);
+            state.Apply(WalOperation.Upsert(new StoredRecord((ulong)id, id == 4 ? "t" : "", expires, Payload(id), [new float[] { id, 1 }])), 1);
         }
         state.Publish(1);
         state.Apply(WalOperation.Delete(2UL, ""), 2);
-        state.Apply(WalOperation.Upsert(new StoredRecord(5UL, "", 0, Payload(50), [[50, 1]])), 2);
+        state.Apply(WalOperation.Upsert(new StoredRecord(5UL, "", 0, Payload(50), [new float[] { 50, 1 }])), 2);
         state.Apply(WalOperation.SetPayload(7UL, "", Payload(70)), 2);
         state.Publish(2);
         return state;

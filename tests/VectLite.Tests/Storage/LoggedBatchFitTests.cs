@@ -19,7 +19,7 @@ public sealed class LoggedBatchFitTests
     private static readonly SparseVector Sparse = new([1u], [0.5f]);
 
     private static WalOperation Upsert(float[][] vectors, SparseVector?[]? sparse = null, float[][]?[]? multi = null) =>
-        WalOperation.Upsert(new StoredRecord(new RecordId(1), "", 0, (byte[]?)null, vectors, sparse ?? [Sparse], multi ?? [[[1, 2], [3, 4]]]));
+        WalOperation.Upsert(new StoredRecord(new RecordId(1), "", 0, (byte[]?)null, [.. vectors.Select(v => (ReadOnlyMemory<float>)v)], sparse ?? [Sparse], multi ?? [[[1, 2], [3, 4]]]));
 
     private static float[][] Fitting => [[1, 2, 3], [4, 5]];
 
@@ -80,7 +80,7 @@ public sealed class LoggedBatchFitTests
         var fit = new LoggedBatchFit(CollectionSchema.MetadataOnly(), []);
         Assert.Null(fit.Check([WalOperation.Upsert(new StoredRecord(new RecordId(1), "", 0, (byte[]?)null, []))]));
         Assert.Equal("operation 0 carries 1 vectors, the schema has 0",
-            fit.Check([WalOperation.Upsert(new StoredRecord(new RecordId(1), "", 0, (byte[]?)null, [[1]]))]));
+            fit.Check([WalOperation.Upsert(new StoredRecord(new RecordId(1), "", 0, (byte[]?)null, [new float[] { 1 }]))]));
     }
 
     [Fact]

@@ -87,8 +87,8 @@ public sealed class WalBatchCodecTests
     [Fact]
     public void A_dense_upsert_is_type_1_and_one_with_sparse_or_multi_vector_spaces_is_type_9()
     {
-        var dense = new StoredRecord(new RecordId(2), "", 0, (EncodedPayload?)null, [[1.5f, -2f]]);
-        var extended = new StoredRecord(new RecordId(3), "n", 11, Payload("{}"), [[0.25f]],
+        var dense = new StoredRecord(new RecordId(2), "", 0, (EncodedPayload?)null, [new float[] { 1.5f, -2f }]);
+        var extended = new StoredRecord(new RecordId(3), "n", 11, Payload("{}"), [new float[] { 0.25f }],
             sparse: [new SparseVector([3u, 9u], [0.5f, 4f]), null],
             multi: [[[1f, 2f], [3f, 4f]], null, []]);
 
@@ -105,14 +105,14 @@ public sealed class WalBatchCodecTests
         List<WalOperation> ops = WalBatchCodec.Decode(batch);
         StoredRecord a = ops[0].Record!;
         Assert.Equal((new RecordId(2), "", 0L, (byte[]?)null), (a.Id, a.Namespace, a.ExpiresAtTicks, a.PayloadUtf8));
-        Assert.Equal([1.5f, -2f], a.Vectors.Single());
+        Assert.Equal([1.5f, -2f], a.Vectors.Single().ToArray());
         Assert.Empty(a.Sparse);
         Assert.Empty(a.Multi);
 
         StoredRecord b = ops[1].Record!;
         Assert.Equal((new RecordId(3), "n", 11L), (b.Id, b.Namespace, b.ExpiresAtTicks));
         Assert.Equal("{}"u8.ToArray(), b.PayloadUtf8);
-        Assert.Equal([0.25f], b.Vectors.Single());
+        Assert.Equal([0.25f], b.Vectors.Single().ToArray());
         Assert.Equal(2, b.Sparse.Length);
         Assert.Equal([3u, 9u], b.Sparse[0]!.IndexArray);
         Assert.Equal([0.5f, 4f], b.Sparse[0]!.ValueArray);

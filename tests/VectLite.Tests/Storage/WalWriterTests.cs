@@ -121,6 +121,119 @@ public sealed class WalWriterTests : IDisposable
         Assert.Equal(WalFrames.Log(WalFrames.Build(1, small, syncedLsn: 0), WalFrames.Build(2, large, syncedLsn: 1)), Wal);
     }
 
+    /// <summary>An encoder for <see cref="WalWriter.AppendStreamed"/> that hands <paramref name="pieces"/> to the sink in turn, counting its calls.</summary>
+    private static Func<IBatchSink, long> Streaming(byte[][] pieces, List<int>? calls = null) => sink =>
+    {
+        calls?.Add(pieces.Length);
+        foreach (byte[] piece in pieces)
+        {
+            sink.Write(piece);
+        }
+        return pieces.Sum(p => (long)p.Length);
+    };
+
+    [Fact]
+    public void A_streamed_batch_is_encoded_twice_written_piece_by_piece_then_its_header_and_is_the_frame_of_the_whole_batch()
+    {
+        WalWriter writer = WalWriter.OpenForAppend(_storage, WalPath, 32, lastLsn: 0);
+        byte[] first = Body(10, 0xA1);
+        writer.Append(1, first, SyncMode.PerOp);
+        byte[][] pieces = [Body(3000, 0x11), Body(1, 0x22), Body(70_000, 0x33)];
+        pieces[2][^1] = 0x44; // the checksum covers the last byte too
+        var calls = new List<int>();
+        int before = _storage.OperationCount;
+
+        writer.AppendStreamed(2, Streaming(pieces, calls), SyncMode.PerOp);
+
+        Assert.Equal(2, calls.Count); // once to measure, once to write
+        Assert.Equal(["Write", "Write", "Write", "Write", "SyncFile"], OperationsSince(before)); // the pieces, then the header
+        byte[] expected = WalFrames.Log(WalFrames.Build(1, first, syncedLsn: 0), WalFrames.Build(2, [.. pieces.SelectMany(p => p)], syncedLsn: 1));
+        Assert.Equal(expected, Wal);
+        Assert.Equal(expected.Length, writer.Length);
+        Assert.False(writer.HasUnsyncedBatches);
+        writer.Dispose();
+    }
+
+    [Fact]
+    public void A_streamed_batch_that_encodes_differently_the_second_time_is_refused_and_cut_back()
+    {
+        using WalWriter writer = WalWriter.OpenForAppend(_storage, WalPath, 32, lastLsn: 0);
+        writer.Append(1, Body(10, 0xA1), SyncMode.PerOp);
+        byte[] good = Wal;
+        int call = 0;
+
+        var ex = Assert.Throws<StorageException>(() => writer.AppendStreamed(2, sink =>
+        {
+            byte[] piece = Body(++call == 1 ? 500 : 400, 0x55);
+            sink.Write(piece);
+            return piece.Length;
+        }, SyncMode.PerOp));
+
+        Assert.Contains("encoded to 500 bytes, then to 400", ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal(good, Wal); // the 400 bytes written past the end are cut back
+        Assert.Equal(good.Length, writer.Length);
+        writer.Append(2, Body(5, 0x66), SyncMode.PerOp);
+        Assert.Equal(WalFrames.Log(WalFrames.Build(1, Body(10, 0xA1), syncedLsn: 0), WalFrames.Build(2, Body(5, 0x66), syncedLsn: 1)), Wal);
+    }
+
+    [Fact]
+    public void A_streamed_batch_over_the_limit_is_refused_before_anything_is_written()
+    {
+        using WalWriter writer = WalWriter.OpenForAppend(_storage, WalPath, 32, lastLsn: 0);
+        byte[] good = Wal;
+        byte[] mebibyte = new byte[1 << 20];
+        var calls = new List<int>();
+        int before = _storage.OperationCount;
+
+        // 1,025 MiB in all: only counted, never held.
+        Assert.Throws<InvalidRecordException>(() => writer.AppendStreamed(1, Streaming([.. Enumerable.Repeat(mebibyte, (WalFormat.MaxBatchBytes >> 20) + 1)], calls), SyncMode.PerOp));
+
+        Assert.Single(calls);
+        Assert.Empty(OperationsSince(before));
+        Assert.Equal(good, Wal);
+    }
+
+    [Fact]
+    public void A_streamed_batch_whose_piece_write_fails_is_cut_back_and_the_next_append_lands_in_its_place()
+    {
+        var device = new FaultInjectingStorage(FileSystemStorage.Instance) { Fault = InjectedFault.ShortWrite };
+        using WalWriter writer = WalWriter.OpenForAppend(device, WalPath, 32, lastLsn: 0);
+        byte[] small = Body(100, 0xA1);
+        writer.Append(1, small, SyncMode.PerOp);
+        byte[] good = Wal;
+        byte[][] pieces = [Body(4000, 0x11), Body(4000, 0x22), Body(4000, 0x33)];
+
+        device.FailAt = device.OperationCount + 2; // the first piece lands, half the second does, then ENOSPC
+        var ex = Assert.Throws<StorageException>(() => writer.AppendStreamed(2, Streaming(pieces), SyncMode.PerOp));
+        Assert.Equal(VectLiteErrorCode.StorageFull, ex.Code);
+        Assert.Equal(good, Wal);
+        Assert.Equal(good.Length, writer.Length);
+
+        writer.AppendStreamed(2, Streaming(pieces), SyncMode.PerOp); // the fault is gone: the same LSN at the same offset
+        Assert.Equal(WalFrames.Log(WalFrames.Build(1, small, syncedLsn: 0), WalFrames.Build(2, [.. pieces.SelectMany(p => p)], syncedLsn: 1)), Wal);
+    }
+
+    [Fact]
+    public void A_streamed_batch_stopped_before_its_header_is_a_torn_tail_that_the_reader_drops()
+    {
+        var device = new FaultInjectingStorage(FileSystemStorage.Instance) { Fault = InjectedFault.IOError, FailFromThenOn = true };
+        byte[] small = Body(100, 0xA1);
+        byte[][] pieces = [Body(4000, 0x11), Body(4000, 0x22)];
+        using (WalWriter writer = WalWriter.OpenForAppend(device, WalPath, 32, lastLsn: 0))
+        {
+            writer.Append(1, small, SyncMode.PerOp);
+            device.FailAt = device.OperationCount + 3; // both pieces land; the header write and the cut back fail (a crash there)
+            Assert.Throws<StorageException>(() => writer.AppendStreamed(2, Streaming(pieces), SyncMode.PerOp));
+        }
+
+        byte[] frame1 = WalFrames.Build(1, small, syncedLsn: 0);
+        Assert.Equal(32 + frame1.Length + 24 + 8000, Wal.Length); // the pieces are on disk behind an unwritten header
+        var batches = new List<long>();
+        WalReadResult result = WalReader.Read(WalPath, 0, (lsn, _) => batches.Add(lsn));
+        Assert.Equal([1L], batches);
+        Assert.Equal(24 + 8000, result.TornBytes);
+    }
+
     [Fact]
     public void EveryN_fsyncs_every_nth_batch_and_frames_record_the_last_synced_LSN()
     {
