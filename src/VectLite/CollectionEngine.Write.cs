@@ -365,7 +365,8 @@ internal sealed partial class CollectionEngine
                 }
                 else
                 {
-                    ThrowIfOverLogLimit(WalBatchCodec.Encode(operations, _batchBuffer, DiscardingSink.Instance));
+                    // In memory nothing is logged, but a batch the log would refuse is refused here too.
+                    WalWriter.ThrowIfOverLimit(WalBatchCodec.Encode(operations, _batchBuffer, DiscardingSink.Instance));
                 }
             }
             else
@@ -378,7 +379,7 @@ internal sealed partial class CollectionEngine
                 }
                 else
                 {
-                    ThrowIfOverLogLimit(_batchBuffer.Length);
+                    WalWriter.ThrowIfOverLimit(_batchBuffer.Length);
                 }
             }
         }
@@ -406,15 +407,6 @@ internal sealed partial class CollectionEngine
             throw new CollectionFaultedException(Name, ex);
         }
         ScheduleCheckpointIfDue();
-    }
-
-    /// <summary>In memory nothing is logged, but a batch the log would refuse is refused here too (WalWriter.Append's rule).</summary>
-    private static void ThrowIfOverLogLimit(long batchBytes)
-    {
-        if (batchBytes > WalFormat.MaxBatchBytes)
-        {
-            throw new InvalidRecordException($"A single write batch of {batchBytes} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
-        }
     }
 
     /// <summary>Takes a batch's pieces and keeps nothing: an in-memory collection's large batch is encoded only to learn its length.</summary>

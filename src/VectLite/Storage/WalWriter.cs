@@ -142,15 +142,8 @@ internal sealed class WalWriter : IDisposable
     /// </exception>
     public void Append(long lsn, ReadOnlySpan<byte> batch, SyncMode mode)
     {
-        if (_cutBackFailed)
-        {
-            throw new StorageException(VectLiteErrorCode.StorageFailure, _file.Path, "append to the log",
-                new IOException("an earlier append failed and could not be cut back off the log; reopen the database to resume writing"));
-        }
-        if (batch.Length > WalFormat.MaxBatchBytes)
-        {
-            throw new InvalidRecordException($"A single write batch of {batch.Length} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
-        }
+        ThrowIfCutBackFailed();
+        ThrowIfOverLimit(batch.Length);
 
         int frameLength = WalFormat.FrameHeaderSize + batch.Length;
         long unsynced = _unsyncedBatches + 1;
@@ -171,26 +164,14 @@ internal sealed class WalWriter : IDisposable
                 _file.Write(header, _length);
                 _file.Write(batch, _length + WalFormat.FrameHeaderSize);
             }
-            if (unsynced > mode.MaxUnsyncedBatches)
-            {
-                _file.Sync();
-                unsynced = 0;
-            }
+            unsynced = SyncIfDue(unsynced, mode);
         }
         catch (StorageException)
         {
             CutBack();
             throw;
         }
-        _length += frameLength;
-        _batchesEnd = _length;
-        _unsyncedBatches = unsynced;
-        _lastLsn = lsn;
-        if (unsynced == 0)
-        {
-            _syncedLsn = lsn;
-            _markerUnsynced = false;
-        }
+        Appended(lsn, frameLength, unsynced);
     }
 
     /// <summary>
@@ -210,17 +191,10 @@ internal sealed class WalWriter : IDisposable
     public void AppendStreamed(long lsn, Func<IBatchSink, long> encode, SyncMode mode)
     {
         ArgumentNullException.ThrowIfNull(encode);
-        if (_cutBackFailed)
-        {
-            throw new StorageException(VectLiteErrorCode.StorageFailure, _file.Path, "append to the log",
-                new IOException("an earlier append failed and could not be cut back off the log; reopen the database to resume writing"));
-        }
+        ThrowIfCutBackFailed();
         var measure = new LengthSink();
         long batchLength = encode(measure);
-        if (batchLength > WalFormat.MaxBatchBytes)
-        {
-            throw new InvalidRecordException($"A single write batch of {batchLength} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
-        }
+        ThrowIfOverLimit(batchLength);
 
         Span<byte> header = stackalloc byte[WalFormat.FrameHeaderSize];
         BinaryPrimitives.WriteInt32LittleEndian(header, (int)batchLength);
@@ -241,17 +215,50 @@ internal sealed class WalWriter : IDisposable
             }
             BinaryPrimitives.WriteUInt32LittleEndian(header[4..], body.Checksum.GetCurrentHashAsUInt32());
             _file.Write(header, _length);
-            if (unsynced > mode.MaxUnsyncedBatches)
-            {
-                _file.Sync();
-                unsynced = 0;
-            }
+            unsynced = SyncIfDue(unsynced, mode);
         }
         catch
         {
             CutBack(); // whatever failed, pieces may have been written past the log's end
             throw;
         }
+        Appended(lsn, frameLength, unsynced);
+    }
+
+    /// <summary>Refuses a batch of more than <see cref="WalFormat.MaxBatchBytes"/> (the reader would take its frame for damage); an in-memory collection, which logs nothing, applies the same rule.</summary>
+    /// <exception cref="InvalidRecordException">The batch is over the limit.</exception>
+    internal static void ThrowIfOverLimit(long batchBytes)
+    {
+        if (batchBytes > WalFormat.MaxBatchBytes)
+        {
+            throw new InvalidRecordException($"A single write batch of {batchBytes} bytes exceeds the log's limit of {WalFormat.MaxBatchBytes} bytes; split it into smaller batches.");
+        }
+    }
+
+    /// <summary>Refuses an append after one whose frame could not be cut back off the log.</summary>
+    private void ThrowIfCutBackFailed()
+    {
+        if (_cutBackFailed)
+        {
+            throw new StorageException(VectLiteErrorCode.StorageFailure, _file.Path, "append to the log",
+                new IOException("an earlier append failed and could not be cut back off the log; reopen the database to resume writing"));
+        }
+    }
+
+    /// <summary>Fsyncs when the batches not yet synced, <paramref name="unsynced"/> with this one, exceed what <paramref name="mode"/> allows; returns those left unsynced.</summary>
+    private long SyncIfDue(long unsynced, SyncMode mode)
+    {
+        if (unsynced > mode.MaxUnsyncedBatches)
+        {
+            _file.Sync();
+            return 0;
+        }
+        return unsynced;
+    }
+
+    /// <summary>Takes an appended frame on board: the log's length, its last LSN, and whether that LSN is synced.</summary>
+    private void Appended(long lsn, long frameLength, long unsynced)
+    {
         _length += frameLength;
         _batchesEnd = _length;
         _unsyncedBatches = unsynced;
