@@ -311,6 +311,32 @@ public sealed class VectorArenaTests
         Assert.Equal(Rows / 16, arena.ChunkCount);
     }
 
+    [Fact]
+    public void A_rows_memory_is_the_row_itself_and_writing_it_back_into_its_row_keeps_it_and_its_zero_padding()
+    {
+        using var arena = new VectorArena(20, 16);
+        arena.EnsureCapacity(40);
+        arena.Write(33, Pattern(33, 20));
+
+        ReadOnlyMemory<float> memory = arena.RowMemory(33);
+
+        Assert.Equal(20, memory.Length);
+        Assert.Equal(Address(arena.Get(33)), Address(memory.Span));
+        Assert.Equal(Pattern(33, 20), memory.ToArray());
+        Assert.Equal(Pattern(33, 20)[5..9], memory.Slice(5, 4).ToArray());
+        Assert.Equal(Address(arena.Get(33)) + (3 * sizeof(float)), Address(memory.Slice(3).Span));
+
+        // The same memory written into its own row (a staged vector applied): nothing moves, the padding is zero.
+        arena.Write(33, memory.Span);
+        Assert.Equal(Pattern(33, 20), arena.Get(33).ToArray());
+        Assert.All(arena.GetChunk(33 / arena.RowsPerChunk).Slice(((33 % arena.RowsPerChunk) * arena.Stride) + 20, arena.Stride - 20).ToArray(), f => Assert.Equal(0f, f));
+
+        // Written into another row, it is copied.
+        arena.Write(34, memory.Span);
+        Assert.Equal(Pattern(33, 20), arena.Get(34).ToArray());
+        Assert.NotEqual(Address(arena.Get(33)), Address(arena.Get(34)));
+    }
+
     private static float[] Pattern(int row, int dimension)
     {
         float[] v = new float[dimension];
