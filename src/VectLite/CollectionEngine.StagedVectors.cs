@@ -59,15 +59,9 @@ internal sealed partial class CollectionEngine
                 int end = Math.Min(count, (range + 1) * PrepareRange);
                 for (int i = range * PrepareRange; i < end; i++)
                 {
-                    ReadOnlyMemory<float>[] vectors = operations[i].Record!.Vectors;
                     try
                     {
-                        for (int v = 0; v < vectors.Length; v++)
-                        {
-                            ReadOnlyMemory<float> staged = state.StageVector(v, first + i, vectors[v].Span);
-                            ValidateVector(schema.Vectors[v], staged.Span);
-                            vectors[v] = staged;
-                        }
+                        StageRecord(state, schema, operations[i].Record!, first + i);
                     }
                     catch (Exception ex)
                     {
@@ -91,6 +85,22 @@ internal sealed partial class CollectionEngine
             ExceptionDispatchInfo.Throw(failure);
         }
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Copies <paramref name="record"/>'s dense vectors into row <paramref name="row"/> (capacity reserved), validates the
+    /// copies and points the record at them. Writer lock held.
+    /// </summary>
+    /// <exception cref="InvalidVectorException">A copy is invalid.</exception>
+    private static void StageRecord(CollectionState state, CollectionSchema schema, StoredRecord record, int row)
+    {
+        ReadOnlyMemory<float>[] vectors = record.Vectors;
+        for (int v = 0; v < vectors.Length; v++)
+        {
+            ReadOnlyMemory<float> staged = state.StageVector(v, row, vectors[v].Span);
+            ValidateVector(schema.Vectors[v], staged.Span);
+            vectors[v] = staged;
+        }
     }
 
     /// <summary>Test hook: runs under the writer lock as a batch's vectors are about to be staged (after they were validated).</summary>

@@ -106,7 +106,14 @@ internal sealed partial class CollectionEngine
                 foreach (Record record in records)
                 {
                     ArgumentNullException.ThrowIfNull(record, nameof(records));
-                    operations.Add(WalOperation.Upsert(Prepare(schema, record, DateTimeOffset.UtcNow)));
+                    // Each record's vectors are staged into the row it will take as soon as it is validated (the writer
+                    // lock is held throughout), before the enumeration moves on: a producer that reuses one array for
+                    // every record it yields still has each record's values copied.
+                    StoredRecord prepared = Prepare(schema, record, DateTimeOffset.UtcNow, copyVectors: false);
+                    int row = state.RowCount + operations.Count;
+                    state.ReserveStagedRows(row + 1);
+                    StageRecord(state, schema, prepared, row);
+                    operations.Add(WalOperation.Upsert(prepared));
                     if (operations.Count == batchSize)
                     {
                         cancellationToken.ThrowIfCancellationRequested();

@@ -165,6 +165,36 @@ public sealed class LargeBatchLogTests : IDisposable
         AssertStoredAsGiven(docs);
     }
 
+    /// <summary>Records 0..Count-1 as a producer that reuses one array for every vector it yields would give them.</summary>
+    private static IEnumerable<Record> OneBufferForAll()
+    {
+        var buffer = new float[Dimension];
+        for (int i = 0; i < Count; i++)
+        {
+            for (int j = 0; j < Dimension; j++)
+            {
+                buffer[j] = Component(i, j);
+            }
+            yield return new Record((ulong)i, buffer, new JsonObject { ["n"] = i, ["tag"] = $"t{i % 13}" });
+        }
+    }
+
+    [Fact]
+    public void A_bulk_load_from_a_producer_reusing_one_array_stores_each_records_own_vector_and_replays_it()
+    {
+        var options = new DatabaseOptions { SyncMode = SyncMode.OnFlush, AutoCheckpoint = AutoCheckpointOptions.Disabled };
+        using (Database db = _temp.Open(options))
+        {
+            Collection c = CreateDocs(db);
+            Assert.Equal(Count, c.UpsertBulk(OneBufferForAll(), batchSize: 2_000));
+            AssertStoredAsGiven(c);
+            db.Flush();
+        }
+
+        using Database reopened = _temp.Open(options);
+        AssertStoredAsGiven(reopened.GetCollection("docs"));
+    }
+
     [Fact]
     public void An_in_memory_database_takes_a_batch_over_the_streaming_threshold()
     {
