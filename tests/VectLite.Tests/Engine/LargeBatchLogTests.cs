@@ -152,6 +152,7 @@ public sealed class LargeBatchLogTests : IDisposable
             var ex = Assert.Throws<StorageException>(() => c.UpsertMany(records));
 
             Assert.Equal(VectLiteErrorCode.StorageFull, ex.Code);
+            Assert.Equal("wal.vlwal", Path.GetFileName(device.FirstFaulted!.Value.Path)); // a piece of the batch's frame
             Assert.Equal(1, c.Count());
             device.ClearFaults();
             Assert.Equal(Count, c.UpsertMany(records));
