@@ -175,11 +175,12 @@ internal static class FilteredCommand
     private static void Calibrate(Collection collection, FilteredWorkload workload, int[] efs, Filter[]? filters, FilterConfig config)
     {
         // null: the planner's own choice, with the paths that answered (a walk whose budget ran out counts as exact).
-        // VL_CALALL set: every walk forced in turn; or a comma list of the paths to force (GraphPassing, ValueGraphs...).
+        // VL_CALALL set (to 1, say): the planner's choice, then each walk forced in turn; set to path names (comma list:
+        // GraphPassing,ValueGraphs...): only those forced.
         string? forced = Environment.GetEnvironmentVariable("VL_CALALL");
         Search.SearchPath?[] paths = forced is null ? [null]
-            : forced.Contains(',', StringComparison.Ordinal) || Enum.TryParse<Search.SearchPath>(forced, out _)
-                ? [.. forced.Split(',').Select(p => (Search.SearchPath?)Enum.Parse<Search.SearchPath>(p))]
+            : forced.Length > 0 && char.IsLetter(forced[0])
+                ? [.. forced.Split(',').Select(p => (Search.SearchPath?)Enum.Parse<Search.SearchPath>(p.Trim()))]
                 : [null, Search.SearchPath.GraphThrough, Search.SearchPath.GraphTwoHop, Search.SearchPath.GraphPassing];
         foreach (Search.SearchPath? path in paths)
         {
