@@ -47,14 +47,31 @@ internal sealed partial class CollectionEngine
     /// <exception cref="OperationCanceledException">Cancelled before every record was prepared.</exception>
     private List<WalOperation> PrepareInParallel(CollectionSchema schema, IReadOnlyList<Record> records, DateTimeOffset now, int threads, bool copyVectors, CancellationToken cancellationToken)
     {
-        int count = records.Count;
-        var prepared = new WalOperation[count];
+        var prepared = new WalOperation[records.Count];
+        ForEachInRanges(records.Count, threads, i =>
+        {
+            Record record = records[i];
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+            prepared[i] = WalOperation.Upsert(Prepare(schema, record, now, copyVectors));
+        }, cancellationToken, PreparingRangeForTests);
+        return [.. prepared];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="item"/> for every index below <paramref name="count"/> on <paramref name="threads"/> threads
+    /// (the calling one and dedicated helpers), in ranges of <see cref="PrepareRange"/> taken in order. Fails as a
+    /// sequential loop would: with the exception of the lowest index that threw, whatever thread met one first; a range
+    /// stops at its first failure, and ranges past a failure are not started. Cancellation stops the threads at their
+    /// next range and is thrown after them.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled before every index was run.</exception>
+    private static void ForEachInRanges(int count, int threads, Action<int> item, CancellationToken cancellationToken, Action<int>? rangeStarting = null)
+    {
         int ranges = (count + PrepareRange - 1) / PrepareRange;
         int cursor = -1;
         var failureLock = new Lock();
         int failedAt = int.MaxValue;
         Exception? failure = null;
-        Action<int>? preparing = PreparingRangeForTests;
 
         void Work()
         {
@@ -67,15 +84,13 @@ internal sealed partial class CollectionEngine
                     // Ranges are taken in order: every later one starts past the failure too.
                     return;
                 }
-                preparing?.Invoke(range);
+                rangeStarting?.Invoke(range);
                 int end = Math.Min(count, start + PrepareRange);
                 for (int i = start; i < end; i++)
                 {
                     try
                     {
-                        Record record = records[i];
-                        ArgumentNullException.ThrowIfNull(record, nameof(records));
-                        prepared[i] = WalOperation.Upsert(Prepare(schema, record, now, copyVectors));
+                        item(i);
                     }
                     catch (Exception ex)
                     {
@@ -93,14 +108,12 @@ internal sealed partial class CollectionEngine
             }
         }
 
-        DedicatedWorkers.Run(threads, Work);
-
+        DedicatedWorkers.Run(Math.Clamp(threads, 1, Math.Max(1, ranges)), Work);
         if (failure is not null)
         {
             ExceptionDispatchInfo.Throw(failure);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        return [.. prepared];
     }
 
     /// <summary>Test hook: runs on the preparing thread as it starts each range of a batch prepared in parallel (the range's index).</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-using VectLite.Indexing;
 using VectLite.Records;
 using VectLite.Storage;
 
@@ -45,46 +43,7 @@ internal sealed partial class CollectionEngine
         int first = state.RowCount;
         int count = operations.Count;
         state.ReserveStagedRows(first + count);
-        int ranges = (count + PrepareRange - 1) / PrepareRange;
-        int cursor = -1;
-        var failureLock = new Lock();
-        int failedAt = int.MaxValue;
-        Exception? failure = null;
-
-        void Work()
-        {
-            int range;
-            while ((range = Interlocked.Increment(ref cursor)) < ranges && !cancellationToken.IsCancellationRequested)
-            {
-                int end = Math.Min(count, (range + 1) * PrepareRange);
-                for (int i = range * PrepareRange; i < end; i++)
-                {
-                    try
-                    {
-                        StageRecord(state, schema, operations[i].Record!, first + i);
-                    }
-                    catch (Exception ex)
-                    {
-                        lock (failureLock)
-                        {
-                            if (i < failedAt)
-                            {
-                                failure = ex;
-                                failedAt = i;
-                            }
-                        }
-                        break;
-                    }
-                }
-            }
-        }
-
-        DedicatedWorkers.Run(Math.Min(threads, ranges), Work);
-        if (failure is not null)
-        {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-        cancellationToken.ThrowIfCancellationRequested();
+        ForEachInRanges(count, threads, i => StageRecord(state, schema, operations[i].Record!, first + i), cancellationToken);
     }
 
     /// <summary>
