@@ -5,11 +5,12 @@ using VectLite.Embeddings;
 namespace VectLite.Bench;
 
 /// <summary>
-/// <c>embed-dataset [--corpus FILE] [--queries 1000] [--seed 11] [--gt-depth 100] [--out DIR]</c>: a real 384-d text
+/// <c>embed-dataset [--corpus FILE] [--queries 1000] [--base-count N] [--seed 11] [--gt-depth 100] [--out DIR]</c>: a real 384-d text
 /// embedding data set in the TEXMEX layout the other benches and the peers read. The texts are the one-line synopses of
 /// Debian's package descriptions (about 60,000 distinct ones in bookworm's main archive), embedded with all-MiniLM-L6-v2
 /// through VectLite.Embeddings (unit vectors, so L2 order is cosine order). A seeded shuffle holds
-/// <c>--queries</c> distinct texts out as queries; the rest are the base. The ground truth (exact L2 top-100 per
+/// <c>--queries</c> distinct texts out as queries; the rest are the base (or the first <c>--base-count</c> of the rest,
+/// for a smaller collection of the same kind: the queries stay the same texts). The ground truth (exact L2 top-100 per
 /// query) is a plain double-precision brute force here, independent of VectLite's search code.
 /// </summary>
 /// <remarks>
@@ -28,23 +29,24 @@ internal static class EmbedDatasetCommand
         var corpus = new Option<string?>("--corpus") { Description = "Debian Translation-en index (default: the main archive's, from /var/lib/apt/lists)." };
         var queries = new Option<int>("--queries") { Description = "Distinct texts held out of the base as queries.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the shuffle that picks the queries.", DefaultValueFactory = _ => 11 };
+        var baseCount = new Option<int?>("--base-count") { Description = "Keep only the first N base texts of the shuffle (default: all of them); the queries are the same." };
         var depth = new Option<int>("--gt-depth") { Description = "Exact neighbours per query in gt.ivecs.", DefaultValueFactory = _ => 100 };
         var cache = new Option<string>("--cache") { Description = "Where MiniLM embeddings are kept between runs.", DefaultValueFactory = _ => Path.Combine(BenchPaths.RepositoryRoot, "bench", ".cache") };
         var output = new Option<string>("--out") { Description = "The data folder to write.", DefaultValueFactory = _ => DefaultFolder };
         var command = new Command("embed-dataset", "Embeds Debian's package synopses with MiniLM (384-d) into a TEXMEX folder: base.fvecs, query.fvecs, gt.ivecs (exact L2 top-100).")
         {
-            corpus, queries, seed, depth, cache, output,
+            corpus, queries, baseCount, seed, depth, cache, output,
         };
         command.SetAction(result =>
         {
-            Run(result.GetValue(corpus) ?? DebianDescriptions.FindIndex(), result.GetValue(queries), result.GetValue(seed), result.GetValue(depth),
+            Run(result.GetValue(corpus) ?? DebianDescriptions.FindIndex(), result.GetValue(queries), result.GetValue(baseCount), result.GetValue(seed), result.GetValue(depth),
                 result.GetRequiredValue(cache), result.GetRequiredValue(output));
             return 0;
         });
         return command;
     }
 
-    private static void Run(string corpusPath, int queryCount, int seed, int depth, string cacheFolder, string outputFolder)
+    private static void Run(string corpusPath, int queryCount, int? baseCount, int seed, int depth, string cacheFolder, string outputFolder)
     {
         var watch = Stopwatch.StartNew();
         // Distinct synopses in file order (identical texts would be exact duplicates in the base and make ties in the truth).
@@ -62,6 +64,12 @@ internal static class EmbedDatasetCommand
         random.Shuffle(shuffled);
         string[] queryTexts = shuffled[..queryCount];
         string[] baseTexts = shuffled[queryCount..];
+        if (baseCount is { } count)
+        {
+            if (count < 1 || count > baseTexts.Length)
+                throw new ArgumentOutOfRangeException(nameof(baseCount), $"--base-count {count} must be between 1 and the {baseTexts.Length:N0} base texts.");
+            baseTexts = baseTexts[..count];
+        }
         Console.Error.WriteLine($"{distinct.Count:N0} distinct synopses from {corpusPath}: {baseTexts.Length:N0} base, {queryTexts.Length:N0} queries");
 
         float[][] baseVectors = EmbeddingCache.Get(baseTexts, cacheFolder, "base synopses", out TimeSpan baseTime);

@@ -24,7 +24,12 @@ internal struct ScoredNode
 /// The candidates of a graph search: a binary max-heap on score (the best unexpanded node on top) over
 /// one array that grows when needed and is reused across searches.
 /// </summary>
-/// <remarks>Thread safety: none; a heap belongs to one <see cref="HnswSearchContext"/> at a time.</remarks>
+/// <remarks>
+/// <para>Thread safety: none; a heap belongs to one <see cref="HnswSearchContext"/> at a time.</para>
+/// <para><see cref="Push"/> and <see cref="Pop"/> (here and in <see cref="ResultHeap"/>) are compiled fully optimised on
+/// first call: the layer search calls them, is itself compiled that way at once (it holds a stackalloc), and would
+/// otherwise call their unoptimised first code for the start of a graph build (see <c>VectorKernels</c>).</para>
+/// </remarks>
 internal sealed class CandidateHeap
 {
     private ScoredNode[] _items = new ScoredNode[256];
@@ -48,6 +53,7 @@ internal sealed class CandidateHeap
     internal void Clear() => _count = 0;
 
     /// <summary>Adds a node.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Push(float score, int node)
     {
         if (_count == _items.Length)
@@ -74,6 +80,7 @@ internal sealed class CandidateHeap
     }
 
     /// <summary>Removes the best node; the heap must not be empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Pop()
     {
         int count = --_count;
@@ -139,6 +146,7 @@ internal sealed class ResultHeap
     internal void Clear() => _count = 0;
 
     /// <summary>Adds a node.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Push(float score, int node)
     {
         if (_count == _items.Length)
@@ -165,6 +173,7 @@ internal sealed class ResultHeap
     }
 
     /// <summary>Removes the worst node; the heap must not be empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Pop()
     {
         int count = --_count;

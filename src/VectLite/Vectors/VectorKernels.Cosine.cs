@@ -105,6 +105,7 @@ internal static partial class VectorKernels
     /// can hold every width equal to the scalar twin.
     /// </summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector512&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float DotAndSumOfSquares512(ref float x, ref float y, nuint length, out float sumOfSquares)
     {
         Debug.Assert(length >= (nuint)Vector512<float>.Count, "DotAndSumOfSquares512 needs at least one full vector; the dispatcher should have picked a narrower width.");
@@ -178,6 +179,7 @@ internal static partial class VectorKernels
 
     /// <summary>The Vector256 body of <see cref="DotAndSumOfSquares"/>; see <see cref="DotAndSumOfSquares512"/>.</summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector256&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float DotAndSumOfSquares256(ref float x, ref float y, nuint length, out float sumOfSquares)
     {
         Debug.Assert(length >= (nuint)Vector256<float>.Count, "DotAndSumOfSquares256 needs at least one full vector; the dispatcher should have picked a narrower width.");
@@ -245,6 +247,7 @@ internal static partial class VectorKernels
 
     /// <summary>The Vector128 body of <see cref="DotAndSumOfSquares"/>; see <see cref="DotAndSumOfSquares512"/>.</summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector128&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float DotAndSumOfSquares128(ref float x, ref float y, nuint length, out float sumOfSquares)
     {
         Debug.Assert(length >= (nuint)Vector128<float>.Count, "DotAndSumOfSquares128 needs at least one full vector; the dispatcher should have picked the scalar path.");

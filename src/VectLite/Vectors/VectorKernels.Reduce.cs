@@ -84,6 +84,7 @@ internal static partial class VectorKernels
     /// the plain reduction's: it is the same loop.
     /// </summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector512&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Reduce512<TOp, TLimit>(ref float x, ref float y, nuint length, float limit)
         where TOp : struct, IPairReduction
         where TLimit : struct, IReductionLimit
@@ -158,6 +159,7 @@ internal static partial class VectorKernels
 
     /// <summary>The Vector256 body of a pairwise reduction with an optional limit; see <see cref="Reduce512{TOp, TLimit}"/>.</summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector256&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Reduce256<TOp, TLimit>(ref float x, ref float y, nuint length, float limit)
         where TOp : struct, IPairReduction
         where TLimit : struct, IReductionLimit
@@ -228,6 +230,7 @@ internal static partial class VectorKernels
 
     /// <summary>The Vector128 body of a pairwise reduction with an optional limit; see <see cref="Reduce512{TOp, TLimit}"/>.</summary>
     /// <remarks>Precondition: <paramref name="length"/> is at least <c>Vector128&lt;float&gt;.Count</c>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Reduce128<TOp, TLimit>(ref float x, ref float y, nuint length, float limit)
         where TOp : struct, IPairReduction
         where TLimit : struct, IReductionLimit
