@@ -36,8 +36,10 @@ internal sealed partial class HnswGraph
     /// Inserts every row of <paramref name="rows"/> (vectors already in the arena) on up to
     /// <paramref name="maxDegreeOfParallelism"/> threads (0: one per core), the calling thread and
     /// dedicated helper threads. The first <see cref="SerialPrefix"/> nodes of a graph are inserted in
-    /// order; the rest in parallel, in an order that depends on thread timing. All rows are checked before
-    /// any is inserted. Safe beside searches and other inserts.
+    /// order; the rest in parallel, in an order that depends on thread timing. A batch of at least
+    /// <see cref="LocalityOrderMinimumRows"/> rows that at least doubles the graph is inserted in locality order
+    /// instead of the given one (HnswGraph.BuildOrder.cs). All rows are checked before any is inserted. Safe
+    /// beside searches and other inserts.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A row is negative or not below the arena's capacity, or <paramref name="maxDegreeOfParallelism"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">The graph has been superseded by <see cref="Remap"/>.</exception>
@@ -52,6 +54,22 @@ internal sealed partial class HnswGraph
             ValidateRow(row, capacity);
         }
 
+        if (UsesLocalityOrder(rows.Length))
+        {
+            AddInLocalityOrder(rows, maxDegreeOfParallelism);
+        }
+        else
+        {
+            AddInOrder(rows, maxDegreeOfParallelism);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AddMany"/>'s inserts in the order given (checked rows): the first nodes of a graph one by one, the rest
+    /// on the threads, each taking the next row.
+    /// </summary>
+    private void AddInOrder(ReadOnlySpan<int> rows, int maxDegreeOfParallelism)
+    {
         int serial = Math.Min(rows.Length, Math.Max(0, SerialPrefix - Count));
         for (int i = 0; i < serial; i++)
         {

@@ -35,7 +35,7 @@ public sealed class HnswDecodedBuildTests(ITestOutputHelper output)
         int[] perm = Shuffled(N, seed: 3);
         using VectorArena arena = Arena([.. perm.Select(p => truth[p])]);
 
-        var onDecoded = new HnswGraph(arena, metric, Quick) { BuildVectors = new ListVectors(truth) };
+        var onDecoded = new HnswGraph(arena, metric, Quick) { BuildVectors = new ListBuildVectors(truth) };
         long before = Interlocked.Read(ref HnswGraph.DecodedInsertsForTests);
         onDecoded.AddMany(Rows(N), threads);
         long decodedInserts = Interlocked.Read(ref HnswGraph.DecodedInsertsForTests) - before;
@@ -62,7 +62,7 @@ public sealed class HnswDecodedBuildTests(ITestOutputHelper output)
         // the float32 path does (same levels from the same seed; the same candidates, heuristic and re-selection).
         (float[][] vectors, _) = WithQueries(seed: 29, 2000, 0 + 1, 24, normalize: false);
         using VectorArena arena = Arena(vectors);
-        var onDecoded = new HnswGraph(arena, metric, Quick) { BuildVectors = new ListVectors(vectors) };
+        var onDecoded = new HnswGraph(arena, metric, Quick) { BuildVectors = new ListBuildVectors(vectors) };
         onDecoded.AddMany(Rows(vectors.Length), 1);
         var onArena = new HnswGraph(arena, metric, Quick);
         onArena.AddMany(Rows(vectors.Length), 1);
@@ -92,7 +92,7 @@ public sealed class HnswDecodedBuildTests(ITestOutputHelper output)
     {
         using VectorArena arena = Arena([new float[8]]);
         var graph = new HnswGraph(arena, Metric.L2, Quick);
-        ArgumentException error = Assert.Throws<ArgumentException>(() => graph.BuildVectors = new ListVectors([new float[4]]));
+        ArgumentException error = Assert.Throws<ArgumentException>(() => graph.BuildVectors = new ListBuildVectors([new float[4]]));
         Assert.Contains("dimension 4", error.Message);
         Assert.Contains("dimension 8", error.Message);
     }
@@ -129,18 +129,6 @@ public sealed class HnswDecodedBuildTests(ITestOutputHelper output)
         int[] perm = Rows(n);
         new Random(seed).Shuffle(perm);
         return perm;
-    }
-
-    /// <summary>Build vectors from a list: row i decodes to <c>vectors[i]</c>.</summary>
-    private sealed class ListVectors(float[][] vectors) : GraphBuildVectors
-    {
-        internal override int Dimension => vectors[0].Length;
-
-        internal override void Decode(int row, Span<float> destination) => vectors[row].CopyTo(destination);
-
-        internal override void Prefetch(int row)
-        {
-        }
     }
 
     /// <summary>The metric's score (higher is better) of a row's true vector, computed here with TensorPrimitives.</summary>
