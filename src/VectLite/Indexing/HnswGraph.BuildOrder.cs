@@ -3,8 +3,9 @@ using VectLite.Vectors;
 
 namespace VectLite.Indexing;
 
-// The order of a bulk insert: a random tenth first, then the rest sorted by where a greedy walk of the graph lands them,
-// so that consecutive inserts search the same neighbourhood and find its vectors and links in the processor's caches.
+// The order of a bulk insert: a random tenth first, then the rest sorted by where the greedy descent through the upper
+// levels lands them, so that consecutive inserts search the same neighbourhood and find its vectors and links in the
+// processor's caches.
 internal sealed partial class HnswGraph
 {
     /// <summary>
@@ -27,8 +28,8 @@ internal sealed partial class HnswGraph
 
     /// <summary>
     /// Inserts <paramref name="rows"/> (checked) in locality order: a shuffled tenth of them (the skeleton) as
-    /// <see cref="AddInOrder"/> does, then the others sorted by the node a greedy walk of the graph reaches from the entry
-    /// point, the approximate nearest node.
+    /// <see cref="AddInOrder"/> does, then the others sorted by the node where an insert's greedy descent from the entry
+    /// point would reach level 1 (their landing node), so neighbours follow each other.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -36,8 +37,8 @@ internal sealed partial class HnswGraph
     /// collection larger than the caches nearly every one of those vectors comes from memory (a quarter of a one-thread
     /// build's samples sat on the prefetches of those vectors). Rows that land on the same node are neighbours, so
     /// inserted one after the other each search finds much of what it reads already cached from the one before.
-    /// Measured on Fashion-MNIST (60,000 x 784, one thread): hnswlib's build went from 26.0-26.1 s to 16.5-18.4 s in this
-    /// order, recall at every ef the same or higher (docs/tuning.md has the numbers for this engine).
+    /// Measured on Fashion-MNIST (60,000 x 784, one thread): this engine's build 22.7 and 23.1 s in the order written,
+    /// 18.2 and 15.7 s in this order; hnswlib in the same order gains as much (docs/tuning.md, "Bulk loads").
     /// </para>
     /// <para>
     /// Why a skeleton: sorted inserts into an empty graph would build it region by region, and a region built before its
@@ -59,8 +60,8 @@ internal sealed partial class HnswGraph
     }
 
     /// <summary>
-    /// Sorts <paramref name="rows"/> by the node their greedy walk of the graph reaches (ties in their current order),
-    /// walking on up to <paramref name="threads"/> threads.
+    /// Sorts <paramref name="rows"/> by their landing node (ties in their current order), walking on up to
+    /// <paramref name="threads"/> threads.
     /// </summary>
     private void SortByLanding(int[] rows, int threads)
     {
@@ -100,7 +101,7 @@ internal sealed partial class HnswGraph
         sorted.CopyTo(rows, 0);
     }
 
-    /// <summary>Returns the node a greedy walk from the entry point reaches for <paramref name="row"/>'s vector (0 for an empty graph).</summary>
+    /// <summary>Returns the node where the insert's greedy descent would reach level 1 for <paramref name="row"/> (0 for an empty graph).</summary>
     private int Landing(int row, HnswSearchContext context) => _metric switch
     {
         Metric.L2 => Landing<L2Scorer>(row, context),
@@ -110,11 +111,18 @@ internal sealed partial class HnswGraph
     };
 
     /// <summary>
-    /// The greedy walk of <see cref="Landing(int, HnswSearchContext)"/>: the insert's own descent through the upper
-    /// levels, continued on level 0 until no neighbour is closer, on the vectors the inserts will link on (the arena's or
-    /// the decoded codes).
+    /// The walk of <see cref="Landing(int, HnswSearchContext)"/>: an insert's descent through the upper levels (the same
+    /// moves as <see cref="Insert{TScorer}"/> and <see cref="InsertDecoded{TScorer}"/> make), on the vectors the inserts
+    /// will link on, the arena's or the decoded codes.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per row of a bulk build: no time to tier up
+    /// <remarks>
+    /// Level 1, not level 0: a level-1 node of the skeleton stands for about M of its nodes, a region where some 9 M rows of
+    /// the batch land, enough to keep one insert's working set in use for many inserts. Walked on to
+    /// level 0, the groups hold a few rows each and consecutive groups are unrelated regions: on Fashion-MNIST (one
+    /// thread, alternating processes) the build took 20.6 and 17.1 s landing on level 0, 18.2 and 15.7 s on level 1,
+    /// 18.3 and 19.9 s on level 2, against 22.7 and 23.1 s in the order written.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per row of a bulk build: no time to tier up
     private unsafe int Landing<TScorer>(int row, HnswSearchContext context)
         where TScorer : struct, IGraphScorer
     {
@@ -125,77 +133,28 @@ internal sealed partial class HnswGraph
         }
 
         GraphView view = GetView();
-        int dimension = view.Dimension;
+        int node = (int)entry;
+        int maxLevel = (int)(entry >> 32);
         GraphBuildVectors? decoded = Volatile.Read(ref _buildVectors);
         if (decoded is null)
         {
-            ReadOnlySpan<float> query = AsQuery<TScorer>(view.VectorSpan(row), context.UnitQuery(dimension));
-            var arena = default(ArenaVectors);
-            return GreedyLanding<TScorer, ArenaVectors>(view, query, ref arena, entry);
+            ReadOnlySpan<float> query = AsQuery<TScorer>(view.VectorSpan(row), context.UnitQuery(view.Dimension));
+            return Descend<TScorer>(view, query, node, ScoreNode<TScorer>(view, query, node), maxLevel, 0).Node;
         }
 
-        int maxLinks = _parameters.MaxLinks0;
-        var vectors = new DecodedVectors(decoded, context.DecodeSlots(dimension, maxLinks + DecodedVectors.ExtraSlots), dimension, maxLinks);
-        var decodedQuery = new Span<float>(vectors.Slot(DecodedVectors.QuerySlot), dimension);
+        // As InsertDecoded: the row's decoded vector is the query (unit length for cosine), rows are scored decoded.
+        int dimension = view.Dimension;
+        float* slots = context.DecodeSlots(dimension, 2);
+        var decodedQuery = new Span<float>(slots, dimension);
         decoded.Decode(row, decodedQuery);
         if (TScorer.NeedsUnitQuery)
         {
-            VectorKernels.TryNormalize(decodedQuery); // as InsertDecoded: a decoded cosine code is near unit length
+            VectorKernels.TryNormalize(decodedQuery);
         }
 
-        return GreedyLanding<TScorer, DecodedVectors>(view, decodedQuery, ref vectors, entry);
-    }
-
-    /// <summary>
-    /// Walks from <paramref name="entry"/> (packed level and node) down every level, on each moving to the best neighbour
-    /// until none is better, and returns the node where level 0 stops.
-    /// </summary>
-    /// <remarks>Only a better neighbour's score is needed, so for L2 and L1 a distance stops once it cannot be (most do).</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int GreedyLanding<TScorer, TVectors>(in GraphView view, ReadOnlySpan<float> query, ref TVectors vectors, long entry)
-        where TScorer : struct, IGraphScorer
-        where TVectors : struct, INodeVectors
-    {
-        int dimension = view.Dimension;
-        uint limit = (uint)view.Limit;
-        int node = (int)entry;
+        var scorer = new DecodedRowScorer<TScorer>(decoded, slots, slots + dimension, dimension);
         int entryRow = view.Row(node);
-        float score = entryRow >= 0
-            ? TScorer.Score(query, new ReadOnlySpan<float>(vectors.Load(view, entryRow, DecodedVectors.ScratchSlot), dimension))
-            : float.NegativeInfinity;
-        for (int level = (int)(entry >> 32); level >= 0; level--)
-        {
-            bool changed = true;
-            while (changed)
-            {
-                changed = false;
-                ref int list = ref view.Links.List(node, level);
-                int count = Volatile.Read(ref list) & HnswLinkStore.CountMask;
-                for (int j = 1; j <= count; j++)
-                {
-                    int neighbor = Unsafe.Add(ref list, j);
-                    if ((uint)neighbor >= limit)
-                    {
-                        continue;
-                    }
-
-                    int row = view.Row(neighbor);
-                    if (row < 0)
-                    {
-                        continue;
-                    }
-
-                    var vector = new ReadOnlySpan<float>(vectors.Load(view, row, DecodedVectors.ScratchSlot), dimension);
-                    float s = TScorer.ScoreAbove(query, vector, score);
-                    if (s > score)
-                    {
-                        (score, node) = (s, neighbor);
-                        changed = true;
-                    }
-                }
-            }
-        }
-
-        return node;
+        float score = entryRow >= 0 ? scorer.Score(entryRow) : float.NegativeInfinity;
+        return DescendScored(view, ref scorer, node, score, maxLevel, 0).Node;
     }
 }

@@ -8,8 +8,8 @@ namespace VectLite.Tests.Indexing;
 
 /// <summary>
 /// A bulk insert's locality order (HnswGraph.BuildOrder.cs): a random tenth of the batch first, then the rest sorted by
-/// where a greedy walk lands them. Node ids are handed out in insert order, so on one thread the node order is the insert
-/// order and the tests read it from <see cref="HnswGraph.GetRow"/>.
+/// where the greedy descent through the upper levels lands them. Node ids are handed out in insert order, so on one
+/// thread the node order is the insert order and the tests read it from <see cref="HnswGraph.GetRow"/>.
 /// </summary>
 [Collection(DecodedInsertCounter.Name)] // one test builds on decoded vectors, which moves the counter that class checks
 public sealed class HnswBuildOrderTests(ITestOutputHelper output)
@@ -17,8 +17,8 @@ public sealed class HnswBuildOrderTests(ITestOutputHelper output)
     private const int N = 6_000;
     private const int Skeleton = N / 10;
 
-    /// <summary>How near a step must be for <see cref="NearSteps"/>: among this many nearest rows, 1% of the data.</summary>
-    private const int Near = N / 100;
+    /// <summary>How near a step must be for <see cref="NearSteps"/>: among this many nearest rows, 5% of the data.</summary>
+    private const int Near = N / 20;
 
     public static TheoryData<Metric, int> Metrics() => new()
     {
@@ -62,9 +62,9 @@ public sealed class HnswBuildOrderTests(ITestOutputHelper output)
         // The rows' order is random across the clusters; the rest of the node order is sorted by neighbourhood.
         double given = NearSteps(vectors, Rows(N)[Skeleton..]);
         double ordered = NearSteps(vectors, rowOfNode[Skeleton..]);
-        output.WriteLine($"consecutive inserts after the skeleton among each other's nearest 1%: given order {given:P1}, inserted {ordered:P1}");
-        Assert.True(given < 0.05, $"the rows as written: {given:P1} of steps near (the data is not random enough for the test)");
-        Assert.True(ordered > 0.3, $"inserted: only {ordered:P1} of steps near");
+        output.WriteLine($"consecutive inserts after the skeleton among each other's nearest 5%: given order {given:P1}, inserted {ordered:P1}");
+        Assert.True(given < 0.1, $"the rows as written: {given:P1} of steps near (the data is not random enough for the test)");
+        Assert.True(ordered > 0.2, $"inserted: only {ordered:P1} of steps near");
     }
 
     [Fact]
@@ -142,8 +142,8 @@ public sealed class HnswBuildOrderTests(ITestOutputHelper output)
 
         int[] rowOfNode = [.. Enumerable.Range(0, N).Select(graph.GetRow)];
         double ordered = NearSteps(truth, rowOfNode[Skeleton..]);
-        output.WriteLine($"consecutive inserts among each other's nearest 1% in the build vectors' space: {ordered:P1}");
-        Assert.True(ordered > 0.3, $"only {ordered:P1} of steps near in the build vectors' space");
+        output.WriteLine($"consecutive inserts among each other's nearest 5% in the build vectors' space: {ordered:P1}");
+        Assert.True(ordered > 0.2, $"only {ordered:P1} of steps near in the build vectors' space");
     }
 
     /// <summary>
