@@ -20,17 +20,8 @@ public sealed class HnswBuildOrderTests(ITestOutputHelper output)
     /// <summary>How near a step must be for <see cref="NearSteps"/>: among this many nearest rows, 5% of the data.</summary>
     private const int Near = N / 20;
 
-    public static TheoryData<Metric, int> Metrics() => new()
-    {
-        { Metric.L2, 1 },
-        { Metric.L2, 2 },
-        { Metric.Cosine, 2 },
-        { Metric.Dot, 1 },
-        { Metric.L1, 1 },
-    };
-
     [Theory]
-    [MemberData(nameof(Metrics))]
+    [MemberData(nameof(MetricsAndThreads), MemberType = typeof(HnswTestData))]
     public void A_bulk_batch_holds_every_row_once_and_finds_the_neighbours(Metric metric, int threads)
     {
         (float[][] vectors, float[][] queries) = WithQueries(seed: 5, N, 100, 16, normalize: metric == Metric.Cosine, scaleNorms: metric == Metric.Dot);

@@ -18,17 +18,8 @@ public sealed class HnswDecodedBuildTests(ITestOutputHelper output)
     private const int N = 3000;
     private const int K = 10;
 
-    public static TheoryData<Metric, int> Metrics() => new()
-    {
-        { Metric.L2, 1 },
-        { Metric.L2, 2 },
-        { Metric.Cosine, 2 },
-        { Metric.Dot, 1 },
-        { Metric.L1, 1 },
-    };
-
     [Theory]
-    [MemberData(nameof(Metrics))]
+    [MemberData(nameof(MetricsAndThreads), MemberType = typeof(HnswTestData))]
     public void A_graph_built_on_decoded_vectors_links_rows_by_them_not_by_the_arena(Metric metric, int threads)
     {
         (float[][] truth, float[][] queries) = WithQueries(seed: 11, N, 60, 32, normalize: metric == Metric.Cosine, scaleNorms: metric == Metric.Dot);

@@ -10,6 +10,16 @@ internal static class HnswTestData
     /// <summary>Small, quick parameters: M 12, ef_construction 100, automatic ef_search.</summary>
     internal static readonly HnswParameters Quick = new(12, 100, 0);
 
+    /// <summary>Every metric with one build thread, and L2 and cosine with two: the builds the graph tests run per metric.</summary>
+    public static TheoryData<Metric, int> MetricsAndThreads() => new()
+    {
+        { Metric.L2, 1 },
+        { Metric.L2, 2 },
+        { Metric.Cosine, 2 },
+        { Metric.Dot, 1 },
+        { Metric.L1, 1 },
+    };
+
     /// <summary>
     /// Returns <paramref name="count"/> vectors of <paramref name="dimension"/> components around
     /// <paramref name="clusters"/> random centres. Each cluster spreads along its own random 16-dimensional
