@@ -116,11 +116,11 @@ internal sealed partial class HnswGraph
     /// will link on, the arena's or the decoded codes.
     /// </summary>
     /// <remarks>
-    /// Level 1, not level 0: a level-1 node of the skeleton stands for about M of its nodes, a region where some 9 M rows of
-    /// the batch land, enough to keep one insert's working set in use for many inserts. Walked on to
-    /// level 0, the groups hold a few rows each and consecutive groups are unrelated regions: on Fashion-MNIST (one
-    /// thread, alternating processes) the build took 20.6 and 17.1 s landing on level 0, 18.2 and 15.7 s on level 1,
-    /// 18.3 and 19.9 s on level 2, against 22.7 and 23.1 s in the order written.
+    /// Level 1, not level 0: a level-1 node of the skeleton stands for about M of its nodes, a region where some 9 M rows
+    /// of the batch land, enough to keep one insert's working set in use for many inserts. Walked on to level 0, the
+    /// groups hold a few rows each and consecutive groups are unrelated regions: on Fashion-MNIST (one thread,
+    /// alternating processes) the build took 20.6 and 17.1 s landing on level 0, 18.2 and 15.7 s on level 1, 18.3 and
+    /// 19.9 s on level 2, against 22.7 and 23.1 s in the order written.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per row of a bulk build: no time to tier up
     private unsafe int Landing<TScorer>(int row, HnswSearchContext context)
